@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both set up what they need first.
+PY := .venv/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup setup-dev sample check lint
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup-dev
+	scripts/system-deps.sh
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) -m pytest -q
+
+setup:
+	scripts/setup.sh
+
+setup-dev:
+	scripts/setup.sh dev
+
+# Regenerate the bundled sample folder (deterministic: byte-identical output).
+sample: setup
+	$(PY) -m lulong_data.generator
+
+# The data office's check of a folder: make check DIR=/path/to/folder
+check: setup
+	$(PY) -m lulong_data check $(DIR)
+
+lint: setup-dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
