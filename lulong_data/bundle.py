@@ -1,0 +1,322 @@
+"""The validated data of one folder, ready for metrics.
+
+A :class:`Bundle` holds the typed frames of every contract dataset (empty typed frames for absent ones),
+the problems found while loading, the as-of date, a cheap fingerprint of the folder (the cache key of the
+app), the county rules, the manifest and the GeoJSON files. Its frames are registered once in an embedded
+in-memory DuckDB so metrics can be written as Ibis expressions over :meth:`Bundle.table`.
+
+Bundles are cached and shared between sessions: never mutate ``frames`` (copy first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from lulong_data import contract
+from lulong_data.contract import DATASETS, Problem
+from lulong_data.parsing import DTYPES
+from lulong_data.rules import Rules, RulesError, load_rules
+
+__all__ = ["Bundle", "coerce", "dtype_of", "empty_frame", "fingerprint", "load_bundle"]
+
+# Contract column kind -> pandas dtype of the typed frames: one table, shared with the loader.
+_DTYPES = DTYPES
+# Date columns that look forward (a phase-out end is scheduled months ahead) must not set the as-of date.
+_FORWARD_DATES = {("social_assistance", "phaseout_until")}
+# Statements about the data, not data: a figure published later must not move the as-of date.
+_NOT_LEDGERS = {"published_figures"}
+_TRUE = {"true", "1", "是", "y", "yes", "t"}
+_FALSE = {"false", "0", "否", "n", "no", "f"}
+
+
+def dtype_of(column: contract.Column) -> str:
+    """The pandas dtype of a contract column in a typed frame."""
+    return _DTYPES[column.kind]
+
+
+def empty_frame(dataset: str) -> pd.DataFrame:
+    """An empty frame with the dataset's contract columns and dtypes."""
+    cols = DATASETS[dataset].columns
+    return pd.DataFrame({c.name: pd.Series([], dtype=dtype_of(c)) for c in cols})
+
+
+def _text(value: Any, code: bool) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return float("nan")
+    if code and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 130324100.0 from Excel
+    text = str(value)
+    if code and text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text
+
+
+def _bool(value: Any) -> Any:
+    if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
+        return pd.NA
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _coerce_column(series: pd.Series, column: contract.Column) -> pd.Series:
+    kind = column.kind
+    if kind in ("code6", "code9", "code12", "str", "enum", "period"):
+        return series.map(lambda v: _text(v, kind.startswith("code"))).astype("str")
+    if kind == "int":
+        return pd.to_numeric(series, errors="raise").astype("Int64")
+    if kind == "float":
+        return pd.to_numeric(series, errors="raise").astype("float64")
+    if kind == "date":
+        return pd.to_datetime(series, errors="raise").astype("datetime64[ns]").dt.normalize()
+    if kind == "bool":
+        return series.map(_bool).astype("boolean")
+    raise ValueError(f"unknown column kind {kind}")
+
+
+def coerce(dataset: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with contract columns cast to the typed-frame dtypes and missing ones added.
+
+    Meant for trusted input (tests, generated data): it raises on a value it cannot convert instead of
+    reporting a Problem, which is the loader's job. Extra columns are kept as they are.
+    """
+    out = df.copy()
+    for col in DATASETS[dataset].columns:
+        if col.name in out.columns:
+            out[col.name] = _coerce_column(out[col.name], col)
+        else:
+            out[col.name] = pd.Series(index=out.index, dtype=dtype_of(col))  # all missing
+    contract_cols = [c.name for c in DATASETS[dataset].columns]
+    return out[contract_cols + [c for c in out.columns if c not in contract_cols]].reset_index(drop=True)
+
+
+def fingerprint(folder: str | Path) -> str:
+    """sha256 over (relative name, size, mtime_ns) of the folder's files: changes when any file does."""
+    folder = Path(folder)
+    h = hashlib.sha256()
+    entries = []
+    for p in folder.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            entries.append((p.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+    for name, size, mtime in sorted(entries):
+        h.update(f"{name}\0{size}\0{mtime}\n".encode())
+    return h.hexdigest()
+
+
+def _latest_date(frames: Mapping[str, pd.DataFrame]) -> dt.date | None:
+    latest = None
+    for name, df in frames.items():
+        if name in _NOT_LEDGERS:
+            continue
+        for col in df.columns:
+            if (name, col) in _FORWARD_DATES or not pd.api.types.is_datetime64_any_dtype(df[col]):
+                continue
+            m = df[col].max()
+            if pd.notna(m) and (latest is None or m.date() > latest):
+                latest = m.date()
+    return latest
+
+
+def _to_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(str(value)).date()
+
+
+def _register(con: Any, name: str, df: pd.DataFrame) -> None:
+    # ibis' create_table is broken with this duckdb/sqlglot pair (it emits "DROP VIEW IF EXISTS" with no
+    # name), so register through Arrow and copy into a real table. Arrow keeps the types of empty frames.
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        # An extra column of mixed python objects: keep it as text rather than fail the bundle.
+        df = df.copy()
+        for col in df.columns:
+            if df[col].dtype == object:
+                df[col] = df[col].map(lambda v: v if v is None or pd.isna(v) else str(v)).astype("str")
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    # Dates are calendar days: store them as DATE so `col <= as_of` compares days, not instants.
+    casts = [f'CAST("{f.name}" AS DATE) AS "{f.name}"' for f in table.schema if pa.types.is_timestamp(f.type)]
+    replace = f" REPLACE ({', '.join(casts)})" if casts else ""
+    tmp = f"__arrow_{name}"
+    con.con.register(tmp, table)
+    try:
+        con.con.execute(f'CREATE TABLE "{name}" AS SELECT *{replace} FROM "{tmp}"')
+    finally:
+        con.con.unregister(tmp)
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    folder: Path | None
+    frames: Mapping[str, pd.DataFrame]
+    present: frozenset[str]
+    problems: tuple[Problem, ...]
+    as_of: dt.date
+    fingerprint: str
+    rules: Rules
+    manifest: Mapping[str, Any] = field(default_factory=dict)
+    geo: Mapping[str, dict] = field(default_factory=dict)
+    files: Any = ()  # what the loader read, as it reports it
+    _con: Any = field(init=False, repr=False, default=None)
+    _local: Any = field(init=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        con = ibis.duckdb.connect()
+        for name, df in self.frames.items():
+            _register(con, name, df)
+        object.__setattr__(self, "_con", con)
+        object.__setattr__(self, "_local", threading.local())
+
+    # -- data access -------------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """The dataset as an Ibis table in the bundle's DuckDB (empty, typed, when absent)."""
+        if name not in self.frames:
+            raise KeyError(f"unknown dataset {name!r}; known: {sorted(self.frames)}")
+        return self.backend.table(name)
+
+    @property
+    def backend(self) -> Any:
+        """This thread's Ibis backend on the bundle's database.
+
+        A cached bundle serves every session and a DuckDB connection refuses a second concurrent call
+        ("connection is busy"), so each thread gets its own cursor on the same in-memory database.
+        Build one expression from tables fetched in one thread.
+        """
+        local = self._local
+        backend = getattr(local, "backend", None)
+        if backend is None:
+            backend = ibis.duckdb.from_connection(self._con.con.cursor())
+            local.backend = backend
+        return backend
+
+    def execute(self, expr: ibis.Expr) -> Any:
+        """Execute an Ibis expression (same as ``expr.execute()``; kept as one place to instrument)."""
+        return expr.execute()
+
+    def has(self, name: str) -> bool:
+        """True if the dataset was present in the folder (not just an empty stand-in)."""
+        return name in self.present
+
+    @property
+    def connection(self) -> Any:
+        """The Ibis DuckDB backend that owns the tables (single-threaded use; metrics use :meth:`table`)."""
+        return self._con
+
+    # -- problems ----------------------------------------------------------------------------------
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    # -- construction ------------------------------------------------------------------------------
+    @classmethod
+    def from_frames(
+        cls,
+        frames: Mapping[str, pd.DataFrame | list[dict]],
+        *,
+        as_of: dt.date | str,
+        rules: Rules | None = None,
+        geo: Mapping[str, dict] | None = None,
+        manifest: Mapping[str, Any] | None = None,
+    ) -> Bundle:
+        """A bundle from in-memory frames (tests, topic helpers); plain python values are coerced."""
+        unknown = set(frames) - set(DATASETS)
+        if unknown:
+            raise KeyError(f"unknown datasets: {sorted(unknown)}")
+        typed = {}
+        for name in DATASETS:
+            if name in frames:
+                df = frames[name]
+                df = df if isinstance(df, pd.DataFrame) else pd.DataFrame(list(df))
+                typed[name] = coerce(name, df)
+            else:
+                typed[name] = empty_frame(name)
+        return cls(
+            folder=None,
+            frames=typed,
+            present=frozenset(frames),
+            problems=(),
+            as_of=_to_date(as_of),
+            fingerprint="frames-" + uuid.uuid4().hex,
+            rules=rules or load_rules(),
+            manifest=dict(manifest or {}),
+            geo=dict(geo or {}),
+        )
+
+
+def load_bundle(folder: str | Path) -> Bundle:
+    """Load and validate a data folder. Never raises for bad data: problems are in ``b.problems``."""
+    # Imported here: the loader pulls in pandera, which from_frames (tests, helpers) does not need.
+    from lulong_data.loader import load_folder
+
+    folder = Path(folder)
+    result = load_folder(folder)
+    problems = list(result.problems)
+    rules_path = folder / contract.RULES_FILE
+    try:
+        rules = load_rules(rules_path if rules_path.is_file() else None)
+    except RulesError as exc:
+        problems.append(
+            Problem(
+                "error",
+                contract.RULES_FILE,
+                f"{exc}(已改用卢龙县默认规则)",
+                f"{exc} (using Lulong's default rules instead)",
+                code="bad_rules",
+            )
+        )
+        rules = load_rules()
+    frames = {name: result.frames.get(name, empty_frame(name)) for name in DATASETS}
+    # Extra datasets beyond the contract are allowed; keep them too.
+    frames.update({k: v for k, v in result.frames.items() if k not in frames})
+    manifest = dict(result.manifest or {})
+    try:
+        as_of = _to_date(manifest.get("data_as_of"))
+    except (ValueError, TypeError):
+        as_of = None  # the loader reports a bad manifest date
+    if as_of is None:
+        # No manifest date: the latest event in the ledgers, but never a day in the future (a typo in a
+        # date must not make "today" look like next year); nothing dated at all -> today.
+        latest = _latest_date(frames)
+        as_of = min(latest, dt.date.today()) if latest else dt.date.today()
+    return Bundle(
+        folder=folder,
+        frames=frames,
+        present=frozenset(result.present),
+        problems=tuple(problems),
+        as_of=as_of,
+        fingerprint=fingerprint(folder),
+        rules=rules,
+        manifest=manifest,
+        geo=dict(result.geo or {}),
+        files=getattr(result, "files", ()),
+    )

@@ -1,0 +1,486 @@
+"""Rules that look across cells, rows and datasets: personal numbers, foreign keys, households and
+their members, the order of the monitoring procedure, targets, and the welfare-post ledger.
+
+Every check works on typed frames indexed by spreadsheet row and returns problems; none of them
+stops the others, so a folder's problems are reported all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lulong_data import messages
+from lulong_data.contract import CASE_DATE_ORDER, DATASETS, Problem
+
+# 18-character resident ID: 6-digit area, birth date 19xx/20xx, 3-digit sequence, check character.
+# Requiring a real-looking birth date keeps long pseudonymous ids (village code + sequence) out.
+ID_NUMBER = r"\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+MOBILE = r"1[3-9]\d{9}"
+
+
+def _bounded(core: str, capture: bool) -> str:
+    """The number not glued to other letters or digits; written without look-arounds so pandas
+    can hand it to pyarrow's fast regex engine."""
+    edge = "[^0-9A-Za-z]"
+    body = f"({core})" if capture else f"(?:{core})"
+    return f"(?:^|{edge}){body}(?:{edge}|$)"
+
+
+_PERSONAL = (("personal_id_number", ID_NUMBER), ("personal_mobile", MOBILE))
+
+# Dates that are scheduled ahead on purpose and must not be flagged as "after the as-of date".
+FORWARD_DATES = {("social_assistance", "phaseout_until")}
+
+
+@dataclass
+class Tables:
+    """The typed frames of the datasets that loaded, with what messages need to name things."""
+
+    frames: dict[str, pd.DataFrame]  # index = spreadsheet row
+    files: dict[str, str]  # dataset -> file name
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    unavailable: set[str] = field(default_factory=set)  # present but unreadable or ambiguous
+
+    def header(self, dataset: str, column: str) -> str:
+        return self.headers.get(dataset, {}).get(column, column)
+
+    def rows(
+        self,
+        code: str,
+        dataset: str,
+        column: str,
+        bad: pd.DataFrame,
+        *,
+        severity: str = "error",
+        **const: object,
+    ) -> list[Problem]:
+        return messages.per_row(
+            code,
+            self.files[dataset],
+            bad,
+            severity=severity,
+            column=self.header(dataset, column),
+            name=column,
+            dataset=dataset,
+            **const,
+        )
+
+
+# -- personal identifiers (per file, on the text cells) -----------------------------------------
+
+
+def mask_number(number: str) -> str:
+    """138****5678 / 130324********1234: enough to find it, not enough to use it."""
+    digits = re.sub(r"\.0+$", "", number)
+    keep = 6 if len(digits) > 11 else 3
+    return digits[:keep] + "*" * max(len(digits) - keep - 4, 0) + digits[-4:]
+
+
+def personal_numbers(
+    raw: pd.DataFrame, dataset: str, file: str, headers: dict[str, str]
+) -> tuple[list[Problem], list[str]]:
+    """Columns holding ID-card or mobile numbers, whatever their header: one error per column.
+
+    Returns the problems and the offending columns, so the loader can keep the numbers out of
+    memory (the files travel by USB stick; the dashboard must not become a second copy).
+    """
+    problems: list[Problem] = []
+    columns: list[str] = []
+    for name in raw.columns:
+        text = raw[name].dropna()
+        if text.empty or not text.str.contains(r"\d{11}").any():  # cheap first look
+            continue
+        for code, pattern in _PERSONAL:
+            hits = text.str.contains(_bounded(pattern, capture=False))
+            if not hits.any():
+                continue
+            found = text[hits].str.extract(_bounded(pattern, capture=True), expand=False).dropna()
+            problems.append(
+                messages.make(
+                    code,
+                    file,
+                    column=headers.get(name, name),
+                    name=name if name in headers else None,
+                    dataset=dataset,
+                    value=mask_number(found.iloc[0]),
+                    example=mask_number(found.iloc[0]),
+                    count=str(len(found)),
+                )
+            )
+            columns.append(name)
+            break
+    return problems, columns
+
+
+def scrub(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column with every personal number masked (kept only so the frame keeps its shape)."""
+    s = frame[column].astype("str")
+    for _, pattern in _PERSONAL:
+        s = s.str.replace(
+            _bounded(pattern, capture=True),
+            lambda m: m.group(0).replace(m.group(1), mask_number(m.group(1))),
+            regex=True,
+        )
+    return s
+
+
+# -- cross-dataset rules ------------------------------------------------------------------------
+
+
+def within(values: pd.Series, known: pd.Series) -> pd.Series:
+    """values.isin(known), via a hash index: Series.isin on pandas 3 strings loops in Python."""
+    index = pd.Index(known.dropna().unique())
+    return pd.Series(index.get_indexer(values) >= 0, index=values.index)
+
+
+def foreign_keys(t: Tables) -> list[Problem]:
+    out: list[Problem] = []
+    for name, df in t.frames.items():
+        for col in DATASETS[name].columns:
+            if not col.references:
+                continue
+            ref_ds, ref_col = col.references.split(".")
+            values = df[col.name]
+            if ref_ds not in t.frames:
+                # a required dataset's absence and an unreadable file are errors of their own
+                reported = DATASETS[ref_ds].required or ref_ds in t.unavailable
+                if not reported and values.notna().any():
+                    out.append(
+                        messages.make(
+                            "fk_unchecked",
+                            t.files[name],
+                            severity="warning",
+                            column=t.header(name, col.name),
+                            name=col.name,
+                            dataset=name,
+                            ref_dataset=ref_ds,
+                            ref_title=DATASETS[ref_ds].title,
+                            ref_title_en=DATASETS[ref_ds].title_en,
+                        )
+                    )
+                continue
+            bad = values.notna() & ~within(values, t.frames[ref_ds][ref_col])
+            out += t.rows(
+                "fk_missing",
+                name,
+                col.name,
+                pd.DataFrame({"value": values[bad]}),
+                ref_dataset=ref_ds,
+                ref_title=DATASETS[ref_ds].title,
+                ref_title_en=DATASETS[ref_ds].title_en,
+            )
+    return out
+
+
+def village_codes(t: Tables) -> list[Problem]:
+    v = t.frames.get("villages")
+    if v is None:
+        return []
+    both = v["village_code"].notna() & v["township_code"].notna()
+    bad = both & (v["village_code"].str[:9] != v["township_code"])
+    rows = pd.DataFrame({"value": v.loc[bad, "village_code"], "township": v.loc[bad, "township_code"]})
+    return t.rows("village_not_in_township", "villages", "village_code", rows)
+
+
+def household_sizes(t: Tables) -> list[Problem]:
+    h, p = t.frames.get("households"), t.frames.get("persons")
+    if h is None or p is None:
+        return []
+    counts = p["household_id"].value_counts()
+    members = h["household_id"].map(counts).fillna(0).astype(int)
+    bad = h["persons"].notna() & h["household_id"].notna() & (h["persons"] != members)
+    bad = bad.fillna(False).astype(bool)
+    rows = pd.DataFrame(
+        {"value": h.loc[bad, "persons"], "household": h.loc[bad, "household_id"], "count": members[bad]}
+    )
+    return t.rows("persons_mismatch", "households", "persons", rows)
+
+
+def exit_years(t: Tables) -> list[Problem]:
+    h = t.frames.get("households")
+    if h is None:
+        return []
+    kind, year = h["household_type"], h["exit_year"]
+    missing = (kind == "脱贫户") & year.isna()
+    unexpected = (kind == "一般农户") & year.notna()
+    return t.rows(
+        "exit_year_missing", "households", "exit_year", pd.DataFrame({"value": year[missing]})
+    ) + t.rows(
+        "exit_year_unexpected",
+        "households",
+        "exit_year",
+        pd.DataFrame({"value": year[unexpected]}),
+        severity="warning",
+    )
+
+
+# category -> the household type it is reserved for
+_CATEGORY_FOR = {"脱贫不稳定户": "脱贫户", "边缘易致贫户": "一般农户"}
+
+
+def case_categories(t: Tables) -> list[Problem]:
+    c, h = t.frames.get("monitoring_cases"), t.frames.get("households")
+    if c is None or h is None:
+        return []
+    types = h.drop_duplicates("household_id").set_index("household_id")["household_type"]
+    actual = c["household_id"].map(types)
+    allowed = c["category"].map(_CATEGORY_FOR)
+    bad = allowed.notna() & actual.notna() & (allowed != actual)
+    bad = bad.fillna(False).astype(bool)
+    rows = pd.DataFrame(
+        {
+            "value": c.loc[bad, "category"],
+            "household": c.loc[bad, "household_id"],
+            "household_type": actual[bad],
+            "allowed": allowed[bad],
+        }
+    )
+    return t.rows("category_mismatch", "monitoring_cases", "category", rows)
+
+
+def case_dates(t: Tables) -> list[Problem]:
+    c = t.frames.get("monitoring_cases")
+    if c is None:
+        return []
+    out: list[Problem] = []
+    # Walk the procedure left to right, comparing each date with the last one filled in before it.
+    last = pd.Series(pd.NaT, index=c.index, dtype="datetime64[ns]")
+    last_name = pd.Series(pd.NA, index=c.index, dtype="str")
+    for name in CASE_DATE_ORDER:
+        d = c[name]
+        bad = (d.notna() & last.notna() & (d < last)).to_numpy()
+        if bad.any():
+            prev_cols = last_name[bad].map(lambda n: t.header("monitoring_cases", n))
+            rows = pd.DataFrame({"value": d[bad], "prev": last[bad], "prev_col": prev_cols})
+            out += t.rows("date_order", "monitoring_cases", name, rows)
+        last = d.where(d.notna(), last)
+        last_name = last_name.where(d.isna(), name)
+    approved, eliminated, kind = c["approved_on"], c["eliminated_on"], c["elimination_kind"]
+    early = eliminated.notna() & approved.notna() & (eliminated < approved)
+    out += t.rows(
+        "eliminated_before_approved",
+        "monitoring_cases",
+        "eliminated_on",
+        pd.DataFrame({"value": eliminated[early], "approved": approved[early]}),
+    )
+    unapproved = eliminated.notna() & approved.isna()
+    out += t.rows(
+        "eliminated_not_approved",
+        "monitoring_cases",
+        "eliminated_on",
+        pd.DataFrame({"value": eliminated[unapproved]}),
+    )
+    out += t.rows(
+        "elimination_kind_missing",
+        "monitoring_cases",
+        "elimination_kind",
+        pd.DataFrame({"value": kind[eliminated.notna() & kind.isna()]}),
+    )
+    out += t.rows(
+        "elimination_kind_unexpected",
+        "monitoring_cases",
+        "elimination_kind",
+        pd.DataFrame({"value": kind[eliminated.isna() & kind.notna()]}),
+        severity="warning",
+    )
+    return out
+
+
+def employment_dates(t: Tables) -> list[Problem]:
+    e = t.frames.get("employment")
+    if e is None:
+        return []
+    d, year = e["started_on"], e["year"]
+    bad = (d.notna() & year.notna() & (d.dt.year != year)).fillna(False).astype(bool)
+    rows = pd.DataFrame({"value": d[bad], "year": year[bad].astype("str")})
+    return t.rows("date_outside_year", "employment", "started_on", rows)
+
+
+def inspection_dates(t: Tables) -> list[Problem]:
+    e = t.frames.get("environment_scores")
+    if e is None:
+        return []
+    d, period = e["inspected_on"], e["period"]
+    bad = (d.notna() & period.notna() & (d.dt.strftime("%Y-%m") != period)).astype(bool)
+    rows = pd.DataFrame({"value": d[bad], "period": period[bad]})
+    return t.rows("date_outside_period", "environment_scores", "inspected_on", rows)
+
+
+def employment_targets(t: Tables) -> list[Problem]:
+    g = t.frames.get("employment_targets")
+    if g is None:
+        return []
+    out: list[Problem] = []
+    keyed = g[g["year"].notna()]
+    place = keyed["township_code"].fillna("全县")
+    dup = pd.DataFrame({"year": keyed["year"], "place": place})
+    repeated = dup.duplicated(keep="first")
+    if repeated.any():
+        first = dup.reset_index().drop_duplicates(["year", "place"]).set_index(["year", "place"])
+        first_rows = [first.loc[(y, p), "index"] for y, p in dup[repeated].itertuples(index=False)]
+        rows = dup[repeated].assign(value=dup.loc[repeated, "place"], first_row=first_rows)
+        rows["year"] = rows["year"].astype("str")
+        out += t.rows("target_duplicate", "employment_targets", "township_code", rows)
+    unique = keyed[~repeated]
+    county = unique[unique["township_code"].isna()]
+    towns = unique[unique["township_code"].notna()].groupby("year")["target"].sum(min_count=1)
+    for row, year, target in zip(county.index, county["year"], county["target"], strict=True):
+        total = towns.get(year)
+        if total is None or pd.isna(total) or pd.isna(target) or int(total) == int(target):
+            continue
+        bad = pd.DataFrame({"value": [target], "total": [str(int(total))], "year": [str(year)]}, index=[row])
+        out += t.rows("target_sum", "employment_targets", "target", bad)
+    return out
+
+
+def welfare_posts(t: Tables) -> list[Problem]:
+    """Each welfare post of a year is also an employment row via 公益岗位, and vice versa.
+
+    A mismatch is a finding about the ledgers, shown to the data office, not a load failure.
+    """
+    w, e = t.frames.get("welfare_jobs"), t.frames.get("employment")
+    if w is None or e is None:
+        return []
+    posts = e[e["channel"] == "公益岗位"]
+    e_keys = pd.MultiIndex.from_arrays([posts["person_id"], posts["year"]])
+    w_keys = pd.MultiIndex.from_arrays([w["person_id"], w["year"]])
+    w_bad = ~w_keys.isin(e_keys) & w["person_id"].notna().to_numpy() & w["year"].notna().to_numpy()
+    e_bad = ~e_keys.isin(w_keys) & posts["person_id"].notna().to_numpy() & posts["year"].notna().to_numpy()
+    w_rows = pd.DataFrame({"value": w.loc[w_bad, "person_id"], "year": w.loc[w_bad, "year"].astype("str")})
+    e_rows = pd.DataFrame(
+        {"value": posts.loc[e_bad, "person_id"], "year": posts.loc[e_bad, "year"].astype("str")}
+    )
+    return t.rows(
+        "welfare_job_not_employed", "welfare_jobs", "person_id", w_rows, severity="warning"
+    ) + t.rows("employment_without_welfare_job", "employment", "channel", e_rows, severity="warning")
+
+
+def dibao_fields(t: Tables) -> list[Problem]:
+    s = t.frames.get("social_assistance")
+    if s is None:
+        return []
+    out: list[Problem] = []
+    for name in ("dibao_class", "tier"):
+        v = s[name]
+        missing = (s["scheme"] == "农村低保") & v.isna()
+        unexpected = (s["scheme"] == "特困供养") & v.notna()
+        out += t.rows("dibao_field_missing", "social_assistance", name, pd.DataFrame({"value": v[missing]}))
+        out += t.rows(
+            "dibao_field_unexpected", "social_assistance", name, pd.DataFrame({"value": v[unexpected]})
+        )
+    return out
+
+
+def after_as_of(t: Tables, as_of: dt.date | None) -> list[Problem]:
+    if as_of is None:
+        return []
+    limit = pd.Timestamp(as_of)
+    out: list[Problem] = []
+    for name, df in t.frames.items():
+        for col in DATASETS[name].columns:
+            if col.kind != "date" or (name, col.name) in FORWARD_DATES:
+                continue
+            d = df[col.name]
+            late = d.notna() & (d > limit)
+            out += t.rows(
+                "after_as_of",
+                name,
+                col.name,
+                pd.DataFrame({"value": d[late]}),
+                severity="warning",
+                as_of=as_of.isoformat(),
+            )
+    return out
+
+
+CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
+    foreign_keys,
+    village_codes,
+    household_sizes,
+    exit_years,
+    case_categories,
+    case_dates,
+    employment_dates,
+    inspection_dates,
+    employment_targets,
+    welfare_posts,
+    dibao_fields,
+)
+
+
+def run(t: Tables, as_of: dt.date | None = None) -> list[Problem]:
+    """Every cross-dataset rule; a rule that trips over unexpected data is reported, not raised."""
+    out: list[Problem] = []
+    steps = [(c.__name__, c) for c in CHECKS]
+    steps.append(("after_as_of", lambda tables: after_as_of(tables, as_of)))
+    for label, check in steps:
+        try:
+            out += check(t)
+        except Exception as exc:  # one broken rule must not hide the other rules' findings
+            out.append(
+                messages.make(
+                    "check_failed",
+                    "",
+                    severity="warning",
+                    check=label,
+                    reason=f"{type(exc).__name__}: {exc}"[:200],
+                )
+            )
+    return out
+
+
+# -- files beside the tables --------------------------------------------------------------------
+
+
+def geo_townships(geo: dict, file: str, townships: pd.DataFrame | None) -> list[Problem]:
+    """Township features carry a township_code that exists in townships, and every township has
+    a feature (else it silently disappears from the maps)."""
+    out: list[Problem] = []
+    known = set() if townships is None else set(townships["township_code"].dropna())
+    seen: set[str] = set()
+    for position, feature in enumerate(geo.get("features", []), start=1):
+        code = (feature.get("properties") or {}).get("township_code")
+        if code is None or str(code).strip() == "":
+            out.append(messages.make("geo_missing_code", file, position=str(position)))
+            continue
+        code = str(code).strip()
+        seen.add(code)
+        if townships is not None and code not in known:
+            out.append(messages.make("geo_unknown_township", file, value=code, position=str(position)))
+    if townships is not None:
+        codes = townships["township_code"]
+        missing = townships[codes.notna() & ~within(codes, pd.Series(sorted(seen), dtype="str"))]
+        for code, name in zip(missing["township_code"], missing["name"], strict=True):
+            out.append(
+                messages.make(
+                    "geo_township_without_feature",
+                    file,
+                    severity="warning",
+                    value=code,
+                    township_name=messages.show(name),
+                )
+            )
+    return out
+
+
+def manifest_county(manifest: dict, townships: pd.DataFrame | None) -> list[Problem]:
+    code = manifest.get("county_code")
+    if code is None or townships is None:
+        return []
+    codes = sorted(set(townships["county_code"].dropna()))
+    if not codes or codes == [code]:
+        return []
+    return [
+        messages.make(
+            "manifest_county_mismatch",
+            "manifest.toml",
+            severity="warning",
+            value=code,
+            codes="、".join(codes),
+        )
+    ]

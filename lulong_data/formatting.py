@@ -1,0 +1,63 @@
+"""Chinese number formatting for tiles, tables and briefing text."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+
+MINUS = "−"  # U+2212: a real minus sign, as in print, not a hyphen
+MISSING = "—"
+
+
+def _missing(x: Any) -> bool:
+    try:
+        return x is None or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _round(x: float, digits: int) -> Decimal:
+    # Half-up, as figures are rounded in Chinese statistics (0.5 -> 1), not banker's rounding.
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def fmt_int(n: Any) -> str:
+    """4019 -> "4,019"; missing -> "—"."""
+    if _missing(n):
+        return MISSING
+    value = int(_round(n, 0))
+    return f"{value:,}".replace("-", MINUS)
+
+
+def fmt_wan(x: Any, unit: str = "元", digits: int = 2) -> str:
+    """5838600 -> "583.86万元" (amount in units, shown in 万 with up to ``digits`` decimals)."""
+    if _missing(x):
+        return MISSING
+    wan = _round(float(x) / 10000, digits)
+    text = f"{wan:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{wan:,.0f}"
+    return text.replace("-", MINUS) + "万" + unit
+
+
+def fmt_pct(x: Any, digits: int = 1) -> str:
+    """73.04 -> "73.0%" (x is already a percentage)."""
+    if _missing(x):
+        return MISSING
+    return f"{_round(x, digits):.{digits}f}%".replace("-", MINUS)
+
+
+def fmt_count(n: Any, unit: str) -> str:
+    """(4019, "人") -> "4,019人"."""
+    text = fmt_int(n)
+    return text if text == MISSING else text + unit
+
+
+def fmt_delta(d: Any) -> str:
+    """207 -> "+207", -3 -> "−3", 0 -> "0" (week-on-week changes on KPI tiles)."""
+    if _missing(d):
+        return MISSING
+    value = _round(d, 0)
+    if value > 0:
+        return "+" + fmt_int(value)
+    return fmt_int(value)

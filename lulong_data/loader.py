@@ -1,0 +1,283 @@
+"""Load a data folder: find the files, read, type and validate every dataset, run the
+cross-dataset rules, and report every problem at once.
+
+``load_folder`` never raises for bad data. Its frames are typed (docs/architecture.md, "Typed
+frames") with a plain RangeIndex; ``rows[name]`` gives each row's spreadsheet row number.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lulong_data import checks, messages, reading, schemas
+from lulong_data.contract import (
+    CODE_LENGTH,
+    DATASETS,
+    GEO_FILES,
+    MANIFEST_FILE,
+    RULES_FILE,
+    TABLE_SUFFIXES,
+    Problem,
+)
+from lulong_data.parsing import DTYPES, empty_frame, parse_column
+
+# Kinds that can hide a personal number: free text and numbers. Codes are left out: they are
+# checked for their exact length anyway, and an 11-digit slip in a code is not a phone number.
+_PERSONAL_KINDS = {"str", "int", "float"}
+
+
+@dataclass
+class LoadResult:
+    """Everything read from one data folder."""
+
+    folder: Path
+    frames: dict[str, pd.DataFrame]  # every contract dataset; empty typed frame when absent
+    present: set[str] = field(default_factory=set)  # datasets read successfully
+    files: dict[str, Path] = field(default_factory=dict)  # dataset -> the file read
+    problems: list[Problem] = field(default_factory=list)
+    manifest: dict = field(default_factory=dict)
+    geo: dict[str, dict] = field(default_factory=dict)  # "township_boundaries" -> GeoJSON
+    rows: dict[str, np.ndarray] = field(default_factory=dict)  # spreadsheet row of each row
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> as in file
+
+    @property
+    def ok(self) -> bool:
+        """No error (warnings allowed): the folder may go live."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(self.frames[name]) for name in self.present)
+
+    def summary(self, lang: str = "zh") -> str:
+        return messages.summary(self.problems, len(self.present), self.row_count, lang)
+
+
+def load_folder(path: str | os.PathLike) -> LoadResult:
+    """Read and check every file of a data folder (see ../shared/DATA-CONTRACT.md)."""
+    folder = Path(path)
+    result = LoadResult(folder, {})
+    entries = None
+    try:
+        entries = sorted(folder.iterdir()) if folder.is_dir() else None
+    except OSError as exc:
+        zh = en = exc.strerror or str(exc)
+    else:
+        zh, en = "不存在或不是文件夹", "it does not exist or is not a folder"
+    if entries is None:
+        result.problems.append(
+            messages.make("folder_unreadable", str(folder), folder=str(folder), reason_zh=zh, reason_en=en)
+        )
+        return _finish(result, {})
+
+    candidates, extras = _sort_entries(entries, result)
+    work: dict[str, pd.DataFrame] = {}
+    unavailable: set[str] = set()
+    for name, ds in DATASETS.items():
+        found = candidates.get(name, [])
+        if not found:
+            if ds.required:
+                result.problems.append(
+                    messages.make(
+                        "missing_file",
+                        f"{name}.csv",
+                        dataset=name,
+                        title=ds.title,
+                        title_en=ds.title_en,
+                    )
+                )
+            continue
+        if len(found) > 1:
+            files = "、".join(p.name for p in found)
+            result.problems.append(
+                messages.make(
+                    "two_forms",
+                    files,
+                    dataset=name,
+                    title=ds.title,
+                    title_en=ds.title_en,
+                    files=files,
+                )
+            )
+            unavailable.add(name)
+            continue
+        result.files[name] = found[0]
+        frame = _load_table(found[0], name, result)
+        if frame is None:
+            unavailable.add(name)
+            continue
+        work[name] = frame
+        result.present.add(name)
+
+    if MANIFEST_FILE in extras:
+        result.manifest, problems = reading.read_manifest(extras[MANIFEST_FILE])
+        result.problems += problems
+        result.problems += checks.manifest_county(result.manifest, work.get("townships"))
+    for geo_file in GEO_FILES:
+        if geo_file in extras:
+            data, problems = reading.read_geojson(extras[geo_file])
+            result.problems += problems
+            if data is not None:
+                if geo_file.startswith("township"):
+                    result.problems += checks.geo_townships(data, geo_file, work.get("townships"))
+                result.geo[geo_file.removesuffix(".geojson")] = data
+
+    tables = checks.Tables(
+        work,
+        {name: result.files[name].name for name in work},
+        result.headers,
+        unavailable,
+    )
+    result.problems += checks.run(tables, result.manifest.get("data_as_of"))
+    return _finish(result, work)
+
+
+def _finish(result: LoadResult, work: dict[str, pd.DataFrame]) -> LoadResult:
+    """Frames with a plain index (row numbers kept aside) and an empty one for each absent dataset."""
+    for name in DATASETS:
+        if name in work:
+            result.rows[name] = work[name].index.to_numpy()
+            result.frames[name] = work[name].reset_index(drop=True)
+        else:
+            result.frames[name] = empty(name)
+            result.rows[name] = np.array([], dtype=int)
+    return result
+
+
+def empty(dataset: str) -> pd.DataFrame:
+    """The typed empty frame standing in for an absent dataset."""
+    return empty_frame(DATASETS[dataset].columns)
+
+
+def _sort_entries(entries: list[Path], result: LoadResult) -> tuple[dict[str, list[Path]], dict[str, Path]]:
+    """Split a folder listing into dataset files and the other known files; warn about the rest."""
+    candidates: dict[str, list[Path]] = {}
+    extras: dict[str, Path] = {}
+    by_title = {ds.title: ds.name for ds in DATASETS.values()}
+    for entry in entries:
+        name = entry.name
+        # hidden files, Excel's lock files (~$x.xlsx) and folders are not the clerk's data
+        if name.startswith((".", "~$")) or entry.is_dir():
+            continue
+        if name in (MANIFEST_FILE, RULES_FILE, *GEO_FILES):
+            extras[name] = entry
+            continue
+        if name.upper().startswith("README"):
+            continue
+        stem, suffix = entry.stem.strip().lower(), entry.suffix.lower()
+        if suffix in TABLE_SUFFIXES and stem in DATASETS:
+            candidates.setdefault(stem, []).append(entry)
+            continue
+        hint_zh = hint_en = ""
+        meant = stem if stem in DATASETS else by_title.get(entry.stem.strip())
+        if meant and suffix in TABLE_SUFFIXES:
+            hint_zh, hint_en = (
+                f";如果这是「{DATASETS[meant].title}」,请改名为 {meant}{suffix}",
+                (f"; if it is {DATASETS[meant].title_en}, rename it {meant}{suffix}"),
+            )
+        elif meant or suffix == ".xls":
+            target = meant or entry.stem
+            hint_zh = f";请在 Excel 中另存为 {target}.xlsx 或 {target}.csv"
+            hint_en = f"; save it from Excel as {target}.xlsx or {target}.csv"
+        result.problems.append(
+            messages.make("unknown_file", name, severity="warning", hint_zh=hint_zh, hint_en=hint_en)
+        )
+    return candidates, extras
+
+
+def _load_table(path: Path, name: str, result: LoadResult) -> pd.DataFrame | None:
+    """Read, type and validate one dataset file; its problems go into ``result``."""
+    ds = DATASETS[name]
+    table = reading.read_table(path, name)
+    result.problems += table.problems
+    if table.frame is None:
+        return None
+    raw, file = table.frame, path.name
+    result.headers[name] = table.headers
+    kinds = {c.name: c.kind for c in ds.columns}
+
+    scanned = [c for c in raw.columns if kinds.get(c, "str") in _PERSONAL_KINDS]
+    problems, personal = checks.personal_numbers(raw[scanned], name, file, table.headers)
+    result.problems += problems
+    for col in personal:
+        if col in kinds:
+            raw[col] = checks.scrub(raw, col)
+        else:
+            raw = raw.drop(columns=col)
+
+    typed: dict[str, pd.Series] = {}
+    unparsed: set[tuple[int, str]] = set()
+    for col in ds.columns:
+        values, bad = parse_column(raw[col.name], col)
+        typed[col.name] = values.astype(DTYPES[col.kind])
+        for code, cells in bad.groupby(bad, sort=False):
+            rows = cells.index
+            unparsed.update((int(r), col.name) for r in rows)
+            result.problems += messages.per_row(
+                code,
+                file,
+                pd.DataFrame({"value": raw.loc[rows, col.name]}),
+                column=table.headers.get(col.name, col.name),
+                name=col.name,
+                dataset=name,
+                length=str(CODE_LENGTH.get(col.kind, 0)),
+            )
+    for col in raw.columns:
+        if col not in typed:
+            typed[col] = raw[col]
+    frame = pd.DataFrame(typed, index=raw.index)
+
+    absent = tuple(c.name for c in ds.columns if c.name not in table.headers)
+    result.problems += schemas.validate(
+        frame,
+        name,
+        file=file,
+        raw=raw,
+        headers=table.headers,
+        skip=unparsed,
+        absent=absent,
+    )
+    return frame
+
+
+# -- the report as a table ----------------------------------------------------------------------
+
+REPORT_COLUMNS = {
+    "zh": ("文件", "行", "列", "值", "问题", "级别"),
+    "en": ("File", "Row", "Column", "Value", "Problem", "Severity"),
+}
+SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
+
+
+def problems_frame(problems: list[Problem] | tuple[Problem, ...], lang: str = "zh") -> pd.DataFrame:
+    """The problems as a table for the data-status page and the CLI's CSV (errors first)."""
+    lang = lang if lang in REPORT_COLUMNS else "zh"
+    file, row, column, value, message, severity = REPORT_COLUMNS[lang]
+    ordered = sorted(problems, key=lambda p: p.severity != "error")  # stable: keeps file order
+    return pd.DataFrame(
+        {
+            file: pd.Series([p.file for p in ordered], dtype="str"),
+            row: pd.array([p.row for p in ordered], dtype="Int64"),
+            column: pd.Series([p.column for p in ordered], dtype="str"),
+            value: pd.Series([p.value for p in ordered], dtype="str"),
+            message: pd.Series(
+                [p.message_zh if lang == "zh" else p.message_en for p in ordered], dtype="str"
+            ),
+            severity: pd.Series(
+                [SEVERITY_LABELS[lang].get(p.severity, p.severity) for p in ordered], dtype="str"
+            ),
+        }
+    )

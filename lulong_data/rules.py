@@ -1,0 +1,161 @@
+"""County rules (deadlines, list sizes, income lines) read from ``rules.toml``.
+
+The rules are county policy, not data: the package ships Lulong's defaults next to this module and a
+data folder may override them with its own ``rules.toml``. A bad file fails loudly with
+:class:`RulesError` naming the key, because a silently wrong deadline would misreport overdue households.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
+TIE_BREAKS = ("fewer_vetoes", "higher_upkeep", "village_code")
+
+__all__ = [
+    "DEFAULT_RULES_PATH",
+    "Deadlines",
+    "Elimination",
+    "IncomeLine",
+    "Ranking",
+    "Rules",
+    "RulesError",
+    "load_rules",
+]
+
+
+class RulesError(ValueError):
+    """rules.toml is unreadable or a key is missing or out of range."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    identification_days: int  # calendar days found_on -> approved_on
+    contact_workdays: int  # working days approved_on -> contact_assigned_on
+    plan_workdays: int  # working days contact_assigned_on -> plan_on
+    feedback_workdays: int  # working days started_on -> feedback_on
+
+
+@dataclass(frozen=True)
+class Elimination:
+    min_months: int
+    min_measures: int
+
+
+@dataclass(frozen=True)
+class IncomeLine:
+    year: int
+    amount: float  # 元/人·年
+    document: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    red_villages: int
+    black_villages: int
+    veto_black: bool
+    red_townships: int
+    black_townships: int
+    talk_after_months: int
+    tie_break: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    deadlines: Deadlines
+    visit_max_gap_days: int
+    batch_households: int
+    elimination: Elimination
+    income_lines: tuple[IncomeLine, ...]  # sorted by year
+    ranking: Ranking
+    source: str = ""  # path of the file the rules came from
+
+    def income_line(self, year: int) -> IncomeLine | None:
+        """The line in force for ``year``: that year's, else the latest earlier one, else None."""
+        earlier = [line for line in self.income_lines if line.year <= year]
+        return earlier[-1] if earlier else None
+
+
+def _get(table: dict, key: str, where: str) -> Any:
+    if not isinstance(table, dict) or key not in table:
+        raise RulesError(f"rules.toml: 缺少 {where}{key} / missing key {where}{key}")
+    return table[key]
+
+
+def _int(table: dict, key: str, where: str, minimum: int = 0) -> int:
+    value = _get(table, key, where)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise RulesError(
+            f"rules.toml: {where}{key} 须为不小于{minimum}的整数,实为 {value!r} / "
+            f"{where}{key} must be an integer >= {minimum}, got {value!r}"
+        )
+    return value
+
+
+def _parse(data: dict, source: str) -> Rules:
+    dl = _get(data, "deadlines", "")
+    deadlines = Deadlines(
+        identification_days=_int(dl, "identification_days", "deadlines.", 1),
+        contact_workdays=_int(dl, "contact_workdays", "deadlines."),
+        plan_workdays=_int(dl, "plan_workdays", "deadlines."),
+        feedback_workdays=_int(dl, "feedback_workdays", "deadlines."),
+    )
+    el = _get(data, "elimination", "")
+    lines = []
+    for i, row in enumerate(_get(data, "income_lines", "")):
+        where = f"income_lines[{i}]."
+        amount = _get(row, "amount", where)
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or amount <= 0:
+            raise RulesError(f"rules.toml: {where}amount 须为正数 / must be a positive number: {amount!r}")
+        lines.append(
+            IncomeLine(_int(row, "year", where, 2000), float(amount), str(_get(row, "document", where)))
+        )
+    years = [line.year for line in lines]
+    if len(set(years)) != len(years):
+        raise RulesError("rules.toml: income_lines 年度重复 / duplicate year in income_lines")
+    rk = _get(data, "ranking", "")
+    tie = tuple(_get(rk, "tie_break", "ranking."))
+    if unknown := [t for t in tie if t not in TIE_BREAKS]:
+        raise RulesError(
+            f"rules.toml: ranking.tie_break 含未知项 {unknown},可选 {list(TIE_BREAKS)} / "
+            f"unknown tie-break {unknown}, allowed {list(TIE_BREAKS)}"
+        )
+    veto_black = _get(rk, "veto_black", "ranking.")
+    if not isinstance(veto_black, bool):
+        raise RulesError("rules.toml: ranking.veto_black 须为 true/false / must be true or false")
+    ranking = Ranking(
+        red_villages=_int(rk, "red_villages", "ranking."),
+        black_villages=_int(rk, "black_villages", "ranking."),
+        veto_black=veto_black,
+        red_townships=_int(rk, "red_townships", "ranking."),
+        black_townships=_int(rk, "black_townships", "ranking."),
+        talk_after_months=_int(rk, "talk_after_months", "ranking.", 1),
+        tie_break=tie,
+    )
+    return Rules(
+        deadlines=deadlines,
+        visit_max_gap_days=_int(_get(data, "visits", ""), "max_gap_days", "visits.", 1),
+        batch_households=_int(_get(data, "consultation", ""), "batch_households", "consultation.", 1),
+        elimination=Elimination(
+            min_months=_int(el, "min_months", "elimination."),
+            min_measures=_int(el, "min_measures", "elimination."),
+        ),
+        income_lines=tuple(sorted(lines, key=lambda line: line.year)),
+        ranking=ranking,
+        source=source,
+    )
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Read rules from ``path`` (default: the packaged Lulong rules). Raises RulesError if bad."""
+    path = Path(path) if path is not None else DEFAULT_RULES_PATH
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"无法读取规则文件 {path} / cannot read rules file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"规则文件格式错误 {path} / rules file is not valid TOML {path}: {exc}") from exc
+    return _parse(data, str(path))

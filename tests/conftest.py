@@ -1,0 +1,28 @@
+"""Shared fixtures.
+
+The project has no installed package: put the project root on sys.path so ``import lulong_data`` works
+from any working directory.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SAMPLE_DIR = ROOT / "lulong_data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample_bundle():
+    """The bundled sample folder, loaded once per test session (never mutate it)."""
+    from lulong_data.bundle import load_bundle
+
+    if not SAMPLE_DIR.is_dir():
+        pytest.fail(f"sample folder missing: {SAMPLE_DIR} (run python -m lulong_data.generator)")
+    return load_bundle(SAMPLE_DIR)
