@@ -7,15 +7,12 @@ from any working directory.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from paths import ROOT, SAMPLE_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-SAMPLE_DIR = ROOT / "lulong_data" / "sample"
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_DIR
 from factories import T1, T2, V1, V2, V3, bundle_from_frames
+from paths import ROOT, SAMPLE_DIR
 
 from lulong_data.metrics import METRICS, compute
 from lulong_data.metrics.published import MATCH, NOT_COMPUTABLE, check_published, decimals, round_half_up

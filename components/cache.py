@@ -1,0 +1,26 @@
+"""Cached metric calls: one result per (data version, metric, parameters), shared between sessions.
+
+Metric functions take the bundle, which Streamlit cannot hash; the bundle's fingerprint stands in for it,
+so a new data folder means new results and stale ones age out (``max_entries``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from components.context import bundle
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def _compute(fingerprint: str, module: str, name: str, params: tuple[tuple[str, Any], ...]) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(bundle(), **dict(params))
+
+
+def compute(fn: Callable[..., Any], **params: Any) -> Any:
+    """``fn(bundle(), **params)``, cached. Results are copies: safe to modify."""
+    return _compute(bundle().fingerprint, fn.__module__, fn.__qualname__, tuple(sorted(params.items())))

@@ -1,0 +1,89 @@
+"""Altair charts of the overview and the township profile: a choropleth and a trend line.
+
+Maps inline the GeoJSON features (``alt.Data(values=...)``) with rings oriented clockwise: a GeoDataFrame
+renders blank and counter-clockwise rings make d3 paint the complement (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from components import theme
+from lulong_data import geo
+
+
+def choropleth(
+    townships: Mapping[str, Any] | None,
+    values: Mapping[str, Mapping[str, Any]],
+    *,
+    field: str,
+    edges: list[float],
+    fmt: Callable[[Any], str],
+    title: str,
+    subtitle: str = "",
+    height: int = 560,
+) -> alt.LayerChart:
+    """Townships filled by ``values[code][field]``, each labelled with its name and formatted value, so
+    the figure is readable without telling colours apart."""
+    feats = geo.features(townships, values, exterior_cw=True)
+    for f in feats:
+        props = f["properties"]
+        props["fill"] = theme.color_for(props.get(field), edges)
+        props["label"] = f"{props.get('name', '')}\n{fmt(props.get(field))}"
+    points = [
+        {
+            "lon": lon,
+            "lat": lat,
+            "name": (values.get(code) or {}).get("name", ""),
+            "text": fmt((values.get(code) or {}).get(field)),
+        }
+        for code, (lon, lat) in geo.centroids(townships).items()
+    ]
+    data = alt.Data(values=feats)
+    shapes = (
+        alt.Chart(data)
+        .mark_geoshape(stroke="#FFFFFF", strokeWidth=1.5)
+        .encode(
+            fill=alt.Fill("properties.fill:N", scale=None),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="乡镇 / Township"),
+                alt.Tooltip("properties.label:N", title=title),
+            ],
+        )
+    )
+    base = alt.Chart(alt.Data(values=points))
+    names = base.mark_text(
+        dy=-9, fontSize=14, fontWeight=600, color="#111111", stroke="#FFFFFF", strokeWidth=3
+    ).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    names_fill = base.mark_text(dy=-9, fontSize=14, fontWeight=600, color="#111111").encode(
+        longitude="lon:Q", latitude="lat:Q", text="name:N"
+    )
+    figures = base.mark_text(dy=9, fontSize=14, color="#111111", stroke="#FFFFFF", strokeWidth=3).encode(
+        longitude="lon:Q", latitude="lat:Q", text="text:N"
+    )
+    figures_fill = base.mark_text(dy=9, fontSize=14, color="#111111").encode(
+        longitude="lon:Q", latitude="lat:Q", text="text:N"
+    )
+    return (
+        alt.layer(shapes, names, names_fill, figures, figures_fill)
+        .project("mercator")
+        .properties(title=alt.Title(title, subtitle=subtitle or alt.Undefined), height=height)
+    )
+
+
+def trend(df: pd.DataFrame, *, title: str, y_title: str, color: str = theme.BLUE) -> alt.Chart:
+    """A line with points over month-ends (``date``, ``value``)."""
+    return (
+        alt.Chart(df)
+        .mark_line(point=alt.OverlayMarkDef(size=60), color=color, strokeWidth=3)
+        .encode(
+            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+            y=alt.Y("value:Q", title=y_title),
+            tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .properties(title=title, height=260)
+    )

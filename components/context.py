@@ -1,0 +1,84 @@
+"""What every page needs to know: the data bundle, the chosen date, township, language and role.
+
+The sidebar (app.py) writes the choices into ``st.session_state``; pages only read them through these
+functions, so a page never touches a file or a widget key of another page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from lulong_data import lastgood
+from lulong_data.bundle import Bundle, fingerprint, load_bundle
+from lulong_data.settings import get_settings
+
+# Session-state keys written by the shared sidebar.
+AS_OF_KEY = "as_of"
+TOWNSHIP_KEY = "township"
+LANG_KEY = "lang"
+ROLE_KEY = "role"
+USER_TOWNSHIP_KEY = "user_township"
+
+ROLES = ("leader", "township", "press", "data")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _bundle_for(folder: str, version: str) -> Bundle:
+    # Keyed by the folder's fingerprint (names, sizes, mtimes): a new file means a new bundle.
+    return load_bundle(folder)
+
+
+# The last bundle served without errors (process memory, shared by sessions like the cache above).
+_LAST_GOOD = lastgood.Keeper()
+
+
+def _load(folder) -> Bundle:
+    return _bundle_for(str(folder), fingerprint(folder))
+
+
+def served() -> lastgood.Served:
+    """What is served and why: the current published version, or the last valid one when the folder on
+    disk has errors. Resolved on every call, so a publish reaches every session on its next rerun."""
+    return lastgood.serve(get_settings(), _load, _LAST_GOOD)
+
+
+def bundle() -> Bundle:
+    """The validated data bundle of the current data version (cached across sessions)."""
+    return served().bundle
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, get_settings().lang)
+
+
+def t(zh: str, en: str) -> str:
+    """Chinese first: the visible text in the chosen language."""
+    return en if lang() == "en" else zh
+
+
+def as_of() -> date:
+    """The as-of date chosen in the sidebar; the data's own as-of date by default."""
+    chosen = st.session_state.get(AS_OF_KEY)
+    return chosen if isinstance(chosen, date) else bundle().as_of
+
+
+def township() -> str | None:
+    """The township filter: a 9-digit code, or None for the whole county."""
+    return st.session_state.get(TOWNSHIP_KEY) or None
+
+
+def role() -> str:
+    return st.session_state.get(ROLE_KEY, "leader")
+
+
+def can_see_households(township_code: str | None = None) -> bool:
+    """Household-level rows: leaders and the data office see all; a township sees its own; press none."""
+    r = role()
+    if r in ("leader", "data"):
+        return True
+    if r == "township":
+        own = st.session_state.get(USER_TOWNSHIP_KEY)
+        return township_code is not None and township_code == own
+    return False

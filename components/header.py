@@ -1,0 +1,80 @@
+"""The header line on every page: the data's as-of date, the date being viewed, and the folder's status.
+
+If the data folder has errors the whole page says so first, with the count and where to look, so no
+figure is read without knowing it may be incomplete. Problems are listed, never raised.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.banner import render_banner
+from components.cache import compute
+from components.context import as_of, lang, t, township
+from lulong_data.bundle import Bundle
+from lulong_data.metrics.overview import townships
+
+SHOWN_PROBLEMS = 50
+
+
+def _status(b: Bundle) -> str:
+    if b.errors:
+        return t(f"✖ {len(b.errors)} 个错误", f"✖ {len(b.errors)} errors")
+    if b.warnings:
+        return t(f"⚠ 有效,{len(b.warnings)} 条提示", f"⚠ valid, {len(b.warnings)} warnings")
+    return t("✔ 有效", "✔ valid")
+
+
+def _problem_rows(b: Bundle) -> pd.DataFrame:
+    en = lang() == "en"
+    rows = [
+        {
+            t("级别", "Severity"): t("错误", "error") if p.severity == "error" else t("提示", "warning"),
+            t("文件", "File"): p.file,
+            t("行", "Row"): p.row,
+            t("列", "Column"): p.column or "",
+            t("值", "Value"): p.value or "",
+            t("说明", "Message"): p.message_en if en else p.message_zh,
+        }
+        for p in (*b.errors, *b.warnings)[:SHOWN_PROBLEMS]
+    ]
+    return pd.DataFrame(rows)
+
+
+def render_header(b: Bundle) -> None:
+    render_banner()  # the data shown is the last valid state, or newer files were refused: say so first
+    viewing = as_of()
+    names = dict(compute(townships).itertuples(index=False, name=None))
+    where = names.get(township() or "") or t("全县", "whole county")
+    parts = [
+        t(f"**数据截至 {b.as_of:%Y-%m-%d}**", f"**Data as of {b.as_of:%Y-%m-%d}**"),
+        t(f"数据状态:{_status(b)}", f"Data status: {_status(b)}"),
+        t(f"范围:{where}", f"Scope: {where}"),
+    ]
+    if viewing != b.as_of:
+        parts.insert(1, t(f"查看日期 {viewing:%Y-%m-%d}", f"viewing {viewing:%Y-%m-%d}"))
+    st.caption(" · ".join(parts))
+    if b.errors:
+        folder = b.folder or ""
+        st.error(
+            t(
+                f"数据文件夹有 **{len(b.errors)} 个错误**,相关数字可能不完整。"
+                f"请数据办公室展开下方清单逐条修正,或运行 `python -m lulong_data check {folder}` 查看完整报告。",
+                f"The data folder has **{len(b.errors)} errors**; affected figures may be incomplete. "
+                f"Open the list below, or run `python -m lulong_data check {folder}` for the full report.",
+            ),
+            icon=":material/error:",
+        )
+    if b.problems:
+        total = len(b.problems)
+        label = t(f"数据问题清单({total} 条)", f"Data problems ({total})")
+        with st.expander(label, expanded=False):
+            st.dataframe(_problem_rows(b), hide_index=True, width="stretch")
+            if total > SHOWN_PROBLEMS:
+                st.caption(
+                    t(
+                        f"仅显示前 {SHOWN_PROBLEMS} 条;完整报告见 python -m lulong_data check。",
+                        f"First {SHOWN_PROBLEMS} shown; see python -m lulong_data check for all.",
+                    )
+                )

@@ -1,0 +1,181 @@
+"""The township map: folium/Leaflet, fully offline, coloured by one indicator, clickable.
+
+Offline means: Leaflet is served by the app (components.assets), every other folium default link (jQuery,
+Bootstrap, awesome-markers, glyphicons) is dropped because polygons, tooltips and text labels don't need
+them, there is no basemap unless an intranet tile URL is configured, and the legend is drawn by Streamlit
+(a branca colormap would make streamlit-folium inject d3 from d3js.org).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import folium
+import streamlit as st
+from folium.elements import JSCSSMixin
+from streamlit_folium import st_folium
+
+from components import assets, theme
+from components.context import t
+from lulong_data import geo
+
+# The only links the map may load, by folium's names for them; everything else is dropped.
+LOCAL_JS = {"leaflet": assets.FROM_COMPONENT + assets.LEAFLET_JS}
+LOCAL_CSS = {"leaflet_css": assets.FROM_COMPONENT + assets.LEAFLET_CSS}
+# Returned to Python on a click; pans and zooms change nothing here, so they never rerun the script.
+RETURNED = ["last_active_drawing"]
+
+
+def _walk(element: Any):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def make_offline(m: folium.Map) -> folium.Map:
+    """Point every JS/CSS link of the map's elements at the app's own files, dropping what isn't needed.
+
+    Raises ValueError for an element that needs a library we don't serve, rather than ship a CDN link.
+    """
+    for element in _walk(m):
+        if not isinstance(element, JSCSSMixin):
+            continue
+        js, css = [], []
+        for name, url in element.default_js:
+            if name in LOCAL_JS:
+                js.append((name, LOCAL_JS[name]))
+            elif element is not m:
+                raise ValueError(f"{type(element).__name__} needs {url}, which is not served offline")
+        for name, url in element.default_css:
+            if name in LOCAL_CSS:
+                css.append((name, LOCAL_CSS[name]))
+            elif element is not m:
+                raise ValueError(f"{type(element).__name__} needs {url}, which is not served offline")
+        # Instance attributes: folium's class-level lists stay untouched for anyone else.
+        element.default_js = js
+        element.default_css = css
+    return m
+
+
+def build_map(
+    townships: Mapping[str, Any] | None,
+    county: Mapping[str, Any] | None,
+    values: Mapping[str, Mapping[str, Any]],
+    *,
+    field: str,
+    tooltip: Callable[[Mapping[str, Any]], str],
+    edges: list[float],
+    label: Callable[[Mapping[str, Any]], str] | None = None,
+    selected: str | None = None,
+    tile_url: str | None = None,
+) -> folium.Map:
+    """Township polygons coloured by ``values[code][field]`` over the county outline.
+
+    ``values[code]`` also carries ``name``; ``tooltip(props)`` writes the hover text and ``label(props)``
+    the figure printed under the name, so the map reads without telling colours apart.
+    """
+    box = geo.bounds(county, townships) or [[39.7, 118.8], [40.2, 119.2]]
+    m = folium.Map(
+        location=[(box[0][0] + box[1][0]) / 2, (box[0][1] + box[1][1]) / 2],
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,  # fit the county snugly instead of jumping a whole zoom level
+        prefer_canvas=False,  # SVG paths: clickable, and countable by the browser tests
+    )
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=t("内网底图", "intranet basemap"), name="basemap").add_to(m)
+
+    feats = geo.features(townships, values)
+    for f in feats:
+        f["properties"]["tip"] = tooltip(f["properties"])
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        chosen = props.get("township_code") == selected
+        return {
+            "fillColor": theme.color_for(props.get(field), edges),
+            "fillOpacity": 0.85,
+            "color": "#000000" if chosen else "#FFFFFF",
+            "weight": 4 if chosen else 1.5,
+        }
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        name="townships",
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(m)
+    if county:
+        folium.GeoJson(
+            county,
+            name="county",
+            style_function=lambda _f: {"fill": False, "color": "#333333", "weight": 3},
+            interactive=False,
+        ).add_to(m)
+    for code, (lon, lat) in geo.centroids(townships).items():
+        props = values.get(code) or {}
+        name = props.get("name")
+        if name:
+            figure = f"<br><span>{html.escape(label(props))}</span>" if label else ""
+            folium.Marker(
+                [lat, lon],
+                icon=folium.DivIcon(
+                    html=f'<div class="twp-label">{html.escape(str(name))}{figure}</div>',
+                    icon_size=(90, 36),
+                    icon_anchor=(45, 18),
+                ),
+                interactive=False,
+            ).add_to(m)
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.twp-label{font:600 14px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#111;"
+            "text-align:center;white-space:nowrap;line-height:1.25;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;}"
+            ".leaflet-container{background:#F7F7F7;}</style>"
+        )
+    )
+    m.fit_bounds(box)
+    return make_offline(m)
+
+
+def show_map(m: folium.Map, *, key: str, height: int = 640) -> str | None:
+    """Draw the map; returns the township code of the last clicked polygon (None before any click)."""
+    out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED)
+    drawing = (out or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("township_code")
+    return str(code) if code else None
+
+
+def legend(edges: list[float], fmt: Callable[[float], str], title: str) -> None:
+    """A Streamlit legend for the ramp: swatch + range per class, plus "no data"."""
+    if edges:
+        lows = [None, *edges]
+        highs = [*edges, None]
+        items = []
+        for lo, hi in zip(lows, highs, strict=True):
+            colour = theme.color_for(lo if lo is not None else edges[0] - 1, edges)
+            if lo is None:
+                text = t(f"低于 {fmt(hi)}", f"below {fmt(hi)}")
+            elif hi is None:
+                text = t(f"{fmt(lo)} 及以上", f"{fmt(lo)} and above")
+            else:
+                text = f"{fmt(lo)} – {fmt(hi)}"
+            items.append((colour, text))
+    else:
+        items = [(theme.color_for(0, []), t("各乡镇相同", "same everywhere"))]
+    items.append((theme.NO_DATA, t("无数据", "no data")))
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 14px 6px 0;white-space:nowrap">'
+        f'<span style="display:inline-block;width:22px;height:16px;background:{c};border:1px solid #888;'
+        f'margin-right:6px"></span>{text}</span>'
+        for c, text in items
+    )
+    st.markdown(f"**{title}**<br>{swatches}", unsafe_allow_html=True)
+
+
+def schematic_notice() -> None:
+    """The notice every map of schematic polygons must carry on screen."""
+    st.warning(t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN), icon=":material/info:")

@@ -1,0 +1,106 @@
+"""The page list: sections, Chinese titles, ASCII url paths, and page links that keep the current view.
+
+A page is identified by its ``url_path`` (Streamlit hashes it), so ``page("map")`` built anywhere is the
+same page the router registered, and ``st.page_link(page("map"))`` works from any page.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from components.context import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    url_path: str
+    module: str
+    title_zh: str
+    title_en: str
+
+
+SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
+    (
+        "综合",
+        "Overview",
+        (
+            PageSpec("overview", "pages.overview", "总览", "Overview"),
+            PageSpec("map", "pages.township_map", "乡镇地图", "Township map"),
+            PageSpec("dispatch", "pages.dispatch", "周调度", "Weekly dispatch"),
+        ),
+    ),
+    (
+        "专题",
+        "Topics",
+        (
+            PageSpec("monitoring", "pages.monitoring", "防返贫监测", "Monitoring"),
+            PageSpec("employment", "pages.employment", "就业帮扶", "Employment"),
+            PageSpec("environment", "pages.environment", "人居环境红黑榜", "Red/black list"),
+            PageSpec("welfare", "pages.welfare", "兜底保障", "Social assistance"),
+        ),
+    ),
+    ("发布", "Publishing", (PageSpec("press", "pages.press", "新闻发布", "Press office"),)),
+    ("数据", "Data", (PageSpec("data", "pages.data_status", "数据状态", "Data status"),)),
+)
+DEFAULT = "overview"
+_ROUTED_KEY = "_deep_link_followed"
+SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
+
+
+def page(url_path: str) -> st.Page:
+    """The st.Page of ``url_path`` (title in the current language)."""
+    spec = SPECS[url_path]
+    render = importlib.import_module(spec.module).render
+    return st.Page(
+        render,
+        title=t(spec.title_zh, spec.title_en),
+        url_path=spec.url_path,
+        default=spec.url_path == DEFAULT,
+    )
+
+
+def navigation() -> dict[str, list[st.Page]]:
+    """Sections -> pages, for st.navigation."""
+    return {t(zh, en): [page(p.url_path) for p in pages] for zh, en, pages in SECTIONS}
+
+
+def link(url_path: str, label: str | None = None, *, icon: str | None = None) -> None:
+    """A link to another page; the sidebar's choices travel along because they are bound to the URL."""
+    st.page_link(page(url_path), label=label, icon=icon)
+
+
+def _browser_page() -> str | None:
+    """The url_path in the browser's address bar (its last path segment), if it names one of our pages."""
+    try:
+        # Private, but the only place the raw address survives a redirect (st.context.url is rewritten
+        # to the page being run). If Streamlit moves it, deep links fall back to the overview.
+        from streamlit.runtime.context import _context_info_field
+
+        url = _context_info_field("url")
+    except Exception:  # noqa: BLE001
+        return None
+    if not url:
+        return None
+    segment = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment if segment in SPECS else None
+
+
+def follow_deep_link(current: st.Page) -> None:
+    """Once per session, go to the page the address bar names if the router resolved another one.
+
+    On a freshly started server, Streamlit's legacy pages/ discovery runs e.g. pages/monitoring.py
+    directly for /monitoring; its guard sends the run back to app.py, which then resolves to the default
+    page. The address bar still says /monitoring, so the link lands where it points.
+    """
+    if st.session_state.get(_ROUTED_KEY):
+        return
+    st.session_state[_ROUTED_KEY] = True
+    target = _browser_page()
+    here = current.url_path or DEFAULT
+    if target and target != here:
+        # Bound widgets keep their values (restored by the sidebar) and write them back to the URL.
+        st.switch_page(page(target))

@@ -1,0 +1,55 @@
+"""The shared sidebar: language, as-of date and township, each bound to the URL.
+
+The widget keys are the query-parameter names (``?as_of=2022-03-31&township=…&lang=en``), so a copied
+link reopens the same page, date and township. They are also the session-state keys that
+``components.context`` reads.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.cache import compute
+from components.context import AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY, t
+from lulong_data.bundle import Bundle
+from lulong_data.metrics.overview import first_date, townships
+from lulong_data.settings import get_settings
+
+LANG_NAMES = {"zh": "中文", "en": "English"}
+COUNTY = ""  # the township option meaning "the whole county" (empty = not in the URL)
+
+
+def render_sidebar(b: Bundle) -> None:
+    with st.sidebar:
+        # Language first: every label below depends on it.
+        st.segmented_control(
+            "语言 / Language",
+            options=list(LANG_NAMES),
+            format_func=LANG_NAMES.get,
+            default=get_settings().lang,
+            required=True,
+            key=LANG_KEY,
+            bind="query-params",
+        )
+        st.date_input(
+            t("数据截至日期", "As of"),
+            value=b.as_of,
+            min_value=compute(first_date),
+            max_value=b.as_of,
+            format="YYYY-MM-DD",
+            help=t(
+                "所有数字按此日期计算;默认是数据的截至日期。",
+                "Every figure is computed as of this date; by default the data's own as-of date.",
+            ),
+            key=AS_OF_KEY,
+            bind="query-params",
+        )
+        names = dict(compute(townships).itertuples(index=False, name=None))
+        st.selectbox(
+            t("乡镇", "Township"),
+            options=[COUNTY, *names],
+            # The URL carries the Chinese name: readable, and the same in both languages.
+            format_func=lambda code: names.get(code) or t("全县", "Whole county"),
+            key=TOWNSHIP_KEY,
+            bind="query-params",
+        )

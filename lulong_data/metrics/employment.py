@@ -1,0 +1,523 @@
+"""Employment of people lifted out of poverty, public-welfare posts and skills training (县人社局).
+
+Each function is self-contained: it states its definition (口径) in the registry and filters by
+``as_of`` from the ledgers' own dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from lulong_data.metrics.places import count, in_township, persons_in, scalar
+from lulong_data.metrics.registry import metric
+
+if TYPE_CHECKING:
+    import ibis
+
+    from lulong_data.bundle import Bundle
+
+RENSHE = "县人社局"
+
+
+@metric(
+    "employment_placed",
+    "脱贫劳动力务工就业人数",
+    "persons lifted out of poverty in work",
+    "人",
+    RENSHE,
+    "月",
+    "就业表中该年度、就业日期不晚于截至日期的不重复人数(一人多条记录只计一次)。",
+    "Distinct employment.person_id of the year with started_on <= as_of (a person counts once).",
+    datasets=("employment",),
+)
+def employment_placed(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    e = b.table("employment")
+    e = e.filter((e.year == int(year)) & (e.started_on <= as_of))
+    return count(b, persons_in(b, e, township).person_id.nunique())
+
+
+def _target_rows(b: Bundle, year: int) -> ibis.Table:
+    t = b.table("employment_targets")
+    return t.filter(t.year == int(year))
+
+
+@metric(
+    "employment_target",
+    "就业目标任务",
+    "employment target",
+    "人",
+    RENSHE,
+    "年",
+    "就业目标表中该年度乡镇代码为空的一行(市下达的全县任务);没有时取各乡镇目标之和。",
+    "The year's row with empty township_code (the county total set by the city), else the sum of "
+    "township rows.",
+    datasets=("employment_targets",),
+)
+def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int | None:
+    t = _target_rows(b, year)
+    if township is not None:
+        return scalar(b, t.filter(t.township_code == str(township)).target.sum())
+    county = scalar(b, t.filter(t.township_code.isnull()).target.sum())
+    if county is not None:
+        return county
+    return scalar(b, t.filter(t.township_code.notnull()).target.sum())
+
+
+@metric(
+    "employment_rate",
+    "就业目标完成率",
+    "share of the employment target reached",
+    "%",
+    RENSHE,
+    "月",
+    "脱贫劳动力务工就业人数 ÷ 就业目标任务 × 100。",
+    "employment_placed / employment_target × 100.",
+    datasets=("employment", "employment_targets"),
+)
+def employment_rate(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
+    target = employment_target(b, as_of=as_of, year=year, township=township)
+    if not target:
+        return None
+    return employment_placed(b, as_of=as_of, year=year, township=township) / target * 100
+
+
+def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.Table:
+    # A post belongs to the township of its village (posts are allocated to villages).
+    w = b.table("welfare_jobs")
+    w = w.filter((w.year == int(year)) & (w.started_on <= as_of))
+    return in_township(b, w, township)
+
+
+@metric(
+    "welfare_post_persons",
+    "公益岗位安置人数",
+    "persons on public-welfare posts",
+    "人",
+    RENSHE,
+    "月",
+    "公益岗位表中该年度、上岗日期不晚于截至日期的不重复人数。",
+    "Distinct welfare_jobs.person_id of the year with started_on <= as_of.",
+    datasets=("welfare_jobs",),
+)
+def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    return count(b, _posts(b, as_of, year, township).person_id.nunique())
+
+
+@metric(
+    "welfare_post_persons_change",
+    "公益岗位安置人数同比增加",
+    "change in persons on public-welfare posts on the year before",
+    "人",
+    RENSHE,
+    "月",
+    "该年度公益岗位安置人数减去上一年度的人数(同一截至日期;上一年度已完整)。",
+    "welfare_post_persons of the year minus that of the year before, at the same as_of.",
+    datasets=("welfare_jobs",),
+)
+def welfare_post_persons_change(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    now = welfare_post_persons(b, as_of=as_of, year=year, township=township)
+    before = welfare_post_persons(b, as_of=as_of, year=int(year) - 1, township=township)
+    return now - before
+
+
+@metric(
+    "welfare_post_months",
+    "公益岗位聘期",
+    "term of public-welfare posts",
+    "个月",
+    RENSHE,
+    "年",
+    "该年度公益岗位聘期月数的中位数(上岗日期不晚于截至日期)。",
+    "Median welfare_jobs.months over the year's posts started on or before as_of.",
+    datasets=("welfare_jobs",),
+)
+def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
+    return scalar(b, _posts(b, as_of, year, township).months.median())
+
+
+@metric(
+    "welfare_post_subsidy",
+    "公益岗位月补贴",
+    "monthly subsidy of public-welfare posts",
+    "元/人·月",
+    RENSHE,
+    "年",
+    "该年度公益岗位月补贴的中位数(上岗日期不晚于截至日期)。",
+    "Median welfare_jobs.monthly_subsidy over the year's posts started on or before as_of.",
+    datasets=("welfare_jobs",),
+)
+def welfare_post_subsidy(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> float | None:
+    return scalar(b, _posts(b, as_of, year, township).monthly_subsidy.median())
+
+
+def _trainings(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.Table:
+    t = b.table("trainings")
+    t = t.filter((t.year == int(year)) & (t.started_on <= as_of))
+    return t if township is None else t.filter(t.township_code == str(township))
+
+
+@metric(
+    "training_sessions",
+    "实用技术培训期数",
+    "training sessions held",
+    "期",
+    RENSHE,
+    "月",
+    "技能培训表中该年度、开班日期不晚于截至日期的期数。",
+    "Trainings rows of the year with started_on <= as_of.",
+    datasets=("trainings",),
+)
+def training_sessions(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    return count(b, _trainings(b, as_of, year, township).count())
+
+
+@metric(
+    "training_participants",
+    "实用技术培训人数",
+    "training participants",
+    "人",
+    RENSHE,
+    "月",
+    "上述培训的参训人数之和。",
+    "Sum of participants of those trainings.",
+    datasets=("trainings",),
+)
+def training_participants(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    return count(b, _trainings(b, as_of, year, township).participants.sum())
+
+
+# -- dashboard breakdowns (issue #5) ---------------------------------------------------------------
+# Tables for the 就业帮扶 page. They reuse the filters above so every breakdown adds up to the headline
+# figure of the same 口径; the headline numbers themselves always come from the functions above.
+
+import math  # noqa: E402  (imports of the appended section)
+
+import ibis  # noqa: E402
+import pandas as pd  # noqa: E402
+
+WEAK_ABILITIES = ("弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
+ELDERLY_AGE = 60  # age in the year = year − birth_year
+
+
+def person_places(b: Bundle) -> ibis.Table:
+    """person_id -> household_id, village_code, township_code, township (name): "township of a person"."""
+    p = b.table("persons").select("person_id", "household_id")
+    h = b.table("households").select("household_id", "village_code")
+    v = b.table("villages").select("village_code", "township_code")
+    t = b.table("townships").select("township_code", township="name")
+    return p.join(h, "household_id").join(v, "village_code").join(t, "township_code")
+
+
+def _townships(b: Bundle, township: str | None = None) -> pd.DataFrame:
+    t = b.table("townships")
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    out = b.execute(t.select("township_code", township="name").order_by("township_code"))
+    return out.reset_index(drop=True)
+
+
+def same_day_year_before(d: dt.date) -> dt.date:
+    """上年同期: the same calendar day one year earlier (29 February -> 28 February)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
+def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
+    """Straight-line pace: target × day-of-year(d) / days-in-year (0 before the year, target after it).
+
+    The city sets a yearly target and no monthly schedule, so the even pace is the honest yardstick:
+    on 2 July of a common year (day 183 of 365) the pace is 50.1% of the target.
+    """
+    if target is None:
+        return None
+    start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    if d < start:
+        return 0.0
+    if d >= end:
+        return float(target)
+    return float(target) * ((d - start).days + 1) / ((end - start).days + 1)
+
+
+@metric(
+    "employment_pace",
+    "就业目标序时进度人数",
+    "employment target pro rata to date",
+    "人",
+    RENSHE,
+    "月",
+    "就业目标任务 × 截至日期是当年第几天 ÷ 当年天数(均匀进度,不四舍五入)。",
+    "employment_target × day-of-year(as_of) / days in the year (an even pace, unrounded).",
+)
+def employment_pace(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
+    target = employment_target(b, as_of=as_of, year=year, township=township)
+    return target_pace(target, int(year), as_of)
+
+
+def _first_rows(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
+    """One row per person of the year: the first by started_on, then record_id (a person counts once)."""
+    e = b.table("employment")
+    e = e.filter((e.year == int(year)) & (e.started_on <= as_of))
+    w = ibis.window(group_by="person_id", order_by=[e.started_on, e.record_id])
+    return e.mutate(_n=ibis.row_number().over(w)).filter(lambda x: x._n == 0).drop("_n")
+
+
+def employment_by_township(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Per township: placed, target (None when the township has none), gap to target, rate, pace, short.
+
+    Columns: township_code, township, placed, target, gap (target − placed, ≥ 0), rate (%), pace,
+    short (people short of the pace, ⌈pace − placed⌉; 0 when on pace or no target), status
+    ("ahead" / "behind" / "no_target"). The placed column adds up to employment_placed of the county.
+    """
+    first = _first_rows(b, as_of, year).join(person_places(b), "person_id")
+    placed = b.execute(first.group_by("township_code").aggregate(placed=first.person_id.nunique()))
+    t = _target_rows(b, year)
+    targets = b.execute(
+        t.filter(t.township_code.notnull()).group_by("township_code").aggregate(target=t.target.sum())
+    )
+    out = _townships(b, township)
+    out = out.merge(placed, on="township_code", how="left").merge(targets, on="township_code", how="left")
+    out["placed"] = out["placed"].fillna(0).astype("int64")
+    out["target"] = out["target"].astype("Int64")
+    has = out["target"].notna()
+    out["gap"] = (out["target"] - out["placed"]).clip(lower=0)
+    out["rate"] = (out["placed"] / out["target"].astype("float64") * 100).where(has & (out["target"] > 0))
+    out["pace"] = [target_pace(None if pd.isna(x) else int(x), int(year), as_of) for x in out["target"]]
+    out["pace"] = out["pace"].astype("float64")
+    short = (out["pace"] - out["placed"]).apply(lambda x: math.ceil(x - 1e-9) if x == x and x > 0 else 0)
+    out["short"] = short.astype("int64")
+    out["status"] = [
+        "no_target" if not h else ("behind" if s > 0 else "ahead")
+        for h, s in zip(has, out["short"], strict=True)
+    ]
+    return out
+
+
+def townships_behind_pace(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Townships with fewer placements than the straight-line pace, most people short first."""
+    df = employment_by_township(b, as_of=as_of, year=year, township=township)
+    df = df[df["status"] == "behind"]
+    return df.sort_values(["short", "township_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def employment_cumulative(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Cumulative placements at each month end of the year up to as_of (and at as_of), with the pace.
+
+    Columns: date, month (1–12), placed (distinct persons whose first row of the year started on or
+    before date), pace (None without a target). The last row is as_of itself when it is mid-month.
+    """
+    first = persons_in(b, _first_rows(b, as_of, year), township)
+    starts = b.execute(first.select("started_on"))["started_on"]
+    starts = pd.to_datetime(starts).dt.date.sort_values().tolist()
+    target = employment_target(b, as_of=as_of, year=year, township=township)
+    end = min(as_of, dt.date(int(year), 12, 31))
+    rows = []
+    for m in range(1, 13):
+        last = (dt.date(int(year), m + 1, 1) if m < 12 else dt.date(int(year) + 1, 1, 1)) - dt.timedelta(
+            days=1
+        )
+        d = min(last, end)
+        if d < dt.date(int(year), m, 1):
+            break
+        placed = sum(1 for s in starts if s <= d)
+        rows.append({"date": d, "month": m, "placed": placed, "pace": target_pace(target, int(year), d)})
+    return pd.DataFrame(rows, columns=["date", "month", "placed", "pace"])
+
+
+def _by_dimension(
+    b: Bundle, col: str, values: tuple[str, ...], as_of: dt.date, year: int, township: str | None
+) -> pd.DataFrame:
+    before = same_day_year_before(as_of)
+    frames = []
+    for label, y, d in (("persons", int(year), as_of), ("persons_prev", int(year) - 1, before)):
+        first = persons_in(b, _first_rows(b, d, y), township)
+        frames.append(b.execute(first.group_by(col).aggregate(**{label: first.person_id.nunique()})))
+    out = pd.DataFrame({col: list(values)})
+    for f in frames:
+        out = out.merge(f, on=col, how="left")
+    out[["persons", "persons_prev"]] = out[["persons", "persons_prev"]].fillna(0).astype("int64")
+    out["change"] = out["persons"] - out["persons_prev"]
+    total = out["persons"].sum()
+    out["share"] = out["persons"] / total * 100 if total else float("nan")
+    return out
+
+
+EMPLOYMENT_CHANNELS = ("劳务输出", "县内企业吸纳", "帮扶车间", "公益岗位", "自主创业", "灵活就业")
+EMPLOYMENT_LOCATIONS = ("县内", "省内县外", "省外")
+
+
+def employment_by_channel(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Placements by channel with 上年同期 (same calendar day a year earlier) and the change.
+
+    A person with rows in two channels counts once, in the channel of their first row of the year
+    (earliest started_on, then record_id), so the channels add up to employment_placed.
+    Columns: channel, persons, persons_prev, change, share (%).
+    """
+    return _by_dimension(b, "channel", EMPLOYMENT_CHANNELS, as_of, year, township)
+
+
+def employment_by_location(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Placements by place of work (县内/省内县外/省外); same rules as :func:`employment_by_channel`."""
+    return _by_dimension(b, "location", EMPLOYMENT_LOCATIONS, as_of, year, township)
+
+
+WELFARE_POST_TYPES = ("保洁员", "护路员", "护林员", "护水员", "村务协管员", "养老护理员", "其他")
+
+
+def _post_stats(b: Bundle, posts: ibis.Table, key: str) -> pd.DataFrame:
+    return b.execute(
+        posts.group_by(key).aggregate(
+            persons=posts.person_id.nunique(),
+            months=posts.months.median(),
+            subsidy=posts.monthly_subsidy.median(),
+        )
+    )
+
+
+def welfare_posts_by_type(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Per post type: persons, median months and monthly subsidy, and persons of the year before.
+
+    The year before is counted at the same as_of, i.e. complete (the 口径 of welfare_post_persons_change).
+    Columns: post_type, persons, months, subsidy, persons_prev, change.
+    """
+    now = _post_stats(b, _posts(b, as_of, year, township), "post_type")
+    prev = _post_stats(b, _posts(b, as_of, int(year) - 1, township), "post_type")
+    out = pd.DataFrame({"post_type": list(WELFARE_POST_TYPES)}).merge(now, on="post_type", how="left")
+    out = out.merge(
+        prev[["post_type", "persons"]].rename(columns={"persons": "persons_prev"}), on="post_type", how="left"
+    )
+    out[["persons", "persons_prev"]] = out[["persons", "persons_prev"]].fillna(0).astype("int64")
+    out["change"] = out["persons"] - out["persons_prev"]
+    return out
+
+
+def welfare_posts_by_township(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Per township (of the post's village): persons, median months and subsidy, the year before, change."""
+    v = b.table("villages").select("village_code", "township_code")
+    frames = []
+    for y in (int(year), int(year) - 1):
+        posts = _posts(b, as_of, y, township).join(v, "village_code")
+        frames.append(_post_stats(b, posts, "township_code"))
+    out = _townships(b, township).merge(frames[0], on="township_code", how="left")
+    out = out.merge(
+        frames[1][["township_code", "persons"]].rename(columns={"persons": "persons_prev"}),
+        on="township_code",
+        how="left",
+    )
+    out[["persons", "persons_prev"]] = out[["persons", "persons_prev"]].fillna(0).astype("int64")
+    out["change"] = out["persons"] - out["persons_prev"]
+    return out
+
+
+def _holder_groups(b: Bundle, as_of: dt.date, year: int, township: str | None) -> pd.DataFrame:
+    posts = _posts(b, as_of, year, township).select("person_id").distinct()
+    p = b.table("persons").select("person_id", "labour_ability", "birth_year")
+    df = b.execute(posts.left_join(p, "person_id").select("person_id", "labour_ability", "birth_year"))
+    weak = df["labour_ability"].isin(WEAK_ABILITIES)
+    old = (int(year) - df["birth_year"].astype("Float64")) >= ELDERLY_AGE
+    df["group"] = "other"
+    df.loc[old.fillna(False).astype(bool) & ~weak, "group"] = "elderly"
+    df.loc[df["labour_ability"] == "弱劳动力或半劳动力", "group"] = "weak"
+    df.loc[df["labour_ability"].isin(("丧失劳动力", "无劳动力")), "group"] = "none"
+    return df
+
+
+def welfare_post_holders(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Post holders by group, each person once: weak (弱劳动力或半劳动力), none (丧失/无劳动力),
+    elderly (60+ in the year with other abilities), other. Columns: group, persons, share (%)."""
+    df = _holder_groups(b, as_of, year, township)
+    groups = ("weak", "none", "elderly", "other")
+    counts = df["group"].value_counts()
+    out = pd.DataFrame({"group": groups, "persons": [int(counts.get(g, 0)) for g in groups]})
+    total = out["persons"].sum()
+    out["share"] = out["persons"] / total * 100 if total else float("nan")
+    return out
+
+
+@metric(
+    "welfare_post_weak_share",
+    "公益岗位弱半劳力及60岁以上占比",
+    "share of public-welfare posts held by weak/no labour or people aged 60+",
+    "%",
+    RENSHE,
+    "月",
+    "该年度公益岗位在岗人员(不重复)中,劳动能力为弱劳动力或半劳动力、丧失劳动力、无劳动力,"
+    "或当年年满60周岁(年度−出生年份≥60)的人数 ÷ 在岗人数 × 100。",
+    "Distinct holders of the year's posts whose labour ability is weak/half, lost or none, or who are 60+ "
+    "in the year (year − birth_year ≥ 60), / distinct holders × 100.",
+)
+def welfare_post_weak_share(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> float | None:
+    df = _holder_groups(b, as_of, year, township)
+    if df.empty:
+        return None
+    return float((df["group"] != "other").sum() / len(df) * 100)
+
+
+def trainings_by_year(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Sessions and participants per year (started on or before as_of). Columns: year, sessions, participants."""
+    t = b.table("trainings")
+    t = t.filter(t.started_on <= as_of)
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    out = b.execute(t.group_by("year").aggregate(sessions=t.count(), participants=t.participants.sum()))
+    out = out.sort_values("year").reset_index(drop=True)
+    return out.astype({"year": "int64", "sessions": "int64", "participants": "int64"})
+
+
+def trainings_by_township(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """Sessions and participants per township of the year; rows with no township are 未注明 (code None)."""
+    t = _trainings(b, as_of, year, township)
+    agg = b.execute(
+        t.group_by("township_code").aggregate(sessions=t.count(), participants=t.participants.sum())
+    )
+    out = _townships(b, township).merge(agg, on="township_code", how="left")
+    rest = agg[agg["township_code"].isna()]
+    if not rest.empty:
+        out = pd.concat([out, rest.assign(township="未注明乡镇")], ignore_index=True)
+    out[["sessions", "participants"]] = out[["sessions", "participants"]].fillna(0).astype("int64")
+    return out
+
+
+def training_list(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> pd.DataFrame:
+    """The year's sessions, newest first: training_id, title, township, started_on, participants."""
+    t = _trainings(b, as_of, year, township)
+    tw = b.table("townships").select("township_code", township="name")
+    df = b.execute(
+        t.left_join(tw, "township_code").select(
+            "training_id", "title", "township", "started_on", "participants"
+        )
+    )
+    return df.sort_values(["started_on", "training_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def employment_years(b: Bundle, *, as_of: dt.date) -> list[int]:
+    """Years with employment, target, post or training rows, up to the year of as_of (newest first)."""
+    years: set[int] = set()
+    for name in ("employment", "employment_targets", "welfare_jobs", "trainings"):
+        t = b.table(name)
+        years |= {int(y) for y in b.execute(t.select("year").distinct())["year"].dropna()}
+    return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]

@@ -1,0 +1,545 @@
+"""人居环境红黑榜: the monthly red/black lists of villages and townships (农业农村局).
+
+Every figure comes from ``environment_scores`` (one row per village per month inspected) and the county
+rules (``b.rules.ranking``); no list is typed in.
+
+Ranking rule (documented here and on the page):
+
+* A village's score of a month is the sum of the five items (0-100), rounded to 0.01 so float noise
+  cannot break a tie. Only inspections dated on or before ``as_of`` count.
+* Villages are ranked county-wide by score, highest first. Equal scores are ordered by the rules'
+  ``tie_break`` keys in turn: ``fewer_vetoes`` (a village with a veto finding that month after one
+  without), ``higher_upkeep`` (higher 长效管护 score first: upkeep is what lasts), ``village_code``
+  (ascending, so the order is total and reproducible). Every village gets a distinct rank.
+* 黑榜: the ``black_villages`` lowest-ranked villages, plus every veto (一票否决) village whatever its score
+  when ``veto_black``. 红榜: the ``red_villages`` highest-ranked villages that are neither on the black list
+  nor vetoed. When a month ranks fewer villages than the two lists together need, each list takes at most
+  half of them (rounded down), so no village is on both lists.
+* Townships are ranked by the mean score of their inspected villages that month, with the same tie-break
+  at township level (fewer veto villages, higher mean upkeep, township code); top ``red_townships`` red,
+  bottom ``black_townships`` black. A township with no inspected village that month is not ranked.
+* 约谈: a village on the black list in each of the last ``talk_after_months`` list months (months with
+  any inspection), ending with the month shown, is flagged for a formal talk.
+* Movement compares a month's lists with the previous list month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import ibis
+import pandas as pd
+
+from lulong_data.metrics.registry import metric
+
+if TYPE_CHECKING:
+    from lulong_data.bundle import Bundle
+    from lulong_data.rules import Ranking
+
+__all__ = [
+    "ITEMS",
+    "EnvItem",
+    "MonthLists",
+    "item_losses",
+    "list_months",
+    "month_lists",
+    "movement",
+    "ranked_villages",
+    "talk_flags",
+    "township_rank_history",
+    "township_ranking",
+    "village_history",
+]
+
+
+@dataclass(frozen=True)
+class EnvItem:
+    column: str
+    zh: str
+    en: str
+    max_points: float
+
+
+# The five scored items and their maximum points (contract: environment_scores).
+ITEMS: tuple[EnvItem, ...] = (
+    EnvItem("garbage", "垃圾治理", "Garbage", 25),
+    EnvItem("toilets", "厕所革命", "Toilets", 20),
+    EnvItem("sewage", "污水治理", "Sewage", 15),
+    EnvItem("appearance", "村容村貌", "Appearance", 25),
+    EnvItem("upkeep", "长效管护", "Upkeep", 15),
+)
+_ITEM_COLS = [i.column for i in ITEMS]
+RED, BLACK = "red", "black"
+
+_VILLAGE_COLS = [
+    "period",
+    "rank",
+    "ranked",
+    "village_code",
+    "village",
+    "township_code",
+    "township",
+    "total",
+    *_ITEM_COLS,
+    "veto",
+    "note",
+    "inspected_on",
+    "list",
+]
+
+
+# --- the scored rows ------------------------------------------------------------------------------
+def _scores(b: Bundle, as_of: dt.date) -> ibis.Table:
+    """Inspections up to as_of with the total, village and township names."""
+    s = b.table("environment_scores")
+    s = s.filter(s.inspected_on <= as_of)
+    # Items are required by the contract; a missing one counts 0 rather than dropping the village.
+    items = {c: s[c].fill_null(0).cast("float64") for c in _ITEM_COLS}
+    total = sum(items.values(), ibis.literal(0.0)).round(2)
+    s = s.mutate(**items, total=total, veto=s.veto.fill_null(False), note=s.note)
+    v = b.table("villages").select("village_code", "township_code", village="name")
+    tw = b.table("townships").select("township_code", township="name")
+    s = s.left_join(v, "village_code").select(s, v.township_code, v.village)
+    # Township from the village row; the code prefix covers a village missing from the roll.
+    s = s.mutate(township_code=s.township_code.fill_null(s.village_code.substr(0, 9)))
+    return s.left_join(tw, "township_code").select(s, tw.township)
+
+
+def _order_keys(t: ibis.Table, tie_break: tuple[str, ...], code: str, upkeep: str, vetoes: str) -> list:
+    keys = [ibis.desc(t.total)]
+    for key in tie_break:
+        if key == "fewer_vetoes":
+            keys.append(ibis.asc(t[vetoes]))
+        elif key == "higher_upkeep":
+            keys.append(ibis.desc(t[upkeep]))
+        elif key == "village_code":  # at township level: the township code
+            keys.append(ibis.asc(t[code]))
+    keys.append(ibis.asc(t[code]))  # always total, even if the rules leave the code out
+    return keys
+
+
+def _list_sizes(n: ibis.Value, red: int, black: int) -> tuple[ibis.Value, ibis.Value]:
+    """List sizes for n ranked units: as the rules say, or at most half each when they would overlap."""
+    half = n // 2
+    over = n < red + black
+    red_n = ibis.ifelse(over, ibis.least(half, red), red)
+    black_n = ibis.ifelse(over, ibis.least(half, black), black)
+    return red_n, black_n
+
+
+def _ranked(b: Bundle, as_of: dt.date) -> ibis.Table:
+    """Every inspected village of every month with its county rank and list ("red"/"black"/null)."""
+    rk: Ranking = b.rules.ranking
+    s = _scores(b, as_of).mutate(vetoes=lambda t: t.veto.cast("int32"))
+    order = _order_keys(s, rk.tie_break, "village_code", "upkeep", "vetoes")
+    s = s.mutate(
+        rank=ibis.row_number().over(group_by="period", order_by=order) + 1,
+        ranked=s.village_code.count().over(group_by="period"),  # villages ranked that month
+    )
+    red_n, black_n = _list_sizes(s.ranked, rk.red_villages, rk.black_villages)
+    vetoed = s.veto if rk.veto_black else ibis.literal(False)
+    black = (s.rank > s.ranked - black_n) | vetoed
+    s = s.mutate(is_black=black)
+    # Red candidates are re-numbered among themselves so a veto village does not take a red seat.
+    s = s.mutate(
+        red_seat=ibis.row_number().over(group_by=["period", "is_black"], order_by=[ibis.asc(s.rank)])
+    )
+    s = s.mutate(
+        list=ibis.cases(
+            (s.is_black, ibis.literal(BLACK)), ((s.red_seat < red_n), ibis.literal(RED)), else_=None
+        )
+    )
+    return s.select(*_VILLAGE_COLS)
+
+
+def ranked_villages(b: Bundle, *, as_of: dt.date, period: str | None = None) -> pd.DataFrame:
+    """All inspected villages with county rank and list; one month or (period=None) every month."""
+    t = _ranked(b, as_of)
+    if period is not None:
+        t = t.filter(t.period == period)
+    df = b.execute(t.order_by(["period", "rank"]))
+    return _tidy(df)
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reset_index(drop=True)
+    for col in ("rank", "ranked"):
+        df[col] = df[col].astype("Int64")
+    df["veto"] = df["veto"].astype(bool)
+    for col in ("note", "list"):  # None, not NaN: "no list" must not read as a value
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+# --- months ---------------------------------------------------------------------------------------
+def list_months(b: Bundle, *, as_of: dt.date) -> list[str]:
+    """Months (YYYY-MM) with at least one inspection on or before as_of, oldest first."""
+    s = b.table("environment_scores")
+    s = s.filter(s.inspected_on <= as_of)
+    df = b.execute(s.select("period").distinct().order_by("period"))
+    return [str(p) for p in df["period"]]
+
+
+def _resolve(b: Bundle, as_of: dt.date, period: str | None) -> str | None:
+    months = list_months(b, as_of=as_of)
+    if period is None:
+        return months[-1] if months else None
+    return period
+
+
+def _previous(months: list[str], period: str, n: int = 1) -> list[str]:
+    """The n list months before period (latest last)."""
+    earlier = [m for m in months if m < period]
+    return earlier[-n:] if n else []
+
+
+# --- this month's lists ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthLists:
+    period: str | None
+    previous: str | None  # the previous list month, for movement
+    red: pd.DataFrame  # position on the list, county rank, village, township, score, veto, reason
+    black: pd.DataFrame
+    villages_ranked: int
+    vetoes: int  # veto villages of the month (all on the black list when the rules say so)
+    inspected_from: dt.date | None  # first and last inspection of the month, for the notice
+    inspected_to: dt.date | None
+
+
+def _reason(row: pd.Series, list_name: str) -> str:
+    """The one-line reason: the inspector's note, else what the data says."""
+    if isinstance(row["note"], str) and row["note"].strip():
+        return row["note"].strip()
+    if row["veto"]:
+        return "一票否决"
+    if list_name == RED:
+        full = sum(row[i.column] >= i.max_points for i in ITEMS)
+        return f"总分{row['total']:g}分" + (f"，{full}项满分" if full else "")
+    lost = {i.zh: i.max_points - row[i.column] for i in ITEMS}
+    worst = max(lost, key=lambda k: lost[k])
+    return f"{worst}失分最多（失{lost[worst]:g}分）"
+
+
+def _list_frame(month: pd.DataFrame, list_name: str) -> pd.DataFrame:
+    rows = month[month["list"] == list_name].copy()
+    # Red reads from the best down; black from the worst up (倒数第一 first), veto villages by rank too.
+    rows = rows.sort_values("rank", ascending=list_name == RED)
+    rows.insert(0, "position", range(1, len(rows) + 1))
+    rows["reason"] = [_reason(r, list_name) for _, r in rows.iterrows()]
+    cols = [
+        "position",
+        "rank",
+        "village_code",
+        "village",
+        "township_code",
+        "township",
+        "total",
+        "veto",
+        "reason",
+    ]
+    return rows[cols].reset_index(drop=True)
+
+
+def month_lists(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> MonthLists:
+    """The red and black lists of ``period`` (default: the latest list month up to as_of).
+
+    ``township`` narrows the rows shown; positions and ranks stay county-wide.
+    """
+    period = _resolve(b, as_of, period)
+    months = list_months(b, as_of=as_of)
+    previous = (_previous(months, period) or [None])[-1] if period else None
+    month = ranked_villages(b, as_of=as_of, period=period) if period else _empty()
+    red, black = _list_frame(month, RED), _list_frame(month, BLACK)
+    if township:
+        red = red[red["township_code"] == township].reset_index(drop=True)
+        black = black[black["township_code"] == township].reset_index(drop=True)
+    days = pd.to_datetime(month["inspected_on"]) if len(month) else pd.Series([], dtype="datetime64[ns]")
+    first, last = (days.min().date(), days.max().date()) if len(month) else (None, None)
+    return MonthLists(period, previous, red, black, len(month), int(month["veto"].sum()), first, last)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in _VILLAGE_COLS})
+
+
+# --- movement against the previous list month -----------------------------------------------------
+def movement(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> pd.DataFrame:
+    """Who came on, went off or moved on each list against the previous list month.
+
+    Columns: list, status ("new" / "off" / "stay"), village_code, village, township_code, township,
+    position, previous_position, change (positive = moved up the list, i.e. towards position 1).
+    """
+    now = month_lists(b, as_of=as_of, period=period)
+    cols = ["list", "status", "village_code", "village", "township_code", "township", "position",
+            "previous_position", "change"]  # fmt: skip
+    if now.period is None:
+        return pd.DataFrame(columns=cols)
+    before = month_lists(b, as_of=as_of, period=now.previous) if now.previous else None
+    out = []
+    for name in (RED, BLACK):
+        cur = getattr(now, name).set_index("village_code")
+        prev = getattr(before, name).set_index("village_code") if before else cur.iloc[0:0]
+        for code in list(cur.index) + [c for c in prev.index if c not in cur.index]:
+            src = cur.loc[code] if code in cur.index else prev.loc[code]
+            pos = cur.loc[code, "position"] if code in cur.index else None
+            ppos = prev.loc[code, "position"] if code in prev.index else None
+            status = "stay" if pos is not None and ppos is not None else ("new" if pos is not None else "off")
+            change = int(ppos - pos) if status == "stay" else None
+            out.append(
+                [name, status, code, src["village"], src["township_code"], src["township"], pos, ppos, change]
+            )
+    df = pd.DataFrame(out, columns=cols)
+    if before is None:
+        df = df[df["status"] != "off"]
+    for col in ("position", "previous_position", "change"):
+        df[col] = df[col].astype("Int64")
+    if township:
+        df = df[df["township_code"] == township]
+    return df.reset_index(drop=True)
+
+
+# --- formal talks (约谈) ---------------------------------------------------------------------------
+def talk_flags(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> pd.DataFrame:
+    """Villages black-listed in each of the last ``talk_after_months`` list months up to ``period``.
+
+    Columns: village_code, village, township_code, township, months_running (the full run length), since.
+    """
+    cols = ["village_code", "village", "township_code", "township", "months_running", "since"]
+    period = _resolve(b, as_of, period)
+    if period is None:
+        return pd.DataFrame(columns=cols)
+    need = b.rules.ranking.talk_after_months
+    months = [m for m in list_months(b, as_of=as_of) if m <= period]
+    all_rows = ranked_villages(b, as_of=as_of)
+    black = all_rows[(all_rows["list"] == BLACK) & all_rows["period"].isin(months)]
+    by_village = black.groupby("village_code")["period"].apply(set)
+    now = black[black["period"] == period].set_index("village_code")
+    out = []
+    for code, row in now.iterrows():
+        run = 0
+        for m in reversed(months):  # count back from the month shown while the village stays black
+            if m not in by_village[code]:
+                break
+            run += 1
+        if run >= need:
+            since = months[len(months) - run]
+            out.append([code, row["village"], row["township_code"], row["township"], run, since])
+    df = pd.DataFrame(out, columns=cols).sort_values(
+        ["months_running", "village_code"], ascending=[False, True]
+    )
+    if township:
+        df = df[df["township_code"] == township]
+    df["months_running"] = df["months_running"].astype("Int64")
+    return df.reset_index(drop=True)
+
+
+# --- townships ------------------------------------------------------------------------------------
+def _township_ranked(b: Bundle, as_of: dt.date) -> ibis.Table:
+    rk: Ranking = b.rules.ranking
+    s = _scores(b, as_of)
+    g = s.group_by(["period", "township_code"]).aggregate(
+        total=s.total.mean().round(2),
+        villages=s.village_code.nunique(),
+        vetoes=s.veto.cast("int32").sum(),
+        upkeep=s.upkeep.mean(),
+    )
+    order = _order_keys(g, rk.tie_break, "township_code", "upkeep", "vetoes")
+    g = g.mutate(
+        rank=ibis.row_number().over(group_by="period", order_by=order) + 1,
+        ranked=g.township_code.count().over(group_by="period"),
+    )
+    red_n, black_n = _list_sizes(g.ranked, rk.red_townships, rk.black_townships)
+    return g.mutate(
+        list=ibis.cases(
+            (g.rank <= red_n, ibis.literal(RED)),
+            (g.rank > g.ranked - black_n, ibis.literal(BLACK)),
+            else_=None,
+        )
+    )
+
+
+def township_ranking(b: Bundle, *, as_of: dt.date, period: str | None = None) -> pd.DataFrame:
+    """Every township for ``period``: mean village score, rank and list; unranked if nobody was inspected.
+
+    Columns: township_code, township, villages (inspected), mean_score, vetoes, rank, ranked, list,
+    inspected (False = no village inspected that month: not ranked).
+    """
+    period = _resolve(b, as_of, period)
+    tw = b.table("townships").select("township_code", township="name")
+    g = _township_ranked(b, as_of)
+    g = g.filter(g.period == (period or ""))
+    j = tw.left_join(g, "township_code").select(
+        tw.township_code, tw.township, g.villages, mean_score=g.total, vetoes=g.vetoes, rank=g.rank,
+        ranked=g.ranked, list=g.list,
+    )  # fmt: skip
+    df = b.execute(j).reset_index(drop=True)
+    df["inspected"] = df["rank"].notna()
+    for col in ("villages", "vetoes", "rank", "ranked"):
+        df[col] = df[col].astype("Int64")
+    df["villages"] = df["villages"].fillna(0)
+    df["list"] = df["list"].astype(object).where(df["list"].notna(), None)
+    # Ranked first by rank, then the unranked by code: the table reads top to bottom.
+    df = df.sort_values(["inspected", "rank", "township_code"], ascending=[False, True, True])
+    return df.reset_index(drop=True)
+
+
+def township_rank_history(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, months: int = 12
+) -> pd.DataFrame:
+    """Each township's rank in the last ``months`` list months up to ``period``.
+
+    Columns: period, township_code, township, rank, ranked, mean_score, list.
+    """
+    period = _resolve(b, as_of, period)
+    cols = ["period", "township_code", "township", "rank", "ranked", "mean_score", "list"]
+    if period is None:
+        return pd.DataFrame(columns=cols)
+    keep = [m for m in list_months(b, as_of=as_of) if m <= period][-months:]
+    g = _township_ranked(b, as_of)
+    g = g.filter(g.period.isin(keep))
+    tw = b.table("townships").select("township_code", township="name")
+    j = g.left_join(tw, "township_code").select(
+        g.period, g.township_code, tw.township, g.rank, g.ranked, mean_score=g.total, list=g.list
+    )
+    df = b.execute(j.order_by(["period", "rank"])).reset_index(drop=True)
+    for col in ("rank", "ranked"):
+        df[col] = df[col].astype("Int64")
+    df["list"] = df["list"].astype(object).where(df["list"].notna(), None)
+    return df[cols]
+
+
+# --- why: item losses and history -----------------------------------------------------------------
+def item_losses(
+    b: Bundle,
+    *,
+    as_of: dt.date,
+    period: str | None = None,
+    township: str | None = None,
+    village: str | None = None,
+) -> pd.DataFrame:
+    """Where points are lost in ``period``: per item, mean score and mean lost (max - score).
+
+    Scope: the county, a township (9-digit code) or one village (12-digit code). Columns: item, item_zh,
+    item_en, max_points, mean_score, mean_lost, lost_share (of all points lost), villages.
+    """
+    period = _resolve(b, as_of, period)
+    s = _scores(b, as_of).filter(lambda t: t.period == (period or ""))
+    if village:
+        s = s.filter(s.village_code == village)
+    elif township:
+        s = s.filter(s.township_code == township)
+    agg = {f"{c}_mean": s[c].mean() for c in _ITEM_COLS}
+    row = b.execute(s.aggregate(villages=s.village_code.nunique(), **agg)).iloc[0]
+    n = int(row["villages"] or 0)
+    out = []
+    for it in ITEMS:
+        mean = float(row[f"{it.column}_mean"]) if n else float("nan")
+        out.append([it.column, it.zh, it.en, it.max_points, mean, it.max_points - mean])
+    df = pd.DataFrame(out, columns=["item", "item_zh", "item_en", "max_points", "mean_score", "mean_lost"])
+    lost_total = df["mean_lost"].sum()
+    df["lost_share"] = df["mean_lost"] / lost_total if n and lost_total > 0 else 0.0
+    df["villages"] = n
+    return df
+
+
+def village_history(b: Bundle, *, as_of: dt.date, village: str) -> pd.DataFrame:
+    """One village's monthly scores up to as_of with its county rank and list of each month."""
+    t = _ranked(b, as_of)
+    df = b.execute(t.filter(t.village_code == village).order_by("period"))
+    return _tidy(df)
+
+
+# --- 口径 registry: headline figures of a month ----------------------------------------------------
+def _count(
+    b: Bundle, as_of: dt.date, period: str | None, township: str | None, list_name: str
+) -> float | None:
+    lists = month_lists(b, as_of=as_of, period=period, township=township)
+    if lists.period is None:
+        return None
+    return float(len(getattr(lists, list_name)))
+
+
+_DEF_TAIL = "月份缺省为截至日期前最近一个有检查记录的月份;township 参数限定为该乡镇的村。"
+
+
+@metric(
+    name="env_red_villages",
+    title_zh="人居环境红榜村数",
+    title_en="Villages on the red list",
+    unit="个",
+    department="县农业农村局",
+    frequency="月",
+    definition_zh="当月人居环境检查总分全县排名前列且无一票否决的村数(名额见规则 ranking.red_villages)。"
+    + _DEF_TAIL,
+    definition_en="Villages on the month's red list (top of the county, no veto; size from the rules).",
+)
+def env_red_villages(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> float | None:
+    return _count(b, as_of, period, township, RED)
+
+
+@metric(
+    name="env_black_villages",
+    title_zh="人居环境黑榜村数",
+    title_en="Villages on the black list",
+    unit="个",
+    department="县农业农村局",
+    frequency="月",
+    definition_zh="当月总分全县排名靠后(名额见规则 ranking.black_villages)的村与全部一票否决村的合计(不重复计)。"
+    + _DEF_TAIL,
+    definition_en="Villages on the month's black list: the bottom of the county plus every veto village.",
+)
+def env_black_villages(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> float | None:
+    return _count(b, as_of, period, township, BLACK)
+
+
+@metric(
+    name="env_talk_villages",
+    title_zh="需约谈村数",
+    title_en="Villages flagged for a formal talk",
+    unit="个",
+    department="县农业农村局",
+    frequency="月",
+    definition_zh="截至当月连续上黑榜达到规则 ranking.talk_after_months 个检查月的村数。" + _DEF_TAIL,
+    definition_en="Villages black-listed in each of the last N list months (N from the rules).",
+)
+def env_talk_villages(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> float | None:
+    if _resolve(b, as_of, period) is None:
+        return None
+    return float(len(talk_flags(b, as_of=as_of, period=period, township=township)))
+
+
+@metric(
+    name="env_mean_score",
+    title_zh="人居环境村平均得分",
+    title_en="Mean village environment score",
+    unit="分",
+    department="县农业农村局",
+    frequency="月",
+    definition_zh="当月受检村五项得分合计(满分100)的算术平均。" + _DEF_TAIL,
+    definition_en="Mean of the month's village totals (five items, out of 100).",
+)
+def env_mean_score(
+    b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
+) -> float | None:
+    period = _resolve(b, as_of, period)
+    if period is None:
+        return None
+    s = _scores(b, as_of).filter(lambda t: t.period == period)
+    if township:
+        s = s.filter(s.township_code == township)
+    value = b.execute(s.total.mean())
+    return None if value is None or pd.isna(value) else round(float(value), 2)

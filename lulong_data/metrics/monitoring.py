@@ -1,0 +1,680 @@
+"""防止返贫动态监测和帮扶: monitored households, procedure deadlines, assistance, checks (issue #4).
+
+口径 (definitions), decided here once so every page and the briefing say the same thing:
+
+- A case is *known* on ``as_of`` when ``found_on <= as_of``. Any step dated after ``as_of`` has not
+  happened yet on that day and is treated as empty, so the same ledgers answer "as of" any earlier date.
+- A case is *in procedure* (认定中) while ``approved_on`` is empty, *monitored* (监测中) from
+  ``approved_on`` until ``eliminated_on`` (exclusive), then *eliminated* (风险已消除).
+- Households are counted once, however many cases they have (a household can be re-identified).
+  Persons = ``households.persons`` of those households (household size on the roll).
+- 风险消除户: households with an eliminated case that are not monitored again on ``as_of``.
+- Share of the rural population: monitored persons / ``townships.rural_population`` × 100. The households
+  roll holds only 脱贫户 and former/current monitoring objects, so it is no denominator for a share.
+- Breakdowns (category, main risk, channel, township) use the household's latest case in that state.
+- Deadlines (rules.toml): identification found_on + 15 calendar days → approved_on; contact approved_on +
+  1 working day; plan contact_assigned_on + 2 working days; feedback started_on + 2 working days (per
+  measure); visits: every gap between approval, the contact's first visit, visits and elimination (or
+  ``as_of`` for a case still monitored) at most 61 days. Working days follow the State Council calendar.
+- An item is *on time* if done on or before its due date, *late* if done after it, *overdue* (逾期未办)
+  if its due date is before ``as_of`` and it is not done, and *pending* (not yet due) otherwise.
+  Compliance = on time / (on time + late + overdue): a step done late counts against it; pending
+  items are not counted. Days over: done − due for late items, as_of − due for overdue ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import ibis
+import pandas as pd
+
+from lulong_data.metrics.places import count, in_township
+from lulong_data.metrics.registry import metric
+from lulong_data.privacy import mask_name
+from lulong_data.workdays import add_workdays
+
+if TYPE_CHECKING:
+    from lulong_data.bundle import Bundle
+
+# -- vocabulary (codes in frames; the page shows the labels) ---------------------------------------
+
+# Procedure steps in order; the stage of a case in procedure is its last step done.
+STEPS = (
+    ("found", "found_on", "发现", "risk found"),
+    ("verified", "verified_on", "入户核实", "home verification"),
+    ("village_review", "village_review_on", "村级评议公示", "village review"),
+    ("township_audit", "township_audit_on", "乡镇审核", "township audit"),
+    ("approved", "approved_on", "县级审定", "county approval"),
+)
+STAGE_LABELS = {code: (zh, en) for code, _, zh, en in STEPS} | {
+    "monitored": ("监测帮扶中", "under monitoring"),
+    "eliminated": ("风险已消除", "risk eliminated"),
+}
+CHECK_LABELS = {
+    "identification": ("识别认定(15天)", "identification (15 days)"),
+    "contact": ("联系人选派(1个工作日)", "contact assigned (1 working day)"),
+    "plan": ("帮扶计划(2个工作日)", "assistance plan (2 working days)"),
+    "feedback": ("部门反馈(2个工作日)", "department feedback (2 working days)"),
+    "visit": ("定期走访(≤61天)", "regular visits (≤ 61 days)"),
+}
+# Short names for grid headers; the deadlines are in CHECK_LABELS.
+CHECK_SHORT = {
+    "identification": ("识别认定", "identify"),
+    "contact": ("联系人选派", "contact"),
+    "plan": ("帮扶计划", "plan"),
+    "feedback": ("部门反馈", "feedback"),
+    "visit": ("定期走访", "visits"),
+}
+STATUS_LABELS = {
+    "on_time": ("按时", "on time"),
+    "late": ("超时办结", "done late"),
+    "overdue": ("逾期未办", "overdue"),
+    "pending": ("未到期", "not yet due"),
+}
+NO_LABOUR = ("丧失劳动力", "无劳动力")
+COVER_SCHEMES = ("农村低保", "特困供养")
+
+_DATES = tuple(col for _, col, _, _ in STEPS) + ("contact_assigned_on", "plan_on", "eliminated_on")
+_HOUSEHOLD_COLS = [
+    "household_id",
+    "township_code",
+    "township_name",
+    "village_code",
+    "village_name",
+    "head_masked",
+]
+
+
+def _day(d: dt.date) -> dt.date:
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+# Every metric of a page starts from the same few base frames; compiling their Ibis expressions costs
+# ~0.2 s each, so they are kept per bundle (bundles are immutable; the entry dies with the bundle).
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MEMO_SIZE = 64
+
+
+def _memo(b: Bundle, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    store = _MEMO.setdefault(b, {})
+    if key not in store:
+        if len(store) >= _MEMO_SIZE:
+            store.pop(next(iter(store)))
+        store[key] = build()
+    return store[key].copy()  # callers may add columns; the memo stays as built
+
+
+# -- base frames -----------------------------------------------------------------------------------
+
+
+def _places(b: Bundle) -> ibis.Table:
+    v = b.table("villages")
+    t = b.table("townships")
+    v = v.select("village_code", "township_code", village_name=v.name)
+    t = t.select("township_code", township_name=t.name)
+    return v.left_join(t, "township_code").select(
+        v.village_code, v.township_code, v.village_name, t.township_name
+    )
+
+
+def cases_expr(b: Bundle, *, as_of: dt.date, township: str | None = None) -> ibis.Table:
+    """Cases known on ``as_of`` with their household and place; steps after ``as_of`` blanked."""
+    as_of = _day(as_of)
+    c = b.table("monitoring_cases")
+    c = c.filter(c.found_on <= as_of)
+    blank = {col: ibis.ifelse(c[col] <= as_of, c[col], ibis.null("date")) for col in _DATES[1:]}
+    c = c.mutate(
+        **blank,
+        elimination_kind=ibis.ifelse(c.eliminated_on <= as_of, c.elimination_kind, ibis.null("string")),
+    )
+    c = c.mutate(
+        status=ibis.cases(
+            (c.approved_on.isnull(), "in_procedure"),
+            (c.eliminated_on.isnull(), "monitored"),
+            else_="eliminated",
+        )
+    )
+    h = in_township(b, b.table("households"), township)
+    h = h.select("household_id", "village_code", "household_type", "persons", "head_name")
+    p = _places(b)
+    j = c.inner_join(h, "household_id").left_join(p, "village_code")
+    return j.select(
+        *[c[col] for col in c.columns],
+        h.village_code,
+        h.household_type,
+        h.persons,
+        h.head_name,
+        p.township_code,
+        p.township_name,
+        p.village_name,
+    )
+
+
+def cases(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """:func:`cases_expr` as pandas, with the stage of each case and the head's name masked."""
+    return _memo(b, ("cases", _day(as_of), township), lambda: _cases(b, _day(as_of), township))
+
+
+def _cases(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
+    df = b.execute(cases_expr(b, as_of=as_of, township=township))
+    for col in _DATES:
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+    # The raw name never leaves the metric layer.
+    df["head_masked"] = df.pop("head_name").map(mask_name).astype("str")
+    stage = pd.Series("found", index=df.index, dtype="str")
+    for code, col, _, _ in STEPS[1:4]:
+        stage = stage.where(df[col].isna(), code)
+    df["stage"] = stage.where(df["status"] == "in_procedure", df["status"])
+    return df.sort_values(["found_on", "case_id"]).reset_index(drop=True)
+
+
+def measures(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Measures started on or before ``as_of`` for the cases of the area, with their menu item."""
+    return _memo(b, ("measures", _day(as_of), township), lambda: _measures(b, _day(as_of), township))
+
+
+def _measures(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
+    m = b.table("assistance_measures")
+    m = m.filter(m.started_on <= as_of)
+    m = m.mutate(feedback_on=ibis.ifelse(m.feedback_on <= as_of, m.feedback_on, ibis.null("date")))
+    pm = b.table("policy_menu").select(
+        "policy_code", policy_name="name", policy_department="department", policy_category="category"
+    )
+    m = m.left_join(pm, "policy_code").select(
+        *m.columns, "policy_name", "policy_department", "policy_category"
+    )
+    df = b.execute(m)
+    for col in ("started_on", "feedback_on"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+    cs = cases(b, as_of=as_of, township=township)[
+        ["case_id", *_HOUSEHOLD_COLS, "stage", "approved_on", "eliminated_on"]
+    ]
+    return df.merge(cs, on="case_id", how="inner")
+
+
+def _visits(b: Bundle, as_of: dt.date) -> pd.DataFrame:
+    def build() -> pd.DataFrame:
+        v = b.table("visits")
+        df = b.execute(v.filter(v.visited_on <= _day(as_of)).select("case_id", "visited_on"))
+        df["visited_on"] = pd.to_datetime(df["visited_on"]).astype("datetime64[ns]")
+        return df
+
+    return _memo(b, ("visits", _day(as_of)), build)
+
+
+def _rural_population(b: Bundle, township: str | None) -> int:
+    t = b.table("townships")
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    return count(b, t.rural_population.sum())
+
+
+# -- counts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    monitored_households: int
+    monitored_persons: int
+    eliminated_households: int
+    eliminated_persons: int
+    in_procedure_cases: int
+    rural_population: int
+    share_pct: float | None  # monitored persons / rural population × 100
+
+
+def _households(df: pd.DataFrame, status: str) -> pd.DataFrame:
+    """One row per household (its latest case in ``status``)."""
+    sel = df[df["status"] == status].sort_values(["approved_on", "found_on", "case_id"])
+    return sel.drop_duplicates("household_id", keep="last")
+
+
+def _eliminated(df: pd.DataFrame) -> pd.DataFrame:
+    monitored = set(df.loc[df["status"] == "monitored", "household_id"])
+    el = _households(df, "eliminated")
+    return el[~el["household_id"].isin(monitored)]
+
+
+def summary(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Summary:
+    df = cases(b, as_of=as_of, township=township)
+    mon, el = _households(df, "monitored"), _eliminated(df)
+    rural = _rural_population(b, township)
+    persons = int(mon["persons"].sum())
+    return Summary(
+        monitored_households=len(mon),
+        monitored_persons=persons,
+        eliminated_households=len(el),
+        eliminated_persons=int(el["persons"].sum()),
+        in_procedure_cases=int((df["status"] == "in_procedure").sum()),
+        rural_population=rural,
+        share_pct=persons / rural * 100 if rural else None,
+    )
+
+
+def breakdown(
+    b: Bundle, *, as_of: dt.date, township: str | None = None, by: str = "category"
+) -> pd.DataFrame:
+    """Monitored households/persons and eliminated households by ``category``, ``risk_1``, ``channel``
+    or ``township`` (the township table adds rural population and the share of it)."""
+    df = cases(b, as_of=as_of, township=township)
+    key = {"township": "township_code"}.get(by, by)
+    mon, el = _households(df, "monitored"), _eliminated(df)
+    out = (
+        mon.groupby(key)
+        .agg(monitored_households=("household_id", "size"), monitored_persons=("persons", "sum"))
+        .join(el.groupby(key).agg(eliminated_households=("household_id", "size")), how="outer")
+        .fillna(0)
+        .astype("int64")
+        .reset_index()
+    )
+    if by == "township":
+        t = b.execute(b.table("townships").select("township_code", "name", "rural_population"))
+        if township is not None:
+            t = t[t["township_code"] == township]
+        out = t.rename(columns={"name": "township_name"}).merge(out, on="township_code", how="left")
+        out[["monitored_households", "monitored_persons", "eliminated_households"]] = (
+            out[["monitored_households", "monitored_persons", "eliminated_households"]]
+            .fillna(0)
+            .astype("int64")
+        )
+        rural = pd.to_numeric(out["rural_population"], errors="coerce")
+        out["share_pct"] = (out["monitored_persons"] / rural.where(rural > 0) * 100).astype("float64")
+    return out.sort_values("monitored_households", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def monthly_trend(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Per month up to ``as_of``: households newly approved (纳入) and newly eliminated (消除)."""
+    df = cases(b, as_of=as_of, township=township)
+    new = (
+        df.dropna(subset=["approved_on"])
+        .groupby(df["approved_on"].dt.strftime("%Y-%m"))["household_id"]
+        .nunique()
+    )
+    gone = (
+        df.dropna(subset=["eliminated_on"])
+        .groupby(df["eliminated_on"].dt.strftime("%Y-%m"))["household_id"]
+        .nunique()
+    )
+    out = pd.DataFrame({"identified": new, "eliminated": gone}).fillna(0).astype("int64")
+    if out.empty:
+        return pd.DataFrame({"month": pd.Series([], dtype="str"), "identified": [], "eliminated": []})
+    months = pd.period_range(min(out.index), pd.Timestamp(_day(as_of)).strftime("%Y-%m"), freq="M").strftime(
+        "%Y-%m"
+    )
+    out = out.reindex(months, fill_value=0)
+    return out.rename_axis("month").reset_index()
+
+
+# -- procedure and deadlines -----------------------------------------------------------------------
+
+
+def procedure_funnel(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Cases in procedure by their stage (last step done), with how many are past the 15 days."""
+    df = cases(b, as_of=as_of, township=township)
+    df = df[df["status"] == "in_procedure"]
+    limit = b.rules.deadlines.identification_days
+    late = df["found_on"] + pd.Timedelta(days=limit) < pd.Timestamp(_day(as_of))
+    rows = []
+    for code, _, _, _ in STEPS[:4]:
+        at = df["stage"] == code
+        rows.append({"stage": code, "cases": int(at.sum()), "overdue": int((at & late).sum())})
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=8192)
+def _add_workdays(d: dt.date, n: int) -> dt.date:
+    return add_workdays(d, n)
+
+
+def _workday_due(start: pd.Series, n: int) -> pd.Series:
+    return start.map(lambda d: pd.Timestamp(_add_workdays(d.date(), n)) if pd.notna(d) else pd.NaT).astype(
+        "datetime64[ns]"
+    )
+
+
+def _items(base: pd.DataFrame, check: str, start: pd.Series, due: pd.Series, done: pd.Series) -> pd.DataFrame:
+    out = base[["case_id", *_HOUSEHOLD_COLS, "stage"]].copy()
+    out.insert(0, "check", check)
+    out["start_on"], out["due_on"], out["done_on"] = start.values, due.values, done.values
+    return out
+
+
+def _visit_items(df: pd.DataFrame, visits: pd.DataFrame, as_of: pd.Timestamp, gap: int) -> pd.DataFrame:
+    """Every gap between approval, the first contact visit, visits and elimination (or as_of)."""
+    ok = df.dropna(subset=["approved_on"])
+    if ok.empty:
+        return ok.iloc[0:0]
+    events = pd.concat(
+        [
+            ok[["case_id", "approved_on"]].rename(columns={"approved_on": "on"}),
+            ok[["case_id", "contact_assigned_on"]].rename(columns={"contact_assigned_on": "on"}).dropna(),
+            visits.rename(columns={"visited_on": "on"}),
+        ]
+    )
+    events = events.merge(ok[["case_id", "approved_on", "eliminated_on"]], on="case_id")
+    end = events["eliminated_on"].fillna(as_of)
+    events = events[(events["on"] >= events["approved_on"]) & (events["on"] <= end)]
+    events = events[["case_id", "on"]].drop_duplicates().sort_values(["case_id", "on"])
+    events["on"] = events["on"].astype("datetime64[ns]")
+    events["next_on"] = events.groupby("case_id")["on"].shift(-1).astype("datetime64[ns]")
+    # The last segment ends at elimination (a closed gap) or stays open until as_of.
+    el = events["case_id"].map(ok.set_index("case_id")["eliminated_on"]).astype("datetime64[ns]")
+    events["next_on"] = events["next_on"].fillna(el)
+    base = events.merge(ok, on="case_id")
+    return _items(base, "visit", base["on"], base["on"] + pd.Timedelta(days=gap), base["next_on"])
+
+
+def _judge(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    done, due = items["done_on"], items["due_on"]
+    status = pd.Series("pending", index=items.index, dtype="str")
+    status[done.notna() & (done <= due)] = "on_time"
+    status[done.notna() & (done > due)] = "late"
+    status[done.isna() & (due < as_of)] = "overdue"
+    items["status"] = status
+    over = pd.Series(0, index=items.index, dtype="int64")
+    over[status == "late"] = (done - due).dt.days[status == "late"]
+    over[status == "overdue"] = (as_of - due).dt.days[status == "overdue"]
+    items["days_over"] = over
+    return items
+
+
+def deadline_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Every deadline item of the area (one row per case per step, per measure, per visit gap)."""
+    return _memo(b, ("items", _day(as_of), township), lambda: _deadline_items(b, _day(as_of), township))
+
+
+def _deadline_items(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
+    ts = pd.Timestamp(as_of)
+    dl = b.rules.deadlines
+    df = cases(b, as_of=as_of, township=township)
+    approved = df.dropna(subset=["approved_on"])
+    contacted = approved.dropna(subset=["contact_assigned_on"])
+    ms = measures(b, as_of=as_of, township=township)
+    visits = _visits(b, as_of)
+    parts = [
+        _items(
+            df,
+            "identification",
+            df["found_on"],
+            df["found_on"] + pd.Timedelta(days=dl.identification_days),
+            df["approved_on"],
+        ),
+        _items(
+            approved,
+            "contact",
+            approved["approved_on"],
+            _workday_due(approved["approved_on"], dl.contact_workdays),
+            approved["contact_assigned_on"],
+        ),
+        _items(
+            contacted,
+            "plan",
+            contacted["contact_assigned_on"],
+            _workday_due(contacted["contact_assigned_on"], dl.plan_workdays),
+            contacted["plan_on"],
+        ),
+        _items(
+            ms,
+            "feedback",
+            ms["started_on"],
+            _workday_due(ms["started_on"], dl.feedback_workdays),
+            ms["feedback_on"],
+        ),
+        _visit_items(df, visits[visits["case_id"].isin(df["case_id"])], ts, b.rules.visit_max_gap_days),
+    ]
+    items = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+    for col in ("start_on", "due_on", "done_on"):
+        items[col] = pd.to_datetime(items[col]).astype("datetime64[ns]")
+    return _judge(items, ts)
+
+
+def compliance(
+    b: Bundle, *, as_of: dt.date, township: str | None = None, by_township: bool = True
+) -> pd.DataFrame:
+    """Per (township,) check: on time, late, overdue, and the compliance rate in % (None if nothing due)."""
+    items = deadline_items(b, as_of=as_of, township=township)
+    items = items[items["status"] != "pending"]
+    keys = (["township_code", "township_name"] if by_township else []) + ["check"]
+    counts = pd.crosstab([items[k] for k in keys], items["status"]) if not items.empty else pd.DataFrame()
+    counts = counts.reindex(columns=["on_time", "late", "overdue"], fill_value=0).reset_index()
+    if counts.empty:
+        counts = pd.DataFrame(columns=[*keys, "on_time", "late", "overdue"])
+    counts["due"] = counts[["on_time", "late", "overdue"]].sum(axis=1)
+    counts["rate_pct"] = (counts["on_time"] / counts["due"].where(counts["due"] > 0) * 100).astype("float64")
+    order = {c: i for i, c in enumerate(CHECK_LABELS)}
+    counts = counts.sort_values(keys[:-1] + ["check"], key=lambda s: s.map(order) if s.name == "check" else s)
+    return counts.reset_index(drop=True)
+
+
+def overdue_list(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Items overdue on ``as_of`` (due before it, not done), longest over first: the follow-up list."""
+    items = deadline_items(b, as_of=as_of, township=township)
+    items = items[items["status"] == "overdue"]
+    cols = ["check", "case_id", *_HOUSEHOLD_COLS, "stage", "start_on", "due_on", "days_over"]
+    return items[cols].sort_values(["days_over", "case_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+# -- assistance ------------------------------------------------------------------------------------
+
+
+def measures_by_category(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Measures, households reached and amount by policy category and responsible department."""
+    ms = measures(b, as_of=as_of, township=township)
+    out = ms.groupby(["policy_category", "policy_department"], dropna=False).agg(
+        measures=("measure_id", "size"), households=("household_id", "nunique"), amount=("amount", "sum")
+    )
+    return out.reset_index().sort_values("measures", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def menu_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Every item of the policy menu with how often it was used (0 = not used yet)."""
+    pm = b.execute(b.table("policy_menu").select("policy_code", "name", "category", "department"))
+    ms = measures(b, as_of=as_of, township=township)
+    used = ms.groupby("policy_code").agg(
+        measures=("measure_id", "size"), households=("household_id", "nunique")
+    )
+    out = pm.merge(used, left_on="policy_code", right_index=True, how="left")
+    out[["measures", "households"]] = out[["measures", "households"]].fillna(0).astype("int64")
+    return out.sort_values(["measures", "policy_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def households_without_measure(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Monitored households whose current case has no measure started by ``as_of``."""
+    df = _households(cases(b, as_of=as_of, township=township), "monitored")
+    with_measure = set(measures(b, as_of=as_of, township=township)["case_id"])
+    out = df[~df["case_id"].isin(with_measure)].copy()
+    out["days_monitored"] = (pd.Timestamp(_day(as_of)) - out["approved_on"]).dt.days.astype("int64")
+    cols = ["case_id", *_HOUSEHOLD_COLS, "category", "risk_1", "approved_on", "days_monitored"]
+    return out[cols].sort_values("days_monitored", ascending=False).reset_index(drop=True)
+
+
+def consultation_batches(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Days on which the county approved ``batch_households`` or more households (会商 due).
+
+    A batch is county-wide (the county approves); with a township filter, the batches that include at
+    least one of its households are listed, with how many of them.
+    """
+    df = cases(b, as_of=as_of)
+    df = df.dropna(subset=["approved_on"])
+    g = df.groupby("approved_on")
+    out = g.agg(households=("household_id", "nunique")).reset_index()
+    out["townships"] = g["township_name"].agg(lambda s: "、".join(sorted(set(s.dropna())))).values
+    out = out[out["households"] >= b.rules.batch_households]
+    mine = df if township is None else df[df["township_code"] == township]
+    out["households_in_area"] = out["approved_on"].map(mine.groupby("approved_on")["household_id"].nunique())
+    out["households_in_area"] = out["households_in_area"].fillna(0).astype("int64")
+    out = out[out["households_in_area"] > 0]
+    return out.sort_values("approved_on", ascending=False).reset_index(drop=True)
+
+
+# -- checks ----------------------------------------------------------------------------------------
+
+
+def _measure_counts(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
+    return measures(b, as_of=as_of, township=township)[["case_id", "started_on"]]
+
+
+def elimination_candidates(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Monitored cases that meet the elimination rules: ≥ min_months monitored, ≥ min_measures measures,
+    and income per head (at identification) above the monitoring line of ``as_of``'s year."""
+    el = b.rules.elimination
+    line = b.rules.income_line(_day(as_of).year)
+    df = cases(b, as_of=as_of, township=township)
+    df = df[df["status"] == "monitored"].copy()
+    n = _measure_counts(b, as_of, township).groupby("case_id").size()
+    df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
+    df["income_line"] = line.amount if line else float("nan")
+    ts = pd.Timestamp(_day(as_of))
+    long_enough = df["approved_on"] + pd.DateOffset(months=el.min_months) <= ts
+    ok = long_enough & (df["measures"] >= el.min_measures) & (df["income_per_capita"] > df["income_line"])
+    out = df[ok].copy()
+    out["days_monitored"] = (ts - out["approved_on"]).dt.days.astype("int64")
+    cols = [
+        "case_id", *_HOUSEHOLD_COLS, "category", "approved_on", "days_monitored", "measures",
+        "income_per_capita", "income_line",
+    ]  # fmt: skip
+    return out[cols].sort_values("days_monitored", ascending=False).reset_index(drop=True)
+
+
+def premature_eliminations(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Eliminated cases that broke the rules: under min_months monitored, or no measure before elimination."""
+    el = b.rules.elimination
+    df = cases(b, as_of=as_of, township=township)
+    df = df[df["status"] == "eliminated"].copy()
+    ms = _measure_counts(b, as_of, township).merge(df[["case_id", "eliminated_on"]], on="case_id")
+    n = ms[ms["started_on"] <= ms["eliminated_on"]].groupby("case_id").size()
+    df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
+    df["too_soon"] = df["approved_on"] + pd.DateOffset(months=el.min_months) > df["eliminated_on"]
+    df["no_measure"] = df["measures"] < el.min_measures
+    out = df[df["too_soon"] | df["no_measure"]].copy()
+    out["days_monitored"] = (out["eliminated_on"] - out["approved_on"]).dt.days.astype("int64")
+    cols = [
+        "case_id", *_HOUSEHOLD_COLS, "approved_on", "eliminated_on", "elimination_kind", "days_monitored",
+        "measures", "too_soon", "no_measure",
+    ]  # fmt: skip
+    return out[cols].sort_values("eliminated_on", ascending=False).reset_index(drop=True)
+
+
+def no_labour_without_cover(
+    b: Bundle, *, as_of: dt.date, township: str | None = None, scope: str = "monitored"
+) -> pd.DataFrame:
+    """应兜尽兜: households whose members all cannot work (丧失劳动力/无劳动力) and that have no
+    农村低保/特困供养 record active on ``as_of`` (started_on ≤ as_of, ended_on empty or > as_of).
+
+    ``scope="monitored"``: households under monitoring on ``as_of``; ``scope="roll"``: every household on
+    the households roll (脱贫户 and every monitoring object), for the 兜底保障 page.
+    """
+    as_of = _day(as_of)
+    p = b.table("persons")
+    per = p.group_by("household_id").agg(
+        members=p.count(), unable=p.labour_ability.isin(NO_LABOUR).cast("int64").sum()
+    )
+    unable = per.filter(per.members == per.unable).select("household_id")
+    sa = b.table("social_assistance")
+    active = sa.filter(
+        sa.scheme.isin(COVER_SCHEMES)
+        & (sa.started_on <= as_of)
+        & (sa.ended_on.isnull() | (sa.ended_on > as_of))
+        & sa.household_id.notnull()
+    ).select("household_id")
+    h = in_township(b, b.table("households"), township)
+    h = h.semi_join(unable, "household_id").anti_join(active, "household_id")
+    p_ = _places(b)
+    h = h.left_join(p_, "village_code").select(
+        h.household_id, h.household_type, h.persons, h.head_name, h.village_code,
+        p_.township_code, p_.township_name, p_.village_name,
+    )  # fmt: skip
+    df = b.execute(h)
+    df["head_masked"] = df.pop("head_name").map(mask_name).astype("str")
+    if scope == "monitored":
+        mon = _households(cases(b, as_of=as_of, township=township), "monitored")
+        df = df.merge(mon[["household_id", "case_id", "category", "risk_1"]], on="household_id")
+    elif scope != "roll":
+        raise ValueError(f"scope must be 'monitored' or 'roll', not {scope!r}")
+    cols = [
+        c for c in ["case_id", *_HOUSEHOLD_COLS, "household_type", "category", "risk_1", "persons"] if c in df
+    ]
+    return df[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
+
+
+# -- registered headline figures (口径) ------------------------------------------------------------
+
+_DEPT = "县防贫中心"
+
+
+@metric(
+    "monitored_households",
+    "监测帮扶中户数",
+    "households under monitoring",
+    "户",
+    _DEPT,
+    "实时",
+    "县级审定日期 ≤ 截至日期,且风险消除日期为空或晚于截至日期的监测对象户数;一户多次识别只计一次。",
+    "Households with a case approved on or before as_of and not eliminated by then; counted once each.",
+)
+def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).monitored_households
+
+
+@metric(
+    "monitored_persons",
+    "监测帮扶中人数",
+    "persons under monitoring",
+    "人",
+    _DEPT,
+    "实时",
+    "监测帮扶中户的家庭人口(农户表)之和。",
+    "Sum of households.persons over the households under monitoring.",
+)
+def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).monitored_persons
+
+
+@metric(
+    "monitored_persons_share",
+    "监测人口占农村人口比例",
+    "monitored persons as a share of the rural population",
+    "%",
+    _DEPT,
+    "实时",
+    "监测帮扶中人数 ÷ 各乡镇农村人口之和 × 100。",
+    "Persons under monitoring / sum of townships.rural_population × 100.",
+)
+def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
+    return summary(b, as_of=as_of, township=township).share_pct
+
+
+@metric(
+    "eliminated_households",
+    "风险已消除户数",
+    "households with risk eliminated",
+    "户",
+    _DEPT,
+    "实时",
+    "风险消除日期 ≤ 截至日期、且截至日期未再次纳入监测的户数。",
+    "Households with a case eliminated on or before as_of that are not monitored again on as_of.",
+)
+def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).eliminated_households
+
+
+@metric(
+    "overdue_items",
+    "逾期未办事项数",
+    "overdue procedure items",
+    "项",
+    _DEPT,
+    "实时",
+    "截至日期前已到期仍未办结的事项数:识别认定超15天、联系人选派超1个工作日、帮扶计划超2个工作日、"
+    "部门反馈超2个工作日、走访间隔超61天(按国务院节假日安排计算工作日)。",
+    "Items whose deadline passed before as_of and that are not done: identification > 15 days, contact > 1 "
+    "working day, plan > 2 working days, feedback > 2 working days, visit gap > 61 days.",
+)
+def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return len(overdue_list(b, as_of=as_of, township=township))

@@ -1,0 +1,440 @@
+"""Social assistance (农村低保, 特困供养; 县民政局) and student aid (县教育局).
+
+"Active on date D" for a social-assistance record: started_on <= D and (ended_on empty or ended_on > D).
+A record in its phase-out period (渐退期) is still active: it is still paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from lulong_data.metrics.places import count, in_township, poverty_household_ids, poverty_persons, scalar
+from lulong_data.metrics.registry import metric
+
+if TYPE_CHECKING:
+    import ibis
+
+    from lulong_data.bundle import Bundle
+
+MINZHENG = "县民政局"
+DIBAO = "农村低保"
+TEKUN = "特困供养"
+
+
+def active_assistance(b: Bundle, as_of: dt.date, township: str | None = None) -> ibis.Table:
+    """Social-assistance records active on ``as_of`` (phase-out included), in the township."""
+    s = b.table("social_assistance")
+    s = s.filter((s.started_on <= as_of) & (s.ended_on.isnull() | (s.ended_on > as_of)))
+    return in_township(b, s, township)
+
+
+@metric(
+    "assistance_new_persons",
+    "新增救助对象人数",
+    "persons newly covered by social assistance",
+    "人",
+    MINZHENG,
+    "月",
+    "低保与特困供养表中指定救助类别、纳入日期在该年度内且不晚于截至日期的记录的保障人数之和。",
+    "Sum of persons of records of the scheme with started_on in the year and <= as_of.",
+    datasets=("social_assistance",),
+)
+def assistance_new_persons(
+    b: Bundle, *, as_of: dt.date, scheme: str, year: int, township: str | None = None
+) -> int:
+    s = b.table("social_assistance")
+    s = s.filter(
+        (s.scheme == scheme)
+        & (s.started_on >= dt.date(int(year), 1, 1))
+        & (s.started_on <= min(as_of, dt.date(int(year), 12, 31)))
+    )
+    return count(b, in_township(b, s, township).persons.sum())
+
+
+def _phaseout(b: Bundle, as_of: dt.date, township: str | None) -> ibis.Table:
+    s = active_assistance(b, as_of, township)
+    s = s.filter((s.scheme == DIBAO) & s.phaseout_until.notnull() & (s.phaseout_until >= as_of))
+    return s.semi_join(poverty_household_ids(b), "household_id")
+
+
+@metric(
+    "phaseout_households",
+    "渐退期脱贫户数",
+    "households lifted out of poverty in the dibao phase-out period",
+    "户",
+    MINZHENG,
+    "月",
+    "截至日期有效的农村低保记录中,关联脱贫户且渐退期截止不早于截至日期的不重复户数。",
+    "Distinct household_id of 农村低保 records active on as_of, linked to a 脱贫户, with phaseout_until "
+    "set and >= as_of.",
+    datasets=("social_assistance", "households"),
+)
+def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return count(b, _phaseout(b, as_of, township).household_id.nunique())
+
+
+@metric(
+    "phaseout_persons",
+    "渐退期人数",
+    "persons in the dibao phase-out period",
+    "人",
+    MINZHENG,
+    "月",
+    "上述渐退期记录的保障人数之和。",
+    "Sum of persons of the phase-out records above.",
+    datasets=("social_assistance", "households"),
+)
+def phaseout_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return count(b, _phaseout(b, as_of, township).persons.sum())
+
+
+@metric(
+    "dibao_coverage",
+    "农村低保覆盖率",
+    "rural dibao coverage",
+    "%",
+    MINZHENG,
+    "月",
+    "截至日期有效的农村低保保障人数 ÷ 各乡镇农村人口之和 × 100。",
+    "Persons of 农村低保 records active on as_of / sum of townships.rural_population × 100.",
+    datasets=("social_assistance", "townships"),
+)
+def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
+    s = active_assistance(b, as_of, township)
+    covered = count(b, s.filter(s.scheme == DIBAO).persons.sum())
+    t = b.table("townships")
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    rural = scalar(b, t.rural_population.sum())
+    return covered / rural * 100 if rural else None
+
+
+@metric(
+    "poverty_assistance_share",
+    "脱贫人口中低保特困占比",
+    "share of persons lifted out of poverty on dibao or tekun",
+    "%",
+    MINZHENG,
+    "月",
+    "截至日期有效、关联脱贫户的低保和特困供养记录的保障人数之和 ÷ 脱贫人口 × 100。",
+    "Persons of records (either scheme) active on as_of whose household is a 脱贫户 / poverty_persons × 100.",
+    datasets=("social_assistance", "households"),
+)
+def poverty_assistance_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
+    s = active_assistance(b, as_of, township).semi_join(poverty_household_ids(b), "household_id")
+    covered = count(b, s.persons.sum())
+    total = poverty_persons(b, as_of=as_of, township=township)
+    return covered / total * 100 if total else None
+
+
+def _aid(b: Bundle, year: int, township: str | None) -> ibis.Table:
+    a = b.table("student_aid")
+    return in_township(b, a.filter(a.year == int(year)), township)
+
+
+@metric(
+    "student_aid_students",
+    "受资助学生人数",
+    "students receiving aid",
+    "人",
+    "县教育局",
+    "年",
+    "学生资助表中该年度的不重复学生编号数;没有学生编号的记录每条计1人。",
+    "Distinct student_aid.student_id of the year; a row without student_id counts as one student.",
+    datasets=("student_aid",),
+)
+def student_aid_students(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
+    a = _aid(b, year, township)
+    return count(b, a.student_id.nunique()) + count(b, a.filter(a.student_id.isnull()).count())
+
+
+@metric(
+    "student_aid_amount",
+    "学生资助资金",
+    "student aid paid",
+    "万元",
+    "县教育局",
+    "年",
+    "学生资助表中该年度资助金额之和 ÷ 10000。",
+    "Sum of student_aid.amount of the year / 10,000.",
+    datasets=("student_aid",),
+)
+def student_aid_amount(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float:
+    total = scalar(b, _aid(b, year, township).amount.sum())
+    return (total or 0) / 10000
+
+
+# -- dashboard breakdowns (issue #7) ---------------------------------------------------------------
+# Tables for the 兜底保障与民生 page. One social-assistance record is one assisted household (保障户):
+# its ``persons`` are the members covered. Breakdowns reuse the filters above, so they add up to the
+# headline figures of the same 口径.
+
+import ibis  # noqa: E402
+import pandas as pd  # noqa: E402
+
+SCHEMES = (DIBAO, TEKUN)
+DIBAO_CLASSES = tuple(range(1, 13))
+DIBAO_TIERS = tuple(range(1, 5))
+STUDENT_STAGES = ("学前", "义务教育", "普通高中", "中职", "高校")
+
+
+def _township_names(b: Bundle, township: str | None = None) -> pd.DataFrame:
+    t = b.table("townships")
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    cols = t.select("township_code", township="name", rural_population=t.rural_population)
+    return b.execute(cols.order_by("township_code")).reset_index(drop=True)
+
+
+def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:
+    v = b.table("villages").select("village_code", "township_code")
+    return s.left_join(v, "village_code").drop("village_code_right")
+
+
+@metric(
+    "assistance_households",
+    "救助户数",
+    "households covered by social assistance",
+    "户",
+    MINZHENG,
+    "月",
+    "截至日期有效的指定救助类别记录数(一条记录为一个保障户;渐退期内仍计)。",
+    "Records of the scheme active on as_of (one record = one assisted household; phase-out included).",
+)
+def assistance_households(b: Bundle, *, as_of: dt.date, scheme: str, township: str | None = None) -> int:
+    s = active_assistance(b, as_of, township)
+    return count(b, s.filter(s.scheme == scheme).count())
+
+
+@metric(
+    "assistance_persons",
+    "救助人数",
+    "persons covered by social assistance",
+    "人",
+    MINZHENG,
+    "月",
+    "截至日期有效的指定救助类别记录的保障人数之和(渐退期内仍计)。",
+    "Sum of persons of the scheme's records active on as_of (phase-out included).",
+)
+def assistance_persons(b: Bundle, *, as_of: dt.date, scheme: str, township: str | None = None) -> int:
+    s = active_assistance(b, as_of, township)
+    return count(b, s.filter(s.scheme == scheme).persons.sum())
+
+
+@metric(
+    "assistance_monthly_amount",
+    "低保特困月保障金",
+    "monthly social-assistance payments",
+    "万元/月",
+    MINZHENG,
+    "月",
+    "截至日期有效的农村低保和特困供养记录的月保障金之和 ÷ 10000(渐退期内仍发放)。",
+    "Sum of monthly_amount of records (either scheme) active on as_of / 10,000 (phase-out still paid).",
+)
+def assistance_monthly_amount(
+    b: Bundle, *, as_of: dt.date, township: str | None = None, scheme: str | None = None
+) -> float:
+    s = active_assistance(b, as_of, township)
+    if scheme is not None:
+        s = s.filter(s.scheme == scheme)
+    return (scalar(b, s.monthly_amount.sum()) or 0) / 10000
+
+
+def assistance_by_scheme(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Per scheme, active on as_of: households, persons, single_person (单人保 households),
+    phaseout (households in 渐退期, any household), monthly_amount (元)."""
+    s = active_assistance(b, as_of, township)
+    agg = b.execute(
+        s.group_by("scheme").aggregate(
+            households=s.count(),
+            persons=s.persons.sum(),
+            single_person=s.single_person.fillna(False).cast("int64").sum(),
+            phaseout=(s.phaseout_until.notnull() & (s.phaseout_until >= as_of)).cast("int64").sum(),
+            monthly_amount=s.monthly_amount.sum(),
+        )
+    )
+    out = pd.DataFrame({"scheme": list(SCHEMES)}).merge(agg, on="scheme", how="left")
+    ints = ["households", "persons", "single_person", "phaseout"]
+    out[ints] = out[ints].fillna(0).astype("int64")
+    out["monthly_amount"] = out["monthly_amount"].fillna(0.0).astype("float64")
+    return out
+
+
+def dibao_class_tier(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """分类施保: active 农村低保 records by class (1–12) × tier (1–4), every cell present (48 rows).
+
+    Columns: dibao_class, tier, households, persons. Records with no class or tier are not in the grid;
+    :func:`dibao_unclassified` counts them, so grid + unclassified = the 低保 total.
+    """
+    s = active_assistance(b, as_of, township)
+    s = s.filter((s.scheme == DIBAO) & s.dibao_class.notnull() & s.tier.notnull())
+    agg = b.execute(
+        s.group_by("dibao_class", "tier").aggregate(households=s.count(), persons=s.persons.sum())
+    )
+    grid = pd.MultiIndex.from_product([DIBAO_CLASSES, DIBAO_TIERS], names=["dibao_class", "tier"]).to_frame(
+        index=False
+    )
+    agg = agg.astype({"dibao_class": "int64", "tier": "int64"})
+    out = grid.merge(agg, on=["dibao_class", "tier"], how="left")
+    out[["households", "persons"]] = out[["households", "persons"]].fillna(0).astype("int64")
+    return out
+
+
+def dibao_unclassified(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    """Active 农村低保 records with no class or tier (a data-quality finding for 民政局)."""
+    s = active_assistance(b, as_of, township)
+    return count(b, s.filter((s.scheme == DIBAO) & (s.dibao_class.isnull() | s.tier.isnull())).count())
+
+
+def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Per township, active on as_of: dibao_households, dibao_persons, tekun_households, tekun_persons,
+    single_person, monthly_amount (元), rural_population, dibao_coverage (%)."""
+    s = _with_township(b, active_assistance(b, as_of, township))
+    agg = b.execute(
+        s.group_by("township_code").aggregate(
+            dibao_households=(s.scheme == DIBAO).cast("int64").sum(),
+            dibao_persons=ibis.ifelse(s.scheme == DIBAO, s.persons, 0).sum(),
+            tekun_households=(s.scheme == TEKUN).cast("int64").sum(),
+            tekun_persons=ibis.ifelse(s.scheme == TEKUN, s.persons, 0).sum(),
+            single_person=s.single_person.fillna(False).cast("int64").sum(),
+            monthly_amount=s.monthly_amount.sum(),
+        )
+    )
+    out = _township_names(b, township).merge(agg, on="township_code", how="left")
+    ints = ["dibao_households", "dibao_persons", "tekun_households", "tekun_persons", "single_person"]
+    out[ints] = out[ints].fillna(0).astype("int64")
+    out["monthly_amount"] = out["monthly_amount"].fillna(0.0)
+    rural = out["rural_population"].astype("float64")
+    out["dibao_coverage"] = (out["dibao_persons"] / rural * 100).where(rural > 0)
+    return out
+
+
+def assistance_new_by_month(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> pd.DataFrame:
+    """New records by month of started_on in the year (≤ as_of), per scheme: month, scheme, households,
+    persons. The persons add up to assistance_new_persons of the scheme."""
+    s = b.table("social_assistance")
+    s = s.filter(
+        (s.started_on >= dt.date(int(year), 1, 1)) & (s.started_on <= min(as_of, dt.date(int(year), 12, 31)))
+    )
+    s = in_township(b, s, township)
+    agg = b.execute(
+        s.group_by(month=s.started_on.month(), scheme=s.scheme).aggregate(
+            households=s.count(), persons=s.persons.sum()
+        )
+    )
+    last = as_of.month if as_of.year == int(year) else (12 if as_of.year > int(year) else 0)
+    grid = pd.MultiIndex.from_product([range(1, last + 1), SCHEMES], names=["month", "scheme"]).to_frame(
+        index=False
+    )
+    agg = agg.astype({"month": "int64"})
+    out = grid.merge(agg, on=["month", "scheme"], how="left")
+    out[["households", "persons"]] = out[["households", "persons"]].fillna(0).astype("int64")
+    return out
+
+
+def phaseout_schedule(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """When the phase-outs of :func:`phaseout_households` end: month (YYYY-MM of phaseout_until),
+    households (distinct per month), persons. The persons add up to phaseout_persons."""
+    s = _phaseout(b, as_of, township)
+    df = b.execute(s.select("household_id", "persons", "phaseout_until"))
+    if df.empty:
+        return pd.DataFrame({"month": pd.Series([], dtype="str"), "households": [], "persons": []})
+    df["month"] = pd.to_datetime(df["phaseout_until"]).dt.strftime("%Y-%m")
+    out = (
+        df.groupby("month")
+        .agg(households=("household_id", "nunique"), persons=("persons", "sum"))
+        .reset_index()
+    )
+    return out.astype({"households": "int64", "persons": "int64"})
+
+
+def phaseout_list(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """The phase-out records (household level, name masked), ending soonest first."""
+    from lulong_data.privacy import mask_name
+
+    s = _with_township(b, _phaseout(b, as_of, township))
+    h = b.table("households").select("household_id", "head_name")
+    v = b.table("villages").select("village_code", village="name")
+    tw = b.table("townships").select("township_code", township="name")
+    j = s.left_join(h, "household_id").left_join(v, "village_code").left_join(tw, "township_code")
+    df = b.execute(
+        j.select(
+            "record_id", "household_id", "head_name", "township_code", "township", "village", "persons",
+            "monthly_amount", "phaseout_until",
+        )
+    )  # fmt: skip
+    df["head_masked"] = df.pop("head_name").map(mask_name)
+    df["phaseout_until"] = pd.to_datetime(df["phaseout_until"]).dt.date
+    cols = ["record_id", "household_id", "head_masked", "township_code", "township", "village", "persons",
+            "monthly_amount", "phaseout_until"]  # fmt: skip
+    return df[cols].sort_values(["phaseout_until", "record_id"]).reset_index(drop=True)
+
+
+def monitored_cover(b: Bundle, *, as_of: dt.date, township: str | None = None) -> dict[str, int]:
+    """Monitored households (as the monitoring page counts them) and how many have an active 低保/特困
+    record: {"monitored", "covered", "dibao", "tekun", "should_not_covered"}. The last is
+    len(monitoring.no_labour_without_cover(scope="monitored")): the same function as the monitoring page."""
+    from lulong_data.metrics import monitoring
+
+    df = monitoring.cases(b, as_of=as_of, township=township)
+    ids = sorted(set(df.loc[df["status"] == "monitored", "household_id"]))
+    s = active_assistance(b, as_of, township)
+    cover = b.execute(s.filter(s.household_id.notnull()).select("household_id", "scheme").distinct())
+    cover = cover[cover["household_id"].isin(ids)]
+    gap = monitoring.no_labour_without_cover(b, as_of=as_of, township=township, scope="monitored")
+    return {
+        "monitored": len(ids),
+        "covered": int(cover["household_id"].nunique()),
+        "dibao": int((cover["scheme"] == DIBAO).sum()),
+        "tekun": int((cover["scheme"] == TEKUN).sum()),
+        "should_not_covered": int(gap["household_id"].nunique()) if not gap.empty else 0,
+    }
+
+
+def student_aid_by(
+    b: Bundle, *, as_of: dt.date, year: int, by: str, township: str | None = None
+) -> pd.DataFrame:
+    """Student aid of the year by ``stage``, ``program`` or ``township``: students (as
+    student_aid_students counts them, within each group), records, amount (元).
+
+    A student aided by two programmes counts once in the total but once in each programme's row.
+    """
+    a = _aid(b, year, township)
+    if by == "township":
+        a = _with_township(b, a)
+        key = "township_code"
+    elif by in ("stage", "program"):
+        key = by
+    else:
+        raise ValueError(f"by must be stage, program or township, not {by!r}")
+    agg = b.execute(
+        a.group_by(key).aggregate(
+            with_id=a.student_id.nunique(),
+            without_id=a.student_id.isnull().cast("int64").sum(),
+            records=a.count(),
+            amount=a.amount.sum(),
+        )
+    )
+    agg["students"] = (agg.pop("with_id").fillna(0) + agg.pop("without_id").fillna(0)).astype("int64")
+    agg["records"] = agg["records"].astype("int64")
+    if by == "township":
+        out = _township_names(b, township).drop(columns="rural_population").merge(agg, on=key, how="left")
+    elif by == "stage":
+        out = pd.DataFrame({"stage": list(STUDENT_STAGES)}).merge(agg, on=key, how="left")
+    else:
+        out = agg.sort_values("amount", ascending=False)
+    out[["students", "records"]] = out[["students", "records"]].fillna(0).astype("int64")
+    out["amount"] = out["amount"].fillna(0.0)
+    return out[
+        [key] + (["township"] if by == "township" else []) + ["students", "records", "amount"]
+    ].reset_index(drop=True)
+
+
+def student_aid_years(b: Bundle, *, as_of: dt.date) -> list[int]:
+    """Years with student-aid rows, up to the year of as_of (newest first)."""
+    a = b.table("student_aid")
+    years = {int(y) for y in b.execute(a.select("year").distinct())["year"].dropna()}
+    return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]

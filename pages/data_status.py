@@ -1,0 +1,46 @@
+"""数据状态: what data is served (as-of, version, fingerprint, files), the full validation report, and
+the data office's publishing: upload → validate → install as a new version, version list, rollback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import publish_panel, publish_status
+from components.context import served, t
+
+
+def render() -> None:
+    s = served()
+    st.title(t("数据状态", "Data status"))
+    publish_status.summary(s)
+
+    st.subheader(t("数据集", "Datasets"))
+    publish_status.datasets_frame_table(s.bundle)
+
+    st.subheader(t("校验报告", "Validation report"))
+    st.caption(
+        t(
+            "与 `python -m lulong_data check` 输出的报告相同。",
+            "The same report as `python -m lulong_data check`.",
+        )
+    )
+    publish_status.report(s.latest.problems, key="status_report")
+
+    if s.store is None:
+        st.info(
+            t(
+                "版本库不可用(只读磁盘?),无法在此发布数据。",
+                "The versions store is unavailable; publishing is off.",
+            )
+        )
+        return
+    st.subheader(t("发布新数据", "Publish new data"))
+    publish_panel.publish_form(s.store)
+    st.subheader(t("版本记录", "Versions"))
+    publish_panel.versions(s.store)
+    with st.expander(t("完整操作日志", "Full log")):
+        publish_panel.history(s.store)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

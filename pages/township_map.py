@@ -1,0 +1,147 @@
+"""乡镇地图: the county's townships coloured by one indicator; click a township for its profile."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import charts, kpi, theme
+from components.cache import compute
+from components.context import as_of, bundle, lang, t, township
+from components.map import build_map, legend, schematic_notice, show_map
+from components.table import show_table
+from lulong_data import geo
+from lulong_data.metrics import overview
+from lulong_data.settings import get_settings
+
+
+def render() -> None:
+    st.title(t("乡镇地图", "Township map"))
+    day = as_of()
+    league = compute(overview.league, as_of=day)
+    choices = [i for i in overview.INDICATORS if i.key in league.columns]
+    ind = st.selectbox(
+        t("地图指标", "Indicator"),
+        options=choices,
+        index=next((n for n, i in enumerate(choices) if i.key == "employment_rate"), 0),
+        format_func=lambda i: t(i.title_zh, i.title_en),
+        key="map_indicator",
+    )
+    _map_and_profile(ind, league)
+
+
+@st.fragment
+def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
+    # A fragment: a click reruns only the map and the profile, and pans/zooms rerun nothing.
+    b = bundle()
+    shapes = b.geo.get("township_boundaries")
+    county = b.geo.get("county_boundary")
+    if not shapes and not county:
+        st.info(t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw."))
+        return
+    values = {r["township_code"]: r for r in league.to_dict("records")}
+    edges = theme.bins([v[ind.key] for v in values.values()])
+    title = t(ind.title_zh, ind.title_en)
+
+    def fmt(v):
+        return kpi.fmt_value(v, ind.unit)
+
+    def tooltip(props) -> str:
+        return f"{props.get('name', '')}: {title} {fmt(props.get(ind.key))}"
+
+    map_col, side = st.columns([3, 2], gap="large")
+    with map_col:
+        m = build_map(
+            shapes,
+            county,
+            values,
+            field=ind.key,
+            tooltip=tooltip,
+            edges=edges,
+            label=lambda props: fmt(props.get(ind.key)),
+            selected=township(),  # the sidebar's choice only: a click must not change the map's script
+            tile_url=get_settings().tile_url,
+        )
+        clicked = show_map(m, key=f"township_map_{lang()}")
+        legend(edges, fmt, title)
+        if geo.has_schematic(shapes):
+            schematic_notice()
+    with side:
+        chosen = clicked or township()
+        if chosen is None or chosen not in values:
+            st.info(
+                t(
+                    "点击地图上的乡镇,查看该乡镇的村、数字和趋势。",
+                    "Click a township to see its villages, figures and trends.",
+                ),
+                icon=":material/touch_app:",
+            )
+            return
+        _profile(chosen, values[chosen]["name"])
+
+
+def _profile(code: str, name: str) -> None:
+    day = as_of()
+    st.subheader(t(f"{name} 概况", f"{name}: profile"))
+    prof = compute(overview.profile, as_of=day, township=code)
+    rows = pd.DataFrame(
+        {
+            t("指标", "Indicator"): [
+                t(zh, en) for zh, en in zip(prof["title_zh"], prof["title_en"], strict=True)
+            ],
+            t("本乡镇", "Township"): [
+                kpi.fmt_value(v, u) for v, u in zip(prof["township"], prof["unit"], strict=True)
+            ],
+            t("全县", "County"): [
+                kpi.fmt_value(v, u) for v, u in zip(prof["county"], prof["unit"], strict=True)
+            ],
+            t("排名", "Rank"): [
+                "—" if pd.isna(r) else t(f"第{int(r)}/{n}", f"{int(r)} of {n}")
+                for r, n in zip(prof["rank"], prof["of"], strict=True)
+            ],
+        }
+    )
+    show_table(rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False)
+    st.caption(
+        t(
+            "排名:有方向的指标从好到差,其余从大到小。",
+            "Rank: best first where there is a direction, else largest first.",
+        )
+    )
+
+    trend = compute(overview.trend, as_of=day, key="monitored", township=code, months=12)
+    st.altair_chart(
+        charts.trend(
+            trend,
+            title=t("在监测户(近12个月月末)", "Monitored households (last 12 month-ends)"),
+            y_title=t("户", "hh"),
+        ),
+        width="stretch",
+    )
+    placed = compute(overview.trend, as_of=day, key="employment_placed", township=code, months=day.month)
+    st.altair_chart(
+        charts.trend(
+            placed,
+            title=t(f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)"),
+            y_title=t("人", "persons"),
+            color=theme.GREEN,
+        ),
+        width="stretch",
+    )
+
+    vil = compute(overview.villages, as_of=day, township=code)
+    st.markdown(t(f"**{name}的村({len(vil)}个)**", f"**Villages of {name} ({len(vil)})**"))
+    shown = pd.DataFrame(
+        {
+            t("村", "Village"): vil["name"],
+            t("类型", "Kind"): vil["kind"],
+            t("脱贫户", "Households out of poverty"): vil["poverty_households"],
+            t("脱贫人口", "Persons"): vil["poverty_persons"],
+            **({t("在监测户", "Monitored"): vil["monitored"]} if "monitored" in vil else {}),
+        }
+    )
+    show_table(shown, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

@@ -1,0 +1,224 @@
+"""Briefing draft, its checks and the Word export (issue #9) on the bundled sample and edited copies."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from paths import SAMPLE_DIR
+
+from lulong_data import briefing, images
+from lulong_data.briefing_doc import Picture, briefing_docx
+from lulong_data.bundle import load_bundle
+from lulong_data.exports import to_xlsx
+from lulong_data.metrics.published import check_published
+from lulong_data.metrics.registry import compute, lookup
+
+
+@pytest.fixture(scope="module")
+def sample_draft(sample_bundle):
+    return briefing.draft(sample_bundle, sample_bundle.as_of)
+
+
+def _copy_sample(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder
+
+
+def _move_one_2022_placement_to_2021(folder) -> str:
+    """Turn one person's only 2022 employment row into a 2021 row: 2022 placements drop by one."""
+    path = folder / "employment.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    per_person = pd.Series([r["person_id"] for r in rows if r["year"] == "2022"]).value_counts()
+    row = next(r for r in rows if r["year"] == "2022" and per_person[r["person_id"]] == 1)
+    row["year"], row["started_on"] = "2021", "2021-06-01"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return row["person_id"]
+
+
+# --- the draft ----------------------------------------------------------------------------------------
+def test_draft_has_one_paragraph_per_theme(sample_draft):
+    assert [p.title_zh for p in sample_draft.paragraphs] == [
+        "监测帮扶",
+        "就业帮扶",
+        "兜底保障",
+        "人居环境",
+        "教育医疗",
+    ]
+    assert all(p.text and p.figures and not p.omitted for p in sample_draft.paragraphs)
+    assert "2022年7月26日" in sample_draft.title
+
+
+def test_every_draft_number_is_the_metric(sample_bundle, sample_draft):
+    for p in sample_draft.paragraphs:
+        for fig in p.figures:
+            lookup(fig.spec)  # registered
+            assert p.text[fig.start : fig.end] == fig.text
+            value = compute(sample_bundle, fig.spec, sample_draft.as_of)
+            assert fig.value == pytest.approx(float(value))
+            assert fig.text == briefing.number_text(value, fig.digits)
+
+
+def test_draft_speaks_like_the_press_conference(sample_draft):
+    text = {p.theme: p.text for p in sample_draft.paragraphs}
+    assert "全县脱贫劳动力实现就业4019人,完成市下目标任务3946人的102%" in text["employment"]
+    assert "今年已开展12期645人实用技术培训" in text["employment"]
+    assert "相比2021年增加了207人" in text["employment"]
+    assert "新增农村低保对象183人,新增特困人员61人" in text["welfare"]
+    assert "脱贫户940户、1721人" in text["welfare"]
+    assert "农村低保覆盖率为3.1%" in text["welfare"]
+    assert "为6572名低收入家庭学生发放资助资金583.86万元" in text["education_health"]
+    assert "脱贫人口5494户9236人" in text["monitoring"]
+    assert "红榜" in text["environment"] and "黑榜" in text["environment"]
+
+
+def test_unedited_draft_checks_clean(sample_bundle, sample_draft):
+    check = briefing.check_draft(sample_bundle, sample_draft)
+    assert len(check) == len(sample_draft.figures)  # every number is a figure or a template date/year
+    assert set(check["status"]) == {"ok"}, check[check["status"] != "ok"]
+    assert (check["published"] != "").sum() >= 20  # most figures were said at the press conference
+
+
+def test_a_missing_ledger_drops_its_sentences(tmp_path):
+    folder = _copy_sample(tmp_path)
+    (folder / "trainings.csv").unlink()
+    (folder / "environment_scores.csv").unlink()
+    b = load_bundle(folder)
+    d = briefing.draft(b, b.as_of)
+    employment = next(p for p in d.paragraphs if p.theme == "employment")
+    assert "培训" not in employment.text and "4019人" in employment.text
+    assert "training_sessions:year=2022" in employment.omitted
+    assert next(p for p in d.paragraphs if p.theme == "environment").text == ""
+
+
+# --- consistency checks ------------------------------------------------------------------------------
+def test_every_published_figure_matches_on_the_sample(sample_bundle):
+    df = check_published(sample_bundle)
+    assert len(df) == 43
+    assert set(df["status"]) == {"match"}, df[df["status"] != "match"]
+    assert {briefing.published_label(r) for r in df.to_dict("records")} == {"✅ 一致"}
+
+
+def test_a_changed_data_file_turns_a_figure_into_differs(tmp_path):
+    folder = _copy_sample(tmp_path)
+    _move_one_2022_placement_to_2021(folder)
+    b = load_bundle(folder)
+    assert not b.errors, b.errors[:3]
+    df = check_published(b).set_index("figure_id")
+    assert df.loc["P06", "status"] == "differs"
+    assert df.loc["P06", "computed"] == 4018
+    assert briefing.published_label(df.loc["P06"]) == "⚠️ 不一致 (差值 −1)"
+    assert briefing.published_label(df.loc["P06"], "en") == "⚠️ differs (difference −1)"
+    assert df.loc["P07", "status"] == "match"
+    # The draft now says 4018 and is flagged against what was said in public.
+    d = briefing.draft(b, b.as_of)
+    row = briefing.check_draft(b, d).set_index("spec").loc["employment_placed:year=2022"]
+    assert (row["in_text"], row["status"]) == ("4018", "published")
+    assert "P06 已发布 4019" in row["note"]
+
+
+def test_not_computable_label_gives_the_reason():
+    row = {"status": "not computable", "reason": "未知指标 / unknown metric: foo", "difference": None}
+    assert briefing.published_label(row) == "❔ 无法计算 (未知指标)"
+    assert briefing.published_label(row, "en") == "❔ not computable (unknown metric: foo)"
+
+
+def test_edited_numbers_are_flagged(sample_bundle, sample_draft):
+    p = next(p for p in sample_draft.paragraphs if p.theme == "employment")
+    edited = p.text.replace("4019", "4,020").replace("12期", "").replace("2434人", "2434人(另有35人待岗)")
+    check = briefing.check_text(sample_bundle, p, edited).set_index("spec", drop=False)
+    placed = check.loc["employment_placed:year=2022"]
+    assert placed["status"] == "edited" and placed["in_text"] == "4,020"
+    assert "数据 4019" in placed["note"] and "P06 已发布 4019" in placed["note"]
+    assert check.loc["training_sessions:year=2022", "status"] == "removed"
+    assert check.loc["employment_target:year=2022", "status"] == "ok"
+    untracked = check[check["status"] == "untracked"]
+    assert untracked["in_text"].tolist() == ["35"]
+    # Same digits written differently are the same number.
+    same = briefing.check_text(sample_bundle, p, p.text.replace("4019", "4,019"))
+    assert set(same["status"]) == {"ok"}
+
+
+def test_an_edited_year_is_not_silently_accepted(sample_bundle, sample_draft):
+    p = next(p for p in sample_draft.paragraphs if p.theme == "employment")
+    check = briefing.check_text(sample_bundle, p, p.text.replace("相比2021年", "相比2020年"))
+    assert check[check["status"] == "untracked"]["note"].tolist() == ["原文为 2021"]
+
+
+def test_a_draft_at_an_earlier_date_notes_the_published_figures(sample_bundle):
+    d = briefing.draft(sample_bundle, dt.date(2022, 6, 30))
+    check = briefing.check_draft(sample_bundle, d).set_index("spec")
+    row = check.loc["employment_placed:year=2022"]
+    assert row["status"] == "published" and "本稿截至日期较早" in row["note"]
+
+
+# --- tables and files --------------------------------------------------------------------------------
+def test_figures_table_carries_the_definitions(sample_bundle, sample_draft):
+    df = briefing.figures_table(sample_bundle, sample_draft)
+    assert list(df.columns) == ["指标", "数值", "单位", "口径", "来源", "更新频次", "指标代码"]
+    row = df.set_index("指标代码").loc["employment_placed:year=2022"]
+    assert (row["指标"], row["数值"], row["单位"], row["来源"]) == (
+        "脱贫劳动力务工就业人数(2022年)",
+        "4019",
+        "人",
+        "县人社局",
+    )
+    assert df.set_index("指标代码").loc["indicator:name=家庭医生签约团队数", "单位"] == "个"
+    assert df["口径"].str.len().min() > 5
+
+
+def test_xlsx_neutralises_formulas(sample_bundle, sample_draft):
+    df = briefing.figures_table(sample_bundle, sample_draft)
+    df.loc[0, "指标"] = "=1+1"
+    df.loc[1, "来源"] = "@SUM(A1)"
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(df, title="数据截至 2022-07-26"))).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row]
+    assert "'=1+1" in values and "'@SUM(A1)" in values
+    assert "=1+1" not in values
+
+
+def test_word_briefing_holds_text_table_and_pictures(sample_bundle, sample_draft):
+    import altair as alt
+
+    chart = (
+        alt.Chart(pd.DataFrame({"乡镇": ["卢龙镇", "潘庄镇"], "人数": [3, 5]}))
+        .mark_bar()
+        .encode(x="人数:Q", y="乡镇:N")
+    )
+    png = images.chart_image(
+        chart, title="测试图", unit="人", source="县人社局", as_of=sample_draft.as_of, scale=1
+    )
+    paragraphs = [(p.title_zh, p.text) for p in sample_draft.paragraphs]
+    data = briefing_docx(
+        title=briefing.TITLE,
+        as_of=sample_draft.as_of,
+        paragraphs=paragraphs,
+        figures=briefing.figures_table(sample_bundle, sample_draft).drop(columns=["指标代码"]),
+        pictures=[Picture("图1 测试图", png), Picture("图2 测试图", png)],
+    )
+    doc = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert briefing.TITLE in text and "数据截至:2022年7月26日" in text
+    for _, body in paragraphs:
+        assert body in text
+    assert len(doc.inline_shapes) == 2
+    assert len(doc.tables) == 1 and doc.tables[0].rows[0].cells[0].text == "指标"
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia"))
+    body_run = next(p for p in doc.paragraphs if p.text == paragraphs[1][1]).runs[0]
+    assert body_run._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))

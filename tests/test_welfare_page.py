@@ -1,0 +1,108 @@
+"""AppTest of the 兜底保障与民生 page (issue #7) on the bundled sample, through the real router.
+
+See tests/test_employment_page.py for why the router runs from a string and the page is chosen by hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from paths import ROOT
+from streamlit.testing.v1 import AppTest
+
+from lulong_data.metrics import monitoring as mon
+from lulong_data.metrics import welfare as wf
+
+APP = ROOT / "app.py"
+T = "130324100"  # 卢龙镇
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    page = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == "welfare")
+    at._page_hash = page
+    at.run()
+    assert not at.exception, at.exception
+    assert at._finished_page_script_hash == page
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def number(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
+def headers(at: AppTest) -> set[str]:
+    return {c for df in (d.value for d in at.dataframe) for c in df.columns}
+
+
+def test_published_figures_at_the_default_date(sample_bundle):
+    at = open_page()
+    shown = tiles(at)
+    assert shown["今年新增农村低保"] == "183人"
+    assert shown["今年新增特困人员"] == "61人"
+    assert shown["渐退期脱贫户"] == "940户 / 1,721人"
+    assert shown["农村低保覆盖率"] == "3.1%"
+    assert shown["脱贫人口中低保特困占比"] == "73%"
+    assert shown["2022年受资助学生"] == "6,572名"
+    assert shown["2022年资助资金"] == "583.86万元"
+    d = sample_bundle.as_of
+    assert number(shown["农村低保"]) == wf.assistance_persons(sample_bundle, as_of=d, scheme="农村低保")
+    # 应兜尽兜: the same function as the monitoring page.
+    gap = mon.no_labour_without_cover(sample_bundle, as_of=d, scope="monitored")
+    assert number(shown["整户无劳动能力但未纳入低保特困"]) == gap["household_id"].nunique()
+    # The indicators panel says where its figures come from.
+    assert any("没有台账" in i.value for i in at.info)
+    assert {"指标", "数值", "期间", "单位", "来源单位"} <= headers(at)
+
+
+def test_an_earlier_date(sample_bundle):
+    day = dt.date(2022, 4, 30)
+    at = open_page(as_of=day)
+    shown = tiles(at)
+    new = wf.assistance_new_persons(sample_bundle, as_of=day, scheme="农村低保", year=2022)
+    assert number(shown["今年新增农村低保"]) == new < 183
+    h, p = wf.phaseout_households(sample_bundle, as_of=day), wf.phaseout_persons(sample_bundle, as_of=day)
+    assert shown["渐退期脱贫户"] == f"{h:,}户 / {p:,}人"
+    assert number(shown["农村低保"]) == wf.assistance_persons(sample_bundle, as_of=day, scheme="农村低保")
+
+
+def test_township_filter(sample_bundle):
+    at = open_page(township=T)
+    shown = tiles(at)
+    d = sample_bundle.as_of
+    assert number(shown["农村低保"]) == wf.assistance_persons(
+        sample_bundle, as_of=d, scheme="农村低保", township=T
+    )
+    assert number(shown["2022年受资助学生"]) == wf.student_aid_students(
+        sample_bundle, as_of=d, year=2022, township=T
+    )
+
+
+def test_press_role_sees_no_household_rows():
+    at = open_page(role="press")
+    assert "户主" not in headers(at) and "户编号" not in headers(at)
+
+
+def test_leader_sees_masked_names():
+    at = open_page(role="leader")
+    names = [v for df in (d.value for d in at.dataframe) if "户主" in df.columns for v in df["户主"]]
+    assert names and all("*" in n for n in names if n)

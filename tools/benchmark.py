@@ -1,0 +1,499 @@
+"""Benchmark the dashboard at county, city and province scale (issue #12).
+
+    .venv/bin/python tools/benchmark.py [--scales county,city,province] [--skip-browser] [--no-write]
+
+county = the bundled sample; city = 7 and province = 175 synthetic counties (≈ 1,000,000 households) made
+by ``python -m lulong_data.generator.scale`` into var/scale/ (git-ignored) and reused on later runs.
+Every measurement runs in a fresh subprocess, so "cold" really is cold and peak memory is its own.
+Times are wall clock (what a user waits) with the CPU time of the measuring process next to it: on a
+shared machine the two differ, and CPU time tells whether the code or the machine was slow.
+Results go to stdout and docs/benchmark.md; the hand-written findings below the marker in that file
+are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALE_DIR = ROOT / "var" / "scale"
+DOC = ROOT / "docs" / "benchmark.md"
+FINDINGS_MARKER = "<!-- findings: hand-written, kept by tools/benchmark.py -->"
+COUNTIES = {"county": 0, "city": 7, "province": 175}  # 0 = the bundled sample itself
+WARM_RUNS = 3
+SESSIONS = 20
+TIMEOUT = 900  # seconds for one page run or one browser open at province scale
+GB, MB = 1024**3, 1024**2
+
+# Targets: (scale, measurement key) -> (text, test on the measured value(s)).
+TARGETS: dict[tuple[str, str], tuple[str, Callable[[dict], bool]]] = {
+    ("county", "warm_page_max"): ("≤ 0.3 s", lambda r: r["warm_page_max"] <= 0.3),
+    ("county", "browser_ratio"): ("≤ 2× one-line page", lambda r: r["browser_ratio"] <= 2.0),
+    ("province", "warm_page_max"): ("≤ 1.5 s", lambda r: r["warm_page_max"] <= 1.5),
+    ("province", "load_ratio"): ("≤ 5× pyarrow floor", lambda r: r["load_ratio"] <= 5.0),
+    ("province", "server_peak"): ("≤ 3 GB", lambda r: r["server_peak"] <= 3 * GB),
+    ("province", "sessions_extra"): ("≤ 200 MB", lambda r: r["sessions_extra"] <= 200 * MB),
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> dict[str, float]:
+    wall, cpu = _clock()
+    return {"wall": wall - start[0], "cpu": cpu - start[1]}
+
+
+def _status_kb(pid: int | str, field: str) -> int:
+    """A field of /proc/<pid>/status in bytes (VmHWM = peak resident set, VmRSS = current)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise KeyError(field)
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    ram = _status_like("/proc/meminfo", "MemTotal")
+    os_name = next(
+        (
+            line.split("=", 1)[1].strip('"')
+            for line in Path("/etc/os-release").read_text().splitlines()
+            if line.startswith("PRETTY_NAME")
+        ),
+        platform.platform(),
+    )
+    import streamlit
+
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": f"{ram / GB:.1f} GB",
+        "Python": platform.python_version(),
+        "Streamlit": streamlit.__version__,
+        "OS": f"{os_name} ({platform.release()})",
+    }
+
+
+def _status_like(path: str, field: str) -> int:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def folder_for(scale: str, regenerate: bool = False) -> Path:
+    """The data folder of a scale, generated once into var/scale/<scale>."""
+    n = COUNTIES[scale]
+    if n == 0:
+        return ROOT / "lulong_data" / "sample"
+    out = SCALE_DIR / scale
+    if regenerate or not (out / "manifest.toml").is_file():
+        print(f"generating {scale}: {n} counties into {out} ...", file=sys.stderr, flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "lulong_data.generator.scale", "--counties", str(n), "--out", str(out)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return out
+
+
+def _child(mode: str, folder: Path, timeout: float = 3 * TIMEOUT) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON."""
+    env = {**os.environ, "LULONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, __file__, f"--child={mode}", str(folder)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{mode} on {folder} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- load and validate
+
+
+def child_load(folder: Path) -> dict:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    # Imports are not part of a load: the server pays them once at start.
+    import lulong_data.loader  # noqa: F401
+    from lulong_data.bundle import load_bundle
+
+    files = sorted([*folder.glob("*.csv"), *folder.glob("*.parquet")])
+    start = _clock()
+    rows = 0
+    for path in files:
+        table = pacsv.read_csv(path) if path.suffix == ".csv" else pq.read_table(path)
+        rows += table.num_rows
+    floor = _since(start)
+    start = _clock()
+    b = load_bundle(folder)
+    load = _since(start)
+    households = len(b.frames["households"])
+    return {
+        "floor": floor,
+        "load": load,
+        "rows": rows,
+        "bytes": sum(p.stat().st_size for p in files),
+        "households": households,
+        "counties": int(b.frames["townships"]["county_code"].nunique()),
+        "errors": len(b.errors),
+        "peak": _status_kb("self", "VmHWM"),
+    }
+
+
+# ---------------------------------------------------------------- pages through AppTest
+
+
+def registered_pages() -> tuple[list[str], str | None]:
+    """url_paths of the router's pages (components.nav's list, else the modules in pages/), and the
+    default page's (registered under the url_pathname "")."""
+    try:
+        from components import nav
+
+        return [p.url_path for _, _, pages in nav.SECTIONS for p in pages], getattr(nav, "DEFAULT", None)
+    except ImportError:
+        return sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.stem.startswith("_")), None
+
+
+def child_pages(folder: Path) -> dict:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    def timed_run(at: AppTest) -> dict:
+        start = _clock()
+        at.run()
+        out = _since(start)
+        if at.exception:
+            out["error"] = str(at.exception[0].value)[:300]
+        return out
+
+    empty = AppTest.from_string('import streamlit as st\nst.write("ok")', default_timeout=TIMEOUT)
+    timed_run(empty)  # the first run of any script pays Streamlit's own start-up
+    empty_runs = [timed_run(empty) for _ in range(WARM_RUNS)]
+
+    # From a string, as the page tests do: from app.py's own folder the legacy pages/ discovery would
+    # shadow the navigation, and AppTest.switch_page only knows script files, not callable pages.
+    at = AppTest.from_string((ROOT / "app.py").read_text(encoding="utf-8"), default_timeout=TIMEOUT)
+    first = timed_run(at)  # loads and validates the folder (st.cache_resource) + the default page
+    pages = {}
+    paths, default = registered_pages()
+    for url_path in paths:
+        wanted = "" if url_path == default else url_path
+        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == wanted]
+        if not hashes:
+            pages[url_path] = {"error": "not registered"}
+            continue
+        at._page_hash = hashes[0]
+        # Cold = the folder is loaded (st.cache_resource) but no metric is cached yet (st.cache_data).
+        st.cache_data.clear()
+        cold = timed_run(at)
+        warm = [timed_run(at) for _ in range(WARM_RUNS)]
+        pages[url_path] = {
+            "cold": cold,
+            "warm": statistics.median(r["wall"] for r in warm),
+            "warm_cpu": statistics.median(r["cpu"] for r in warm),
+            "error": cold.get("error") or next((r["error"] for r in warm if "error" in r), None),
+        }
+    return {
+        "empty": statistics.median(r["wall"] for r in empty_runs),
+        "first": first,
+        "pages": pages,
+        "peak": _status_kb("self", "VmHWM"),
+    }
+
+
+# ---------------------------------------------------------------- browser and server memory
+
+DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    if (!c.querySelector('canvas, svg')) return false;
+  }
+  return true;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true",
+        f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=app.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not start: {cmd}")
+
+
+def _open(browser, url: str, keep: list | None = None) -> float:
+    """Seconds from navigation to every chart drawn, in a new browser context (a new session)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    # Offline, as on the intranet: anything not served by the app itself is refused.
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort()
+    )
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url + "/", timeout=TIMEOUT * 1000)
+    page.wait_for_function(DRAWN, polling=50, timeout=TIMEOUT * 1000)
+    seconds = time.perf_counter() - start
+    if keep is None:
+        context.close()
+    else:
+        keep.append(context)
+    return seconds
+
+
+def browser_run(folder: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, "LULONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    out: dict = {}
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        tiny = Path(tmp) / "tiny.py"
+        tiny.write_text('import streamlit as st\nst.write("ok")\n', encoding="utf-8")
+        server, url = start_server(tiny, env)
+        try:
+            _open(browser, url)
+            out["tiny"] = statistics.median(_open(browser, url) for _ in range(WARM_RUNS))
+        finally:
+            server.terminate()
+            server.wait(30)
+        server, url = start_server(ROOT / "app.py", env)
+        try:
+            out["overview_cold"] = _open(browser, url)  # includes loading the folder into the server
+            out["overview"] = statistics.median(_open(browser, url) for _ in range(WARM_RUNS))
+            time.sleep(1)
+            out["rss_before"] = _status_kb(server.pid, "VmRSS")
+            contexts: list = []
+            for _ in range(SESSIONS):
+                _open(browser, url, keep=contexts)
+            time.sleep(2)
+            out["rss_after"] = _status_kb(server.pid, "VmRSS")
+            out["server_peak"] = _status_kb(server.pid, "VmHWM")
+            for c in contexts:
+                c.close()
+        finally:
+            server.terminate()
+            server.wait(30)
+        browser.close()
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def _s(x: float) -> str:
+    return f"{x:.2f} s" if x < 100 else f"{x:.0f} s"
+
+
+def measure(scale: str, skip_browser: bool, regenerate: bool) -> tuple[list[tuple], list[tuple]]:
+    """Rows of the results table and of the per-page table for one scale."""
+    folder = folder_for(scale, regenerate)
+    rows: list[tuple] = []
+    values: dict = {}
+
+    def add(key: str | None, what: str, value: str) -> None:
+        target, met = TARGETS.get((scale, key), ("", None)) if key else ("", None)
+        ok = "" if met is None else ("yes" if met(values) else "**no**")
+        rows.append((scale, what, value, target, ok))
+
+    print(f"[{scale}] load and validate ...", file=sys.stderr, flush=True)
+    load = _child("load", folder)
+    values["load_ratio"] = load["load"]["wall"] / load["floor"]["wall"]
+    add(None, "data", f"{load['counties']} counties, {load['households']:,} households, "
+        f"{load['rows']:,} rows, {load['bytes'] / MB:.0f} MB; {load['errors']} errors")  # fmt: skip
+    add(None, "pyarrow read (floor)", f"{_s(load['floor']['wall'])} (cpu {_s(load['floor']['cpu'])})")
+    add("load_ratio", "load_bundle: load + validate",
+        f"{_s(load['load']['wall'])} (cpu {_s(load['load']['cpu'])}) = {values['load_ratio']:.1f}× floor")  # fmt: skip
+    add(None, "peak memory of the load process", f"{load['peak'] / MB:,.0f} MB")
+
+    print(f"[{scale}] pages through AppTest ...", file=sys.stderr, flush=True)
+    pages = _child("pages", folder)
+    page_rows = []
+    for url_path, r in pages["pages"].items():
+        if "cold" not in r:
+            page_rows.append((scale, url_path, "", "", r.get("error") or ""))
+            continue
+        page_rows.append(
+            (
+                scale,
+                url_path,
+                _s(r["cold"]["wall"]),
+                f"{_s(r['warm'])} (cpu {_s(r['warm_cpu'])})",
+                r["error"] or "",
+            )
+        )
+    warm = {k: r["warm"] for k, r in pages["pages"].items() if "warm" in r}
+    values["warm_page_max"] = max(warm.values()) if warm else float("inf")
+    slowest = max(warm, key=warm.get) if warm else "-"
+    add(None, "empty page run (AppTest)", _s(pages["empty"]))
+    add(None, "first app run (load + default page)", _s(pages["first"]["wall"]))
+    add("warm_page_max", "slowest warm page", f"{_s(values['warm_page_max'])} ({slowest})")
+
+    if not skip_browser:
+        print(f"[{scale}] browser ...", file=sys.stderr, flush=True)
+        br = browser_run(folder)
+        values["browser_ratio"] = br["overview"] / br["tiny"]
+        values["server_peak"] = br["server_peak"]
+        values["sessions_extra"] = br["rss_after"] - br["rss_before"]
+        add(None, "one-line page in Chromium", _s(br["tiny"]))
+        add(None, "overview, first open (server loads data)", _s(br["overview_cold"]))
+        add("browser_ratio", "overview in Chromium, all charts drawn",
+            f"{_s(br['overview'])} = {values['browser_ratio']:.1f}× one-line page")  # fmt: skip
+        add("server_peak", "server peak memory (VmHWM)", f"{br['server_peak'] / MB:,.0f} MB")
+        add("sessions_extra", f"{SESSIONS} more sessions (RSS after − before)",
+            f"{values['sessions_extra'] / MB:,.0f} MB")  # fmt: skip
+    # Targets of this scale that were not measured (e.g. --skip-browser) are listed as such.
+    for (s, key), (text, _) in TARGETS.items():
+        if s == scale and key not in values:
+            rows.append((scale, key, "not measured", text, "-"))
+    return rows, page_rows
+
+
+def table(header: tuple[str, ...], rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(results: list[tuple], page_rows: list[tuple], info: dict[str, str], loads: tuple[str, str]) -> str:
+    facts = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    return f"""# Benchmark
+
+Made by `tools/benchmark.py` on {time.strftime("%Y-%m-%d %H:%M")}. Re-run: `.venv/bin/python tools/benchmark.py`
+(`--scales county,city` and `--skip-browser` for a quick run). Scaled folders are generated into `var/scale/`
+by `python -m lulong_data.generator.scale` (see its docstring for how they are made).
+
+## Machine
+
+{facts}
+- load average (1 min) at start / end: {loads[0]} / {loads[1]} — times are wall clock; the CPU time of the
+  measuring process is given next to them where it matters, because this machine is shared.
+
+## Results
+
+{table(("scale", "measurement", "value", "target", "met?"), results)}
+
+## Pages (AppTest; cold = first visit with empty metric caches, warm = median of {WARM_RUNS} reruns)
+
+{table(("scale", "page", "cold", "warm", "error"), page_rows)}
+
+{FINDINGS_MARKER}
+"""
+
+
+def previous_rows(measured: set[str]) -> tuple[list[tuple], list[tuple]]:
+    """Rows of docs/benchmark.md's two tables whose scale is not in ``measured``."""
+    if not DOC.is_file():
+        return [], []
+    text = DOC.read_text(encoding="utf-8").split(FINDINGS_MARKER, 1)[0]
+    tables: list[list[tuple]] = [[], []]
+    which = -1
+    for line in text.splitlines():
+        if line.startswith("| scale |"):
+            which += 1
+        elif line.startswith("| ") and 0 <= which < 2:
+            cells = tuple(c.strip() for c in line.strip().strip("|").split(" | "))
+            if cells[0] in COUNTIES and cells[0] not in measured:
+                tables[which].append(cells)
+    return tables[0], tables[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="county,city,province")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--regenerate", action="store_true", help="make the scaled folders again")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.name}")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("folder", nargs="?", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        result = {"load": child_load, "pages": child_pages}[args.child](args.folder)
+        print(json.dumps(result))
+        return 0
+
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    unknown = set(scales) - set(COUNTIES)
+    if unknown:
+        parser.error(f"unknown scales {sorted(unknown)}; known: {list(COUNTIES)}")
+    start_load = f"{os.getloadavg()[0]:.1f}"
+    results, page_rows = [], []
+    for scale in scales:
+        rows, pages = measure(scale, args.skip_browser, args.regenerate)
+        results += rows
+        page_rows += pages
+        print(table(("scale", "measurement", "value", "target", "met?"), rows), flush=True)
+    if not args.no_write:
+        # Scales not measured in this run keep their rows from the previous report.
+        old_results, old_pages = previous_rows(set(scales))
+        results, page_rows = old_results + results, old_pages + page_rows
+    text = report(results, page_rows, machine(), (start_load, f"{os.getloadavg()[0]:.1f}"))
+    print(text)
+    if not args.no_write:
+        kept = ""
+        if DOC.is_file() and FINDINGS_MARKER in DOC.read_text(encoding="utf-8"):
+            kept = DOC.read_text(encoding="utf-8").split(FINDINGS_MARKER, 1)[1]
+        DOC.write_text(text + kept.lstrip("\n"), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

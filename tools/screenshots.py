@@ -1,0 +1,89 @@
+"""Screenshots of every page, wide (1600×1000, a projector) and phone (390 wide), into screenshots/.
+
+    .venv/bin/python tools/screenshots.py [--pages overview,map] [--out screenshots]
+
+Each page is saved twice: ``<page>-<size>.png`` (the first screen) and ``<page>-<size>-full.png``.
+Starts its own `streamlit run app.py` on a free port, drives the system Chromium (/usr/bin/chromium;
+never `playwright install`) with every request to another host blocked, and saves full-page PNGs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, OfflinePage, Server  # noqa: E402
+
+PAGES = {
+    "overview": "/",
+    "map": "/map",
+    "monitoring": "/monitoring",
+    "employment": "/employment",
+    "environment": "/environment",
+    "welfare": "/welfare",
+}
+SIZES = {"wide": (1600, 1000), "phone": (390, 844)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    server = Server().start()
+    foreign: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for size, (width, height) in SIZES.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale="zh-CN", device_scale_factor=1
+                )
+                page = context.new_page()
+                offline = OfflinePage(page, server)
+                for name in args.pages.split(","):
+                    offline.open(PAGES[name])
+                    if name == "map":
+                        page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
+                            "path.leaflet-interactive"
+                        ).first.wait_for(timeout=60_000)
+                    page.wait_for_timeout(1500)  # let charts finish their transitions
+                    # What the room sees first, then the whole page: Streamlit scrolls inside its main
+                    # container, so a "full page" shot needs a viewport as tall as that container.
+                    target = out / f"{name}-{size}.png"
+                    page.screenshot(path=str(target))
+                    print(target)
+                    tall = page.evaluate(
+                        "() => { const m = document.querySelector('[data-testid=stMain]');"
+                        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+                    )
+                    page.set_viewport_size(
+                        {"width": width, "height": max(height, min(int(tall) + 40, 12000))}
+                    )
+                    page.wait_for_timeout(1500)
+                    target = out / f"{name}-{size}-full.png"
+                    page.screenshot(path=str(target))
+                    print(target)
+                    page.set_viewport_size({"width": width, "height": height})
+                foreign += offline.foreign
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+    if foreign:
+        print("requests to other hosts were blocked:", *sorted(set(foreign)), sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
