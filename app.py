@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import assets, nav, theme
+from components import assets, auth, nav, theme
 from components.context import bundle, t
 from components.header import render_header
 from components.sidebar import render_sidebar
@@ -41,8 +41,11 @@ except Exception:  # noqa: BLE001 - the loader should never raise; if it does, s
     )
     st.stop()
 
+# Who is asking comes before any figure: a refusal or the sign-in form stops the run here.
+identity = auth.identify(b)
 render_sidebar(b)
-pg = st.navigation(nav.navigation())
+auth.render_user_box(identity)
+pg = st.navigation(nav.navigation(identity.role))
 nav.follow_deep_link(pg)
 render_header(b)
 pg.run()

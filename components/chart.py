@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from components.auth import audited
 from components.context import as_of, t
 from lulong_data import images
 
@@ -58,7 +59,7 @@ def show_chart(
     with left:
         st.download_button(
             t("下载图片 PNG", "Download PNG"),
-            data=lambda: picture("png"),
+            data=audited(lambda: picture("png"), f"{stem}.png"),
             file_name=f"{stem}.png",
             mime="image/png",
             on_click="ignore",
@@ -67,7 +68,7 @@ def show_chart(
     with right:
         st.download_button(
             t("下载矢量图 SVG", "Download SVG"),
-            data=lambda: picture("svg"),
+            data=audited(lambda: picture("svg"), f"{stem}.svg"),
             file_name=f"{stem}.svg",
             mime="image/svg+xml",
             on_click="ignore",

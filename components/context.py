@@ -65,8 +65,15 @@ def as_of() -> date:
 
 
 def township() -> str | None:
-    """The township filter: a 9-digit code, or None for the whole county."""
-    return st.session_state.get(TOWNSHIP_KEY) or None
+    """The township filter: a known 9-digit township code, or None for the whole county.
+
+    Anything else (a label such as "全县" left by a widget, a stale code) means the whole county rather
+    than a filter that matches nothing.
+    """
+    code = st.session_state.get(TOWNSHIP_KEY)
+    if not (isinstance(code, str) and len(code) == 9 and code.isdigit()):
+        return None
+    return code if code in set(bundle().frames["townships"]["township_code"]) else None
 
 
 def role() -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from components import theme
 from components.context import t
-from lulong_data.formatting import fmt_int, fmt_pct
+from lulong_data.formatting import fmt_int, fmt_rate
 
 TARGET_GREY = "#C8C8C8"
 PACE_BLACK = "#000000"
@@ -33,7 +33,7 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     data = df.copy()
     data["label"] = [
         (
-            f"{fmt_int(p)} / {fmt_int(tg)} · {fmt_pct(r, 0)}"
+            f"{fmt_int(p)} / {fmt_int(tg)} · {fmt_rate(r)}"
             + (t(f" · 差{fmt_int(g)}人", f" · {fmt_int(g)} to go") if g and g > 0 else "")
             + f"  {_status_label(s)}"
         )

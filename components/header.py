@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.banner import render_banner
 from components.cache import compute
-from components.context import as_of, lang, t, township
+from components.context import as_of, can_see_households, lang, t, township
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import townships
 
@@ -70,8 +70,14 @@ def render_header(b: Bundle) -> None:
         total = len(b.problems)
         label = t(f"数据问题清单({total} 条)", f"Data problems ({total})")
         with st.expander(label, expanded=False):
-            st.dataframe(_problem_rows(b), hide_index=True, width="stretch")
-            if total > SHOWN_PROBLEMS:
+            if not can_see_households():
+                # Values and messages quote household and person numbers: not for the press office.
+                st.caption(
+                    t("问题明细仅对县领导和数据办公室开放。", "Details are for leaders and the data office.")
+                )
+            else:
+                st.dataframe(_problem_rows(b), hide_index=True, width="stretch")
+            if total > SHOWN_PROBLEMS and can_see_households():
                 st.caption(
                     t(
                         f"仅显示前 {SHOWN_PROBLEMS} 条;完整报告见 python -m lulong_data check。",

@@ -7,7 +7,10 @@ registry does not know.
 
 from __future__ import annotations
 
-from components.context import t
+import streamlit as st
+
+from components.context import lang, t
+from lulong_data.metrics import METRICS
 from lulong_data.metrics.registry import UnknownMetric, lookup
 
 
@@ -27,3 +30,14 @@ def metric_help(name: str) -> str:
         f"{definition}\n\n单位:{unit};来源:{m.department};更新频次:{m.frequency}",
         f"{definition}\n\nUnit: {unit}; source: {m.department}; updated: {m.frequency}",
     )
+
+
+def definitions(*names: str, extra: tuple[str, str] | None = None) -> None:
+    """The 口径 of the figures on a tab, from the registry (the same text the briefing uses)."""
+    with st.expander(t("口径说明", "Definitions")):
+        for name in names:
+            m = METRICS[name]
+            title, text = (m.title_en, m.definition_en) if lang() == "en" else (m.title_zh, m.definition_zh)
+            st.markdown(f"- **{title}**({m.unit},{m.department}):{text}")
+        if extra:
+            st.markdown(f"- {t(*extra)}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import nav
 from components.context import t
-from lulong_data.formatting import MINUS, fmt_count, fmt_delta, fmt_pct
+from lulong_data.formatting import MINUS, RATES, fmt_count, fmt_delta, fmt_pct, fmt_rate
 from lulong_data.metrics import METRICS
 
 # Which way is good: "up" (more is better), "down" (fewer is better), None (a size: neither).
@@ -55,8 +55,11 @@ def definition(metric: str) -> str | None:
     return t(f"{text}(来源:{m.department})", f"{text} (source: {m.department})")
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    """A figure with its unit, the Chinese way (percentages and scores keep one decimal)."""
+def fmt_value(value: float | None, unit: str, key: str | None = None) -> str:
+    """A figure with its unit, the Chinese way (percentages and scores keep one decimal, completion rates
+    ``key`` in formatting.RATES none, as published)."""
+    if key in RATES:
+        return fmt_rate(value)
     if unit == "%":
         return fmt_pct(value)
     if unit == "分":

@@ -12,7 +12,9 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from components.context import role as current_role
 from components.context import t
+from lulong_data import access
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,21 @@ SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
         ),
     ),
     ("发布", "Publishing", (PageSpec("press", "pages.press", "新闻发布", "Press office"),)),
-    ("数据", "Data", (PageSpec("data", "pages.data_status", "数据状态", "Data status"),)),
+    (
+        "数据",
+        "Data",
+        (
+            PageSpec("data", "pages.data_status", "数据状态", "Data status"),
+            PageSpec("audit", "pages.audit", "审计日志", "Audit log"),
+        ),
+    ),
 )
 DEFAULT = "overview"
 _ROUTED_KEY = "_deep_link_followed"
 SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
 
 
-def page(url_path: str) -> st.Page:
+def page(url_path: str, *, hidden: bool = False) -> st.Page:
     """The st.Page of ``url_path`` (title in the current language)."""
     spec = SPECS[url_path]
     render = importlib.import_module(spec.module).render
@@ -60,12 +69,26 @@ def page(url_path: str) -> st.Page:
         title=t(spec.title_zh, spec.title_en),
         url_path=spec.url_path,
         default=spec.url_path == DEFAULT,
+        visibility="hidden" if hidden else "visible",
     )
 
 
-def navigation() -> dict[str, list[st.Page]]:
-    """Sections -> pages, for st.navigation."""
-    return {t(zh, en): [page(p.url_path) for p in pages] for zh, en, pages in SECTIONS}
+def navigation(role: str | None = None) -> dict[str, list[st.Page]]:
+    """Sections -> pages, for st.navigation: the menu shows the role's pages (lulong_data.access.PAGES).
+
+    Pages outside the role are still registered, hidden, so a deep link or a page switch lands on the
+    page's own ``require`` check and reads "no access" instead of a silent jump to the overview.
+    """
+    allowed = set(access.pages_for(role or current_role()))
+    out: dict[str, list[st.Page]] = {}
+    for zh, en, pages in SECTIONS:
+        entries = [page(p.url_path, hidden=p.url_path not in allowed) for p in pages]
+        if any(p.url_path in allowed for p in pages):
+            out[t(zh, en)] = entries
+        else:
+            # A section with only hidden pages would show an empty heading: file them under the first.
+            out.setdefault(next(iter(out), t(zh, en)), []).extend(entries)
+    return out
 
 
 def link(url_path: str, label: str | None = None, *, icon: str | None = None) -> None:

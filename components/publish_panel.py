@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import auth
 from components.context import t
 from components.publish_status import report
+from lulong_data import access
 from lulong_data.publishing import PublishResult, Store, StoreBusy, Version
 
 UPLOAD_TYPES = ["csv", "parquet", "xlsx", "zip", "toml", "geojson"]
@@ -93,6 +95,7 @@ def _show_result(result: PublishResult) -> None:
 
 def publish_form(store: Store) -> None:
     """Uploader, note and the 校验并发布 button; the outcome survives the rerun that loads new data."""
+    auth.require(access.PUBLISH)
     n = st.session_state.get(UPLOADER_KEY, 0)
     files = st.file_uploader(
         t(
@@ -116,12 +119,15 @@ def publish_form(store: Store) -> None:
         else:
             with st.spinner(t("正在校验……", "Validating…")):
                 try:
+                    names = [f.name for f in files]
                     result = store.publish([(f.name, f.getvalue()) for f in files], who(), note)
                 except StoreBusy:
                     st.warning(
                         t("另一位用户正在发布,请稍后再试。", "Someone else is publishing; try again shortly.")
                     )
                     return
+            detail = ", ".join(names) + (f" -> {result.version}" if result.ok else " (refused)")
+            auth.log("publish", detail)
             st.session_state[RESULT_KEY] = result
             st.session_state.pop(ROLLBACK_KEY, None)
             if result.ok:
@@ -168,7 +174,9 @@ def versions(store: Store) -> None:
             if yes.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.session_state[RESULT_KEY] = None
+                auth.require(access.PUBLISH)  # re-checked at the moment of acting, not only on the page
                 result = store.rollback(v.id, who())
+                auth.log("rollback", f"-> {v.id}" + ("" if result.ok else " (failed)"))
                 st.session_state[ROLLBACK_KEY] = result
                 st.rerun()
             if no.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):

@@ -86,12 +86,14 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
         return
     sev_col, file_col = t("级别", "Severity"), t("文件", "File")
     left, right = st.columns([1, 2])
+    labels = {"error": t("错误", "error"), "warning": t("警告", "warning")}
+    # Stable keys as options, labels via format_func: the choice survives a language switch.
     severities = left.multiselect(
-        t("级别", "Severity"), options=[t("错误", "error"), t("警告", "warning")], key=f"{key}_severity"
+        t("级别", "Severity"), options=list(labels), format_func=labels.get, key=f"{key}_severity"
     )
     files = right.multiselect(t("文件", "File"), options=sorted(frame[file_col].unique()), key=f"{key}_files")
     if severities:
-        frame = frame[frame[sev_col].isin(severities)]
+        frame = frame[frame[sev_col].isin([labels[s] for s in severities])]
     if files:
         frame = frame[frame[file_col].isin(files)]
     errors = int((frame[sev_col] == t("错误", "error")).sum())

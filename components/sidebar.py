@@ -48,8 +48,10 @@ def render_sidebar(b: Bundle) -> None:
         st.selectbox(
             t("乡镇", "Township"),
             options=[COUNTY, *names],
-            # The URL carries the Chinese name: readable, and the same in both languages.
-            format_func=lambda code: names.get(code) or t("全县", "Whole county"),
+            # The URL carries the Chinese name: readable, and the same in both languages. An unknown value
+            # must raise: after a language switch the browser sends back the old label ("全县"), which
+            # Streamlit keeps as the value if format_func maps it to a valid label; raising resets it.
+            format_func=lambda code: t("全县", "Whole county") if code == COUNTY else names[code],
             key=TOWNSHIP_KEY,
             bind="query-params",
         )

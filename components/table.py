@@ -8,8 +8,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.context import as_of, t
+from components.auth import audited
+from components.context import as_of, role, t
+from lulong_data import access
 from lulong_data.exports import to_xlsx
+
+# Column headers that identify a household (both languages): such a table is household-level.
+HOUSEHOLD_COLUMNS = {"户主", "户编号", "Head", "Household ID", "Household id", "household_id", "head_masked"}
 
 
 def show_table(
@@ -29,6 +34,11 @@ def show_table(
     if df.empty:
         st.info(t("暂无数据", "No rows"))
         return
+    if HOUSEHOLD_COLUMNS & set(map(str, df.columns)) and not access.can(role(), access.HOUSEHOLDS):
+        # Last line of defence: pages filter household rows by role, but a table that still carries them
+        # is neither shown nor offered for download to a role without household access.
+        st.info(t("本角色不显示到户明细。", "Household rows are not shown to this role."))
+        return
     st.dataframe(
         style(df) if style is not None else df,
         hide_index=True,
@@ -41,9 +51,17 @@ def show_table(
         stamp = as_of().isoformat()
         st.download_button(
             t("下载 Excel", "Download Excel"),
-            data=lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}")),
+            data=audited(
+                lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}")),
+                f"{file_stem}_{stamp}.xlsx",
+            ),
             file_name=f"{file_stem}_{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
             key=f"{key}_xlsx",
         )
+
+
+def labelled(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The ``columns`` of ``df`` present in it, renamed to their (Chinese, English) headers for display."""
+    return df[[c for c in columns if c in df.columns]].rename(columns={k: t(*v) for k, v in columns.items()})

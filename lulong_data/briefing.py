@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
 from lulong_data.metrics.published import DIFFERS, MATCH, decimals, round_half_up
 from lulong_data.metrics.registry import METRICS, compute, lookup, parse_spec
@@ -86,6 +87,8 @@ def default_digits(spec: str, value: float) -> int:
     name, _ = parse_spec(spec)
     if name == "indicator":  # an indicator is written as the department gave it (96.8, 2700)
         return min(decimals(value), 2)
+    if name in RATES:  # completion rates are published without decimals
+        return RATE_DIGITS
     return _UNIT_DIGITS.get(METRICS[name].unit, 0)
 
 
@@ -201,7 +204,7 @@ def _employment(b: Bundle, d: dt.date) -> list[Sentence]:
 
     return [
         lambda f: (
-            f"{y}年以来,全县脱贫劳动力实现就业{f(placed)}人,完成市下目标任务{f(target)}人的{f(rate, 0)}%。"
+            f"{y}年以来,全县脱贫劳动力实现就业{f(placed)}人,完成市下目标任务{f(target)}人的{f(rate, RATE_DIGITS)}%。"
         ),
         lambda f: f"坚持以培训促就业,今年已开展{f(sessions)}期{f(trained)}人实用技术培训。",
         posts_sentence,

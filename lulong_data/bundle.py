@@ -23,15 +23,13 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-from lulong_data import contract
+from lulong_data import contract, parsing
 from lulong_data.contract import DATASETS, Problem
 from lulong_data.parsing import DTYPES
 from lulong_data.rules import Rules, RulesError, load_rules
 
 __all__ = ["Bundle", "coerce", "dtype_of", "empty_frame", "fingerprint", "load_bundle"]
 
-# Contract column kind -> pandas dtype of the typed frames: one table, shared with the loader.
-_DTYPES = DTYPES
 # Date columns that look forward (a phase-out end is scheduled months ahead) must not set the as-of date.
 _FORWARD_DATES = {("social_assistance", "phaseout_until")}
 # Statements about the data, not data: a figure published later must not move the as-of date.
@@ -42,13 +40,12 @@ _FALSE = {"false", "0", "否", "n", "no", "f"}
 
 def dtype_of(column: contract.Column) -> str:
     """The pandas dtype of a contract column in a typed frame."""
-    return _DTYPES[column.kind]
+    return DTYPES[column.kind]
 
 
 def empty_frame(dataset: str) -> pd.DataFrame:
     """An empty frame with the dataset's contract columns and dtypes."""
-    cols = DATASETS[dataset].columns
-    return pd.DataFrame({c.name: pd.Series([], dtype=dtype_of(c)) for c in cols})
+    return parsing.empty_frame(DATASETS[dataset].columns)
 
 
 def _text(value: Any, code: bool) -> Any:

@@ -92,7 +92,7 @@ def personal_numbers(
     problems: list[Problem] = []
     columns: list[str] = []
     for name in raw.columns:
-        text = raw[name].dropna()
+        text = _candidates(raw[name].dropna())
         if text.empty or not text.str.contains(r"\d{11}").any():  # cheap first look
             continue
         for code, pattern in _PERSONAL:
@@ -117,6 +117,30 @@ def personal_numbers(
     return problems, columns
 
 
+def _candidates(text: pd.Series) -> pd.Series:
+    """The cells that could hold a personal number, in row order: the full patterns then run on these
+    only. A number is bounded by non-alphanumerics, so it needs at least 11 characters, and a cell of
+    letters and digits only (a household or person id, a code) can only be one if it is the whole cell:
+    11 digits (mobile) or 17 digits and a check character (ID card). So ids and codes no longer go
+    through both full patterns."""
+    if text.empty:
+        return text
+    try:
+        length = text.str.len()
+        long = length >= 11
+        if not long.any():
+            return text.iloc[:0]
+        text, length = text[long], length[long]
+        whole = text.str.fullmatch(r"[0-9A-Za-z]+").fillna(False).astype(bool)
+        maybe = whole & ((length == 11) | (length == 18))
+        if maybe.any():
+            number = text[maybe].str.fullmatch(r"\d{11}|\d{17}[\dXx]").fillna(False).astype(bool)
+            maybe[maybe.to_numpy()] = number.to_numpy()
+    except (AttributeError, TypeError, ValueError):  # not text: look at every cell
+        return text
+    return text[~whole | maybe]
+
+
 def scrub(frame: pd.DataFrame, column: str) -> pd.Series:
     """The column with every personal number masked (kept only so the frame keeps its shape)."""
     s = frame[column].astype("str")
@@ -133,9 +157,32 @@ def scrub(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def within(values: pd.Series, known: pd.Series) -> pd.Series:
-    """values.isin(known), via a hash index: Series.isin on pandas 3 strings loops in Python."""
+    """values.isin(known) (missing values: False). Series.isin on pandas 3 strings loops in Python, so
+    text goes to Arrow's hash lookup (pyarrow.compute.is_in), anything else through a pandas index."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        v, k = pa.array(values.array), pa.array(known.dropna().array)
+        if isinstance(k, pa.ChunkedArray):
+            k = k.combine_chunks()
+        if _is_text(v.type) and _is_text(k.type):
+            if v.type != k.type:
+                v, k = v.cast(pa.large_string()), k.cast(pa.large_string())
+            hit = pc.is_in(v, value_set=k, skip_nulls=True).fill_null(False)
+            if isinstance(hit, pa.ChunkedArray):
+                hit = hit.combine_chunks()
+            return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
     index = pd.Index(known.dropna().unique())
     return pd.Series(index.get_indexer(values) >= 0, index=values.index)
+
+
+def _is_text(t: object) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
 def foreign_keys(t: Tables) -> list[Problem]:

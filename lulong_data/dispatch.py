@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lulong_data.formatting import MINUS, MISSING, fmt_count, fmt_delta, fmt_int, fmt_pct
+from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
 from lulong_data.metrics import employment as emp
 from lulong_data.metrics import environment as env
 from lulong_data.metrics import monitoring as mon
@@ -221,6 +221,8 @@ class Headline:
 
     def fmt(self, value: float | None, lang: str = "zh") -> str:
         """A value with its unit (units dropped in English, where the title says what is counted)."""
+        if self.key in RATES:
+            return fmt_rate(value)
         if self.unit == "%":
             return fmt_pct(value)
         return fmt_count(value, _t(lang, self.unit, ""))

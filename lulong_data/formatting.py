@@ -47,6 +47,17 @@ def fmt_pct(x: Any, digits: int = 1) -> str:
     return f"{_round(x, digits):.{digits}f}%".replace("-", MINUS)
 
 
+# Target completion rates are published without decimals ("完成市下目标任务的102%", seed/ press conference);
+# every page, export and draft formats them through fmt_rate so the figures agree.
+RATE_DIGITS = 0
+RATES = frozenset({"employment_rate"})  # metric keys that are completion rates
+
+
+def fmt_rate(x: Any) -> str:
+    """A target completion rate as published: 101.79 -> "102%"."""
+    return fmt_pct(x, RATE_DIGITS)
+
+
 def fmt_count(n: Any, unit: str) -> str:
     """(4019, "人") -> "4,019人"."""
     text = fmt_int(n)

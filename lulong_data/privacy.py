@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -28,3 +29,29 @@ def mask_name(name: Any) -> str:
     if len(text) == 3:
         return text[0] + "*" + text[-1]
     return text[:2] + "*" + text[-1]
+
+
+def suppress_small(df: pd.DataFrame, columns: Iterable[str], threshold: int = 5) -> pd.DataFrame:
+    """A copy where counts in ``columns`` below ``threshold`` (but above zero) read "<threshold".
+
+    For village-level counts the press may publish: a village with 2 monitored households is nearly a
+    name. Zero stays 0 (it discloses no one); missing stays missing. The columns become text.
+    """
+    out = df.copy()
+    for col in columns:
+        if col not in out.columns:
+            continue
+
+        def cell(v: Any) -> Any:
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                return v
+            try:
+                n = float(v)
+            except (TypeError, ValueError):
+                return v
+            if 0 < n < threshold:
+                return f"<{threshold}"
+            return str(int(n)) if n == int(n) else str(v)
+
+        out[col] = out[col].map(cell).astype("object")
+    return out

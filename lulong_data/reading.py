@@ -90,11 +90,22 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
-    text, encoding = _decode(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
+    data = path.read_bytes()
+    text, encoding = _decode(data)  # detection only: strict UTF-8 decoding is cheap next to parsing
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
+    if encoding == "utf-8":
+        # The parser reads UTF-8 bytes as they are (and skips a BOM); handing it the decoded text made
+        # pandas encode it back to UTF-8 first. Other encodings go through text as before.
+        del text
+        source: io.IOBase = io.BytesIO(data)
+        kwargs = {"encoding": "utf-8"}
+    else:
+        source, kwargs = io.StringIO(text), {}
     grid = pd.read_csv(
-        io.StringIO(text),
+        source,
+        **kwargs,
         sep=sep,
         header=None,
         dtype=str,
@@ -209,6 +220,8 @@ def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
     lookup = {k.lower(): v for k, v in ds.aliases.items()}
     columns: dict[str, pd.Series] = {}
     for position, head in enumerate(header):
+        # Arrow's trim on pandas 3 strings (~10 ns a cell) is cheaper than finding the padded columns
+        # first (measured on var/scale/city; see docs/benchmark.md), so every cell is stripped.
         cells = body.iloc[:, position].astype("str").str.strip().fillna("")
         if not head:
             if (cells != "").any():

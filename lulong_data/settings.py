@@ -8,6 +8,14 @@
 | LULONG_LANG          | zh                      | interface language: zh or en                       |
 | LULONG_VERSIONS_DIR  | (none)                  | folder where published data versions are kept      |
 | LULONG_KEEP_VERSIONS | 10                      | how many data versions to keep                     |
+| LULONG_AUTH_USER_HEADER   | X-Remote-User      | header mode: request header naming the user        |
+| LULONG_AUTH_GROUPS_HEADER | X-Remote-Groups    | header mode: header listing the user's groups      |
+| LULONG_ROLES_FILE    | (none)                  | header mode: TOML mapping users/groups to roles     |
+| LULONG_ACCOUNTS_FILE | (none)                  | accounts mode: TOML/JSON file of argon2 hashes      |
+| LULONG_LOCKOUT_ATTEMPTS | 5                    | accounts mode: failures before a lock-out          |
+| LULONG_LOCKOUT_MINUTES  | 15                   | accounts mode: how long a lock-out lasts           |
+| LULONG_AUDIT_FILE    | var/audit.jsonl         | append-only audit log (JSON lines)                 |
+| LULONG_SMALL_COUNT   | 5                       | village counts below this show as "<5" for press   |
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).with_name("sample")
+ROOT_DIR = Path(__file__).resolve().parents[1]
 LANGS = ("zh", "en")
 
 
@@ -33,11 +42,35 @@ class Settings:
     lang: str = "zh"
     versions_dir: Path | None = None
     keep_versions: int = 10
+    auth_user_header: str = "X-Remote-User"
+    auth_groups_header: str = "X-Remote-Groups"
+    roles_file: Path | None = None
+    accounts_file: Path | None = None
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    audit_file: Path = ROOT_DIR / "var" / "audit.jsonl"
+    small_count: int = 5
 
 
 def _blank(value: str | None) -> str | None:
     # An empty variable (LULONG_TILE_URL=) means "not set", the way shells and .env files write it.
     return value.strip() if value and value.strip() else None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = _blank(env.get(name)) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = _blank(env.get(name))
+    return Path(raw).expanduser() if raw else None
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,11 +88,21 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"LULONG_KEEP_VERSIONS must be an integer, got {keep!r}") from None
     if keep_versions < 1:
         raise SettingsError(f"LULONG_KEEP_VERSIONS must be >= 1, got {keep_versions}")
+    # An unknown mode is kept as written: lulong_data.access refuses it (a page, not a crash at import).
+    auth_mode = (_blank(env.get("LULONG_AUTH")) or "open").lower()
     return Settings(
         data_dir=Path(data_dir).expanduser() if data_dir else SAMPLE_DIR,
         tile_url=_blank(env.get("LULONG_TILE_URL")),
-        auth_mode=(_blank(env.get("LULONG_AUTH")) or "open").lower(),
+        auth_mode=auth_mode,
         lang=lang,
         versions_dir=Path(versions_dir).expanduser() if versions_dir else None,
         keep_versions=keep_versions,
+        auth_user_header=_blank(env.get("LULONG_AUTH_USER_HEADER")) or "X-Remote-User",
+        auth_groups_header=_blank(env.get("LULONG_AUTH_GROUPS_HEADER")) or "X-Remote-Groups",
+        roles_file=_path(env, "LULONG_ROLES_FILE"),
+        accounts_file=_path(env, "LULONG_ACCOUNTS_FILE"),
+        lockout_attempts=_int(env, "LULONG_LOCKOUT_ATTEMPTS", 5, 1),
+        lockout_minutes=_int(env, "LULONG_LOCKOUT_MINUTES", 15, 1),
+        audit_file=_path(env, "LULONG_AUDIT_FILE") or ROOT_DIR / "var" / "audit.jsonl",
+        small_count=_int(env, "LULONG_SMALL_COUNT", 5, 1),
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components import publish_panel, publish_status
+from components.auth import require_page
 from components.context import served, t
 
 
 def render() -> None:
+    require_page("data")  # re-checked here: a deep link or page switch bypasses the menu
     s = served()
     st.title(t("数据状态", "Data status"))
     publish_status.summary(s)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import dispatch_present, kpi, theme
+from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.table import show_table
@@ -62,6 +63,7 @@ def _start_presenting() -> None:
 
 
 def render() -> None:
+    require_page("dispatch")  # re-checked here: a deep link or page switch bypasses the menu
     meeting, comparison = _choices()
     if st.query_params.get("present") == "1":
         dispatch_present.render(compute(dispatch.prepare, as_of=meeting, comparison=comparison))
@@ -124,7 +126,7 @@ def _downloads(d: dispatch.Dispatch) -> None:
     with word:
         st.download_button(
             t("下载调度材料(Word)", "Download sheet (Word)"),
-            data=lambda: dispatch_report.build(d, code),
+            data=audited(lambda: dispatch_report.build(d, code), dispatch_report.file_name(d, "docx", code)),
             file_name=dispatch_report.file_name(d, "docx", code),
             mime=dispatch_report.DOCX_MIME,
             on_click="ignore",
@@ -134,7 +136,7 @@ def _downloads(d: dispatch.Dispatch) -> None:
         if dispatch_report.soffice():
             st.download_button(
                 t("下载 PDF", "Download PDF"),
-                data=lambda: _pdf(d, code),
+                data=audited(lambda: _pdf(d, code), dispatch_report.file_name(d, "pdf", code)),
                 file_name=dispatch_report.file_name(d, "pdf", code),
                 mime=dispatch_report.PDF_MIME,
                 on_click="ignore",

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from components import kpi, theme
+from components.auth import require_page
 from components.cache import compute
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, can_see_households, t, township
 from components.employment_charts import bullet_chart, cumulative_chart, simple_bars, year_bars
-from components.table import show_table
-from lulong_data.formatting import fmt_count, fmt_delta, fmt_int, fmt_pct
+from components.help import definitions
+from components.table import labelled, show_table
+from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
 from lulong_data.metrics import employment as em
 from lulong_data.metrics import reconciliation as rc
-from lulong_data.metrics.registry import METRICS
 
 GROUP_LABELS = {
     "weak": ("弱劳动力或半劳动力", "weak or half labour"),
@@ -24,22 +24,6 @@ GROUP_LABELS = {
     "elderly": ("60岁及以上(其他劳动能力)", "aged 60+ (other abilities)"),
     "other": ("其他", "others"),
 }
-
-
-def _definitions(*names: str, extra: tuple[str, str] | None = None) -> None:
-    """The 口径 of the figures on a tab, from the registry (the same text the briefing uses)."""
-    with st.expander(t("口径说明", "Definitions")):
-        for name in names:
-            m = METRICS[name]
-            title, text = (m.title_en, m.definition_en) if lang() == "en" else (m.title_zh, m.definition_zh)
-            st.markdown(f"- **{title}**({m.unit},{m.department}):{text}")
-        if extra:
-            st.markdown(f"- {t(*extra)}")
-
-
-def _table(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    """Select and rename columns for display (Chinese or English headers)."""
-    return df[list(columns)].rename(columns={k: t(*v) for k, v in columns.items()})
 
 
 def _targets(year: int, d: dt.date, tw: str | None) -> None:
@@ -76,7 +60,7 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
             )
         )
         show_table(
-            _table(
+            labelled(
                 behind,
                 {
                     "township": ("乡镇", "Township"),
@@ -92,7 +76,7 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
         )
     with st.expander(t("各乡镇明细表", "Table by township")):
         show_table(
-            _table(
+            labelled(
                 by_t,
                 {
                     "township": ("乡镇", "Township"),
@@ -107,11 +91,11 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
             f"employment_by_township_{year}",
             key="emp_by_township",
             column_config={
-                t("完成率(%)", "Rate (%)"): st.column_config.NumberColumn(format="%.1f"),
+                t("完成率(%)", "Rate (%)"): st.column_config.NumberColumn(format=f"%.{RATE_DIGITS}f"),
                 t("序时进度(人)", "Pace to date"): st.column_config.NumberColumn(format="%.0f"),
             },
         )
-    _definitions(
+    definitions(
         "employment_placed",
         "employment_target",
         "employment_rate",
@@ -164,7 +148,7 @@ def _channels(year: int, d: dt.date, tw: str | None) -> None:
                 change=df["change"].map(fmt_delta), share=df["share"].map(lambda x: fmt_pct(x, 1))
             )
             show_table(
-                _table(
+                labelled(
                     shown,
                     {
                         key: ("就业渠道", "Channel") if key == "channel" else ("务工地点", "Place of work"),
@@ -256,7 +240,7 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
         )
     by_tw = compute(em.welfare_posts_by_township, as_of=d, year=year, township=tw)
     show_table(
-        _table(
+        labelled(
             by_tw.assign(change=by_tw["change"].map(fmt_delta)),
             {
                 "township": ("乡镇(岗位所在村)", "Township (of the post's village)"),
@@ -270,7 +254,7 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
         f"welfare_posts_by_township_{year}",
         key="emp_posts_township",
     )
-    _definitions(
+    definitions(
         "welfare_post_persons",
         "welfare_post_persons_change",
         "welfare_post_months",
@@ -305,7 +289,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
                 width="stretch",
             )
             show_table(
-                _table(
+                labelled(
                     by_year,
                     {
                         "year": ("年度", "Year"),
@@ -319,7 +303,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
     with right:
         by_tw = compute(em.trainings_by_township, as_of=d, year=year, township=tw)
         show_table(
-            _table(
+            labelled(
                 by_tw,
                 {
                     "township": ("乡镇", "Township"),
@@ -332,7 +316,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
         )
     with st.expander(t(f"{year}年培训清单", f"Sessions of {year}")):
         show_table(
-            _table(
+            labelled(
                 compute(em.training_list, as_of=d, year=year, township=tw),
                 {
                     "started_on": ("开班日期", "Start"),
@@ -344,7 +328,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
             f"trainings_{year}",
             key="emp_train_list",
         )
-    _definitions("training_sessions", "training_participants")
+    definitions("training_sessions", "training_participants")
 
 
 RECON_COLUMNS = {
@@ -393,13 +377,14 @@ def _reconciliation(year: int, d: dt.date, tw: str | None) -> None:
                 continue
             df = compute(rc.FUNCTIONS[row.check], as_of=d, year=year, township=tw)
             show_table(
-                _table(df, {k: v for k, v in RECON_COLUMNS.items() if k in df.columns}),
+                labelled(df, {k: v for k, v in RECON_COLUMNS.items() if k in df.columns}),
                 f"reconciliation_{row.check}_{year}",
                 key=f"emp_recon_{row.check}",
             )
 
 
 def render() -> None:
+    require_page("employment")  # re-checked here: a deep link or page switch bypasses the menu
     st.title(t("就业帮扶", "Employment assistance"))
     d, tw = as_of(), township()
     years = compute(em.employment_years, as_of=d)
@@ -436,7 +421,7 @@ def render() -> None:
         cue = theme.STATUS["good" if done else "watch"]
         kpi.tile(
             t("目标完成率", "Target reached"),
-            fmt_pct(rate, 0),
+            fmt_rate(rate),
             note=f"{cue['icon']} "
             + (t("已完成全年目标", "yearly target met") if done else t("未完成", "not yet met")),
         )

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import environment_charts as charts
 from components import kpi
+from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, lang, t, township
 from components.table import show_table
@@ -290,7 +291,7 @@ def _exports(period: str) -> None:
     with c1:
         st.download_button(
             t("下载 Word 通报", "Download Word notice"),
-            data=lambda: notice.notice_docx(bundle(), as_of=day, period=period),
+            data=audited(lambda: notice.notice_docx(bundle(), as_of=day, period=period), f"{stem}.docx"),
             file_name=f"{stem}.docx",
             mime=DOCX_MIME,
             on_click="ignore",
@@ -299,7 +300,7 @@ def _exports(period: str) -> None:
     with c2:
         st.download_button(
             t("下载 Excel 表格", "Download Excel"),
-            data=lambda: notice.notice_xlsx(bundle(), as_of=day, period=period),
+            data=audited(lambda: notice.notice_xlsx(bundle(), as_of=day, period=period), f"{stem}.xlsx"),
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             on_click="ignore",
@@ -308,6 +309,7 @@ def _exports(period: str) -> None:
 
 
 def render() -> None:
+    require_page("environment")  # re-checked here: a deep link or page switch bypasses the menu
     b = bundle()
     st.title(t("人居环境红黑榜", "Living-environment red/black list"))
     with st.expander(t("排名规则", "How the lists are made")):

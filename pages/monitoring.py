@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from components import monitoring_charts as charts
+from components.auth import require_page
 from components.cache import compute
 from components.context import as_of, bundle, t, township
 from components.kpi import tile
@@ -287,6 +288,7 @@ def _checks(day: dt.date, tw: str | None) -> None:
 
 
 def render() -> None:
+    require_page("monitoring")  # re-checked here: a deep link or page switch bypasses the menu
     day, tw = as_of(), township()
     st.title(t("防返贫动态监测", "Monitoring against relapse into poverty"))
     _kpis(day, tw)

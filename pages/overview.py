@@ -7,16 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, kpi, theme
+from components.auth import require_page
 from components.cache import compute
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import legend, schematic_notice
 from components.table import show_table
 from lulong_data import geo
-from lulong_data.formatting import fmt_count, fmt_int, fmt_pct
+from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_int, fmt_rate
 from lulong_data.metrics import monitoring, overview
 
 
 def render() -> None:
+    require_page("overview")  # re-checked here: a deep link or page switch bypasses the menu
     b = bundle()
     day, where = as_of(), township()
     st.title(t("总览", "Overview"))
@@ -91,8 +93,8 @@ def _tiles(tiles: dict[str, overview.Tile]) -> None:
                 change=change("employment_placed"),
                 better="up",
                 note=t(
-                    f"目标 {fmt_count(value('employment_target'), '人')} · 完成 {fmt_pct(value('employment_rate'))}",
-                    f"target {fmt_int(value('employment_target'))} · {fmt_pct(value('employment_rate'))} reached",
+                    f"目标 {fmt_count(value('employment_target'), '人')} · 完成 {fmt_rate(value('employment_rate'))}",
+                    f"target {fmt_int(value('employment_target'))} · {fmt_rate(value('employment_rate'))} reached",
                 ),
                 help=kpi.definition("employment_rate"),
                 page="employment",
@@ -146,12 +148,14 @@ def _league(league: pd.DataFrame) -> None:
         }
     )
     config = {
-        titles[k]: st.column_config.NumberColumn(format="%.1f%%" if k == "employment_rate" else "localized")
+        titles[k]: st.column_config.NumberColumn(
+            format=f"%.{RATE_DIGITS}f%%" if k == "employment_rate" else "localized"
+        )
         for k in keys
     }
     if "employment_rate" in keys:
         config[titles["employment_rate"]] = st.column_config.ProgressColumn(
-            format="%.1f%%", min_value=0, max_value=120
+            format=f"%.{RATE_DIGITS}f%%", min_value=0, max_value=120
         )
     status_col = t("状态", "Status")
     colours = {_status_label(k): v["color"] for k, v in theme.STATUS.items()}
@@ -181,13 +185,17 @@ def _league(league: pd.DataFrame) -> None:
 
 def _choropleth(b, league: pd.DataFrame) -> None:
     st.subheader(t("分乡镇地图", "Map by township"))
-    choices = [i for i in overview.INDICATORS if i.key in league.columns]
-    ind = st.selectbox(
-        t("地图指标", "Indicator"),
-        options=choices,
-        format_func=lambda i: t(i.title_zh, i.title_en),
-        key="overview_indicator",
-    )
+    # Options are the stable keys, labels come from format_func: a widget value must not change with the
+    # language (a translated option is "not in list" after switching).
+    choices = {i.key: i for i in overview.INDICATORS if i.key in league.columns}
+    ind = choices[
+        st.selectbox(
+            t("地图指标", "Indicator"),
+            options=list(choices),
+            format_func=lambda k: t(choices[k].title_zh, choices[k].title_en),
+            key="overview_indicator",
+        )
+    ]
     shapes = b.geo.get("township_boundaries")
     if not shapes:
         st.info(t("数据中没有乡镇边界文件。", "The data has no township boundary file."))
@@ -196,7 +204,7 @@ def _choropleth(b, league: pd.DataFrame) -> None:
     edges = theme.bins([v[ind.key] for v in values.values()])
 
     def fmt(v):
-        return kpi.fmt_value(v, ind.unit)
+        return kpi.fmt_value(v, ind.unit, key=ind.key)
 
     title = t(ind.title_zh, ind.title_en)
     schematic = geo.has_schematic(shapes)
@@ -267,8 +275,8 @@ def _laggards(day) -> None:
         st.markdown(
             f"<span style='color:{s['color']};font-weight:700'>{s['icon']}</span> **{r.name}** — "
             + t(
-                f"完成 {fmt_pct(r.employment_rate)}({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}),{text}",
-                f"{fmt_pct(r.employment_rate)} ({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}), {text}",
+                f"完成 {fmt_rate(r.employment_rate)}({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}),{text}",
+                f"{fmt_rate(r.employment_rate)} ({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}), {text}",
             ),
             unsafe_allow_html=True,
         )

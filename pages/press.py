@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import theme
+from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import show_chart
 from components.context import as_of, bundle, lang, t
@@ -24,6 +25,7 @@ from lulong_data.metrics.published import DIFFERS, MATCH, check_published
 
 
 def render() -> None:
+    require_page("press")  # re-checked here: a deep link or page switch bypasses the menu
     day = as_of()
     st.title(t("新闻发布", "Press office"))
     st.caption(
@@ -267,7 +269,7 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, alt.TopLe
 
     st.download_button(
         t("下载 Word 新闻稿", "Download the Word briefing"),
-        data=build,
+        data=audited(build, f"新闻稿_{day.isoformat()}.docx"),
         file_name=f"新闻稿_{day.isoformat()}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         on_click="ignore",

@@ -6,28 +6,32 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, kpi, theme
+from components.auth import require_page
 from components.cache import compute
-from components.context import as_of, bundle, lang, t, township
+from components.context import as_of, bundle, lang, role, t, township
 from components.map import build_map, legend, schematic_notice, show_map
 from components.table import show_table
-from lulong_data import geo
+from lulong_data import access, geo
 from lulong_data.metrics import overview
+from lulong_data.privacy import suppress_small
 from lulong_data.settings import get_settings
 
 
 def render() -> None:
+    require_page("map")  # re-checked here: a deep link or page switch bypasses the menu
     st.title(t("乡镇地图", "Township map"))
     day = as_of()
     league = compute(overview.league, as_of=day)
-    choices = [i for i in overview.INDICATORS if i.key in league.columns]
-    ind = st.selectbox(
+    # Stable keys as options (labels via format_func): the value survives a language switch.
+    choices = {i.key: i for i in overview.INDICATORS if i.key in league.columns}
+    key = st.selectbox(
         t("地图指标", "Indicator"),
-        options=choices,
-        index=next((n for n, i in enumerate(choices) if i.key == "employment_rate"), 0),
-        format_func=lambda i: t(i.title_zh, i.title_en),
+        options=list(choices),
+        index=list(choices).index("employment_rate") if "employment_rate" in choices else 0,
+        format_func=lambda k: t(choices[k].title_zh, choices[k].title_en),
         key="map_indicator",
     )
-    _map_and_profile(ind, league)
+    _map_and_profile(choices[key], league)
 
 
 @st.fragment
@@ -44,7 +48,7 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
     title = t(ind.title_zh, ind.title_en)
 
     def fmt(v):
-        return kpi.fmt_value(v, ind.unit)
+        return kpi.fmt_value(v, ind.unit, key=ind.key)
 
     def tooltip(props) -> str:
         return f"{props.get('name', '')}: {title} {fmt(props.get(ind.key))}"
@@ -140,6 +144,10 @@ def _profile(code: str, name: str) -> None:
             **({t("在监测户", "Monitored"): vil["monitored"]} if "monitored" in vil else {}),
         }
     )
+    if not access.can(role(), access.VILLAGES):
+        # Press: a village with 2 households in a list is nearly a name, so small counts read "<5".
+        counts = [c for c in shown.columns if c not in (t("村", "Village"), t("类型", "Kind"))]
+        shown = suppress_small(shown, counts, get_settings().small_count)
     show_table(shown, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320)
 
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from components import kpi, theme
+from components.auth import require_page
 from components.cache import compute
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, can_see_households, t, township
 from components.employment_charts import simple_bars
-from components.table import show_table
+from components.help import definitions
+from components.table import labelled, show_table
 from components.welfare_charts import class_tier_heat, month_bars, scheme_month_bars
 from lulong_data.formatting import fmt_count, fmt_int, fmt_pct, fmt_wan
 from lulong_data.metrics import indicators as ind
 from lulong_data.metrics import monitoring as mon
 from lulong_data.metrics import welfare as wf
-from lulong_data.metrics.registry import METRICS
 
 DIBAO, TEKUN = wf.DIBAO, wf.TEKUN
 SCHEME_EN = {DIBAO: "rural dibao", TEKUN: "extreme-poverty support (tekun)"}
@@ -26,22 +26,6 @@ SCHEME_EN = {DIBAO: "rural dibao", TEKUN: "extreme-poverty support (tekun)"}
 
 def _scheme(name: str) -> str:
     return t(name, SCHEME_EN.get(name, name))
-
-
-def _definitions(*names: str, extra: tuple[str, str] | None = None) -> None:
-    """The 口径 of the figures on a tab, from the registry (the same text the briefing uses)."""
-    with st.expander(t("口径说明", "Definitions")):
-        for name in names:
-            m = METRICS[name]
-            title, text = (m.title_en, m.definition_en) if lang() == "en" else (m.title_zh, m.definition_zh)
-            st.markdown(f"- **{title}**({m.unit},{m.department}):{text}")
-        if extra:
-            st.markdown(f"- {t(*extra)}")
-
-
-def _table(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    """Select and rename columns for display (Chinese or English headers)."""
-    return df[[c for c in columns if c in df.columns]].rename(columns={k: t(*v) for k, v in columns.items()})
 
 
 def _hh_count(households: int, persons: int) -> str:
@@ -54,7 +38,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     st.subheader(t("低保与特困供养", "Dibao and tekun"))
     by_scheme = compute(wf.assistance_by_scheme, as_of=d, township=tw)
     show_table(
-        _table(
+        labelled(
             by_scheme.assign(
                 scheme=by_scheme["scheme"].map(_scheme),
                 monthly_amount=by_scheme["monthly_amount"].map(fmt_wan),
@@ -100,7 +84,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     st.markdown(t("**分乡镇**", "**By township**"))
     by_tw = compute(wf.assistance_by_township, as_of=d, township=tw)
     show_table(
-        _table(
+        labelled(
             by_tw.assign(dibao_coverage=by_tw["dibao_coverage"].map(lambda x: fmt_pct(x, 1))),
             {
                 "township": ("乡镇", "Township"),
@@ -119,7 +103,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
             t("月保障金(元)", "Monthly (yuan)"): st.column_config.NumberColumn(format="localized")
         },
     )
-    _definitions(
+    definitions(
         "assistance_households",
         "assistance_persons",
         "dibao_coverage",
@@ -188,7 +172,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
             t(f"渐退期脱贫户名单({fmt_int(ph_h)}户)", f"Households in phase-out ({fmt_int(ph_h)})")
         ):
             show_table(
-                _table(
+                labelled(
                     compute(wf.phaseout_list, as_of=d, township=tw),
                     {
                         "household_id": ("户编号", "Household id"),
@@ -203,7 +187,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
                 "phaseout_households",
                 key="wf_phaseout_list",
             )
-    _definitions("assistance_new_persons", "phaseout_households", "phaseout_persons")
+    definitions("assistance_new_persons", "phaseout_households", "phaseout_persons")
 
 
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
@@ -250,7 +234,7 @@ def _monitoring_link(d: dt.date, tw: str | None) -> None:
         if can_see_households(tw):
             df = compute(mon.no_labour_without_cover, as_of=d, township=tw, scope="monitored")
             show_table(
-                _table(
+                labelled(
                     df,
                     {
                         "household_id": ("户编号", "Household id"),
@@ -304,7 +288,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
             width="stretch",
         )
         show_table(
-            _table(
+            labelled(
                 by_stage.assign(amount=by_stage["amount"].map(fmt_wan)),
                 {
                     "stage": ("学段", "Stage"),
@@ -318,7 +302,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     with right:
         by_prog = compute(wf.student_aid_by, as_of=d, year=year, by="program", township=tw)
         show_table(
-            _table(
+            labelled(
                 by_prog.assign(amount=by_prog["amount"].map(fmt_wan)),
                 {
                     "program": ("资助项目", "Programme"),
@@ -338,7 +322,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     by_tw = compute(wf.student_aid_by, as_of=d, year=year, by="township", township=tw)
     with st.expander(t("按乡镇", "By township")):
         show_table(
-            _table(
+            labelled(
                 by_tw.assign(amount=by_tw["amount"].map(fmt_wan)),
                 {
                     "township": ("乡镇", "Township"),
@@ -349,7 +333,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
             f"student_aid_by_township_{year}",
             key="wf_aid_township",
         )
-    _definitions("student_aid_students", "student_aid_amount")
+    definitions("student_aid_students", "student_aid_amount")
 
 
 def _indicators(d: dt.date, tw: str | None) -> None:
@@ -357,7 +341,7 @@ def _indicators(d: dt.date, tw: str | None) -> None:
     st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon="ℹ️")
     panel = compute(ind.indicator_panel, as_of=d)
     show_table(
-        _table(
+        labelled(
             panel.assign(value=panel["value"].map(lambda v: f"{v:,.10g}")),
             {
                 "indicator": ("指标", "Indicator"),
@@ -376,6 +360,7 @@ def _indicators(d: dt.date, tw: str | None) -> None:
 
 
 def render() -> None:
+    require_page("welfare")  # re-checked here: a deep link or page switch bypasses the menu
     st.title(t("兜底保障与民生", "Social assistance and livelihoods"))
     d, tw = as_of(), township()
     dibao_h = compute(wf.assistance_households, as_of=d, scheme=DIBAO, township=tw)

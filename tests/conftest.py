@@ -14,6 +14,10 @@ from paths import ROOT, SAMPLE_DIR
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Autouse: fresh Streamlit metric caches around every test (they are process-wide and leak between
+# AppTests, DESIGN.md) and the AppTest workarounds; see tests/apptest.py.
+from apptest import apptest_env  # noqa: E402, F401
+
 
 @pytest.fixture(scope="session")
 def sample_bundle():

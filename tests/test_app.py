@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest import ROOT, open_page, switch_to
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
 from components import assets
-from lulong_data.formatting import fmt_count, fmt_pct
+from lulong_data.formatting import fmt_count, fmt_rate
 from lulong_data.metrics import employment, monitoring, places
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PAGES = ("overview", "map", "monitoring", "employment", "environment", "welfare")
 TITLES = {
     "overview": "总览",
@@ -31,50 +27,6 @@ EARLIER = dt.date(2022, 3, 31)
 SHIMEN = "130324105"  # 石门镇
 
 
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    # Streamlit caches are process-wide and leak between AppTests (DESIGN.md).
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def _router_only(monkeypatch):
-    # AppTest resets PagesManager.uses_pages_directory before every run, so each run would take
-    # Streamlit's legacy pages/ path (pages/employment.py run directly; its guard then sends the run
-    # to the default page). A real server takes that path only until app.py first calls st.navigation;
-    # the browser tests cover that first request. Here, behave like a server past it.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    init = PagesManager.__init__
-
-    def init_router_only(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_router_only)
-
-
-def app(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at
-
-
-def open_page(at: AppTest, url_path: str) -> AppTest:
-    """Run the app, then switch to ``url_path`` (pages are callables: AppTest.switch_page needs a file
-    named like the url path, which pages/township_map.py for "map" is not)."""
-    at.run()
-    if url_path != "overview":
-        at._page_hash = calc_hash(url_path)  # st.Page hashes its url_path
-        at.run()
-    return at
-
-
 def titles(at: AppTest) -> list[str]:
     return [x.value for x in at.title]
 
@@ -83,11 +35,16 @@ def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 @pytest.mark.parametrize("day", [None, EARLIER], ids=["data-as-of", "2022-03-31"])
 def test_every_page_renders(day):
-    at = app(**({"as_of": day} if day else {}))
+    at = open_page(PAGES[0], session={"as_of": day} if day else {}, check=False)
     for url_path in PAGES:
-        open_page(at, url_path)
+        if url_path != PAGES[0]:
+            switch_to(at, url_path, check=False)
         assert not at.exception, f"{url_path}: {[e.value for e in at.exception]}"
         assert any(TITLES[url_path] in x for x in titles(at)), f"{url_path}: titles {titles(at)}"
         captions = " ".join(c.value for c in at.caption)
@@ -98,7 +55,7 @@ def test_every_page_renders(day):
 
 def test_overview_tiles_are_the_metrics(sample_bundle):
     b, day = sample_bundle, sample_bundle.as_of
-    at = open_page(app(), "overview")
+    at = open_page("overview", check=False)
     assert not at.exception
     tiles = metric_values(at)
     hh = places.poverty_households(b, as_of=day)
@@ -112,13 +69,13 @@ def test_overview_tiles_are_the_metrics(sample_bundle):
     assert tiles["公益岗位安置(本年)"] == fmt_count(
         employment.welfare_post_persons(b, as_of=day, year=day.year), "人"
     )
-    rate = fmt_pct(employment.employment_rate(b, as_of=day, year=day.year))
+    rate = fmt_rate(employment.employment_rate(b, as_of=day, year=day.year))  # "102%", as published
     assert any(rate in c.value for c in at.caption)
 
 
 def test_choosing_a_township_filters(sample_bundle):
     b, day = sample_bundle, sample_bundle.as_of
-    at = open_page(app(), "overview")
+    at = open_page("overview", check=False)
     at.sidebar.selectbox(key="township").set_value(SHIMEN).run()
     assert not at.exception
     assert any("范围:石门镇" in c.value for c in at.caption)
@@ -142,7 +99,7 @@ def test_league_table_agrees_with_per_township_metrics(sample_bundle):
 
 
 def test_map_component_links_are_served_by_the_app():
-    at = open_page(app(), "map")
+    at = open_page("map", check=False)
     assert not at.exception
     maps = [c for c in at.get("component_instance") if "js_links" in json.loads(c.proto.json_args)]
     assert maps, "no folium map on the map page"
@@ -157,7 +114,7 @@ def test_map_component_links_are_served_by_the_app():
 
 
 def test_english_switch():
-    at = open_page(app(lang="en"), "overview")
+    at = open_page("overview", session={"lang": "en"}, check=False)
     assert not at.exception
     assert "Overview" in titles(at)
     assert any("Data as of" in c.value for c in at.caption)
@@ -167,7 +124,47 @@ def test_data_errors_show_a_banner_not_a_traceback(tmp_path, monkeypatch):
     # A folder whose townships file lacks required columns: errors, but the app must still frame them.
     (tmp_path / "townships.csv").write_text("乡镇代码,乡镇名称\n130324100,卢龙镇\n", encoding="utf-8")
     monkeypatch.setenv("LULONG_DATA_DIR", str(tmp_path))
-    at = open_page(app(), "overview")
+    at = open_page("overview", check=False)
     assert not at.exception
     banner = " ".join(e.value for e in at.error)
     assert "个错误" in banner and "python -m lulong_data check" in banner
+
+
+def test_switching_to_english_keeps_the_overview_map_indicator():
+    # Regression: options were translated labels, so after the switch the stored "脱贫户" was "not in list".
+    at = open_page("overview")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Overview" in titles(at)
+
+
+def test_switching_to_english_keeps_the_county_figures():
+    # Regression: the township selectbox kept the Chinese label "全县" as its value after the switch, and
+    # every figure on the monitoring page became 0.
+    at = open_page("monitoring")
+    zh = sorted(digits(v) for v in metric_values(at).values())
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    en = sorted(digits(v) for v in metric_values(at).values())
+    assert zh == en and any(v != "0" for v in en)
+    assert at.sidebar.selectbox(key="township").value == ""
+
+
+@pytest.mark.parametrize("value", ["全县", "Whole county", "130324999", "x"])
+def test_township_filter_accepts_only_known_codes(value):
+    county = metric_values(open_page("monitoring"))
+    at = open_page("monitoring", session={"township": value})
+    assert metric_values(at) == county
+
+
+def test_every_url_path_has_a_file_for_the_legacy_discovery():
+    # A fresh server resolves /<url_path> through pages/<url_path>.py before app.py has ever run; a missing
+    # file shows a "Page not found" dialog that leaves the page inert (tests/browser/test_upload.py).
+    from components import nav
+
+    for url_path in nav.SPECS:
+        path = ROOT / "pages" / f"{url_path}.py"
+        assert path.is_file(), path
+        assert 'st.switch_page("app.py")' in path.read_text(encoding="utf-8"), path

@@ -1,8 +1,8 @@
 """AppTest of the data status page (issue #10): status, report, publish, rollback, last-known-good banner.
 
 Each test points LULONG_DATA_DIR / LULONG_VERSIONS_DIR at a copy of the sample in tmp_path (get_settings
-reads the environment on every call, nothing to clear). Pages are callables registered by url_path, so
-the page is requested by its navigation hash (AppTest.switch_page matches script files only).
+reads the environment on every call, nothing to clear). Pages are reached through the router
+(tests/apptest.py).
 """
 
 from __future__ import annotations
@@ -11,56 +11,25 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+from apptest import open_page as _open
+from paths import SAMPLE_DIR
 from streamlit.testing.v1 import AppTest
 from test_publishing import MANIFEST, broken_townships
 
-from components import context, nav
 from lulong_data.publishing import Store
-
-# Not imported from conftest: with tests/browser/ collected too, "conftest" can be the other one.
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = ROOT / "lulong_data" / "sample"
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
 def app_env(monkeypatch, tmp_path):
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    context._LAST_GOOD.clear()
-    # AppTest would otherwise treat pages/ as a legacy multipage folder (see test_environment_page).
-    import streamlit.testing.v1.app_test as app_test
-
-    class _Pages(PagesManager):
-        pass
-
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
-    monkeypatch.setattr(app_test, "PagesManager", _Pages)
-    if "data" not in nav.SPECS:  # until the router registers the page
-        spec = nav.PageSpec("data", "pages.data_status", "数据状态", "Data status")
-        monkeypatch.setattr(nav, "SECTIONS", (*nav.SECTIONS, ("数据", "Data", (spec,))))
-        monkeypatch.setitem(nav.SPECS, "data", spec)
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     monkeypatch.setenv("LULONG_DATA_DIR", str(data))
     monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "store"))
-    yield Store(tmp_path / "store")
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    return Store(tmp_path / "store")
 
 
 def open_page(url_path: str = "data") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if url_path == nav.DEFAULT:  # the first run shows the default page (registered with an empty url)
-        return at
-    at._page_hash = next(h for h, i in at._registered_pages.items() if i.get("url_pathname") == url_path)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return _open(url_path)
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -83,7 +52,7 @@ def test_page_shows_status_datasets_and_report():
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert set(report["级别"]) == {"警告"}  # the sample has warnings only
     assert any(b.label == "下载 Excel" for b in at.get("download_button"))
-    at.multiselect(key="status_report_severity").set_value(["错误"]).run()
+    at.multiselect(key="status_report_severity").set_value(["error"]).run()  # 错误
     assert "暂无数据" in texts(at.info)
 
 

@@ -1,8 +1,6 @@
 """AppTest of the 周调度 page (issue #8) on the bundled sample: the page, the projector view, the sheet.
 
-The page is a callable ``st.Page`` (url_path "dispatch"): AppTest reaches it by the navigation hash of its
-url_path, set before the first run so the app opens straight on it. The router runs from app.py's own
-source; until the frame lists the page in components.nav, the test appends it to the navigation itself.
+The page is reached through the router (tests/apptest.py), with the URL's query parameters set first.
 """
 
 from __future__ import annotations
@@ -10,72 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pytest
-import streamlit as st
+from apptest import download_data, download_name
+from apptest import open_page as _open
 from docx import Document
-from paths import ROOT
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
 from lulong_data import dispatch
 
-APP = ROOT / "app.py"
-HARNESS = f"""
-import streamlit as st
-from components import nav
-from pages import dispatch as page
-
-_navigation = nav.navigation
-
-
-def navigation():
-    sections = _navigation()
-    if not any(p.url_path == "dispatch" for ps in sections.values() for p in ps):
-        first = next(iter(sections))
-        sections[first] = [*sections[first], st.Page(page.render, title="周调度", url_path="dispatch")]
-    return sections
-
-
-nav.navigation = navigation
-exec(compile(open({str(APP)!r}, encoding="utf-8").read(), {str(APP)!r}, "exec"),
-     {{"__file__": {str(APP)!r}, "__name__": "__main__"}})
-"""
-
-
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Deferred download callables by file id, as a click would run them."""
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        seen[file_id] = (data_callable, args, kwargs)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return seen
-
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_string(HARNESS, default_timeout=240)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at._page_hash = calc_hash("dispatch")
-    at.run()
-    assert not at.exception, at.exception
-    assert at._finished_page_script_hash == calc_hash("dispatch")
-    return at
+    return _open("dispatch", query=query)
 
 
 def shown_headlines(at: AppTest) -> list[list[str]]:
@@ -110,7 +52,7 @@ def test_default_date(sample_bundle):
     assert "需会商的批次" in text and "2022-07-22 县级审定10户" in text
 
 
-def test_june_30_against_june_23(sample_bundle, downloads):
+def test_june_30_against_june_23(sample_bundle):
     at = open_page(date="2022-06-30")
     assert at.date_input(key="dispatch_date").value == dt.date(2022, 6, 30)
     assert at.segmented_control(key="dispatch_compare").value == "week"
@@ -121,9 +63,8 @@ def test_june_30_against_june_23(sample_bundle, downloads):
     assert township_frame(at).values.tolist() == dispatch.township_table(d).values.tolist()
 
     # The Word sheet the button would download: its name carries the date, its figures equal the page's.
-    docs = [(fn, a, kw) for fn, a, kw in downloads.values() if "周调度_2022-06-30.docx" in (*a, *kw.values())]
-    assert docs, list(downloads.values())
-    doc = Document(io.BytesIO(docs[-1][0]()))
+    assert download_name(at, "dispatch_docx") == "周调度_2022-06-30.docx"
+    doc = Document(io.BytesIO(download_data(at, "周调度_2022-06-30.docx")))
     heads = [[c.text for c in row.cells] for row in doc.tables[0].rows][1:]
     printed = {r[0]: r[1:4] for r in heads} | {r[4]: r[5:8] for r in heads if r[4]}
     for label, value, _ in shown_headlines(at):

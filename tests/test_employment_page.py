@@ -1,48 +1,21 @@
-"""AppTest of the 就业帮扶 page (issue #5) on the bundled sample, through the real router.
-
-The page is a callable ``st.Page`` (url_path "employment"): ``AppTest.switch_page`` matches script paths
-only, and from app.py's own folder the legacy ``pages/`` discovery shadows the navigation hash. So the
-router's source runs from a string and the page is chosen by its registered hash after a first run.
-"""
+"""AppTest of the 就业帮扶 page (issue #5) on the bundled sample, through the real router (tests/apptest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-import pyarrow as pa
-import pytest
-import streamlit as st
-from paths import ROOT
+from apptest import open_page as _open
+from apptest import vega_charts as charts
 from streamlit.testing.v1 import AppTest
 
 from lulong_data.metrics import employment as em
 
-APP = ROOT / "app.py"
 T = "130324100"  # 卢龙镇
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def open_page(**state) -> AppTest:
-    at = AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    page = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == "employment")
-    at._page_hash = page
-    at.run()
-    assert not at.exception, at.exception
-    assert at._finished_page_script_hash == page
-    return at
+    return _open("employment", session=state)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -55,22 +28,6 @@ def captions(at: AppTest) -> list[str]:
 
 def number(text: str) -> int:
     return int("".join(ch for ch in text if ch.isdigit()))
-
-
-def _walk(node):
-    for child in getattr(node, "children", {}).values():
-        yield child
-        yield from _walk(child)
-
-
-def charts(at: AppTest) -> list[tuple[dict, list]]:
-    """(Vega-Lite spec, [data frames]) of every Altair chart on the page."""
-    out = []
-    for el in _walk(at._tree):
-        if getattr(el, "type", "") == "vega_lite_chart":
-            frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in el.proto.datasets]
-            out.append((json.loads(el.proto.spec), frames))
-    return out
 
 
 def chart_titled(at: AppTest, words: str) -> tuple[dict, list]:
@@ -142,7 +99,7 @@ def test_township_filter(sample_bundle):
 
 def test_press_role_sees_no_household_rows():
     at = open_page(role="press")
-    assert any("本角色不显示到户明细" in i.value for i in at.info)
+    assert any("无权访问" in e.value for e in at.error)  # issue #11: press is refused the topic pages
     headers = {c for df in (d.value for d in at.dataframe) for c in df.columns}
     assert "户主" not in headers and "户编号" not in headers
 

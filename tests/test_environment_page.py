@@ -5,63 +5,16 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
 
 import docx
 import pandas as pd
 import pytest
-import streamlit as st
+from apptest import download_data, open_page
 from docx.oxml.ns import qn
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.pages_manager import PagesManager
+from paths import SAMPLE_DIR as SAMPLE
 from streamlit.testing.v1 import AppTest
 
-from lulong_data.bundle import load_bundle
 from lulong_data.metrics import environment as env
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-SAMPLE = ROOT / "lulong_data" / "sample"
-
-
-@pytest.fixture(autouse=True)
-def app_env(monkeypatch):
-    """Clean caches; no legacy pages/ discovery; keep the callables of deferred downloads."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    # AppTest resets PagesManager.uses_pages_directory before every run, which makes Streamlit treat
-    # pages/ as a legacy multipage folder (a running server turns that off at st.navigation). Point
-    # AppTest's reset at a subclass so the real flag stays off, as it is in the server.
-    import streamlit.testing.v1.app_test as app_test
-
-    class _Pages(PagesManager):
-        pass
-
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
-    monkeypatch.setattr(app_test, "PagesManager", _Pages)
-    deferred: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def keep(self, data, *args, **kwargs):
-        file_id = original(self, data, *args, **kwargs)
-        deferred[file_id] = data
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    yield deferred
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def open_page(url_path: str = "environment") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    # Pages are callables registered by url_path (no script file to switch to): request by hash.
-    at._page_hash = next(h for h, i in at._registered_pages.items() if i.get("url_pathname") == url_path)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 # Tables without selection carry no element id in AppTest; tell them apart by their columns.
 SIGNATURES = {
@@ -78,13 +31,13 @@ def table_by_key(at: AppTest, key: str) -> pd.DataFrame:
     return found[0]
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+@pytest.fixture
+def sample(sample_bundle):
+    return sample_bundle
 
 
 def test_default_month_is_the_latest_with_inspections(sample):
-    at = open_page()
+    at = open_page("environment")
     months = env.list_months(sample, as_of=sample.as_of)
     assert at.selectbox(key="env_month").value == months[-1]
     lists = env.month_lists(sample, as_of=sample.as_of)
@@ -102,7 +55,7 @@ def test_default_month_is_the_latest_with_inspections(sample):
 
 
 def test_an_earlier_month(sample):
-    at = open_page()
+    at = open_page("environment")
     months = env.list_months(sample, as_of=sample.as_of)
     earlier = months[-5]
     at.selectbox(key="env_month").set_value(earlier).run()
@@ -122,17 +75,16 @@ def test_page_says_when_a_township_was_not_inspected(tmp_path, monkeypatch, samp
     keep = ~((scores["period"] == latest) & scores["village_code"].str.startswith(gone))
     scores[keep].to_csv(folder / "environment_scores.csv", index=False)
     monkeypatch.setenv("LULONG_DATA_DIR", str(folder))
-    at = open_page()
+    at = open_page("environment")
     name = sample.frames["townships"].set_index("township_code").loc[gone, "name"]
     assert any(name in i.value and "不参加排名" in i.value for i in at.info)
     townships = table_by_key(at, "env_townships").set_index("乡镇")
     assert pd.isna(townships.loc[name, "排名"]) and "不排名" in townships.loc[name, "榜单"]
 
 
-def test_word_notice_matches_the_screen(app_env, sample):
-    at = open_page()
-    button = at.download_button(key="env_notice_docx")
-    data = app_env[button.proto.deferred_file_id]()
+def test_word_notice_matches_the_screen(sample):
+    at = open_page("environment")
+    data = download_data(at, "env_notice_docx")
     doc = docx.Document(io.BytesIO(data))
     # Same rows as the screen, in the same order.
     red_doc, black_doc = doc.tables[0], doc.tables[1]
@@ -155,17 +107,16 @@ def test_word_notice_matches_the_screen(app_env, sample):
     assert "卢龙县农业农村局" in [p.text for p in doc.paragraphs]
 
 
-def test_excel_notice_downloads(app_env):
-    at = open_page()
-    button = at.download_button(key="env_notice_xlsx")
-    data = app_env[button.proto.deferred_file_id]()
+def test_excel_notice_downloads():
+    at = open_page("environment")
+    data = download_data(at, "env_notice_xlsx")
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=2)
     assert list(sheets) == ["红榜", "黑榜", "乡镇排名", "约谈"]
     assert list(sheets["红榜"]["村"]) == list(table_by_key(at, "env_red")["村"])
 
 
 def test_why_for_one_village(sample):
-    at = open_page()
+    at = open_page("environment")
     lists = env.month_lists(sample, as_of=sample.as_of)
     worst = lists.black.iloc[0]
     at.selectbox(key="env_why_township").set_value(worst["township_code"]).run()
@@ -178,12 +129,7 @@ def test_why_for_one_village(sample):
 
 
 def test_english():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.session_state["lang"] = "en"
-    at._page_hash = next(h for h, i in at._registered_pages.items() if i.get("url_pathname") == "environment")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("environment", session={"lang": "en"})
     assert at.title[0].value == "Living-environment red/black list"
     assert any("Red list" in s.value for s in at.subheader)
     assert any("Reason" in d.value.columns for d in at.dataframe)

@@ -1,7 +1,6 @@
 """AppTest of the press page (issue #9): figures, draft, checks, downloads; aggregates only.
 
-The page is reached through the router when it is registered (url_path "press"); until then the page's
-render() runs from a small script, so the page is tested either way.
+The page is reached through the router (tests/apptest.py).
 """
 
 from __future__ import annotations
@@ -10,16 +9,10 @@ import io
 import re
 
 import docx
-import pyarrow as pa
-import pytest
-import streamlit as st
-from paths import ROOT
+from apptest import download_data, open_page, vega_charts
 from PIL import Image
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-APP = ROOT / "app.py"
-DIRECT = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pages.press import render\nrender()\n"
 # Column names and values that would mean rows below township level.
 HOUSEHOLD_COLUMNS = {
     "户主",
@@ -36,68 +29,16 @@ HOUSEHOLD_COLUMNS = {
 BELOW_TOWNSHIP = re.compile(r"\b(H\d{15}|P\d{17}|JC\d{8}|\d{12})\b")
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Deferred download callables by file id, as a click would run them."""
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        seen[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return seen
-
-
 def open_press(**state) -> AppTest:
-    at = AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    page = next((h for h, i in at._registered_pages.items() if i.get("url_pathname") == "press"), None)
-    if page is None:  # not in the router's page list yet: run the page on its own
-        at = AppTest.from_string(DIRECT, default_timeout=180)
-        for key, value in state.items():
-            at.session_state[key] = value
-    else:
-        at._page_hash = page
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _walk(node):
-    for child in getattr(node, "children", {}).values():
-        yield child
-        yield from _walk(child)
+    return open_page("press", session=state)
 
 
 def _charts(at: AppTest) -> list[list]:
     """The data frames of every Altair chart on the page."""
-    return [
-        [pa.ipc.open_stream(d.data.data).read_pandas() for d in el.proto.datasets]
-        for el in _walk(at._tree)
-        if getattr(el, "type", "") == "vega_lite_chart"
-    ]
+    return [frames for _, frames in vega_charts(at)]
 
 
-def _button(at: AppTest, key: str):
-    return next(b for b in at.get("download_button") if b.proto.id.endswith(key))
-
-
-def test_press_page_on_the_sample(downloads):
+def test_press_page_on_the_sample():
     at = open_press(role="press")
     assert at.title[0].value == "新闻发布"
     # The draft: one editable paragraph per theme, the press conference's numbers in it.
@@ -124,18 +65,18 @@ def test_press_page_on_the_sample(downloads):
         for frame in frames:
             assert not HOUSEHOLD_COLUMNS & set(map(str, frame.columns)), list(frame.columns)
             assert not BELOW_TOWNSHIP.search(" ".join(frame.astype(str).to_numpy().ravel()))
-    png = downloads[_button(at, "press_chart_0_png").proto.deferred_file_id]()
+    png = download_data(at, "press_chart_0_png")
     assert Image.open(io.BytesIO(png)).width >= 1440
-    svg = downloads[_button(at, "press_chart_0_svg").proto.deferred_file_id]().decode()
+    svg = download_data(at, "press_chart_0_svg").decode()
     assert "数据来源:县人社局" in svg
     # The Word briefing: the edited text and the three charts as pictures.
-    doc = docx.Document(io.BytesIO(downloads[_button(at, "press_word").proto.deferred_file_id]()))
+    doc = docx.Document(io.BytesIO(download_data(at, "press_word")))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert employment in text and "数据截至:2022年7月26日" in text
     assert len(doc.inline_shapes) == 3
 
 
-def test_an_edited_number_is_flagged_and_exported_as_edited(downloads):
+def test_an_edited_number_is_flagged_and_exported_as_edited():
     at = open_press()
     original = at.text_area[1].value
     at.text_area[1].set_value(original.replace("4019", "4020")).run()
@@ -144,7 +85,7 @@ def test_an_edited_number_is_flagged_and_exported_as_edited(downloads):
     check = next(d.value for d in at.dataframe if "文中数字" in d.value.columns)
     row = check[check["文中数字"] == "4020"].iloc[0]
     assert row["状态"] == "⚠️ 与数据不一致" and row["数据"] == "4019"
-    doc = docx.Document(io.BytesIO(downloads[_button(at, "press_word").proto.deferred_file_id]()))
+    doc = docx.Document(io.BytesIO(download_data(at, "press_word")))
     assert "实现就业4020人" in "\n".join(p.text for p in doc.paragraphs)
 
 

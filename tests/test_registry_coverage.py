@@ -15,7 +15,7 @@ from paths import ROOT
 from lulong_data.metrics import METRICS
 from lulong_data.metrics.registry import lookup, parse_spec
 
-CALLS = {"metric_help", "definition", "_definitions", "lookup", "compute"}
+CALLS = {"metric_help", "definition", "definitions", "_definitions", "lookup", "compute"}
 SOURCES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py")])
 
 

@@ -1,45 +1,20 @@
-"""AppTest of the 兜底保障与民生 page (issue #7) on the bundled sample, through the real router.
-
-See tests/test_employment_page.py for why the router runs from a string and the page is chosen by hash.
-"""
+"""AppTest of the 兜底保障与民生 page (issue #7) on the bundled sample, through the real router (tests/apptest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-import streamlit as st
-from paths import ROOT
+from apptest import open_page as _open
 from streamlit.testing.v1 import AppTest
 
 from lulong_data.metrics import monitoring as mon
 from lulong_data.metrics import welfare as wf
 
-APP = ROOT / "app.py"
 T = "130324100"  # 卢龙镇
 
 
-@pytest.fixture(autouse=True)
-def _clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def open_page(**state) -> AppTest:
-    at = AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    page = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == "welfare")
-    at._page_hash = page
-    at.run()
-    assert not at.exception, at.exception
-    assert at._finished_page_script_hash == page
-    return at
+    return _open("welfare", session=state)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -100,6 +75,7 @@ def test_township_filter(sample_bundle):
 def test_press_role_sees_no_household_rows():
     at = open_page(role="press")
     assert "户主" not in headers(at) and "户编号" not in headers(at)
+    assert any("无权访问" in e.value for e in at.error)  # issue #11: press is refused the topic pages
 
 
 def test_leader_sees_masked_names():

@@ -17,17 +17,19 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+
 SCALE_DIR = ROOT / "var" / "scale"
 DOC = ROOT / "docs" / "benchmark.md"
 FINDINGS_MARKER = "<!-- findings: hand-written, kept by tools/benchmark.py -->"
@@ -202,29 +204,32 @@ def child_pages(folder: Path) -> dict:
     timed_run(empty)  # the first run of any script pays Streamlit's own start-up
     empty_runs = [timed_run(empty) for _ in range(WARM_RUNS)]
 
-    # From a string, as the page tests do: from app.py's own folder the legacy pages/ discovery would
-    # shadow the navigation, and AppTest.switch_page only knows script files, not callable pages.
-    at = AppTest.from_string((ROOT / "app.py").read_text(encoding="utf-8"), default_timeout=TIMEOUT)
-    first = timed_run(at)  # loads and validates the folder (st.cache_resource) + the default page
+    # The page tests' way through the router (tests/apptest.py: the AppTest workarounds live there).
+    sys.path.insert(0, str(ROOT / "tests"))
+    import apptest
+
     pages = {}
     paths, default = registered_pages()
-    for url_path in paths:
-        wanted = "" if url_path == default else url_path
-        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == wanted]
-        if not hashes:
-            pages[url_path] = {"error": "not registered"}
-            continue
-        at._page_hash = hashes[0]
-        # Cold = the folder is loaded (st.cache_resource) but no metric is cached yet (st.cache_data).
-        st.cache_data.clear()
-        cold = timed_run(at)
-        warm = [timed_run(at) for _ in range(WARM_RUNS)]
-        pages[url_path] = {
-            "cold": cold,
-            "warm": statistics.median(r["wall"] for r in warm),
-            "warm_cpu": statistics.median(r["cpu"] for r in warm),
-            "error": cold.get("error") or next((r["error"] for r in warm if "error" in r), None),
-        }
+    with apptest.router_only():
+        at = AppTest.from_file(str(apptest.APP), default_timeout=TIMEOUT)
+        first = timed_run(at)  # loads and validates the folder (st.cache_resource) + the default page
+        for url_path in paths:
+            if url_path not in {info.get("url_pathname") for info in at._registered_pages.values()} | {
+                default
+            }:
+                pages[url_path] = {"error": "not registered"}
+                continue
+            apptest.request(at, url_path)
+            # Cold = the folder is loaded (st.cache_resource) but no metric is cached yet (st.cache_data).
+            st.cache_data.clear()
+            cold = timed_run(at)
+            warm = [timed_run(at) for _ in range(WARM_RUNS)]
+            pages[url_path] = {
+                "cold": cold,
+                "warm": statistics.median(r["wall"] for r in warm),
+                "warm_cpu": statistics.median(r["cpu"] for r in warm),
+                "error": cold.get("error") or next((r["error"] for r in warm if "error" in r), None),
+            }
     return {
         "empty": statistics.median(r["wall"] for r in empty_runs),
         "first": first,
@@ -247,33 +252,9 @@ DRAWN = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true",
-        f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=app.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start: {cmd}")
+def start_server(app: Path, env: dict[str, str]) -> Server:
+    # The browser tests' server (one way to start Streamlit), with this run's data folder.
+    return Server(app=app, env=env, startup_timeout=120).start()
 
 
 def _open(browser, url: str, keep: list | None = None) -> float:
@@ -301,36 +282,33 @@ def browser_run(folder: Path) -> dict:
     env = {**os.environ, "LULONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
     out: dict = {}
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tiny = Path(tmp) / "tiny.py"
         tiny.write_text('import streamlit as st\nst.write("ok")\n', encoding="utf-8")
-        server, url = start_server(tiny, env)
+        server = start_server(tiny, env)
+        url = server.url
         try:
             _open(browser, url)
             out["tiny"] = statistics.median(_open(browser, url) for _ in range(WARM_RUNS))
         finally:
-            server.terminate()
-            server.wait(30)
-        server, url = start_server(ROOT / "app.py", env)
+            server.stop()
+        server = start_server(ROOT / "app.py", env)
+        url = server.url
         try:
             out["overview_cold"] = _open(browser, url)  # includes loading the folder into the server
             out["overview"] = statistics.median(_open(browser, url) for _ in range(WARM_RUNS))
             time.sleep(1)
-            out["rss_before"] = _status_kb(server.pid, "VmRSS")
+            out["rss_before"] = _status_kb(server.proc.pid, "VmRSS")
             contexts: list = []
             for _ in range(SESSIONS):
                 _open(browser, url, keep=contexts)
             time.sleep(2)
-            out["rss_after"] = _status_kb(server.pid, "VmRSS")
-            out["server_peak"] = _status_kb(server.pid, "VmHWM")
+            out["rss_after"] = _status_kb(server.proc.pid, "VmRSS")
+            out["server_peak"] = _status_kb(server.proc.pid, "VmHWM")
             for c in contexts:
                 c.close()
         finally:
-            server.terminate()
-            server.wait(30)
+            server.stop()
         browser.close()
     return out
 
@@ -485,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         # Scales not measured in this run keep their rows from the previous report.
         old_results, old_pages = previous_rows(set(scales))
         results, page_rows = old_results + results, old_pages + page_rows
+        # Scales in their natural order, rows within a scale as measured (sorts are stable).
+        results.sort(key=lambda row: list(COUNTIES).index(row[0]))
+        page_rows.sort(key=lambda row: list(COUNTIES).index(row[0]))
     text = report(results, page_rows, machine(), (start_load, f"{os.getloadavg()[0]:.1f}"))
     print(text)
     if not args.no_write:

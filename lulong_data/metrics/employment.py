@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from lulong_data.metrics.places import count, in_township, persons_in, scalar
+from lulong_data.metrics.places import count, in_township, persons_in, scalar, township_rows
 from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
@@ -212,11 +212,7 @@ def person_places(b: Bundle) -> ibis.Table:
 
 
 def _townships(b: Bundle, township: str | None = None) -> pd.DataFrame:
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    out = b.execute(t.select("township_code", township="name").order_by("township_code"))
-    return out.reset_index(drop=True)
+    return township_rows(b, township)
 
 
 def same_day_year_before(d: dt.date) -> dt.date:

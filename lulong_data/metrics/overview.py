@@ -148,11 +148,56 @@ def available(b: Bundle) -> list[Indicator]:
     return [i for i in INDICATORS if i.fn() is not None]
 
 
+# Grouped figures a township without rows has as zero (absent from a grouped frame = none).
+_ZERO_WHEN_ABSENT = {
+    "red_list": 0.0,
+    "black_list": 0.0,
+    "overdue": 0,
+    "poverty_households": 0,
+    "poverty_persons": 0,
+    "employment_placed": 0,
+    "welfare_post_persons": 0,
+}
+
+
+def _poverty_by_township(b: Bundle) -> pd.DataFrame:
+    """poverty_households and poverty_persons per township_code: places.poverty_households and
+    places.poverty_persons grouped by the township of the household's village (one query)."""
+    h = b.table("households")
+    h = h.filter(h.household_type == places.POVERTY)
+    v = b.table("villages").select("village_code", "township_code")
+    j = h.join(v, "village_code")
+    g = j.group_by("township_code").aggregate(poverty_households=j.count(), poverty_persons=j.persons.sum())
+    return b.execute(g).set_index("township_code")
+
+
 def _grouped(b: Bundle, as_of: dt.date) -> dict[str, pd.Series]:
     """Per-township values computed once for the county and grouped, where the domain module offers a
-    county-wide frame: one query instead of twelve (the page would otherwise wait ~15 s). They define the
-    same figure as the metric; tests/test_app.py checks they agree with per-township calls."""
+    county-wide frame: one query per indicator instead of one per township (the cold page otherwise
+    grows with the number of townships). They define the same figure as the metric; tests/test_app.py
+    checks they agree with per-township calls. A module that changed shape falls back to those calls."""
     out: dict[str, pd.Series] = {}
+    try:
+        pov = _poverty_by_township(b)
+        out["poverty_households"] = pov["poverty_households"].astype("int64")
+        out["poverty_persons"] = pd.to_numeric(pov["poverty_persons"]).fillna(0).astype("int64")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        pass
+    emp = _optional("employment")
+    if emp is not None:
+        year = as_of.year
+        try:
+            by = emp.employment_by_township(b, as_of=as_of, year=year).set_index("township_code")
+            out["employment_placed"] = by["placed"]
+            out["employment_target"] = by["target"]
+            out["employment_rate"] = by["rate"]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            pass
+        try:
+            posts = emp.welfare_posts_by_township(b, as_of=as_of, year=year).set_index("township_code")
+            out["welfare_post_persons"] = posts["persons"]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            pass
     mon = _optional("monitoring")
     if mon is not None:
         try:
@@ -171,6 +216,8 @@ def _grouped(b: Bundle, as_of: dt.date) -> dict[str, pd.Series]:
                 out["black_list"] = lists.black.groupby("township_code").size().astype("float64")
                 ranking = env.township_ranking(b, as_of=as_of).set_index("township_code")
                 out["env_score"] = pd.to_numeric(ranking["mean_score"], errors="coerce").round(2)
+            else:  # no list month yet: no score either (env_mean_score is None without a period)
+                out["env_score"] = pd.Series(dtype="float64")
         except (AttributeError, KeyError, TypeError, ValueError):
             pass
     return out
@@ -184,16 +231,17 @@ def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
     most overdue items; watch = target share below the county's, or any overdue item.
     """
     grouped = _grouped(b, as_of)
-    counts = {"red_list", "black_list", "overdue"}  # absent from a grouped frame = none
+    counts = {"red_list", "black_list", "overdue"}
     env_period = "red_list" in grouped
+    inds = available(b)
     rows = []
     for code, name in townships(b).itertuples(index=False, name=None):
         row: dict[str, Any] = {"township_code": code, "name": name}
-        for ind in available(b):
+        for ind in inds:
             if ind.key in grouped:
                 value = grouped[ind.key].get(code)
                 if value is None or pd.isna(value):
-                    value = (0.0 if ind.key != "overdue" else 0) if ind.key in counts else None
+                    value = _ZERO_WHEN_ABSENT.get(ind.key)
                 row[ind.key] = value.item() if hasattr(value, "item") else value
             elif ind.key in counts and ind.module == "environment" and not env_period:
                 row[ind.key] = None  # no list month yet

@@ -48,6 +48,18 @@ def in_township(b: Bundle, t: ibis.Table, township: str | None, col: str = "vill
     return t.semi_join(v, t[col] == v.village_code)
 
 
+def township_rows(b: Bundle, township: str | None = None, *extra: str) -> Any:
+    """township_code, township (its name) and the ``extra`` columns of every township (or of ``township``),
+    in code order: the frame per-township tables are merged onto."""
+    t = b.table("townships")
+    if township is not None:
+        t = t.filter(t.township_code == str(township))
+    cols = t.select("township_code", *extra, township="name")
+    return b.execute(cols.order_by("township_code")).reset_index(drop=True)[
+        ["township_code", "township", *extra]
+    ]
+
+
 def households_in(b: Bundle, township: str | None) -> ibis.Table:
     """The households roll, narrowed to a township."""
     return in_township(b, b.table("households"), township)

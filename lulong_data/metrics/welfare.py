@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from lulong_data.metrics.places import count, in_township, poverty_household_ids, poverty_persons, scalar
+from lulong_data.metrics.places import (
+    count,
+    in_township,
+    poverty_household_ids,
+    poverty_persons,
+    scalar,
+    township_rows,
+)
 from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
@@ -180,11 +187,7 @@ STUDENT_STAGES = ("学前", "义务教育", "普通高中", "中职", "高校")
 
 
 def _township_names(b: Bundle, township: str | None = None) -> pd.DataFrame:
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    cols = t.select("township_code", township="name", rural_population=t.rural_population)
-    return b.execute(cols.order_by("township_code")).reset_index(drop=True)
+    return township_rows(b, township, "rural_population")
 
 
 def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:

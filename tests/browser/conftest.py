@@ -42,11 +42,19 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port, headless, with its log kept for failure messages."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        app: Path = ROOT / "app.py",
+        env: dict[str, str] | None = None,
+        startup_timeout: float = STARTUP_TIMEOUT,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / "var" / f"streamlit-{self.port}.log"
         self.proc: subprocess.Popen | None = None
+        self.app, self.env, self.startup_timeout = Path(app), env, startup_timeout
 
     def start(self) -> Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -55,16 +63,19 @@ class Server:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            str(self.app),
             "--server.headless=true",
             f"--server.port={self.port}",
             "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none",
         ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**(os.environ if self.env is None else self.env), "PYTHONUNBUFFERED": "1"}
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
+            self.proc = subprocess.Popen(
+                cmd, cwd=self.app.parent, stdout=log, stderr=subprocess.STDOUT, env=env
+            )
+        deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited early:\n{self.log.read_text(errors='replace')}")
@@ -76,7 +87,7 @@ class Server:
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError(
-            f"streamlit did not start in {STARTUP_TIMEOUT}s:\n{self.log.read_text(errors='replace')}"
+            f"streamlit did not start in {self.startup_timeout}s:\n{self.log.read_text(errors='replace')}"
         )
 
     def stop(self) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -15,45 +14,14 @@ import pytest
 from tests.browser.conftest import ROOT, Server
 
 MANIFEST = 'county_code = "130324"\ndata_as_of = 2022-07-20\nprepared_by = "浏览器测试"\n'
-# Until the router lists the data page, run app.py through a wrapper that adds it (same process, same
-# page module); once components/nav.py registers "data" the wrapper is not used.
-WRAPPER = f"""
-import runpy, sys
-sys.path.insert(0, {str(ROOT)!r})
-from components import nav
-if "data" not in nav.SPECS:
-    spec = nav.PageSpec("data", "pages.data_status", "数据状态", "Data status")
-    nav.SECTIONS = (*nav.SECTIONS, ("数据", "Data", (spec,)))
-    nav.SPECS["data"] = spec
-runpy.run_path({str(ROOT / "app.py")!r}, run_name="__main__")
-"""
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    from components import nav
-
     base = tmp_path_factory.mktemp("upload")
     shutil.copytree(ROOT / "lulong_data" / "sample", base / "data")
     env = {"LULONG_DATA_DIR": str(base / "data"), "LULONG_VERSIONS_DIR": str(base / "store")}
-    script = "app.py"
-    if "data" not in nav.SPECS:
-        script = str(base / "wrapped_app.py")
-        (base / "wrapped_app.py").write_text(WRAPPER, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        s = Server()
-        if script != "app.py":
-            # Server.start runs `streamlit run app.py`; swap the script name in its command line.
-            real_popen = subprocess.Popen
-
-            def popen(cmd, *args, **kwargs):
-                cmd = [script if part == "app.py" else part for part in cmd]
-                return real_popen(cmd, *args, **kwargs)
-
-            mp.setattr(subprocess, "Popen", popen)
-        s.start()
+    s = Server(env={**os.environ, **env}).start()
     try:
         yield s
     finally:

@@ -1,0 +1,358 @@
+"""Who may see what: roles, the role → page/permission matrix, and the three ways to know who is asking.
+
+Pure Python (no streamlit): the router, every restricted page and every download ask this module, and the
+tests check the same matrix. Identity modes (``LULONG_AUTH``):
+
+- ``open``      the bundled sample only: everyone sees all (leader + data office); refused on other data.
+- ``header``    behind the intranet SSO proxy: user and groups come from request headers, mapped to roles by
+                ``LULONG_ROLES_FILE`` (TOML ``[users."name"] role=…, township=…`` and ``[groups."name"]``).
+- ``accounts``  a local accounts file (``LULONG_ACCOUNTS_FILE``) of argon2 salted hashes; N failures lock a
+                name for M minutes (state in ``<accounts>.lockout.json``, written atomically).
+
+CLI: ``python -m lulong_data.access add-user NAME --role ROLE [--township CODE] [--accounts FILE]`` asks for
+the password twice (getpass); it adds the user or resets an existing one's password and lock-out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import getpass
+import json
+import os
+import re
+import sys
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lulong_data.settings import SAMPLE_DIR, Settings, get_settings
+
+LEADER, TOWNSHIP, PRESS, DATA = "leader", "township", "press", "data"
+ROLES = (LEADER, TOWNSHIP, PRESS, DATA)
+ROLE_NAMES = {
+    LEADER: ("县领导", "County leader"),
+    TOWNSHIP: ("乡镇", "Township"),
+    PRESS: ("宣传", "Press office"),
+    DATA: ("数据管理", "Data office"),
+}
+
+# Permissions beyond pages. "households": household rows (a township only its own, checked by the caller
+# with the row's township); "villages": village-level counts unsuppressed; "publish": upload/rollback;
+# "audit": read the audit log; "export": downloads at all.
+HOUSEHOLDS, VILLAGES, PUBLISH, AUDIT, EXPORT = "households", "villages", "publish", "audit", "export"
+
+_LEADER_PAGES = ("overview", "map", "dispatch", "monitoring", "employment", "environment", "welfare", "press")
+# The matrix, in one place. Press: the overview, the township map (village counts suppressed below the
+# small-count threshold) and its own page — every topic page carries household or village lists, so the
+# press office reads topic figures through the press kit's 口径 registry instead.
+PAGES: dict[str, tuple[str, ...]] = {
+    LEADER: _LEADER_PAGES,
+    TOWNSHIP: _LEADER_PAGES,
+    PRESS: ("overview", "map", "press"),
+    DATA: (*_LEADER_PAGES, "data", "audit"),
+}
+# LULONG_AUTH=open (fictitious sample only): everyone gets the widest view, so the demo shows every page.
+OPEN_ROLE = DATA
+PERMISSIONS: dict[str, frozenset[str]] = {
+    LEADER: frozenset({HOUSEHOLDS, VILLAGES, EXPORT}),
+    TOWNSHIP: frozenset({HOUSEHOLDS, VILLAGES, EXPORT}),
+    PRESS: frozenset({EXPORT}),
+    DATA: frozenset({HOUSEHOLDS, VILLAGES, EXPORT, PUBLISH, AUDIT}),
+}
+
+
+def page_permission(url_path: str) -> str:
+    return f"page:{url_path}"
+
+
+def can(role: str | None, permission: str) -> bool:
+    """Unknown roles may do nothing: a typo in a roles file must close doors, not open them."""
+    if role not in PAGES:
+        return False
+    if permission.startswith("page:"):
+        return permission[5:] in PAGES[role]
+    return permission in PERMISSIONS[role]
+
+
+def pages_for(role: str | None) -> tuple[str, ...]:
+    return PAGES.get(role or "", ())
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: str
+    role: str
+    township: str | None = None
+    source: str = "open"  # open | header | accounts
+
+
+class AccessError(Exception):
+    """A configuration the app must refuse (message for the administrator, no data behind it)."""
+
+
+# --- open mode ----------------------------------------------------------------------------------------
+
+# Files that name or identify people. ``open`` is allowed only while each of them is absent or is the
+# bundled sample's fictitious file byte for byte: then no real person can be shown to an anonymous viewer.
+PERSONAL_FILES = (
+    "households",
+    "persons",
+    "monitoring_cases",
+    "assistance_measures",
+    "visits",
+    "employment",
+    "welfare_jobs",
+    "social_assistance",
+    "student_aid",
+)
+
+
+def is_sample_folder(folder: Path | str | None) -> bool:
+    if folder is None:
+        return False
+    folder = Path(folder)
+    if not folder.is_dir():
+        return False
+    for path in folder.iterdir():
+        if path.stem not in PERSONAL_FILES or not path.is_file():
+            continue
+        sample = SAMPLE_DIR / f"{path.stem}.csv"
+        if path.suffix.lower() != ".csv" or not sample.is_file():
+            return False
+        if path.read_bytes() != sample.read_bytes():
+            return False
+    return True
+
+
+# --- header mode --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleMap:
+    users: Mapping[str, Mapping[str, Any]]
+    groups: Mapping[str, Mapping[str, Any]]
+
+
+def load_roles(path: Path | None) -> RoleMap:
+    if path is None:
+        raise AccessError("LULONG_AUTH=header needs LULONG_ROLES_FILE (a TOML file mapping users and groups)")
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AccessError(f"roles file {path} cannot be read: {exc}") from None
+    return RoleMap(users=dict(data.get("users", {})), groups=dict(data.get("groups", {})))
+
+
+def _identity(user: str, entry: Mapping[str, Any], source: str) -> Identity | None:
+    role = str(entry.get("role", ""))
+    township = entry.get("township")
+    township = str(township) if township else None
+    if role not in ROLES or (role == TOWNSHIP and not township):
+        return None  # a township user without a township would be a user nobody can scope
+    return Identity(user=user, role=role, township=township if role == TOWNSHIP else None, source=source)
+
+
+def split_groups(value: str | None) -> list[str]:
+    # Proxies join groups with commas or semicolons; names themselves may contain spaces.
+    return [g.strip() for g in re.split(r"[,;]", value or "") if g.strip()]
+
+
+def identity_from_headers(headers: Mapping[str, str], settings: Settings, roles: RoleMap) -> Identity | None:
+    """The user the SSO proxy vouches for, or None if absent or not in the roles file.
+
+    Only meaningful in ``header`` mode (the caller checks): the headers are trusted because the app binds to
+    127.0.0.1 behind the proxy, which sets them. A user entry wins over groups; among groups, the first
+    in the roles file's order that the user belongs to.
+    """
+    lower = {str(k).lower(): str(v) for k, v in headers.items()}
+    user = lower.get(settings.auth_user_header.lower(), "").strip()
+    if not user:
+        return None
+    if user in roles.users:
+        return _identity(user, roles.users[user], "header")
+    member = set(split_groups(lower.get(settings.auth_groups_header.lower())))
+    for group, entry in roles.groups.items():
+        if group in member:
+            return _identity(user, entry, "header")
+    return None
+
+
+# --- accounts mode ------------------------------------------------------------------------------------
+
+
+def _hasher():
+    from argon2 import PasswordHasher  # imported late: only accounts mode needs it
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def load_accounts(path: Path | None) -> dict[str, dict[str, Any]]:
+    """``{name: {"hash": argon2 hash, "role": …, "township": …}}``; TOML or JSON (by suffix)."""
+    if path is None:
+        raise AccessError("LULONG_AUTH=accounts needs LULONG_ACCOUNTS_FILE")
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (OSError, ValueError) as exc:
+        raise AccessError(f"accounts file {path} cannot be read: {exc}") from None
+    return {str(k): dict(v) for k, v in dict(data.get("users", {})).items()}
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    # Write a sibling temp file and rename: a crash leaves the old file or the new one, never half.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def save_accounts(path: Path, users: Mapping[str, Mapping[str, Any]]) -> None:
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        _atomic_write(path, json.dumps({"users": users}, ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = ["# Dashboard accounts: argon2 hashes only (python -m lulong_data.access add-user).", ""]
+    for name, entry in users.items():
+        lines.append(f"[users.{_toml_str(name)}]")
+        lines.extend(f"{k} = {_toml_str(str(v))}" for k, v in entry.items() if v is not None)
+        lines.append("")
+    _atomic_write(path, "\n".join(lines))
+
+
+def lockout_path(accounts_file: Path) -> Path:
+    return Path(accounts_file).with_name(Path(accounts_file).name + ".lockout.json")
+
+
+def _load_lockout(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+@dataclass(frozen=True)
+class SignIn:
+    identity: Identity | None
+    status: str  # ok | bad | locked
+    locked_until: dt.datetime | None = None
+
+
+def sign_in(settings: Settings, name: str, password: str, *, now: dt.datetime | None = None) -> SignIn:
+    """Check a name and password against the accounts file, counting failures per name.
+
+    Unknown names count and lock like known ones, and take the same hashing time, so the form tells nobody
+    which names exist.
+    """
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    now = now or dt.datetime.now(dt.UTC)
+    users = load_accounts(settings.accounts_file)
+    lock_file = lockout_path(settings.accounts_file)
+    state = _load_lockout(lock_file)
+    entry = state.get(name, {})
+    until = entry.get("locked_until")
+    if until and dt.datetime.fromisoformat(until) > now:
+        return SignIn(None, "locked", dt.datetime.fromisoformat(until))
+    user = users.get(name)
+    ok = False
+    try:
+        # A fixed dummy hash for unknown names keeps the timing the same.
+        _hasher().verify(user["hash"] if user else _dummy_hash(), password)
+        ok = user is not None
+    except (VerificationError, InvalidHashError, KeyError):
+        ok = False
+    identity = _identity(name, user, "accounts") if ok and user else None
+    if identity is not None:
+        if name in state:
+            state.pop(name)
+            _atomic_write(lock_file, json.dumps(state, ensure_ascii=False, indent=2))
+        return SignIn(identity, "ok")
+    failures = int(entry.get("failures", 0)) + 1 if not until else 1
+    record: dict[str, Any] = {"failures": failures}
+    locked = None
+    if failures >= settings.lockout_attempts:
+        locked = now + dt.timedelta(minutes=settings.lockout_minutes)
+        record["locked_until"] = locked.isoformat()
+    state[name] = record
+    _atomic_write(lock_file, json.dumps(state, ensure_ascii=False, indent=2))
+    return SignIn(None, "locked" if locked else "bad", locked)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not a password of anyone")
+
+
+def add_user(path: Path, name: str, role: str, password: str, township: str | None = None) -> bool:
+    """Add ``name`` or reset its password (True if it existed); clears its lock-out."""
+    if role not in ROLES:
+        raise AccessError(f"role must be one of {ROLES}, got {role!r}")
+    if role == TOWNSHIP and not (township and re.fullmatch(r"\d{9}", township)):
+        raise AccessError("a township user needs --township with a 9-digit township code")
+    if not password:
+        raise AccessError("empty password")
+    users = load_accounts(path)
+    existed = name in users
+    users[name] = {"role": role, "hash": hash_password(password)}
+    if role == TOWNSHIP:
+        users[name]["township"] = township
+    save_accounts(path, users)
+    lock = lockout_path(path)
+    state = _load_lockout(lock)
+    if state.pop(name, None) is not None:
+        _atomic_write(lock, json.dumps(state, ensure_ascii=False, indent=2))
+    return existed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lulong_data.access", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add-user", help="add a user or reset a password (asks for it twice)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--township", help="9-digit township code (township role)")
+    add.add_argument("--accounts", help="accounts file (default: LULONG_ACCOUNTS_FILE)")
+    args = parser.parse_args(argv)
+    path = Path(args.accounts) if args.accounts else get_settings().accounts_file
+    if path is None:
+        print("no accounts file: pass --accounts or set LULONG_ACCOUNTS_FILE", file=sys.stderr)
+        return 2
+    password = getpass.getpass(f"password for {args.name}: ")
+    if password != getpass.getpass("again: "):
+        print("the passwords differ; nothing changed", file=sys.stderr)
+        return 1
+    try:
+        existed = add_user(path, args.name, args.role, password, args.township)
+    except AccessError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{'reset' if existed else 'added'} {args.name} ({args.role}) in {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
