@@ -6,12 +6,28 @@ takes a moment and most charts are never downloaded.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import streamlit as st
 
 from components.auth import audited
 from components.context import as_of, t
 from lulong_data import images
+
+# The department that keeps the data of each metric module: the 数据来源 of a chart drawn from it.
+SOURCES = {
+    "places": "县防贫中心",
+    "monitoring": "县防贫中心",
+    "employment": "县人社局",
+    "environment": "县农业农村局",
+    "welfare": "县民政局",
+}
+
+
+def source_of(module: str) -> str:
+    """数据来源 of a chart of ``module``'s figures (lulong_data.metrics.<module>)."""
+    return SOURCES.get(module, "县防贫中心")
 
 
 def show_chart(
@@ -23,15 +39,17 @@ def show_chart(
     source: str,
     schematic: bool = False,
     height: int | None = None,
+    width: Literal["stretch", "content"] | int | None = "stretch",
 ) -> None:
-    """``chart`` full width, a source line under it, and PNG/SVG downloads keyed by ``key``.
+    """``chart`` (full width unless ``width`` says otherwise; ``None`` = Streamlit's default sizing), a
+    source line under it, and PNG/SVG downloads keyed by ``key``.
 
     ``title``/``unit``/``source`` go into the exported picture (the screen chart keeps its own title);
     ``schematic=True`` for maps drawn on schematic boundaries adds "示意图,不作为权属界线依据".
     """
     day = as_of()
     st.altair_chart(
-        chart, width="stretch", height=height if height is not None else "content", key=f"{key}_chart"
+        chart, width=width, height=height if height is not None else "content", key=f"{key}_chart"
     )
     note = t(
         f"数据来源:{source}  数据截至:{day.isoformat()}", f"Source: {source}  Data as of: {day.isoformat()}"

@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from components.context import AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY, t
 from components.context import role as current_role
-from components.context import t
 from lulong_data import access
 
 
@@ -57,6 +57,7 @@ SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
 )
 DEFAULT = "overview"
 _ROUTED_KEY = "_deep_link_followed"
+_BOUND_KEYS = frozenset({AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY})  # components.sidebar: bind="query-params"
 SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
 
 
@@ -125,5 +126,9 @@ def follow_deep_link(current: st.Page) -> None:
     target = _browser_page()
     here = current.url_path or DEFAULT
     if target and target != here:
-        # Bound widgets keep their values (restored by the sidebar) and write them back to the URL.
-        st.switch_page(page(target))
+        # Keep the query string. The sidebar's widgets, drawn earlier in this run, are bound to their
+        # parameters and switch_page raises if asked to set one, so pass only the others: the sidebar
+        # keeps its values (session state). Known gap: Streamlit then drops the bound parameters from
+        # the address bar on this first switch (the page shows the right township and date).
+        keep = {k: v for k, v in st.query_params.to_dict().items() if k not in _BOUND_KEYS}
+        st.switch_page(page(target), query_params=keep)

@@ -10,4 +10,4 @@ components.nav.follow_deep_link and pages/map.py).
 import streamlit as st
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

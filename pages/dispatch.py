@@ -242,4 +242,4 @@ def _decisions(d: dispatch.Dispatch) -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -10,6 +10,7 @@ import streamlit as st
 from components import kpi, theme
 from components.auth import require_page
 from components.cache import compute
+from components.chart import show_chart
 from components.context import as_of, can_see_households, t, township
 from components.employment_charts import bullet_chart, cumulative_chart, simple_bars, year_bars
 from components.help import definitions
@@ -18,6 +19,7 @@ from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_delta, fmt_int, f
 from lulong_data.metrics import employment as em
 from lulong_data.metrics import reconciliation as rc
 
+SOURCE = "县人社局"  # 数据来源 of every chart on this page
 GROUP_LABELS = {
     "weak": ("弱劳动力或半劳动力", "weak or half labour"),
     "none": ("丧失劳动力/无劳动力", "lost or no labour"),
@@ -30,7 +32,13 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
     st.subheader(t("目标任务与序时进度", "Target and pace"))
     by_t = compute(em.employment_by_township, as_of=d, year=year, township=tw)
     if by_t["target"].notna().any() or by_t["placed"].sum():
-        st.altair_chart(bullet_chart(by_t, year=year), width="stretch")
+        show_chart(
+            bullet_chart(by_t, year=year),
+            key="emp_bullet",
+            title=t(f"{year}年各乡镇就业目标完成情况", f"Placements against target by township, {year}"),
+            unit=t("人", "persons"),
+            source=SOURCE,
+        )
         st.caption(
             t(
                 "灰色宽条 = 目标任务;蓝色窄条 = 已就业人数;黑色竖线 = 截至当日的序时进度。"
@@ -41,7 +49,13 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
         )
     target = compute(em.employment_target, as_of=d, year=year, township=tw)
     cum = compute(em.employment_cumulative, as_of=d, year=year, township=tw)
-    st.altair_chart(cumulative_chart(cum, year=year, target=target), width="stretch")
+    show_chart(
+        cumulative_chart(cum, year=year, target=target),
+        key="emp_cumulative",
+        title=t(f"{year}年累计就业人数与序时进度", f"Persons in work and pace, {year}"),
+        unit=t("人", "persons"),
+        source=SOURCE,
+    )
 
     behind = compute(em.townships_behind_pace, as_of=d, year=year, township=tw)
     st.markdown(t("**落后序时进度的乡镇**", "**Townships behind pace**"))
@@ -141,8 +155,12 @@ def _channels(year: int, d: dt.date, tw: str | None) -> None:
         df = compute(fn, as_of=d, year=year, township=tw)
         key_title = t("就业渠道", "Channel") if key == "channel" else t("务工地点", "Place of work")
         with col:
-            st.altair_chart(
-                year_bars(df, key, title=t(*title), year=year, key_title=key_title), width="stretch"
+            show_chart(
+                year_bars(df, key, title=t(*title), year=year, key_title=key_title),
+                key=f"emp_by_{key}",
+                title=t(*title),
+                unit=t("人", "persons"),
+                source=SOURCE,
             )
             shown = df.assign(
                 change=df["change"].map(fmt_delta), share=df["share"].map(lambda x: fmt_pct(x, 1))
@@ -218,11 +236,17 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
             key_title=t("岗位类型", "Post type"),
             prev_label=t(f"{py}年全年", f"{py}, whole year"),
         )
-        st.altair_chart(chart, width="stretch")
+        show_chart(
+            chart,
+            key="emp_posts_type",
+            title=t(f"公益岗位按岗位类型:{year}年与{py}年", f"Welfare posts by type, {year} and {py}"),
+            unit=t("人", "persons"),
+            source=SOURCE,
+        )
     holders = compute(em.welfare_post_holders, as_of=d, year=year, township=tw)
     with right:
         holders = holders.assign(group=[t(*GROUP_LABELS[g]) for g in holders["group"]])
-        st.altair_chart(
+        show_chart(
             simple_bars(
                 holders,
                 "group",
@@ -233,7 +257,12 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
                 key_title=None,
                 value_title=t("人数(人)", "persons"),
             ),
-            width="stretch",
+            key="emp_post_holders",
+            title=t(
+                f"{year}年公益岗位在岗人员劳动能力与年龄", f"Post holders by labour ability and age, {year}"
+            ),
+            unit=t("人", "persons"),
+            source=SOURCE,
         )
         st.caption(
             t("每人只计一组;年龄 = 年度 − 出生年份。", "Each person in one group; age = year − birth year.")
@@ -277,7 +306,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
     with left:
         if not by_year.empty:
             shown = by_year.assign(year=by_year["year"].astype(str) + t("年", ""))
-            st.altair_chart(
+            show_chart(
                 simple_bars(
                     shown,
                     "year",
@@ -286,7 +315,10 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
                     key_title=t("年度", "Year"),
                     value_title=t("参训人数(人)", "participants"),
                 ),
-                width="stretch",
+                key="emp_train_by_year",
+                title=t("实用技术培训历年参训人数", "Skills training participants by year"),
+                unit=t("人", "persons"),
+                source=SOURCE,
             )
             show_table(
                 labelled(
@@ -465,4 +497,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -14,6 +14,7 @@ from components import environment_charts as charts
 from components import kpi
 from components.auth import audited, require_page
 from components.cache import compute
+from components.chart import show_chart
 from components.context import as_of, bundle, lang, t, township
 from components.table import show_table
 from lulong_data import geo, notice
@@ -25,6 +26,7 @@ RED_BADGE = ":orange-background[▲ {}]"
 BLACK_BADGE = ":gray-background[▼ {}]"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SOURCE = "县农业农村局"  # 数据来源 of every chart on this page
 
 
 def _labels() -> dict[str, str]:
@@ -215,14 +217,30 @@ def _townships(period: str) -> None:
                 title=t(f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score, {period}"),
                 notice=caption,
             )
-            st.altair_chart(chart, width="stretch", key="env_map")
-            if schematic:
-                st.caption("⚠ " + caption)
+            # Drawn on township polygons: the export always carries the schematic notice (issue #9),
+            # and show_chart's caption repeats it on screen.
+            show_chart(
+                chart,
+                key="env_map",
+                title=t(
+                    f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score by township, {period}"
+                ),
+                unit=t("分", "points"),
+                source=SOURCE,
+                schematic=True,
+            )
     st.markdown(
         "**" + t("近12个检查月乡镇排名走势(1 = 第一名)", "Township rank, last 12 months (1 = best)") + "**"
     )
     history = compute(env.township_rank_history, as_of=as_of(), period=period, months=12)
-    st.altair_chart(charts.rank_trend(history, labels=_labels(), selected=township()), key="env_trend")
+    show_chart(
+        charts.rank_trend(history, labels=_labels(), selected=township()),
+        key="env_trend",
+        title=t("近12个检查月乡镇排名走势", "Township rank, last 12 months"),
+        unit=t("名次(1 = 第一名)", "rank (1 = best)"),
+        source=SOURCE,
+        width=None,
+    )
 
 
 def _why(period: str) -> None:
@@ -255,14 +273,22 @@ def _why(period: str) -> None:
     frames[towns[tw]] = compute(env.item_losses, as_of=as_of(), period=period, township=tw)
     if village:
         frames[names[village]] = compute(env.item_losses, as_of=as_of(), period=period, village=village)
-    st.altair_chart(
-        charts.losses_chart(frames, labels=_labels(), lang=lang()), width="stretch", key="env_losses"
+    show_chart(
+        charts.losses_chart(frames, labels=_labels(), lang=lang()),
+        key="env_losses",
+        title=t(f"{notice.period_label(period)} 失分在哪里", f"Where points are lost, {period}"),
+        unit=t("分(受检村平均失分)", "points lost (mean per village inspected)"),
+        source=SOURCE,
     )
     if village:
         history = compute(env.village_history, as_of=as_of(), village=village)
         st.markdown("**" + t(f"{names[village]} 逐月得分", f"{names[village]}: monthly score") + "**")
-        st.altair_chart(
-            charts.village_history_chart(history, labels=_labels()), width="stretch", key="env_vhist"
+        show_chart(
+            charts.village_history_chart(history, labels=_labels()),
+            key="env_vhist",
+            title=t(f"{names[village]} 逐月得分", f"{names[village]}: monthly score"),
+            unit=t("分", "points"),
+            source=SOURCE,
         )
         show_table(_history_table(history), f"village_history_{village}", key="env_vhist")
 
@@ -334,4 +360,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

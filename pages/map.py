@@ -9,4 +9,4 @@ the map page (pages/township_map.py, url_path "map"; see components.nav.follow_d
 import streamlit as st
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

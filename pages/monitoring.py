@@ -13,6 +13,7 @@ import streamlit as st
 from components import monitoring_charts as charts
 from components.auth import require_page
 from components.cache import compute
+from components.chart import show_chart
 from components.context import as_of, bundle, t, township
 from components.kpi import tile
 from components.monitoring_tables import household_table, rows_height
@@ -22,6 +23,7 @@ from lulong_data.metrics import monitoring as mon
 from lulong_data.metrics.registry import METRICS
 
 WEEK = dt.timedelta(days=7)
+SOURCE = "县防贫中心"  # 数据来源 of every chart on this page
 
 
 def _label(labels: dict[str, tuple[str, str]], code: str) -> str:
@@ -83,8 +85,15 @@ def _objects(day: dt.date, tw: str | None) -> None:
         "eliminated": t("风险消除(户)", "risk eliminated"),
     }
     if not trend.empty:
-        st.altair_chart(
-            charts.trend(trend, names, title=t("每月新纳入与风险消除户数", "Households per month"))
+        show_chart(
+            charts.trend(trend, names, title=t("每月新纳入与风险消除户数", "Households per month")),
+            key="mon_trend",
+            title=t(
+                "每月新纳入监测与风险消除户数", "Households newly monitored and risk eliminated per month"
+            ),
+            unit=t("户", "households"),
+            source=SOURCE,
+            width=None,
         )
     dims = [
         ("category", t("按监测类别", "By category")),
@@ -99,8 +108,13 @@ def _objects(day: dt.date, tw: str | None) -> None:
             if df.empty:
                 st.info(t("暂无监测户", "No households under monitoring"))
             else:
-                st.altair_chart(
-                    charts.hbar(df, by, "monitored_households", title=title + t("(户)", " (households)"))
+                show_chart(
+                    charts.hbar(df, by, "monitored_households", title=title + t("(户)", " (households)")),
+                    key=f"mon_by_{by}",
+                    title=t("监测户", "Monitored households") + t(title, f": {title}"),
+                    unit=t("户", "households"),
+                    source=SOURCE,
+                    width=None,
                 )
     st.subheader(t("各乡镇监测情况", "By township"))
     df = compute(mon.breakdown, as_of=day, township=tw, by="township")
@@ -147,13 +161,18 @@ def _procedure(day: dt.date, tw: str | None) -> None:
     funnel["label"] = funnel["stage"].map(lambda s: _label(mon.STAGE_LABELS, s) + t("(已完成)", " done"))
     left, right = st.columns([2, 3])
     with left:
-        st.altair_chart(
+        show_chart(
             charts.funnel(
                 funnel,
                 title=t("认定程序中的户次(按已完成环节)", "Cases in procedure, by last step done"),
                 cases_label=t("户次", "cases"),
                 overdue_label=t("超15天", "over 15 days"),
-            )
+            ),
+            key="mon_funnel",
+            title=t("认定程序中的户次(按已完成环节)", "Cases in procedure, by last step done"),
+            unit=t("户次", "cases"),
+            source=SOURCE,
+            width=None,
         )
         st.caption(t("发现 → 入户核实 → 村级评议公示 → 乡镇审核 → 县级审定,全程不超过15天。",
                      "Found → verified → village review → township audit → county approval, within 15 days."))  # fmt: skip
@@ -163,13 +182,18 @@ def _procedure(day: dt.date, tw: str | None) -> None:
             st.info(t("暂无到期事项", "Nothing due yet"))
         else:
             comp["check_label"] = comp["check"].map(lambda c: _label(mon.CHECK_SHORT, c))
-            st.altair_chart(
+            show_chart(
                 charts.compliance_grid(
                     comp,
                     title=t("各乡镇按时办结率", "On-time rate by township"),
                     row="township_name",
                     col="check_label",
-                )
+                ),
+                key="mon_compliance",
+                title=t("各乡镇按时办结率", "On-time rate by township"),
+                unit="%",
+                source=SOURCE,
+                width=None,
             )
             st.caption(
                 t(
@@ -198,13 +222,18 @@ def _assistance(day: dt.date, tw: str | None) -> None:
             st.info(t("暂无帮扶措施", "No measures yet"))
         else:
             per_cat = by_cat.groupby("policy_category", as_index=False)["measures"].sum()
-            st.altair_chart(
+            show_chart(
                 charts.hbar(
                     per_cat,
                     "policy_category",
                     "measures",
                     title=t("帮扶措施(项次,按类别)", "Measures by category"),
-                )
+                ),
+                key="mon_measures",
+                title=t("帮扶措施(按类别)", "Assistance measures by category"),
+                unit=t("项次", "measures"),
+                source=SOURCE,
+                width=None,
             )
     with right:
         used = int((cov["measures"] > 0).sum())
@@ -311,4 +340,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

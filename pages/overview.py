@@ -9,6 +9,7 @@ import streamlit as st
 from components import charts, kpi, theme
 from components.auth import require_page
 from components.cache import compute
+from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import legend, schematic_notice
 from components.table import show_table
@@ -212,7 +213,14 @@ def _choropleth(b, league: pd.DataFrame) -> None:
     chart = charts.choropleth(
         shapes, values, field=ind.key, edges=edges, fmt=fmt, title=title, subtitle=notice
     )
-    st.altair_chart(chart, width="stretch")
+    show_chart(
+        chart,
+        key="overview_map",
+        title=t(f"各乡镇{ind.title_zh}", f"{ind.title_en} by township"),
+        unit=ind.unit,
+        source=source_of(ind.module),
+        schematic=True,  # township polygons: the export always carries the notice (issue #9)
+    )
     legend(edges, fmt, title)
     if schematic:
         schematic_notice()
@@ -283,4 +291,4 @@ def _laggards(day) -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -279,4 +279,4 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, alt.TopLe
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -8,6 +8,7 @@ import streamlit as st
 from components import charts, kpi, theme
 from components.auth import require_page
 from components.cache import compute
+from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
 from components.map import build_map, legend, schematic_notice, show_map
 from components.table import show_table
@@ -70,6 +71,8 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
         legend(edges, fmt, title)
         if geo.has_schematic(shapes):
             schematic_notice()
+        if shapes:
+            _export(shapes, values, ind, edges, fmt)
     with side:
         chosen = clicked or township()
         if chosen is None or chosen not in values:
@@ -82,6 +85,27 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
             )
             return
         _profile(chosen, values[chosen]["name"])
+
+
+def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) -> None:
+    """The same indicator as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
+    with st.expander(t("下载地图图片(PNG / SVG)", "Download the map as a picture (PNG / SVG)")):
+        st.caption(
+            t(
+                "上方交互地图(含底图)无法导出为图片;此处为同一指标的乡镇分级图,可下载打印分辨率的 PNG 和 SVG。",
+                "The interactive map above (with its base map) cannot be saved as a picture; this is the same "
+                "indicator as a township chart, downloadable as print-resolution PNG and SVG.",
+            )
+        )
+        title = t(f"各乡镇{ind.title_zh}", f"{ind.title_en} by township")
+        show_chart(
+            charts.choropleth(shapes, values, field=ind.key, edges=edges, fmt=fmt, title=title),
+            key="map_export",
+            title=title,
+            unit=ind.unit,
+            source=source_of(ind.module),
+            schematic=True,  # township polygons: the export always carries the notice
+        )
 
 
 def _profile(code: str, name: str) -> None:
@@ -114,23 +138,29 @@ def _profile(code: str, name: str) -> None:
     )
 
     trend = compute(overview.trend, as_of=day, key="monitored", township=code, months=12)
-    st.altair_chart(
+    show_chart(
         charts.trend(
             trend,
             title=t("在监测户(近12个月月末)", "Monitored households (last 12 month-ends)"),
             y_title=t("户", "hh"),
         ),
-        width="stretch",
+        key="map_trend_monitored",
+        title=t(f"{name}在监测户(近12个月月末)", f"{name}: monitored households (last 12 month-ends)"),
+        unit=t("户", "households"),
+        source=source_of("monitoring"),
     )
     placed = compute(overview.trend, as_of=day, key="employment_placed", township=code, months=day.month)
-    st.altair_chart(
+    show_chart(
         charts.trend(
             placed,
             title=t(f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)"),
             y_title=t("人", "persons"),
             color=theme.GREEN,
         ),
-        width="stretch",
+        key="map_trend_placed",
+        title=t(f"{name}{day.year}年务工就业人数(月末累计)", f"{name}: in work in {day.year} (cumulative)"),
+        unit=t("人", "persons"),
+        source=source_of("employment"),
     )
 
     vil = compute(overview.villages, as_of=day, township=code)
@@ -152,4 +182,4 @@ def _profile(code: str, name: str) -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -10,6 +10,7 @@ import streamlit as st
 from components import kpi, theme
 from components.auth import require_page
 from components.cache import compute
+from components.chart import show_chart
 from components.context import as_of, can_see_households, t, township
 from components.employment_charts import simple_bars
 from components.help import definitions
@@ -22,6 +23,7 @@ from lulong_data.metrics import welfare as wf
 
 DIBAO, TEKUN = wf.DIBAO, wf.TEKUN
 SCHEME_EN = {DIBAO: "rural dibao", TEKUN: "extreme-poverty support (tekun)"}
+EDUCATION = "县教育局"  # 数据来源 of the student-aid chart; the others are wf.MINZHENG's
 
 
 def _scheme(name: str) -> str:
@@ -58,7 +60,14 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     left, right = st.columns([3, 2])
     with left:
         grid = compute(wf.dibao_class_tier, as_of=d, township=tw)
-        st.altair_chart(class_tier_heat(grid), width="content")
+        show_chart(
+            class_tier_heat(grid),
+            key="wf_class_tier",
+            title=t("农村低保户按类别与档次", "Rural dibao households by class and tier"),
+            unit=t("户", "households"),
+            source=wf.MINZHENG,
+            width="content",
+        )
         unclassified = compute(wf.dibao_unclassified, as_of=d, township=tw)
         st.caption(
             t(
@@ -140,14 +149,17 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     with left:
         new = compute(wf.assistance_new_by_month, as_of=d, year=year, township=tw)
         if new["persons"].sum():
-            st.altair_chart(
+            show_chart(
                 scheme_month_bars(
                     new.assign(scheme=new["scheme"].map(_scheme)),
                     value="persons",
                     title=t(f"{year}年每月新增救助人数(人)", f"New persons per month, {year}"),
                     x_title=t("纳入月份", "month included"),
                 ),
-                width="stretch",
+                key="wf_new_by_month",
+                title=t(f"{year}年每月新增救助人数", f"New persons on assistance per month, {year}"),
+                unit=t("人", "persons"),
+                source=wf.MINZHENG,
             )
         else:
             st.info(t("今年尚无新增记录。", "No new records this year."))
@@ -156,7 +168,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         if sched.empty:
             st.info(t("目前没有处于渐退期的脱贫户。", "No household is in phase-out."))
         else:
-            st.altair_chart(
+            show_chart(
                 month_bars(
                     sched,
                     key="month",
@@ -165,7 +177,10 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
                     x_title=t("渐退期截止月份", "month the phase-out ends"),
                     y_title=t("户数(户)", "households"),
                 ),
-                width="stretch",
+                key="wf_phaseout",
+                title=t("渐退期到期时间", "When phase-outs end"),
+                unit=t("户", "households"),
+                source=wf.MINZHENG,
             )
     if can_see_households(tw):
         with st.expander(
@@ -276,7 +291,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     by_stage = compute(wf.student_aid_by, as_of=d, year=year, by="stage", township=tw)
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
+        show_chart(
             simple_bars(
                 by_stage,
                 "stage",
@@ -285,7 +300,10 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
                 key_title=t("学段", "Stage"),
                 value_title=t("学生(人)", "students"),
             ),
-            width="stretch",
+            key="wf_aid_by_stage",
+            title=t(f"{year}年按学段受资助学生", f"Students aided by stage, {year}"),
+            unit=t("人", "students"),
+            source=EDUCATION,
         )
         show_table(
             labelled(
@@ -421,4 +439,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…

@@ -167,4 +167,6 @@ def test_every_url_path_has_a_file_for_the_legacy_discovery():
     for url_path in nav.SPECS:
         path = ROOT / "pages" / f"{url_path}.py"
         assert path.is_file(), path
-        assert 'st.switch_page("app.py")' in path.read_text(encoding="utf-8"), path
+        # The guard keeps the query string: a first-request link keeps its township and date.
+        guard = 'st.switch_page("app.py", query_params=st.query_params.to_dict())'
+        assert guard in path.read_text(encoding="utf-8"), path
