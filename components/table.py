@@ -13,6 +13,9 @@ from components.context import as_of, role, t
 from lulong_data import access
 from lulong_data.exports import to_xlsx
 
+# Headers of integer columns that are labels, not quantities: no thousands separator (2022, not 2,022).
+_NOT_QUANTITY = ("年", "year", "Year", "代码", "code", "Code", "序号", "No.")
+
 # Column headers that identify a household (both languages): such a table is household-level.
 HOUSEHOLD_COLUMNS = {"户主", "户编号", "Head", "Household ID", "Household id", "household_id", "head_masked"}
 
@@ -43,7 +46,7 @@ def show_table(
         style(df) if style is not None else df,
         hide_index=True,
         width="stretch",
-        column_config=column_config,
+        column_config=_with_separators(df, column_config),
         height=height if height is not None else "auto",
         key=f"{key}_table",
     )
@@ -65,3 +68,15 @@ def show_table(
 def labelled(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """The ``columns`` of ``df`` present in it, renamed to their (Chinese, English) headers for display."""
     return df[[c for c in columns if c in df.columns]].rename(columns={k: t(*v) for k, v in columns.items()})
+
+
+def _with_separators(df: pd.DataFrame, column_config: dict | None) -> dict:
+    """Counts and amounts with thousands separators (10,474), as the tiles above the tables show them."""
+    config = dict(column_config or {})
+    for col in df.columns:
+        name = str(col)
+        if name in config or any(word in name for word in _NOT_QUANTITY):
+            continue
+        if pd.api.types.is_integer_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
+            config[name] = st.column_config.NumberColumn(format="localized")
+    return config

@@ -217,8 +217,7 @@ def _townships(period: str) -> None:
                 title=t(f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score, {period}"),
                 notice=caption,
             )
-            # Drawn on township polygons: the export always carries the schematic notice (issue #9),
-            # and show_chart's caption repeats it on screen.
+            # Schematic polygons: the export carries the notice and show_chart's caption repeats it.
             show_chart(
                 chart,
                 key="env_map",
@@ -227,7 +226,7 @@ def _townships(period: str) -> None:
                 ),
                 unit=t("分", "points"),
                 source=SOURCE,
-                schematic=True,
+                schematic=schematic,
             )
     st.markdown(
         "**" + t("近12个检查月乡镇排名走势(1 = 第一名)", "Township rank, last 12 months (1 = best)") + "**"

@@ -219,7 +219,7 @@ def _choropleth(b, league: pd.DataFrame) -> None:
         title=t(f"各乡镇{ind.title_zh}", f"{ind.title_en} by township"),
         unit=ind.unit,
         source=source_of(ind.module),
-        schematic=True,  # township polygons: the export always carries the notice (issue #9)
+        schematic=schematic,
     )
     legend(edges, fmt, title)
     if schematic:

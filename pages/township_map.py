@@ -104,7 +104,7 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
             title=title,
             unit=ind.unit,
             source=source_of(ind.module),
-            schematic=True,  # township polygons: the export always carries the notice
+            schematic=geo.has_schematic(shapes),
         )
 
 
