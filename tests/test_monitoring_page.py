@@ -114,3 +114,12 @@ def test_english_page_renders():
     at = open_page(lang="en")
     assert at.title[0].value == "Monitoring against relapse into poverty"
     assert "Overdue items" in tiles(at)
+
+
+def test_figures_agree_with_the_overview_tiles():
+    """Issue #4: the monitoring page and the overview show the same figures at the same date."""
+    for state in ({}, {"as_of": dt.date(2022, 3, 31)}):
+        page = tiles(open_page(**state))
+        overview = tiles(_open("overview", session=state))
+        assert number(page["监测帮扶中(户)"]) == number(overview["监测对象(在监测)"])
+        assert number(page["逾期未办事项"]) == number(overview["逾期未办事项"])
