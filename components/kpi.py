@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import nav
 from components.context import t
+from components.help import metric_help
 from lulong_data.formatting import MINUS, RATES, fmt_count, fmt_delta, fmt_pct, fmt_rate
 from lulong_data.metrics import METRICS
 
@@ -48,11 +49,8 @@ def tile(
 
 def definition(metric: str) -> str | None:
     """The metric's 口径 from the registry, for a tile's help tooltip."""
-    m = METRICS.get(metric)
-    if m is None:
-        return None
-    text = t(m.definition_zh, m.definition_en or m.definition_zh)
-    return t(f"{text}(来源:{m.department})", f"{text} (source: {m.department})")
+    # One wording for every tooltip: components.help builds it (definition, unit, source, frequency).
+    return metric_help(metric) if metric in METRICS else None
 
 
 def fmt_value(value: float | None, unit: str, key: str | None = None) -> str:

@@ -15,12 +15,12 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
 from components.context import as_of, bundle, t, township
+from components.help import metric_help
 from components.kpi import tile
 from components.monitoring_tables import household_table, rows_height
 from components.table import show_table
 from lulong_data.formatting import fmt_count, fmt_int, fmt_pct
 from lulong_data.metrics import monitoring as mon
-from lulong_data.metrics.registry import METRICS
 
 WEEK = dt.timedelta(days=7)
 SOURCE = "县防贫中心"  # 数据来源 of every chart on this page
@@ -42,7 +42,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
             fmt_count(now.monitored_households, t("户", "")),
             now.monitored_households - before.monitored_households,
             note=t(f"{fmt_int(now.monitored_persons)}人", f"{fmt_int(now.monitored_persons)} persons"),
-            help=METRICS["monitored_households"].definition_zh,
+            help=metric_help("monitored_households"),
         )
     with cols[1]:
         tile(
@@ -52,7 +52,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
                 f"农村人口 {fmt_int(now.rural_population)}人",
                 f"rural population {fmt_int(now.rural_population)}",
             ),
-            help=METRICS["monitored_persons_share"].definition_zh,
+            help=metric_help("monitored_persons_share"),
         )
     with cols[2]:
         tile(
@@ -60,7 +60,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
             fmt_count(now.eliminated_households, t("户", "")),
             now.eliminated_households - before.eliminated_households,
             note=t(f"{fmt_int(now.eliminated_persons)}人", f"{fmt_int(now.eliminated_persons)} persons"),
-            help=METRICS["eliminated_households"].definition_zh,
+            help=metric_help("eliminated_households"),
         )
     with cols[3]:
         tile(
@@ -74,7 +74,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
             fmt_int(overdue),
             overdue - overdue_before,
             better="down",
-            help=METRICS["overdue_items"].definition_zh,
+            help=metric_help("overdue_items"),
         )
 
 
