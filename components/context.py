@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from lulong_data import county as county_data
 from lulong_data import lastgood
 from lulong_data.bundle import Bundle, fingerprint, load_bundle
 from lulong_data.settings import get_settings
@@ -17,6 +18,7 @@ from lulong_data.settings import get_settings
 # Session-state keys written by the shared sidebar.
 AS_OF_KEY = "as_of"
 TOWNSHIP_KEY = "township"
+COUNTY_KEY = "county"
 LANG_KEY = "lang"
 ROLE_KEY = "role"
 USER_TOWNSHIP_KEY = "user_township"
@@ -44,9 +46,56 @@ def served() -> lastgood.Served:
     return lastgood.serve(get_settings(), _load, _LAST_GOOD)
 
 
-def bundle() -> Bundle:
-    """The validated data bundle of the current data version (cached across sessions)."""
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _county_bundle(parent: str, code: str, _full: Bundle) -> Bundle:
+    # Keyed by the parent's fingerprint and the county: a subset is immutable like its parent.
+    return county_data.subset(_full, code)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _counties_of(parent: str, _full: Bundle) -> tuple[tuple[str, str], ...]:
+    return tuple(county_data.counties(_full))
+
+
+def full_bundle() -> Bundle:
+    """The whole folder's bundle (every county); pages use :func:`bundle`."""
     return served().bundle
+
+
+def counties() -> tuple[tuple[str, str], ...]:
+    """(code, name) of every county in the data folder; one entry for an ordinary county folder."""
+    full = full_bundle()
+    return _counties_of(full.fingerprint, full)
+
+
+def _default_county(full: Bundle, codes: list[str]) -> str | None:
+    code = str((full.manifest or {}).get("county_code", ""))
+    return code if code in codes else (codes[0] if codes else None)
+
+
+def county() -> str | None:
+    """The chosen 6-digit county code: the sidebar's choice if the folder has it, else the manifest's
+    county when the folder holds it, else the first county (None for a folder without townships)."""
+    full = full_bundle()
+    codes = [c for c, _ in _counties_of(full.fingerprint, full)]
+    chosen = st.session_state.get(COUNTY_KEY)
+    if chosen not in codes:
+        # First run of a deep link: the bound widget seeds itself from the URL only when the sidebar
+        # draws it, after the page's bundle was chosen; read the address the same way.
+        chosen = st.query_params.get(COUNTY_KEY)
+    return chosen if chosen in codes else _default_county(full, codes)
+
+
+def bundle() -> Bundle:
+    """The validated data bundle of the current data version (cached across sessions).
+
+    A folder of several counties gives the chosen county's part (lulong_data.county.subset), so every
+    page and metric sees one county; a one-county folder gives the whole bundle.
+    """
+    full = full_bundle()
+    if len(_counties_of(full.fingerprint, full)) <= 1:
+        return full
+    return _county_bundle(full.fingerprint, county(), full)
 
 
 def lang() -> str:

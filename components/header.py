@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.banner import render_banner
 from components.cache import compute
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, can_see_households, counties, lang, t, township
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import townships
 
@@ -47,6 +47,10 @@ def render_header(b: Bundle) -> None:
     viewing = as_of()
     names = dict(compute(townships).itertuples(index=False, name=None))
     where = names.get(township() or "") or t("全县", "whole county")
+    if len(counties()) > 1:
+        # A folder of several counties: say which one is shown (its name from the data).
+        name = str((b.manifest or {}).get("county_name") or (b.manifest or {}).get("county_code") or "")
+        where = f"{name} · {where}" if township() else name
     parts = [
         t(f"**数据截至 {b.as_of:%Y-%m-%d}**", f"**Data as of {b.as_of:%Y-%m-%d}**"),
         t(f"数据状态:{_status(b)}", f"Data status: {_status(b)}"),

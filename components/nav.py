@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from components.context import AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY, t
+from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, t
 from components.context import role as current_role
 from lulong_data import access
 
@@ -57,7 +57,8 @@ SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
 )
 DEFAULT = "overview"
 _ROUTED_KEY = "_deep_link_followed"
-_BOUND_KEYS = frozenset({AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY})  # components.sidebar: bind="query-params"
+# components.sidebar: bind="query-params"
+_BOUND_KEYS = frozenset({AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY})
 SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
 
 

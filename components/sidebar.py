@@ -1,7 +1,8 @@
-"""The shared sidebar: language, as-of date and township, each bound to the URL.
+"""The shared sidebar: language, as-of date, county (folders of several counties only) and township, each
+bound to the URL.
 
-The widget keys are the query-parameter names (``?as_of=2022-03-31&township=…&lang=en``), so a copied
-link reopens the same page, date and township. They are also the session-state keys that
+The widget keys are the query-parameter names (``?as_of=2022-03-31&county=…&township=…&lang=en``), so a
+copied link reopens the same page, date, county and township. They are also the session-state keys that
 ``components.context`` reads.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import compute
-from components.context import AS_OF_KEY, LANG_KEY, TOWNSHIP_KEY, t
+from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, counties, county, t
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import first_date, townships
 from lulong_data.settings import get_settings
@@ -44,7 +45,12 @@ def render_sidebar(b: Bundle) -> None:
             key=AS_OF_KEY,
             bind="query-params",
         )
+        _county_picker()
         names = dict(compute(townships).itertuples(index=False, name=None))
+        chosen = st.session_state.get(TOWNSHIP_KEY)
+        if isinstance(chosen, str) and chosen.isdigit() and chosen not in names:
+            # A township of another county (the county just changed): back to the whole county.
+            st.session_state[TOWNSHIP_KEY] = COUNTY
         st.selectbox(
             t("乡镇", "Township"),
             options=[COUNTY, *names],
@@ -55,3 +61,19 @@ def render_sidebar(b: Bundle) -> None:
             key=TOWNSHIP_KEY,
             bind="query-params",
         )
+
+
+def _county_picker() -> None:
+    """县 / County: only when the folder holds more than one county; the township list follows it."""
+    options = dict(counties())
+    if len(options) <= 1:
+        return
+    current = county()
+    st.selectbox(
+        t("县", "County"),
+        options=list(options),
+        index=list(options).index(current) if current in options else 0,
+        format_func=lambda code: options.get(code, code),
+        key=COUNTY_KEY,
+        bind="query-params",
+    )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data.county import name_of
 from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
 from lulong_data.metrics.published import DIFFERS, MATCH, decimals, round_half_up
@@ -30,7 +31,8 @@ from lulong_data.metrics.registry import METRICS, compute, lookup, parse_spec
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
 
-TITLE = "卢龙县巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情况"
+# The briefing is titled with the county whose data it holds (lulong_data.county.name_of).
+TITLE_TAIL = "巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情况"
 # Decimals a figure is written with, by unit: the county writes 102%, 3.1%, 583.86万元, 40.8万人.
 _UNIT_DIGITS = {"%": 1, "万元": 2, "万人": 1, "分": 1, "万元/月": 2}
 _MARK = re.compile("\x00(\\d+)\x00")
@@ -161,7 +163,7 @@ def _date_zh(d: dt.date) -> str:
 def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
     return [
         lambda f: (
-            f"卢龙县下辖{f('township_count')}个乡镇、{f('village_count')}个行政村,"
+            f"{name_of(b)}下辖{f('township_count')}个乡镇、{f('village_count')}个行政村,"
             f"户籍人口{f('registered_population')}万人。"
         ),
         lambda f: f"截至{_date_zh(d)},全县现有脱贫人口{f('poverty_households')}户{f('poverty_persons')}人。",
@@ -283,7 +285,12 @@ THEMES: tuple[tuple[str, str, str, Callable[[Bundle, dt.date], list[Sentence]]],
 def draft(b: Bundle, as_of: dt.date) -> Draft:
     """The briefing draft at ``as_of``: one paragraph per theme (a theme with no computable sentence is empty)."""
     paragraphs = tuple(_paragraph(b, as_of, key, zh, en, build(b, as_of)) for key, zh, en, build in THEMES)
-    return Draft(as_of, f"{TITLE}(数据截至{_date_zh(as_of)})", paragraphs)
+    return Draft(as_of, f"{title(b)}(数据截至{_date_zh(as_of)})", paragraphs)
+
+
+def title(b: Bundle) -> str:
+    """The briefing's title: 卢龙县巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情况 for Lulong."""
+    return name_of(b) + TITLE_TAIL
 
 
 # --- what a figure is called -----------------------------------------------------------------------------

@@ -364,7 +364,9 @@ def employment_targets(t: Tables) -> list[Problem]:
         return []
     out: list[Problem] = []
     keyed = g[g["year"].notna()]
-    place = keyed["township_code"].fillna("全县")
+    # county_code extension: a multi-county folder has one county-wide row per county and year
+    county_code = keyed["county_code"] if "county_code" in keyed.columns else pd.Series(pd.NA, keyed.index)
+    place = keyed["township_code"].fillna("全县" + ("(" + county_code.astype("str") + ")").fillna(""))
     dup = pd.DataFrame({"year": keyed["year"], "place": place})
     repeated = dup.duplicated(keep="first")
     if repeated.any():
@@ -375,13 +377,46 @@ def employment_targets(t: Tables) -> list[Problem]:
         out += t.rows("target_duplicate", "employment_targets", "township_code", rows)
     unique = keyed[~repeated]
     county = unique[unique["township_code"].isna()]
-    towns = unique[unique["township_code"].notna()].groupby("year")["target"].sum(min_count=1)
-    for row, year, target in zip(county.index, county["year"], county["target"], strict=True):
-        total = towns.get(year)
+    town_rows = unique[unique["township_code"].notna()]
+    towns = town_rows.groupby("year")["target"].sum(min_count=1)
+    by_county = town_rows.groupby([town_rows["year"], town_rows["township_code"].str.slice(0, 6)])["target"]
+    by_county = by_county.sum(min_count=1)
+    codes = county_code.reindex(county.index)
+    for row, year, code, target in zip(county.index, county["year"], codes, county["target"], strict=True):
+        total = towns.get(year) if pd.isna(code) else by_county.get((year, code))
         if total is None or pd.isna(total) or pd.isna(target) or int(total) == int(target):
             continue
         bad = pd.DataFrame({"value": [target], "total": [str(int(total))], "year": [str(year)]}, index=[row])
         out += t.rows("target_sum", "employment_targets", "target", bad)
+    return out
+
+
+def county_rows(t: Tables) -> list[Problem]:
+    """The county_code extension of employment_targets and indicators (multi-county folders): it agrees
+    with township_code, names a county of the townships table, and is filled on county-wide rows when
+    the folder holds more than one county."""
+    tw = t.frames.get("townships")
+    counties = sorted(set(tw["county_code"].dropna())) if tw is not None else []
+    listed = "、".join(counties)
+    out: list[Problem] = []
+    for name in ("employment_targets", "indicators"):
+        df = t.frames.get(name)
+        if df is None or "county_code" not in df.columns:
+            continue
+        county, town = df["county_code"], df["township_code"]
+        mismatch = (county.notna() & town.notna() & (county != town.str.slice(0, 6))).astype(bool)
+        rows = pd.DataFrame({"value": county[mismatch], "township": town[mismatch]})
+        out += t.rows("county_code_mismatch", name, "county_code", rows)
+        if counties:
+            unknown = (county.notna() & ~mismatch & ~within(county, tw["county_code"])).astype(bool)
+            rows = pd.DataFrame({"value": county[unknown]})
+            out += t.rows("county_code_unknown", name, "county_code", rows, codes=listed)
+        if len(counties) > 1:
+            missing = (county.isna() & town.isna()).astype(bool)
+            rows = pd.DataFrame({"value": county[missing]})
+            out += t.rows(
+                "county_code_missing", name, "county_code", rows, codes=listed, count=str(len(counties))
+            )
     return out
 
 
@@ -455,6 +490,7 @@ CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
     employment_dates,
     inspection_dates,
     employment_targets,
+    county_rows,
     welfare_posts,
     dibao_fields,
 )
@@ -520,7 +556,7 @@ def manifest_county(manifest: dict, townships: pd.DataFrame | None) -> list[Prob
     if code is None or townships is None:
         return []
     codes = sorted(set(townships["county_code"].dropna()))
-    if not codes or codes == [code]:
+    if not codes or code in codes:  # several counties (extension): the manifest names one of them
         return []
     return [
         messages.make(

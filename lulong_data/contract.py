@@ -81,6 +81,15 @@ LABOUR_ABILITIES = ("普通劳动力", "技能劳动力", "弱劳动力或半劳
 NO_WORK_ABILITIES = ("丧失劳动力", "无劳动力")
 MONITORING_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 CASE_DATE_ORDER = ("found_on", "verified_on", "village_review_on", "township_audit_on", "approved_on")
+# Extension (multi-county folders): the county a row belongs to. Optional; required on county-wide rows
+# (empty township_code) only when the folder holds more than one county (checks.county_rows).
+COUNTY_CODE = C(
+    "county_code",
+    "县代码",
+    "code6",
+    "county the row belongs to (extension); = township_code[:6] when both are filled",
+    **_opt,
+)
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -319,6 +328,7 @@ DATASETS: dict[str, Dataset] = {
                     references="townships.township_code",
                 ),
                 C("target", "目标人数", "int", "persons to place", min=0),
+                COUNTY_CODE,
             ),
             department="县人社局",
         ),
@@ -477,6 +487,7 @@ DATASETS: dict[str, Dataset] = {
                 C("value", "数值", "float", "value"),
                 C("unit", "单位", "str", "unit"),
                 C("department", "来源单位", "str", "source department"),
+                COUNTY_CODE,
             ),
         ),
         Dataset(

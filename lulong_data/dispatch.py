@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data.county import name_of
 from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
 from lulong_data.metrics import employment as emp
 from lulong_data.metrics import environment as env
@@ -432,6 +433,8 @@ class Dispatch:
     townships: pd.DataFrame
     decisions: Decisions
     batch_households: int  # the 会商 rule, for the wording
+    county_zh: str = ""  # whose meeting: the title of the printed page (lulong_data.county.name_of)
+    county_en: str = ""
 
     @property
     def env_period(self) -> str | None:
@@ -482,6 +485,8 @@ def prepare(b: Bundle, *, as_of: dt.date, comparison: str = "week") -> Dispatch:
         townships=township_rows(b, as_of=as_of, since=since, thresholds=th),
         decisions=decisions(b, as_of=as_of, since=since),
         batch_households=b.rules.batch_households,
+        county_zh=name_of(b, "zh"),
+        county_en=name_of(b, "en"),
     )
 
 

@@ -134,7 +134,12 @@ def build(d: Dispatch, lang: str = "zh") -> bytes:
         section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
         section.left_margin = section.right_margin = Mm(MARGIN_MM)
     title = exports.add_title(
-        doc, _t(lang, "卢龙县巩固拓展脱贫攻坚成果周调度", "Lulong county weekly dispatch")
+        doc,
+        _t(
+            lang,
+            f"{d.county_zh}巩固拓展脱贫攻坚成果周调度",
+            f"{d.county_en[:1].upper()}{d.county_en[1:]} weekly dispatch",
+        ),
     )
     title.paragraph_format.space_after = Pt(2)
     for run in title.runs:

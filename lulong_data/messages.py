@@ -213,6 +213,19 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {row} 行:{year} 年各乡镇目标人数合计 {total},与全县目标 {value} 不一致",
         "Row {row}: township targets for {year} add up to {total}, not the county target {value}",
     ),
+    "county_code_mismatch": (
+        "第 {row} 行县代码“{value}”与乡镇代码“{township}”的前 6 位不一致",
+        "Row {row}: county code '{value}' differs from the first 6 digits of township code '{township}'",
+    ),
+    "county_code_unknown": (
+        "第 {row} 行县代码“{value}”不在乡镇表的县代码({codes})中",
+        "Row {row}: county code '{value}' is not a county of the townships table ({codes})",
+    ),
+    "county_code_missing": (
+        "第 {row} 行是全县数据(乡镇代码为空),但本文件夹有 {count} 个县({codes}):请填写县代码",
+        "Row {row}: a county-wide row (empty township code) in a folder of {count} counties ({codes}): "
+        "fill in the county code",
+    ),
     "target_duplicate": (
         "第 {row} 行:{year} 年{place}的目标与第 {first_row} 行重复",
         "Row {row}: the {year} target of {place} repeats row {first_row}",

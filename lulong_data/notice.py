@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lulong_data import exports
+from lulong_data.county import name_of
 from lulong_data.metrics import environment as env
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from lulong_data.rules import Rules
 
 __all__ = [
-    "ISSUER",
+    "issuer",
     "NoticeData",
     "black_table",
     "notice_data",
@@ -36,7 +37,7 @@ __all__ = [
     "township_table",
 ]
 
-ISSUER = "卢龙县农业农村局"
+ISSUER_TAIL = "农业农村局"  # the issuer is the county's bureau: 卢龙县农业农村局 for Lulong
 
 
 def _h(lang: str, zh: str, en: str) -> str:
@@ -53,8 +54,13 @@ def _date_zh(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def notice_title(period: str) -> str:
-    return f"卢龙县农村人居环境整治 {period_label(period)} 红黑榜通报"
+def issuer(b: Bundle) -> str:
+    """The issuing bureau, named after the county whose data the notice holds."""
+    return name_of(b) + ISSUER_TAIL
+
+
+def notice_title(period: str, county: str) -> str:
+    return f"{county}农村人居环境整治 {period_label(period)} 红黑榜通报"
 
 
 def rule_text(rules: Rules, lang: str = "zh") -> str:
@@ -195,11 +201,11 @@ def notice_docx(
     data = notice_data(b, as_of=as_of, period=period)
     doc = exports.new_document()
     if data is None:
-        exports.add_title(doc, "卢龙县农村人居环境整治红黑榜通报")
+        exports.add_title(doc, f"{name_of(b)}农村人居环境整治红黑榜通报")
         exports.add_paragraph(doc, f"截至{_date_zh(as_of)}尚无检查记录。")
         return exports.docx_bytes(doc)
     rk, lists = data.rules.ranking, data.lists
-    exports.add_title(doc, notice_title(data.period))
+    exports.add_title(doc, notice_title(data.period, name_of(b)))
     exports.add_paragraph(
         doc, f"（检查月份：{period_label(data.period)}；数据截至{_date_zh(as_of)}）", align="center"
     )
@@ -237,7 +243,7 @@ def notice_docx(
     )
     exports.add_paragraph(doc, "排名规则：" + rule_text(data.rules))
     exports.add_paragraph(doc, "")
-    exports.add_paragraph(doc, ISSUER, align="right")
+    exports.add_paragraph(doc, issuer(b), align="right")
     exports.add_paragraph(doc, _date_zh(issued_on or as_of), align="right")
     return exports.docx_bytes(doc)
 
@@ -253,4 +259,6 @@ def notice_xlsx(b: Bundle, *, as_of: dt.date, period: str | None = None) -> byte
         "乡镇排名": township_table(data.townships),
         "约谈": talk_table(data.talks),
     }
-    return exports.to_xlsx(sheets, title=f"{notice_title(data.period)}(数据截至 {as_of.isoformat()})")
+    return exports.to_xlsx(
+        sheets, title=f"{notice_title(data.period, name_of(b))}(数据截至 {as_of.isoformat()})"
+    )

@@ -259,7 +259,7 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, alt.TopLe
         ]
         figures = briefing.figures_table(bundle(), d, "zh").drop(columns=["指标代码", "更新频次"])
         return briefing_docx(
-            title=briefing.TITLE,
+            title=briefing.title(bundle()),
             as_of=day,
             paragraphs=[(p.title_zh, text) for p, text in zip(d.paragraphs, texts, strict=True)],
             figures=figures,

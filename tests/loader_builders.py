@@ -88,9 +88,9 @@ def tables() -> dict[str, list[dict[str, str]]]:
             _row("employment", "E002", "P002", "2022", "劳务输出", "省外", "2022-04-01"),
         ],
         "employment_targets": [
-            _row("employment_targets", "2022", "", "3"),
-            _row("employment_targets", "2022", T1, "2"),
-            _row("employment_targets", "2022", T2, "1"),
+            _row("employment_targets", "2022", "", "3", ""),
+            _row("employment_targets", "2022", T1, "2", ""),
+            _row("employment_targets", "2022", T2, "1", ""),
         ],
         "welfare_jobs": [
             _row("welfare_jobs", "W001", "P001", "2022", "保洁员", V1, "12", "500", "2022-03-01")
@@ -145,7 +145,7 @@ def tables() -> dict[str, list[dict[str, str]]]:
             ),
         ],
         "student_aid": [_row("student_aid", "A001", V1, "H001", "2022", "义务教育", "营养餐", "500", "STU1")],
-        "indicators": [_row("indicators", "家庭医生签约团队数", "2022", "", "12", "个", "县卫健局")],
+        "indicators": [_row("indicators", "家庭医生签约团队数", "2022", "", "12", "个", "县卫健局", "")],
         "published_figures": [
             _row("published_figures", "F001", "全县监测对象 2 户", "2", "户", "2022-07-26", "发布会", "")
         ],

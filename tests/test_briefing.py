@@ -203,7 +203,7 @@ def test_word_briefing_holds_text_table_and_pictures(sample_bundle, sample_draft
     )
     paragraphs = [(p.title_zh, p.text) for p in sample_draft.paragraphs]
     data = briefing_docx(
-        title=briefing.TITLE,
+        title=briefing.title(sample_bundle),
         as_of=sample_draft.as_of,
         paragraphs=paragraphs,
         figures=briefing.figures_table(sample_bundle, sample_draft).drop(columns=["指标代码"]),
@@ -211,7 +211,7 @@ def test_word_briefing_holds_text_table_and_pictures(sample_bundle, sample_draft
     )
     doc = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert briefing.TITLE in text and "数据截至:2022年7月26日" in text
+    assert "卢龙县巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情况" in text and "数据截至:2022年7月26日" in text
     for _, body in paragraphs:
         assert body in text
     assert len(doc.inline_shapes) == 2

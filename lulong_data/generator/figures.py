@@ -135,7 +135,10 @@ def make_indicators(rng, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         ("家庭医生签约团队数", TOWNSHIP_PERIOD, c, float(t), "个", "县卫健委")
         for c, t in zip(codes, teams, strict=True)
     ]
-    return pd.DataFrame(rows, columns=[c.name for c in DATASETS["indicators"].columns])
+    # county_code (multi-county extension) stays out of the single-county sample
+    return pd.DataFrame(
+        rows, columns=[c.name for c in DATASETS["indicators"].columns if c.name != "county_code"]
+    )
 
 
 def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

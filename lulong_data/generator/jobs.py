@@ -331,7 +331,10 @@ def _targets(rng, pool: pd.DataFrame, employment: pd.DataFrame, townships: pd.Da
     split22[~lag] = _largest_remainder(rest, placed22[~lag] * rng.uniform(0.985, 1.015, int((~lag).sum())))
     rows.append((2022, None, TARGET_2022))
     rows += [(2022, c, int(t)) for c, t in zip(codes, split22, strict=True)]
-    return pd.DataFrame(rows, columns=[c.name for c in DATASETS["employment_targets"].columns])
+    # county_code (multi-county extension) stays out of the single-county sample
+    return pd.DataFrame(
+        rows, columns=[c.name for c in DATASETS["employment_targets"].columns if c.name != "county_code"]
+    )
 
 
 def _trainings(rng, ctx, townships: pd.DataFrame) -> pd.DataFrame:

@@ -19,10 +19,11 @@ What differs per county (each county has its own random stream, seeded by ``seed
 - place: township names get the county number, and every coordinate (villages, seats, both GeoJSON
   files) is shifted onto a grid so counties lie side by side on a map.
 
-County-wide rows (``employment_targets`` and ``indicators`` with an empty township_code) and
-``published_figures`` are left out: the contract has no county column, so in a multi-county folder they
-could not say which county they belong to, and the published figures are Lulong's only.
-The bundled sample and the generator's own output are not touched.
+County-wide rows (``employment_targets`` and ``indicators`` with an empty township_code) are cloned for
+every county and name it in the contract's ``county_code`` extension column (filled on every row of those
+two datasets); ``published_figures`` is left out: the published figures are Lulong's only.
+The bundled sample and the generator's own output are not touched. ``lulong_data.county`` reads such a
+folder back one county at a time.
 """
 
 from __future__ import annotations
@@ -100,9 +101,10 @@ def _subset(template: dict[str, pd.DataFrame], villages: set[str]) -> dict[str, 
             if col in df.columns:
                 values = df[col]
                 mask &= (values.eq("") | values.isin(keys)).to_numpy()
-        if name in COUNTY_ROWS:
-            mask &= df["township_code"].ne("").to_numpy()
         df = df[mask]
+        if name in COUNTY_ROWS:
+            # county-wide rows say which county they are (contract extension); _recode renames it
+            df = df.assign(county_code=TEMPLATE_COUNTY)
         out[name] = df
         key = {"households": "household_id", "persons": "person_id", "monitoring_cases": "case_id"}.get(name)
         if key:
@@ -292,26 +294,6 @@ def _append_parquet(writer, path: Path, df: pd.DataFrame):
 def county_codes(frames: dict[str, pd.DataFrame]) -> list[str]:
     """The county codes of a (typed or text) folder's townships."""
     return sorted(set(frames["townships"]["county_code"].dropna()))
-
-
-def county_frames(frames: dict[str, pd.DataFrame], code: str) -> dict[str, pd.DataFrame]:
-    """The rows of one county: each row is placed by its first place code or county-prefixed id.
-
-    Works for folders made here; rows with no place and no id (the shared policy menu) are kept whole.
-    """
-    out = {}
-    for name, df in frames.items():
-        mask = None
-        for col in (*PLACE_CODES, *CODED_IDS, *LOCAL_IDS):
-            if col in df.columns:
-                s = df[col].astype("str")
-                here = s.str.slice(1, 7) if col in CODED_IDS else s.str.slice(0, 6)
-                mask = (here == code).fillna(False).to_numpy(dtype=bool)
-                # an empty optional code (e.g. trainings without township) falls back to the next column
-                if df[col].notna().all():
-                    break
-        out[name] = df if mask is None else df[mask].reset_index(drop=True)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
