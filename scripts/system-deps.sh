@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests and chart exports need: Chromium (never a downloaded browser)
-# and a CJK font so Chinese renders in screenshots and exported images instead of boxes.
+# Debian packages the browser tests, chart exports and the Spark parity test need: Chromium (never a
+# downloaded browser), a CJK font so Chinese renders in screenshots and exported images instead of boxes,
+# and a Java runtime for local-mode PySpark (tests/test_spark_parity.py).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2
   exit 1
 fi
 apt-get update -qq
+# Slim Debian images drop /usr/share/man; the JRE's postinst links a man page there and fails without it.
+mkdir -p /usr/share/man/man1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

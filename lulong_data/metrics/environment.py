@@ -178,7 +178,9 @@ def list_months(b: Bundle, *, as_of: dt.date) -> list[str]:
     """Months (YYYY-MM) with at least one inspection on or before as_of, oldest first."""
     s = b.table("environment_scores")
     s = s.filter(s.inspected_on <= as_of)
-    df = b.execute(s.select("period").distinct().order_by("period"))
+    # Sorted here, not in SQL: on PySpark, Ibis 12 compiles filter + distinct + order_by to a DISTINCT over
+    # (period, inspected_on), which repeats every month once per inspection day.
+    df = b.execute(s.select("period").distinct()).sort_values("period", na_position="last")
     return [str(p) for p in df["period"]]
 
 
@@ -345,11 +347,16 @@ def talk_flags(
 def _township_ranked(b: Bundle, as_of: dt.date) -> ibis.Table:
     rk: Ranking = b.rules.ranking
     s = _scores(b, as_of)
+    # The mean village total to 0.01, rounded half up in integer hundredths: a float mean summed in another
+    # order (another engine, more threads) could round a mean ending in ...5 the other way.
+    cents, n = (s.total * 100).round(0).cast("int64"), s.total.count()
     g = s.group_by(["period", "township_code"]).aggregate(
-        total=s.total.mean().round(2),
+        total=((cents.sum() * 2 + n) // (n * 2)).cast("float64") / 100,
         villages=s.village_code.nunique(),
         vetoes=s.veto.cast("int32").sum(),
-        upkeep=s.upkeep.mean(),
+        # From an exact integer sum (scores have two decimals at most): a float mean summed in another
+        # order differs in the last bits, and that must not break a tie (the rules' next key, the code, does).
+        upkeep=(s.upkeep * 100).round(0).cast("int64").sum() / s.upkeep.count(),
     )
     order = _order_keys(g, rk.tie_break, "township_code", "upkeep", "vetoes")
     g = g.mutate(
