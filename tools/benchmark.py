@@ -1,6 +1,7 @@
 """Benchmark the dashboard at county, city and province scale (issue #12).
 
-    .venv/bin/python tools/benchmark.py [--scales county,city,province] [--skip-browser] [--no-write]
+    .venv/bin/python tools/benchmark.py [--scales county,city,province] [--skip-browser] [--skip-spark]
+                                        [--no-write]
 
 county = the bundled sample; city = 7 and province = 175 synthetic counties (≈ 1,000,000 households) made
 by ``python -m lulong_data.generator.scale`` into var/scale/ (git-ignored) and reused on later runs.
@@ -47,7 +48,11 @@ TARGETS: dict[tuple[str, str], tuple[str, Callable[[dict], bool]]] = {
     ("province", "load_ratio"): ("≤ 5× pyarrow floor", lambda r: r["load_ratio"] <= 5.0),
     ("province", "server_peak"): ("≤ 3 GB", lambda r: r["server_peak"] <= 3 * GB),
     ("province", "sessions_extra"): ("≤ 200 MB", lambda r: r["sessions_extra"] <= 200 * MB),
+    # Beyond one machine: every metric gives the same result on local-mode Spark as on DuckDB.
+    ("city", "spark_mismatches"): ("every case equal", lambda r: r["spark_mismatches"] == 0),
+    ("province", "spark_mismatches"): ("every case equal", lambda r: r["spark_mismatches"] == 0),
 }
+SPARK_SCALES = ("city", "province")  # the county's own parity runs in the test suite
 
 
 # ---------------------------------------------------------------- helpers
@@ -162,7 +167,17 @@ def child_load(folder: Path) -> dict:
     b = load_bundle(folder)
     load = _since(start)
     households = len(b.frames["households"])
+    # A folder of several counties: the app serves one county at a time, cut out on its first visit.
+    from lulong_data import county
+
+    codes = county.county_codes(b)
+    subset = None
+    if len(codes) > 1:
+        start = _clock()
+        county.subset(b, codes[0])
+        subset = _since(start)
     return {
+        "subset": subset,
         "floor": floor,
         "load": load,
         "rows": rows,
@@ -320,7 +335,34 @@ def _s(x: float) -> str:
     return f"{x:.2f} s" if x < 100 else f"{x:.0f} s"
 
 
-def measure(scale: str, skip_browser: bool, regenerate: bool) -> tuple[list[tuple], list[tuple]]:
+def spark_run(folder: Path) -> dict:
+    """tools/spark_parity.py on the folder: cases compared, mismatches, time on each engine."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "spark_parity.py"), str(folder), "--memory", "10g"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=4 * TIMEOUT,
+    )
+    wall = time.perf_counter() - start
+    lines = proc.stdout.strip().splitlines()
+    compared = next((x for x in lines if x.startswith("compared ")), None)
+    mismatches = next((x for x in lines if x.startswith("mismatches: ")), None)
+    timing = next((x for x in lines if x.startswith("time: ")), "")
+    if proc.returncode == 2 or compared is None or mismatches is None:
+        raise RuntimeError(f"spark parity on {folder} failed:\n{proc.stderr[-3000:]}")
+    n = int(mismatches.split(":")[1])
+    return {
+        "mismatches": n,
+        "text": f"{compared.removeprefix('compared ')}; {n} mismatches; {timing.removeprefix('time: ')}"
+        f" (whole run {_s(wall)})",
+    }
+
+
+def measure(
+    scale: str, skip_browser: bool, regenerate: bool, skip_spark: bool = False
+) -> tuple[list[tuple], list[tuple]]:
     """Rows of the results table and of the per-page table for one scale."""
     folder = folder_for(scale, regenerate)
     rows: list[tuple] = []
@@ -340,6 +382,9 @@ def measure(scale: str, skip_browser: bool, regenerate: bool) -> tuple[list[tupl
     add("load_ratio", "load_bundle: load + validate",
         f"{_s(load['load']['wall'])} (cpu {_s(load['load']['cpu'])}) = {values['load_ratio']:.1f}× floor")  # fmt: skip
     add(None, "peak memory of the load process", f"{load['peak'] / MB:,.0f} MB")
+    if load.get("subset"):
+        add(None, "one county cut out of the folder (first visit of a county)",
+            f"{_s(load['subset']['wall'])} (cpu {_s(load['subset']['cpu'])})")  # fmt: skip
 
     print(f"[{scale}] pages through AppTest ...", file=sys.stderr, flush=True)
     pages = _child("pages", folder)
@@ -377,6 +422,11 @@ def measure(scale: str, skip_browser: bool, regenerate: bool) -> tuple[list[tupl
         add("server_peak", "server peak memory (VmHWM)", f"{br['server_peak'] / MB:,.0f} MB")
         add("sessions_extra", f"{SESSIONS} more sessions (RSS after − before)",
             f"{values['sessions_extra'] / MB:,.0f} MB")  # fmt: skip
+    if not skip_spark and scale in SPARK_SCALES:
+        print(f"[{scale}] Spark parity ...", file=sys.stderr, flush=True)
+        sp = spark_run(folder)
+        values["spark_mismatches"] = sp["mismatches"]
+        add("spark_mismatches", "Spark parity (local mode) vs DuckDB", sp["text"])
     # Targets of this scale that were not measured (e.g. --skip-browser) are listed as such.
     for (s, key), (text, _) in TARGETS.items():
         if s == scale and key not in values:
@@ -437,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="county,city,province")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-spark", action="store_true", help="no Spark parity run (city, province)")
     parser.add_argument("--regenerate", action="store_true", help="make the scaled folders again")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.name}")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -455,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     start_load = f"{os.getloadavg()[0]:.1f}"
     results, page_rows = [], []
     for scale in scales:
-        rows, pages = measure(scale, args.skip_browser, args.regenerate)
+        rows, pages = measure(scale, args.skip_browser, args.regenerate, args.skip_spark)
         results += rows
         page_rows += pages
         print(table(("scale", "measurement", "value", "target", "met?"), rows), flush=True)
