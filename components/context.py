@@ -73,16 +73,25 @@ def _default_county(full: Bundle, codes: list[str]) -> str | None:
     return code if code in codes else (codes[0] if codes else None)
 
 
+def default_county() -> str | None:
+    """The county a session opens on: the manifest's when the folder holds it, else the first."""
+    full = full_bundle()
+    return _default_county(full, [c for c, _ in _counties_of(full.fingerprint, full)])
+
+
 def county() -> str | None:
     """The chosen 6-digit county code: the sidebar's choice if the folder has it, else the manifest's
     county when the folder holds it, else the first county (None for a folder without townships)."""
     full = full_bundle()
-    codes = [c for c, _ in _counties_of(full.fingerprint, full)]
+    names = dict(_counties_of(full.fingerprint, full))
+    codes = list(names)
     chosen = st.session_state.get(COUNTY_KEY)
     if chosen not in codes:
         # First run of a deep link: the bound widget seeds itself from the URL only when the sidebar
-        # draws it, after the page's bundle was chosen; read the address the same way.
+        # draws it, after the page's bundle was chosen; read the address the same way. The widget writes
+        # the county's name (its label) there; a hand-made link may carry the code.
         chosen = st.query_params.get(COUNTY_KEY)
+        chosen = next((c for c, n in names.items() if n == chosen), chosen)
     return chosen if chosen in codes else _default_county(full, codes)
 
 

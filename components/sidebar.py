@@ -11,7 +11,16 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import compute
-from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, counties, county, t
+from components.context import (
+    AS_OF_KEY,
+    COUNTY_KEY,
+    LANG_KEY,
+    TOWNSHIP_KEY,
+    counties,
+    county,
+    default_county,
+    t,
+)
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import first_date, townships
 from lulong_data.settings import get_settings
@@ -65,15 +74,21 @@ def render_sidebar(b: Bundle) -> None:
 
 def _county_picker() -> None:
     """县 / County: only when the folder holds more than one county; the township list follows it."""
-    options = dict(counties())
-    if len(options) <= 1:
+    names = dict(counties())
+    if len(names) <= 1:
         return
-    current = county()
+    # The default county is listed first and is the widget's default (index 0): a bound widget leaves its
+    # value out of the address when it equals the default, so the default must not move with the choice.
+    first = default_county()
+    options = [first, *(c for c in names if c != first)]
+    if COUNTY_KEY not in st.session_state:
+        # A new session: the county from the address (its name as the widget writes it, or a code), which
+        # the page's bundle was already cut by (context.county) — the widget must show the same one.
+        st.session_state[COUNTY_KEY] = county()
     st.selectbox(
         t("县", "County"),
-        options=list(options),
-        index=list(options).index(current) if current in options else 0,
-        format_func=lambda code: options.get(code, code),
+        options=options,
+        format_func=lambda code: names.get(code, code),
         key=COUNTY_KEY,
         bind="query-params",
     )
