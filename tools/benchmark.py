@@ -129,9 +129,30 @@ def folder_for(scale: str, regenerate: bool = False) -> Path:
     return out
 
 
+# Open mode serves the fictitious sample only: every scale is measured as a leader signed in through the
+# SSO proxy's headers (header mode), the view of the weekly meeting.
+LEADER = {"X-Remote-User": "benchmark", "X-Remote-Groups": "county-leaders"}
+ROLES = '[groups."county-leaders"]\nrole = "leader"\n'
+
+
+def app_env(folder: Path) -> dict[str, str]:
+    """The environment of an app process (AppTest child or server) reading ``folder`` in header mode."""
+    var = Path(tempfile.gettempdir()) / "lulong-benchmark"
+    var.mkdir(exist_ok=True)
+    (var / "roles.toml").write_text(ROLES, encoding="utf-8")
+    return {
+        **os.environ,
+        "LULONG_DATA_DIR": str(folder),
+        "LULONG_AUTH": "header",
+        "LULONG_ROLES_FILE": str(var / "roles.toml"),
+        "LULONG_AUDIT_FILE": str(var / "audit.jsonl"),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 def _child(mode: str, folder: Path, timeout: float = 3 * TIMEOUT) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON."""
-    env = {**os.environ, "LULONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env = app_env(folder)
     proc = subprocess.run(
         [sys.executable, __file__, f"--child={mode}", str(folder)],
         cwd=ROOT,
@@ -223,11 +244,17 @@ def child_pages(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     import apptest
 
+    from components import auth
+
+    auth._headers = lambda: dict(LEADER)  # AppTest has no request headers (tests/test_county_pages.py)
     pages = {}
     paths, default = registered_pages()
     with apptest.router_only():
         at = AppTest.from_file(str(apptest.APP), default_timeout=TIMEOUT)
         first = timed_run(at)  # loads and validates the folder (st.cache_resource) + the default page
+        if not at.metric:
+            # A refused page (open mode on real data, no role) runs fast and shows nothing: not a page run.
+            raise RuntimeError("the default page shows no tiles: " + " / ".join(e.value for e in at.error))
         for url_path in paths:
             if url_path not in {info.get("url_pathname") for info in at._registered_pages.values()} | {
                 default
@@ -272,9 +299,9 @@ def start_server(app: Path, env: dict[str, str]) -> Server:
     return Server(app=app, env=env, startup_timeout=120).start()
 
 
-def _open(browser, url: str, keep: list | None = None) -> float:
+def _open(browser, url: str, keep: list | None = None, charts: bool = True) -> float:
     """Seconds from navigation to every chart drawn, in a new browser context (a new session)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, extra_http_headers=LEADER)
     # Offline, as on the intranet: anything not served by the app itself is refused.
     context.route(
         "**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort()
@@ -284,6 +311,9 @@ def _open(browser, url: str, keep: list | None = None) -> float:
     page.goto(url + "/", timeout=TIMEOUT * 1000)
     page.wait_for_function(DRAWN, polling=50, timeout=TIMEOUT * 1000)
     seconds = time.perf_counter() - start
+    if charts and page.locator('[data-testid="stVegaLiteChart"]').count() == 0:
+        # A refusal (sign-in, open mode on real data) also "draws" at once: it must not count as the page.
+        raise RuntimeError(f"{url}: no chart drawn:\n{page.inner_text('body')[:500]}")
     if keep is None:
         context.close()
     else:
@@ -294,7 +324,7 @@ def _open(browser, url: str, keep: list | None = None) -> float:
 def browser_run(folder: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    env = {**os.environ, "LULONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env = app_env(folder)
     out: dict = {}
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -303,8 +333,8 @@ def browser_run(folder: Path) -> dict:
         server = start_server(tiny, env)
         url = server.url
         try:
-            _open(browser, url)
-            out["tiny"] = statistics.median(_open(browser, url) for _ in range(WARM_RUNS))
+            _open(browser, url, charts=False)
+            out["tiny"] = statistics.median(_open(browser, url, charts=False) for _ in range(WARM_RUNS))
         finally:
             server.stop()
         server = start_server(ROOT / "app.py", env)
