@@ -143,7 +143,7 @@ def _to_date(value: Any) -> dt.date | None:
 
 def _register(con: Any, name: str, df: pd.DataFrame) -> None:
     # ibis' create_table is broken with this duckdb/sqlglot pair (it emits "DROP VIEW IF EXISTS" with no
-    # name), so register through Arrow and copy into a real table. Arrow keeps the types of empty frames.
+    # name), so register through Arrow. Arrow keeps the types of empty frames.
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):
@@ -153,15 +153,24 @@ def _register(con: Any, name: str, df: pd.DataFrame) -> None:
             if df[col].dtype == object:
                 df[col] = df[col].map(lambda v: v if v is None or pd.isna(v) else str(v)).astype("str")
         table = pa.Table.from_pandas(df, preserve_index=False)
-    # Dates are calendar days: store them as DATE so `col <= as_of` compares days, not instants.
-    casts = [f'CAST("{f.name}" AS DATE) AS "{f.name}"' for f in table.schema if pa.types.is_timestamp(f.type)]
-    replace = f" REPLACE ({', '.join(casts)})" if casts else ""
-    tmp = f"__arrow_{name}"
-    con.con.register(tmp, table)
-    try:
-        con.con.execute(f'CREATE TABLE "{name}" AS SELECT *{replace} FROM "{tmp}"')
-    finally:
-        con.con.unregister(tmp)
+    # One copy of the data: the table is a view that scans the frame's Arrow buffers in place (pandas'
+    # text columns are Arrow already, numbers and dates are shared with numpy) instead of a DuckDB copy
+    # of every row. A view made from a relation, unlike one over a registered name, is seen by the
+    # cursors of other threads (Bundle.backend) and keeps the Arrow table alive.
+    # Dates are calendar days: present them as DATE so `col <= as_of` compares days, not instants.
+    casts = [
+        f'CAST("{_quoted(f.name)}" AS DATE) AS "{_quoted(f.name)}"'
+        for f in table.schema
+        if pa.types.is_timestamp(f.type)
+    ]
+    relation = con.con.from_arrow(table)
+    if casts:
+        relation = relation.project(f"* REPLACE ({', '.join(casts)})")
+    relation.create_view(name, replace=False)
+
+
+def _quoted(identifier: str) -> str:
+    return identifier.replace('"', '""')
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,10 +8,12 @@ stops the others, so a folder's problems are reported all at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lulong_data import messages
@@ -32,6 +34,27 @@ def _bounded(core: str, capture: bool) -> str:
 
 
 _PERSONAL = (("personal_id_number", ID_NUMBER), ("personal_mobile", MOBILE))
+
+
+@functools.cache
+def _digit_class() -> str:
+    """Every character Python's ``\\d`` matches (Unicode category Nd), as ranges for a character class."""
+    found = [ord(c) for c in re.findall(r"\d", "".join(map(chr, range(0x110000))))]
+    ranges, start = [], found[0]
+    for prev, cur in zip(found, found[1:] + [-1], strict=True):
+        if cur != prev + 1:
+            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            start = cur
+    return "".join(ranges)
+
+
+def _arrow_regex(pattern: str) -> str:
+    """``pattern`` with ``\\d`` spelled as its characters. pandas hands a pattern with ``\\d`` to Python's
+    re, one cell at a time, whenever the column holds non-ASCII text (RE2's ``\\d`` is ASCII only); the
+    spelled-out class matches the same digits and lets pyarrow's RE2 scan the column."""
+    digits = _digit_class()
+    return pattern.replace(r"[\dXx]", f"[{digits}Xx]").replace(r"\d", f"[{digits}]")
+
 
 # Dates that are scheduled ahead on purpose and must not be flagged as "after the as-of date".
 FORWARD_DATES = {("social_assistance", "phaseout_until")}
@@ -93,10 +116,10 @@ def personal_numbers(
     columns: list[str] = []
     for name in raw.columns:
         text = _candidates(raw[name].dropna())
-        if text.empty or not text.str.contains(r"\d{11}").any():  # cheap first look
+        if text.empty or not text.str.contains(_arrow_regex(r"\d{11}")).any():  # cheap first look
             continue
         for code, pattern in _PERSONAL:
-            hits = text.str.contains(_bounded(pattern, capture=False))
+            hits = text.str.contains(_arrow_regex(_bounded(pattern, capture=False)))
             if not hits.any():
                 continue
             found = text[hits].str.extract(_bounded(pattern, capture=True), expand=False).dropna()
@@ -179,6 +202,28 @@ def within(values: pd.Series, known: pd.Series) -> pd.Series:
     return pd.Series(index.get_indexer(values) >= 0, index=values.index)
 
 
+def _positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position of each value in ``keys`` (unique), -1 where absent; a missing value finds a missing
+    key, as Series.map does. Text goes through Arrow's hash lookup (pyarrow.compute.index_in)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        v, k = pa.array(values.array), pa.array(keys.array)
+        if isinstance(k, pa.ChunkedArray):
+            k = k.combine_chunks()
+        if _is_text(v.type) and _is_text(k.type):
+            if v.type != k.type:
+                v, k = v.cast(pa.large_string()), k.cast(pa.large_string())
+            at = pc.index_in(v, value_set=k, skip_nulls=False).fill_null(-1)
+            if isinstance(at, pa.ChunkedArray):
+                at = at.combine_chunks()
+            return at.to_numpy(zero_copy_only=False).astype(np.int64)
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
+    return pd.Index(keys).get_indexer(values)
+
+
 def _is_text(t: object) -> bool:
     import pyarrow as pa
 
@@ -239,7 +284,9 @@ def household_sizes(t: Tables) -> list[Problem]:
     if h is None or p is None:
         return []
     counts = p["household_id"].value_counts()
-    members = h["household_id"].map(counts).fillna(0).astype(int)
+    # h["household_id"].map(counts).fillna(0), without pandas' Python-object lookup of Arrow strings
+    at = _positions(h["household_id"], counts.index.to_series())
+    members = pd.Series(np.append(counts.to_numpy(dtype="int64"), 0)[at], index=h.index)
     bad = h["persons"].notna() & h["household_id"].notna() & (h["persons"] != members)
     bad = bad.fillna(False).astype(bool)
     rows = pd.DataFrame(
@@ -275,7 +322,8 @@ def case_categories(t: Tables) -> list[Problem]:
     if c is None or h is None:
         return []
     types = h.drop_duplicates("household_id").set_index("household_id")["household_type"]
-    actual = c["household_id"].map(types)
+    at = _positions(c["household_id"], types.index.to_series())  # = c["household_id"].map(types)
+    actual = pd.Series(types.array.take(at, allow_fill=True), index=c.index)
     allowed = c["category"].map(_CATEGORY_FOR)
     bad = allowed.notna() & actual.notna() & (allowed != actual)
     bad = bad.fillna(False).astype(bool)
@@ -353,7 +401,19 @@ def inspection_dates(t: Tables) -> list[Problem]:
     if e is None:
         return []
     d, period = e["inspected_on"], e["period"]
-    bad = (d.notna() & period.notna() & (d.dt.strftime("%Y-%m") != period)).astype(bool)
+    # d.dt.strftime("%Y-%m") != period; strftime is a Python loop, so plain YYYY-MM periods are compared
+    # as numbers and only the others (none after parsing, normally) as text
+    both = (d.notna() & period.notna()).to_numpy()
+    bad = pd.Series(False, index=e.index)
+    if both.any():
+        day, month = d[both], period[both]
+        plain = month.str.fullmatch(r"[0-9]{4}-[0-9]{2}").fillna(False).astype(bool).to_numpy()
+        differ = np.ones(len(month), dtype=bool)
+        number = (month[plain].str.slice(0, 4) + month[plain].str.slice(5, 7)).astype("int64").to_numpy()
+        differ[plain] = (day[plain].dt.year * 100 + day[plain].dt.month).to_numpy() != number
+        if not plain.all():
+            differ[~plain] = (day[~plain].dt.strftime("%Y-%m") != month[~plain]).to_numpy()
+        bad[both] = differ
     rows = pd.DataFrame({"value": d[bad], "period": period[bad]})
     return t.rows("date_outside_period", "environment_scores", "inspected_on", rows)
 

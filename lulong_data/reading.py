@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lulong_data import messages
 from lulong_data.contract import DATASETS, Problem
@@ -89,8 +92,12 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path) -> tuple[pd.DataFrame | pa.Table, str]:
     data = path.read_bytes()
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        table = _read_csv_arrow(data)
+        if table is not None:
+            return table, "utf-8"
     text, encoding = _decode(data)  # detection only: strict UTF-8 decoding is cheap next to parsing
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]
@@ -115,6 +122,50 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         engine="c",
     )
     return grid, encoding
+
+
+def _read_csv_arrow(data: bytes) -> pa.Table | None:
+    """The usual file (UTF-8, rectangular) parsed by pyarrow into text columns, or None for anything
+    else, which then goes through pandas' parser as before (it gives the row numbers of ragged rows
+    and reads the other encodings). Arrow checks the UTF-8 of every cell, so a GB18030 file falls
+    back too; rows are not skipped or padded, so the row numbers are the same."""
+    import pyarrow.csv as pacsv
+
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body[:1] in (b"\n", b"\r", b""):  # pandas finds no columns when the file starts with a blank line
+        return None
+    end = body.find(b"\n")
+    first_line = body if end < 0 else body[:end]
+    sep = "\t" if b"\t" in first_line and b"," not in first_line else ","
+    if b'"' in body and not _quoted_fields_only(body, sep):
+        return None
+    # all text, stored as pandas stores its strings (large_string)
+    names = {f"f{i}": pa.large_string() for i in range(first_line.count(sep.encode()) + 1)}
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, ignore_empty_lines=False, newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=names, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowException, ValueError):  # ragged rows, an open quote, not UTF-8, ...
+        return None
+    if table.num_rows == 0 or not all(pa.types.is_large_string(t) for t in table.schema.types):
+        return None
+    return table
+
+
+def _quoted_fields_only(body: bytes, sep: str) -> bool:
+    """Every quote of the file opens or closes a whole quoted cell, or is a doubled quote inside one.
+    pandas and pyarrow read such cells alike; they differ on a quote in the middle of a cell or one
+    never closed, which pandas then reads (or reports) as before."""
+    d = re.escape(sep.encode())
+    cell = rb"(?:^|(?<=[" + d + rb'\r\n]))"(?:[^"]|"")*"(?=[' + d + rb"\r\n]|\Z)"
+    return b'"' not in re.sub(cell, b"", body)
 
 
 def _csv_problem(error: str, file: str, dataset: str) -> Problem:
@@ -200,20 +251,27 @@ def clean_header(text: object) -> str:
     return _INVISIBLE.sub(" ", str(text)).strip()
 
 
-def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
+def _name_columns(table: RawTable, grid: pd.DataFrame | pa.Table) -> None:
     """Turn the grid (row 0 = header) into a frame with canonical column names.
 
     Unknown headers are kept under their own name; a missing required column is added empty so
-    the typed frame always has every contract column.
+    the typed frame always has every contract column. A CSV read by pyarrow arrives as an Arrow
+    table of text columns and is trimmed, filtered and turned into NaN-for-empty in Arrow, the same
+    steps the pandas grid of the other formats goes through.
     """
     ds = DATASETS[table.dataset]
     name = table.path.name
+    arrow = isinstance(grid, pa.Table)
     if grid.shape[0] == 0:
         table.problems.append(messages.make("no_header", name, dataset=ds.name))
         return
-    header = [clean_header(h) for h in grid.iloc[0]]
-    body = grid.iloc[1:]
-    body = body.set_axis(np.arange(2, len(body) + 2), axis=0)  # spreadsheet row numbers
+    if arrow:
+        header = [clean_header(grid.column(i)[0].as_py()) for i in range(grid.num_columns)]
+        rows = np.arange(2, grid.num_rows + 1)  # spreadsheet row numbers
+    else:
+        header = [clean_header(h) for h in grid.iloc[0]]
+        body = grid.iloc[1:]
+        body = body.set_axis(np.arange(2, len(body) + 2), axis=0)  # spreadsheet row numbers
     if not any(header):
         table.problems.append(messages.make("no_header", name, dataset=ds.name))
         return
@@ -222,9 +280,14 @@ def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
     for position, head in enumerate(header):
         # Arrow's trim on pandas 3 strings (~10 ns a cell) is cheaper than finding the padded columns
         # first (measured on var/scale/city; see docs/benchmark.md), so every cell is stripped.
-        cells = body.iloc[:, position].astype("str").str.strip().fillna("")
+        if arrow:
+            cells = grid.column(position).slice(1)
+            if _may_need_trim(cells):
+                cells = pc.utf8_trim_whitespace(cells)  # what .str.strip() calls
+        else:
+            cells = body.iloc[:, position].astype("str").str.strip().fillna("")
         if not head:
-            if (cells != "").any():
+            if pc.any(pc.greater(pc.binary_length(cells), 0)).as_py() if arrow else (cells != "").any():
                 table.problems.append(
                     messages.make(
                         "blank_header",
@@ -256,10 +319,13 @@ def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
         else:
             table.extra_columns.append(head)
         columns[key] = cells
-    frame = pd.DataFrame(columns, index=body.index)
-    # Rows left completely empty (Excel's formatted-but-blank rows) are not data.
-    if len(frame.columns):
-        frame = frame[(frame != "").any(axis=1)]
+    if arrow:
+        frame = _arrow_frame(columns, rows)
+    else:
+        frame = pd.DataFrame(columns, index=body.index)
+        # Rows left completely empty (Excel's formatted-but-blank rows) are not data.
+        if len(frame.columns):
+            frame = frame[(frame != "").any(axis=1)]
     for col in ds.columns:
         if col.name not in frame.columns:
             if col.required:
@@ -272,7 +338,7 @@ def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
                         name=col.name,
                     )
                 )
-            frame[col.name] = ""
+            frame[col.name] = pd.Series(np.nan, index=frame.index, dtype="str") if arrow else ""
     if table.extra_columns:
         table.problems.append(
             messages.make(
@@ -284,7 +350,51 @@ def _name_columns(table: RawTable, grid: pd.DataFrame) -> None:
             )
         )
     ordered = [c.name for c in ds.columns] + table.extra_columns
-    table.frame = frame[ordered].replace("", np.nan)
+    table.frame = frame[ordered] if arrow else frame[ordered].replace("", np.nan)
+
+
+# First bytes of the characters Arrow's utf8_trim_whitespace removes (ASCII blanks and controls, U+0085,
+# U+00A0, U+1680, U+2000-U+200A, U+2028/9, U+202F, U+205F, U+3000: all one to three bytes long).
+_TRIM_LEADS = np.zeros(256, dtype=bool)
+_TRIM_LEADS[[*range(0x00, 0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
+def _may_need_trim(cells: pa.ChunkedArray) -> bool:
+    """False when no cell can start or end with a blank, so trimming would change nothing: looks at the
+    first byte of every cell and at the bytes where its last character can start, straight in the Arrow
+    buffers. Trimming a whole column costs several times more, mostly for nothing (ids, codes)."""
+    for chunk in cells.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets, data = chunk.buffers()
+        if data is None:
+            continue
+        bounds = np.frombuffer(offsets, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+        raw = np.frombuffer(data, dtype=np.uint8)
+        filled = bounds[1:] > bounds[:-1]
+        starts, ends = bounds[:-1][filled], bounds[1:][filled]
+        for at in (starts, ends - 1, (ends - 2)[ends - 2 >= starts], (ends - 3)[ends - 3 >= starts]):
+            if _TRIM_LEADS[raw[at]].any():
+                return True
+    return False
+
+
+def _arrow_frame(columns: dict[str, pa.ChunkedArray], rows: np.ndarray) -> pd.DataFrame:
+    """Trimmed Arrow text columns -> the frame: completely blank rows dropped, empty cells NaN."""
+    if columns:
+        filled = {key: pc.greater(pc.binary_length(cells), 0) for key, cells in columns.items()}
+        keep = functools.reduce(pc.or_, filled.values())
+        if not pc.all(keep).as_py():  # rows left completely empty (Excel's formatted-but-blank rows)
+            rows = rows[keep.to_numpy(zero_copy_only=False)]
+            columns = {key: cells.filter(keep) for key, cells in columns.items()}
+            filled = {key: mask.filter(keep) for key, mask in filled.items()}
+        columns = {
+            key: cells if pc.all(filled[key]).as_py() else pc.if_else(filled[key], cells, None)
+            for key, cells in columns.items()
+        }
+    return pd.DataFrame(
+        {key: pd.Series(cells, index=rows, dtype="str") for key, cells in columns.items()}, index=rows
+    )
 
 
 def _column_letter(position: int) -> str:

@@ -387,3 +387,60 @@ def test_excel_unicode_text_export_is_read(tmp_path):
     result = load_folder(tmp_path)
     assert result.problems == []
     assert result.frames["visits"].loc[0, "visitor_role"] == "网格员"
+
+
+# -- the pyarrow CSV path (reading._read_csv_arrow) gives what pandas' parser gives ---------------
+
+_CSV_CASES = {
+    "plain": b"township_code,name\n130324100,\xe5\x8d\xa2\xe9\xbe\x99\xe9\x95\x87\n",
+    "bom_crlf": b"\xef\xbb\xbftownship_code,name\r\n130324100,a\r\n130324101,b\r\n",
+    "padded": "township_code , name\n 130324100\u3000,\xa0a \n".encode(),
+    "quoted": b'township_code,name\n"130324100","a, ""b""\nc"\n',
+    "blank_rows": b"township_code,name\n130324100,a\n,\n\n130324101,b\n",
+    "tabs": b"township_code\tname\n130324100\ta\n",
+    "mid_quote": b'township_code,name\n130324100,a"b\n',
+    "open_quote": b'township_code,name\n130324100,"a\n',
+    "ragged": b"township_code,name\n130324100,a,x\n",
+    "short_row": b"township_code,name\n130324100\n",
+    "leading_blank": b"\ntownship_code,name\n130324100,a\n",
+    "gb18030": "township_code,name\n130324100,卢龙镇\n".encode("gb18030"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CSV_CASES))
+def test_csv_arrow_path_agrees_with_pandas(tmp_path, monkeypatch, case):
+    from lulong_data import reading
+
+    path = tmp_path / "townships.csv"
+    path.write_bytes(_CSV_CASES[case])
+    fast = reading.read_table(path, "townships")
+    monkeypatch.setattr(reading, "_read_csv_arrow", lambda data: None)
+    slow = reading.read_table(path, "townships")
+    assert fast.problems == slow.problems
+    assert (fast.headers, fast.extra_columns, fast.encoding) == (
+        slow.headers,
+        slow.extra_columns,
+        slow.encoding,
+    )
+    if slow.frame is None:
+        assert fast.frame is None
+    else:
+        pd.testing.assert_frame_equal(fast.frame, slow.frame, check_exact=True)
+
+
+def test_trim_check_sees_every_blank_arrow_trims():
+    # reading._may_need_trim lets a column skip the trim, so it must flag every character Arrow trims
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from lulong_data.reading import _may_need_trim
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    cells = pa.array(
+        [c + "a" for c in chars] + ["a" + c for c in chars] + ["中" + c for c in chars], pa.large_string()
+    )
+    trimmed = np.flatnonzero(~pc.equal(pc.utf8_trim_whitespace(cells), cells).to_numpy(zero_copy_only=False))
+    assert len(trimmed) > 50
+    assert all(_may_need_trim(pa.chunked_array([cells.slice(i, 1)])) for i in trimmed)
+    assert not _may_need_trim(pa.chunked_array([pa.array(["P1399011", "中文", "é", ""], pa.large_string())]))
