@@ -6,14 +6,25 @@ takes a moment and most charts are never downloaded.
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, t
+from components.context import as_of, lang, t
 from lulong_data import images
+
+try:  # Streamlit's own Altair → Vega-Lite conversion (Arrow datasets), verified on Streamlit 1.67.0
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+except ImportError:  # pragma: no cover - another Streamlit: charts go through st.altair_chart every run
+    _convert_altair_to_vega_lite_spec = None
 
 # The department that keeps the data of each metric module: the 数据来源 of a chart drawn from it.
 SOURCES = {
@@ -30,8 +41,61 @@ def source_of(module: str) -> str:
     return SOURCES.get(module, "县防贫中心")
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A chart built once for its inputs: the Altair chart (for exports) and the Vega-Lite spec Streamlit
+    draws (``None`` when this Streamlit cannot give it: then st.altair_chart converts it)."""
+
+    chart: alt.TopLevelMixin
+    spec: dict[str, Any] | None
+
+
+_BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {}
+
+
+def _digest(value: Any) -> Any:
+    """A short stand-in for a JSON-able mapping or list (GeoJSON, labels): Streamlit's hasher walks
+    nested containers element by element, which costs milliseconds for a map's polygons."""
+    if isinstance(value, dict | list) and not isinstance(value, pd.DataFrame):
+        try:
+            text = json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=True)
+        except (TypeError, ValueError):
+            return value  # frames or numpy values inside: Streamlit's hasher knows them
+        return ("json", hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if callable(value):
+        raise TypeError("chart builders cached by components.chart.cached take data, not functions")
+    return value
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _prepared(name: str, language: str, key: tuple, _args: tuple, _kwargs: dict) -> Prepared:
+    # Keyed by the builder, the language (builders call t()) and the digested arguments; the chart object
+    # and its spec are shared read-only: st.vega_lite_chart copies the spec before changing it, and
+    # exports copy the chart (lulong_data.images._sized).
+    chart = _BUILDERS[name](*_args, **_kwargs)
+    spec = _convert_altair_to_vega_lite_spec(chart) if _convert_altair_to_vega_lite_spec else None
+    return Prepared(chart, spec)
+
+
+def cached(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., Prepared]:
+    """Decorator for a chart builder that is a pure function of its arguments (frames, strings, numbers,
+    JSON-able mappings) and the language: the chart and its Vega-Lite spec are built once per distinct
+    input and shared by sessions, so a rerun neither rebuilds nor re-validates it (Altair's jsonschema
+    validation was most of a warm rerun's time). ``builder.build`` is the plain function."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _BUILDERS[name] = builder
+
+    @functools.wraps(builder)
+    def prepared(*args: Any, **kwargs: Any) -> Prepared:
+        key = (tuple(_digest(a) for a in args), tuple((k, _digest(v)) for k, v in sorted(kwargs.items())))
+        return _prepared(name, lang(), key, args, kwargs)
+
+    prepared.build = builder  # type: ignore[attr-defined]
+    return prepared
+
+
 def show_chart(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | Prepared,
     *,
     key: str,
     title: str,
@@ -48,9 +112,13 @@ def show_chart(
     ``schematic=True`` for maps drawn on schematic boundaries adds "示意图,不作为权属界线依据".
     """
     day = as_of()
-    st.altair_chart(
-        chart, width=width, height=height if height is not None else "content", key=f"{key}_chart"
-    )
+    size = dict(width=width, height=height if height is not None else "content", key=f"{key}_chart")
+    if isinstance(chart, Prepared) and chart.spec is not None:
+        st.vega_lite_chart(spec=chart.spec, **size)  # the spec st.altair_chart would have made
+    else:
+        st.altair_chart(chart.chart if isinstance(chart, Prepared) else chart, **size)
+    if isinstance(chart, Prepared):
+        chart = chart.chart
     note = t(
         f"数据来源:{source}  数据截至:{day.isoformat()}", f"Source: {source}  Data as of: {day.isoformat()}"
     )

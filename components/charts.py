@@ -6,40 +6,43 @@ renders blank and counter-clockwise rings make d3 paint the complement (see DESI
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from components import theme
+from components.chart import cached
 from lulong_data import geo
 
 
+@cached
 def choropleth(
     townships: Mapping[str, Any] | None,
     values: Mapping[str, Mapping[str, Any]],
     *,
     field: str,
     edges: list[float],
-    fmt: Callable[[Any], str],
+    texts: Mapping[str, str],
+    missing: str,
     title: str,
     subtitle: str = "",
     height: int = 560,
 ) -> alt.LayerChart:
-    """Townships filled by ``values[code][field]``, each labelled with its name and formatted value, so
-    the figure is readable without telling colours apart."""
+    """Townships filled by ``values[code][field]``, each labelled with its name and formatted value
+    (``texts[code]``, ``missing`` without one), so the figure is readable without telling colours apart."""
     feats = geo.features(townships, values, exterior_cw=True)
     for f in feats:
         props = f["properties"]
         props["fill"] = theme.color_for(props.get(field), edges)
-        props["label"] = f"{props.get('name', '')}\n{fmt(props.get(field))}"
+        props["label"] = f"{props.get('name', '')}\n{texts.get(props.get('township_code'), missing)}"
     points = [
         {
             "lon": lon,
             "lat": lat,
             "name": (values.get(code) or {}).get("name", ""),
-            "text": fmt((values.get(code) or {}).get(field)),
+            "text": texts.get(code, missing),
         }
         for code, (lon, lat) in geo.centroids(townships).items()
     ]
@@ -75,6 +78,7 @@ def choropleth(
     )
 
 
+@cached
 def trend(df: pd.DataFrame, *, title: str, y_title: str, color: str = theme.BLUE) -> alt.Chart:
     """A line with points over month-ends (``date``, ``value``)."""
     return (

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from components import theme
+from components.chart import cached
 from components.context import t
 from lulong_data.formatting import fmt_int, fmt_rate
 
@@ -24,6 +25,7 @@ def _status_label(status: str) -> str:
     return f"{cue['icon']} {words}"
 
 
+@cached
 def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     """One bullet per township: grey bar = target, blue bar = placed, black tick = pace to date.
 
@@ -80,6 +82,7 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     )
 
 
+@cached
 def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt.LayerChart:
     """Cumulative placements at month ends (solid, dots) and the straight pace line 0 → target (dashed)."""
     placed_l, pace_l = (
@@ -136,6 +139,7 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
     )
 
 
+@cached
 def year_bars(
     df: pd.DataFrame, key: str, *, title: str, year: int, key_title: str, prev_label: str | None = None
 ) -> alt.LayerChart:
@@ -176,6 +180,7 @@ def year_bars(
     return (bars + text).properties(title=title, height=alt.Step(16))
 
 
+@cached
 def simple_bars(
     df: pd.DataFrame, key: str, value: str, *, title: str, key_title: str, value_title: str, fmt=fmt_int
 ) -> alt.LayerChart:

@@ -14,11 +14,13 @@ import altair as alt
 import pandas as pd
 
 from components import theme
+from components.chart import cached
 from lulong_data import geo
 
 LIST_ICON = {"red": "▲", "black": "▼"}  # same icons as the page headers: 红榜 up, 黑榜 down
 
 
+@cached
 def township_map(
     boundaries: Mapping[str, Any],
     ranking: pd.DataFrame,
@@ -82,6 +84,7 @@ def township_map(
     return (shapes + text).project("mercator").properties(width="container", height=520, title=chart_title)
 
 
+@cached
 def rank_trend(
     history: pd.DataFrame, *, labels: Mapping[str, str], selected: str | None = None
 ) -> alt.FacetChart:
@@ -113,6 +116,7 @@ def rank_trend(
     )
 
 
+@cached
 def losses_chart(frames: Mapping[str, pd.DataFrame], *, labels: Mapping[str, str], lang: str) -> alt.Chart:
     """Mean points lost per item, one bar per scope (e.g. 全县 and the chosen township), value labels."""
     rows = []
@@ -149,6 +153,7 @@ def losses_chart(frames: Mapping[str, pd.DataFrame], *, labels: Mapping[str, str
     return (bars + text).properties(width="container", height=70 * len(order))
 
 
+@cached
 def village_history_chart(history: pd.DataFrame, *, labels: Mapping[str, str]) -> alt.Chart:
     """A village's monthly total (line) with list months marked by icon text above the point."""
     df = history.copy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from components.chart import cached
 from components.theme import BLUE, GREY, STATUS, VERMILLION
 from lulong_data.formatting import fmt_int, fmt_pct
 
@@ -23,6 +24,7 @@ def cue(rate: float | None) -> str:
     return "good" if rate >= GOOD_PCT else "watch" if rate >= WATCH_PCT else "behind"
 
 
+@cached
 def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, color: str = BLUE) -> alt.Chart:
     """Horizontal bars, longest first, with the value written at the end of each bar."""
     data = df[[label, value]].copy()
@@ -36,6 +38,7 @@ def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, color: str = B
     return (bars + text).properties(height=alt.Step(40))
 
 
+@cached
 def funnel(df: pd.DataFrame, *, title: str, cases_label: str, overdue_label: str) -> alt.Chart:
     """Cases in procedure by stage, in procedure order; the overdue part overlaid and named in the label."""
     data = df.copy()
@@ -58,6 +61,7 @@ def funnel(df: pd.DataFrame, *, title: str, cases_label: str, overdue_label: str
     return (total + over + text).properties(height=alt.Step(48))
 
 
+@cached
 def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
     """Monthly new (纳入) and eliminated (消除) households as two lines; the latest month is labelled
     (labels on every point collide on a projector; the tooltip has them all)."""
@@ -85,6 +89,7 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
     return (lines + labels).properties(height=340)
 
 
+@cached
 def compliance_grid(df: pd.DataFrame, *, title: str, row: str, col: str) -> alt.Chart:
     """Township × deadline grid: each cell says its rate and its cue icon; colour only repeats that."""
     data = df.copy()

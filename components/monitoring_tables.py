@@ -56,7 +56,13 @@ def visible_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def screen_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame as shown and exported: labelled columns, translated codes, dates as YYYY-MM-DD."""
-    pick = 1 if t("zh", "en") == "en" else 0
+    return _screen_frame(df, t("zh", "en"))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
+    # Cached by the rows and the language (t() below reads it): a rerun does not reshape the same rows.
+    pick = 1 if language == "en" else 0
     if "too_soon" in df:  # premature eliminations: say which rule was broken
         why = [
             (t("监测期不足", "monitored too briefly"), "too_soon"),

@@ -7,10 +7,12 @@ import altair as alt
 import pandas as pd
 
 from components import theme
+from components.chart import cached
 from components.context import t
 from lulong_data.formatting import fmt_int
 
 
+@cached
 def class_tier_heat(grid: pd.DataFrame) -> alt.LayerChart:
     """12 classes × 4 tiers; the number of households is written in every cell (colour only repeats it).
 
@@ -54,6 +56,7 @@ def class_tier_heat(grid: pd.DataFrame) -> alt.LayerChart:
     )
 
 
+@cached
 def scheme_month_bars(df: pd.DataFrame, *, value: str, title: str, x_title: str) -> alt.LayerChart:
     """Bars per month, one per scheme side by side, the figure written on each bar.
 
@@ -88,6 +91,7 @@ def scheme_month_bars(df: pd.DataFrame, *, value: str, title: str, x_title: str)
     return (bars + text).properties(title=title, height=300)
 
 
+@cached
 def month_bars(
     df: pd.DataFrame, *, key: str, value: str, title: str, x_title: str, y_title: str
 ) -> alt.LayerChart:

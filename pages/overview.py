@@ -211,7 +211,14 @@ def _choropleth(b, league: pd.DataFrame) -> None:
     schematic = geo.has_schematic(shapes)
     notice = t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else ""
     chart = charts.choropleth(
-        shapes, values, field=ind.key, edges=edges, fmt=fmt, title=title, subtitle=notice
+        shapes,
+        values,
+        field=ind.key,
+        edges=edges,
+        texts={c: fmt((values.get(c) or {}).get(ind.key)) for c in geo.codes(shapes)},
+        missing=fmt(None),
+        title=title,
+        subtitle=notice,
     )
     show_chart(
         chart,

@@ -16,7 +16,7 @@ import streamlit as st
 from components import theme
 from components.auth import audited, require_page
 from components.cache import compute
-from components.chart import show_chart
+from components.chart import Prepared, cached, show_chart
 from components.context import as_of, bundle, lang, t
 from components.table import show_table
 from lulong_data import briefing, images
@@ -156,6 +156,7 @@ def _published() -> None:
 
 
 # --- charts ------------------------------------------------------------------------------------------
+@cached
 def _bars(df: pd.DataFrame, y: str, fields: dict[str, str], *, y_title: str, colors: list[str]) -> alt.Chart:
     """Grouped horizontal bars: one row per ``y``, one bar per field (labels carry the numbers)."""
     long = df.melt(id_vars=[y], value_vars=list(fields), var_name="key", value_name="value")
@@ -183,9 +184,9 @@ def _bars(df: pd.DataFrame, y: str, fields: dict[str, str], *, y_title: str, col
     return alt.layer(bars, labels).properties(height=max(220, 46 * len(order)))
 
 
-def _charts(day: dt.date) -> list[tuple[str, alt.TopLevelMixin, str, str]]:
+def _charts(day: dt.date) -> list[tuple[str, Prepared, str, str]]:
     """Draw the charts; return (title, chart, unit, source) for the Word briefing."""
-    out: list[tuple[str, alt.TopLevelMixin, str, str]] = []
+    out: list[tuple[str, Prepared, str, str]] = []
 
     emp = compute(briefing.employment_by_township, as_of=day)
     if not emp.empty:
@@ -238,7 +239,7 @@ def _charts(day: dt.date) -> list[tuple[str, alt.TopLevelMixin, str, str]]:
 
 
 # --- Word -----------------------------------------------------------------------------------------------
-def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, alt.TopLevelMixin, str, str]]) -> None:
+def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared, str, str]]) -> None:
     st.subheader(t("下载新闻稿(Word)", "Briefing as Word"))
     titles = [c[0] for c in charts]
     chosen = st.multiselect(t("附图", "Charts to include"), titles, default=titles, key="press_word_charts")
@@ -253,7 +254,7 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, alt.TopLe
 
     def build() -> bytes:
         pictures = [
-            Picture(title, images.chart_image(chart, title=title, unit=unit, source=source, as_of=day))
+            Picture(title, images.chart_image(chart.chart, title=title, unit=unit, source=source, as_of=day))
             for title, chart, unit, source in charts
             if title in chosen
         ]

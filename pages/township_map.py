@@ -99,7 +99,15 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
         )
         title = t(f"各乡镇{ind.title_zh}", f"{ind.title_en} by township")
         show_chart(
-            charts.choropleth(shapes, values, field=ind.key, edges=edges, fmt=fmt, title=title),
+            charts.choropleth(
+                shapes,
+                values,
+                field=ind.key,
+                edges=edges,
+                texts={c: fmt((values.get(c) or {}).get(ind.key)) for c in geo.codes(shapes)},
+                missing=fmt(None),
+                title=title,
+            ),
             key="map_export",
             title=title,
             unit=ind.unit,
