@@ -127,7 +127,9 @@ def bundle() -> Bundle:
 
 
 def lang() -> str:
-    return st.session_state.get(LANG_KEY, get_settings().lang)
+    # Asked by every t() (hundreds of times a run): read the settings only when the session has no choice.
+    chosen = st.session_state.get(LANG_KEY)
+    return chosen if chosen is not None else get_settings().lang
 
 
 def t(zh: str, en: str) -> str:
