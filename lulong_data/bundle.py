@@ -28,7 +28,7 @@ from lulong_data.contract import DATASETS, Problem
 from lulong_data.parsing import DTYPES
 from lulong_data.rules import Rules, RulesError, load_rules
 
-__all__ = ["Bundle", "coerce", "dtype_of", "empty_frame", "fingerprint", "load_bundle"]
+__all__ = ["Bundle", "coerce", "dtype_of", "empty_frame", "fingerprint", "load_bundle", "to_arrow"]
 
 # Date columns that look forward (a phase-out end is scheduled months ahead) must not set the as-of date.
 _FORWARD_DATES = {("social_assistance", "phaseout_until")}
@@ -141,18 +141,23 @@ def _to_date(value: Any) -> dt.date | None:
     return pd.Timestamp(str(value)).date()
 
 
-def _register(con: Any, name: str, df: pd.DataFrame) -> None:
-    # ibis' create_table is broken with this duckdb/sqlglot pair (it emits "DROP VIEW IF EXISTS" with no
-    # name), so register through Arrow. Arrow keeps the types of empty frames.
+def to_arrow(df: pd.DataFrame) -> pa.Table:
+    """A typed frame as Arrow (shares pandas' Arrow text buffers); Arrow keeps the types of empty frames."""
     try:
-        table = pa.Table.from_pandas(df, preserve_index=False)
+        return pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):
         # An extra column of mixed python objects: keep it as text rather than fail the bundle.
         df = df.copy()
         for col in df.columns:
             if df[col].dtype == object:
                 df[col] = df[col].map(lambda v: v if v is None or pd.isna(v) else str(v)).astype("str")
-        table = pa.Table.from_pandas(df, preserve_index=False)
+        return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _register(con: Any, name: str, df: pd.DataFrame) -> None:
+    # ibis' create_table is broken with this duckdb/sqlglot pair (it emits "DROP VIEW IF EXISTS" with no
+    # name), so register through Arrow.
+    table = to_arrow(df)
     # One copy of the data: the table is a view that scans the frame's Arrow buffers in place (pandas'
     # text columns are Arrow already, numbers and dates are shared with numpy) instead of a DuckDB copy
     # of every row. A view made from a relation, unlike one over a registered name, is seen by the

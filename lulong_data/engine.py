@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lulong_data.bundle import Bundle
+from lulong_data.bundle import Bundle, to_arrow
 
 __all__ = [
     "EngineBundle",
@@ -50,16 +50,9 @@ __all__ = [
 def arrow_table(df: pd.DataFrame) -> pa.Table:
     """A typed frame as Arrow with the column types the bundle gives DuckDB: dates as date32, not timestamps.
 
-    Extra columns of mixed python objects become text, as in ``bundle._register``.
+    Extra columns of mixed python objects become text, as in the bundle's own DuckDB (``bundle.to_arrow``).
     """
-    try:
-        table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError):
-        df = df.copy()
-        for col in df.columns:
-            if df[col].dtype == object:
-                df[col] = df[col].map(lambda v: v if v is None or pd.isna(v) else str(v)).astype("str")
-        table = pa.Table.from_pandas(df, preserve_index=False)
+    table = to_arrow(df)
     columns, fields = [], []
     for f, col in zip(table.schema, table.columns, strict=True):
         if pa.types.is_timestamp(f.type):
