@@ -27,3 +27,21 @@ def sample_bundle():
     if not SAMPLE_DIR.is_dir():
         pytest.fail(f"sample folder missing: {SAMPLE_DIR} (run python -m lulong_data.generator)")
     return load_bundle(SAMPLE_DIR)
+
+
+@pytest.fixture(scope="session")
+def three_county_folder(tmp_path_factory):
+    """Three synthetic counties (lulong_data.generator.scale, 8 % of the villages), written once per session.
+    Never edit it in place: copy it first."""
+    from lulong_data.generator import scale
+
+    out = tmp_path_factory.mktemp("county3") / "data"
+    scale.write(out, 3, scale=0.08)
+    return out
+
+
+@pytest.fixture(scope="session")
+def three_county_bundle(three_county_folder):
+    from lulong_data.bundle import load_bundle
+
+    return load_bundle(three_county_folder)

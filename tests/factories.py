@@ -12,6 +12,11 @@ from typing import Any
 from lulong_data.bundle import Bundle
 
 T1, T2 = "130324100", "130324101"
+
+# A leader signed in through the SSO proxy's headers (LULONG_AUTH=header): open mode serves the sample only,
+# so tests of other folders (several counties) run as this user.
+LEADER_ROLES = '[groups."county-leaders"]\nrole = "leader"\n'
+LEADER_HEADERS = {"X-Remote-User": "wang", "X-Remote-Groups": "county-leaders"}
 V1, V2, V3 = "130324100001", "130324100002", "130324101001"
 
 TOWNSHIPS = [

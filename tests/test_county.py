@@ -20,15 +20,13 @@ COUNTY_CODE_PROBLEMS = ("county_code_mismatch", "county_code_unknown", "county_c
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    out = tmp_path_factory.mktemp("county3") / "data"
-    scale.write(out, 3, scale=0.08)
-    return out
+def folder(three_county_folder):
+    return three_county_folder
 
 
 @pytest.fixture(scope="module")
-def full(folder):
-    return load_bundle(folder)
+def full(three_county_bundle):
+    return three_county_bundle
 
 
 @pytest.fixture(scope="module")

@@ -9,28 +9,22 @@ import shutil
 
 import pytest
 from apptest import open_page
+from factories import LEADER_HEADERS, LEADER_ROLES
 from streamlit.testing.v1 import AppTest
 
 from lulong_data import county
-from lulong_data.bundle import load_bundle
 from lulong_data.formatting import fmt_count
-from lulong_data.generator import scale
 from lulong_data.metrics import employment, monitoring
 
-ROLES = '[groups."county-leaders"]\nrole = "leader"\n'
-LEADER = {"X-Remote-User": "wang", "X-Remote-Groups": "county-leaders"}
+
+@pytest.fixture(scope="module")
+def folder(three_county_folder):
+    return three_county_folder
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    out = tmp_path_factory.mktemp("county3") / "data"
-    scale.write(out, 3, scale=0.08)
-    return out
-
-
-@pytest.fixture(scope="module")
-def full(folder):
-    return load_bundle(folder)
+def full(three_county_bundle):
+    return three_county_bundle
 
 
 @pytest.fixture
@@ -39,13 +33,13 @@ def three_counties(folder, tmp_path, monkeypatch):
     from components import auth
 
     roles = tmp_path / "roles.toml"
-    roles.write_text(ROLES, encoding="utf-8")
+    roles.write_text(LEADER_ROLES, encoding="utf-8")
     monkeypatch.setenv("LULONG_DATA_DIR", str(folder))
     monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
     monkeypatch.setenv("LULONG_AUTH", "header")
     monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
-    monkeypatch.setattr(auth, "_headers", lambda: dict(LEADER))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(LEADER_HEADERS))
 
 
 def _selectbox(at: AppTest, key: str):

@@ -11,26 +11,22 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from lulong_data.generator import scale
 from tests.browser.conftest import OfflinePage, Server
+from tests.factories import LEADER_HEADERS, LEADER_ROLES
 
 NAMES = ["模拟县1(虚构)", "模拟县2(虚构)", "模拟县3(虚构)"]
-# Open mode serves the fictitious sample only: a leader signed in through the SSO proxy's headers.
-ROLES = '[groups."county-leaders"]\nrole = "leader"\n'
-LEADER = {"X-Remote-User": "wang", "X-Remote-Groups": "county-leaders"}
 
 
 @pytest.fixture(scope="module")
-def county_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("counties") / "data"
-    scale.write(folder, 3, scale=0.08)
-    roles = folder.parent / "roles.toml"
-    roles.write_text(ROLES, encoding="utf-8")
+def county_server(three_county_folder, tmp_path_factory):
+    var = tmp_path_factory.mktemp("county_server")
+    roles = var / "roles.toml"
+    roles.write_text(LEADER_ROLES, encoding="utf-8")
     env = {
         **os.environ,
-        "LULONG_DATA_DIR": str(folder),
-        "LULONG_VERSIONS_DIR": str(folder.parent / "versions"),
-        "LULONG_AUDIT_FILE": str(folder.parent / "audit.jsonl"),
+        "LULONG_DATA_DIR": str(three_county_folder),
+        "LULONG_VERSIONS_DIR": str(var / "versions"),
+        "LULONG_AUDIT_FILE": str(var / "audit.jsonl"),
         "LULONG_AUTH": "header",
         "LULONG_ROLES_FILE": str(roles),
     }
@@ -52,7 +48,7 @@ def _header(page) -> str:
 
 def test_choosing_a_county_changes_the_page_and_the_address_reopens_it(browser, county_server):
     context = browser.new_context(
-        viewport={"width": 1600, "height": 1000}, locale="zh-CN", extra_http_headers=LEADER
+        viewport={"width": 1600, "height": 1000}, locale="zh-CN", extra_http_headers=LEADER_HEADERS
     )
     try:
         offline = OfflinePage(context.new_page(), county_server)
