@@ -11,7 +11,7 @@ test: setup-dev
 	scripts/system-deps.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) -m pytest -q
+	scripts/with-postgres.sh $(PY) -m pytest -q  # a throw-away PostgreSQL for the state-database tests
 
 setup:
 	scripts/setup.sh

@@ -16,6 +16,8 @@
 | LULONG_LOCKOUT_MINUTES  | 15                   | accounts mode: how long a lock-out lasts           |
 | LULONG_AUDIT_FILE    | var/audit.jsonl         | append-only audit log (JSON lines)                 |
 | LULONG_SMALL_COUNT   | 5                       | village counts below this show as "<5" for press   |
+| LULONG_STATE_DIR     | var/state               | state the app keeps (SQLite file of the ledger ...) |
+| LULONG_DB_URL        | (none)                  | state database URL; none = SQLite in STATE_DIR     |
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class Settings:
     lockout_minutes: int = 15
     audit_file: Path = ROOT_DIR / "var" / "audit.jsonl"
     small_count: int = 5
+    # The state database (lulong_data.store): decisions and issued papers, outside the data folder and
+    # its versions so a data rollback never rewinds them.
+    state_dir: Path = ROOT_DIR / "var" / "state"
+    db_url: str | None = None
 
 
 def _blank(value: str | None) -> str | None:
@@ -105,4 +111,6 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lockout_minutes=_int(env, "LULONG_LOCKOUT_MINUTES", 15, 1),
         audit_file=_path(env, "LULONG_AUDIT_FILE") or ROOT_DIR / "var" / "audit.jsonl",
         small_count=_int(env, "LULONG_SMALL_COUNT", 5, 1),
+        state_dir=_path(env, "LULONG_STATE_DIR") or ROOT_DIR / "var" / "state",
+        db_url=_blank(env.get("LULONG_DB_URL")),
     )

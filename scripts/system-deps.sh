@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the browser tests, chart exports and the Spark parity test need: Chromium (never a
 # downloaded browser), a CJK font so Chinese renders in screenshots and exported images instead of boxes,
-# and a Java runtime for local-mode PySpark (tests/test_spark_parity.py).
+# a Java runtime for local-mode PySpark (tests/test_spark_parity.py), and a PostgreSQL server for the
+# state-database tests (scripts/with-postgres.sh starts a throw-away cluster).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

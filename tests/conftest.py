@@ -6,13 +6,22 @@ from any working directory.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import uuid
 
 import pytest
 from paths import ROOT, SAMPLE_DIR
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# The state database of every test run (and of the servers browser tests start) is a throw-away SQLite file,
+# never the developer's var/state or a LULONG_DB_URL set in their shell. Tests of the store itself use
+# ``state_db_url``.
+os.environ["LULONG_STATE_DIR"] = tempfile.mkdtemp(prefix="lulong-test-state-")
+os.environ.pop("LULONG_DB_URL", None)
 
 # Autouse: fresh Streamlit metric caches around every test (they are process-wide and leak between
 # AppTests, DESIGN.md) and the AppTest workarounds; see tests/apptest.py.
@@ -45,3 +54,37 @@ def three_county_bundle(three_county_folder):
     from lulong_data.bundle import load_bundle
 
     return load_bundle(three_county_folder)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_db_url(request, tmp_path):
+    """A fresh, empty state database URL: an SQLite file, and a new database on the PostgreSQL server of
+    ``LULONG_TEST_PG_URL`` (scripts/with-postgres.sh starts one). Without that variable the PostgreSQL case
+    skips, except in CI (CI=1), where it fails: CI must prove the store on both."""
+    from lulong_data import store
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state.sqlite'}"
+        store.dispose()
+        return
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("LULONG_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI") == "1":
+            pytest.fail(
+                "LULONG_TEST_PG_URL is not set: CI runs the store tests on PostgreSQL (scripts/with-postgres.sh)"
+            )
+        pytest.skip("LULONG_TEST_PG_URL not set (run under scripts/with-postgres.sh for the PostgreSQL case)")
+    name = f"lulong_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        store.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
