@@ -30,10 +30,10 @@ from lulong_data.rules import Rules, RulesError, load_rules
 
 __all__ = ["Bundle", "coerce", "dtype_of", "empty_frame", "fingerprint", "load_bundle", "to_arrow"]
 
-# Date columns that look forward (a phase-out end is scheduled months ahead) must not set the as-of date.
-_FORWARD_DATES = {("social_assistance", "phaseout_until")}
-# Statements about the data, not data: a figure published later must not move the as-of date.
-_NOT_LEDGERS = {"published_figures"}
+# Date columns that look forward (a phase-out end is scheduled months ahead) must not set the as-of date;
+# statements about the data and calendars are not data: a figure published later must not move it either.
+_FORWARD_DATES = contract.FORWARD_DATES
+_NOT_LEDGERS = contract.NOT_LEDGERS
 _TRUE = {"true", "1", "是", "y", "yes", "t"}
 _FALSE = {"false", "0", "否", "n", "no", "f"}
 
@@ -81,6 +81,12 @@ def _coerce_column(series: pd.Series, column: contract.Column) -> pd.Series:
     if kind == "float":
         return pd.to_numeric(series, errors="raise").astype("float64")
     if kind == "date":
+        if column.month_ok and (series.dtype.kind in "OUT" or pd.api.types.is_string_dtype(series)):
+            text = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+            months = parsing.month_only(text.where(text.map(lambda v: isinstance(v, str))))
+            if months.any():  # 202206 / 2022-06 / 2022年6月: the first day of the month
+                parsed, _ = parsing.parse_date(text[months].astype("str"), months=True)
+                series = series.astype(object).where(~months, parsed)
         return pd.to_datetime(series, errors="raise").astype("datetime64[ns]").dt.normalize()
     if kind == "bool":
         return series.map(_bool).astype("boolean")

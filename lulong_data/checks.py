@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lulong_data import messages
-from lulong_data.contract import CASE_DATE_ORDER, DATASETS, Problem
+from lulong_data.contract import CASE_DATE_ORDER, DATASETS, FORWARD_DATES, Problem
 
 # 18-character resident ID: 6-digit area, birth date 19xx/20xx, 3-digit sequence, check character.
 # Requiring a real-looking birth date keeps long pseudonymous ids (village code + sequence) out.
@@ -55,10 +55,6 @@ def _arrow_regex(pattern: str) -> str:
     spelled-out class matches the same digits and lets pyarrow's RE2 scan the column."""
     digits = _digit_class()
     return pattern.replace(r"[\dXx]", f"[{digits}Xx]").replace(r"\d", f"[{digits}]")
-
-
-# Dates that are scheduled ahead on purpose and must not be flagged as "after the as-of date".
-FORWARD_DATES = {("social_assistance", "phaseout_until")}
 
 
 @dataclass
@@ -402,12 +398,15 @@ def case_dates(t: Tables) -> list[Problem]:
     if c is None:
         return []
     out: list[Problem] = []
+    # A row given to the month (日期精度 = 月) is compared by month: its 2022-06 approval (stored as
+    # 2022-06-01) is not "before" a township audit of 2022-06-20.
+    monthly = _monthly(c)
     # Walk the procedure left to right, comparing each date with the last one filled in before it.
     last = pd.Series(pd.NaT, index=c.index, dtype="datetime64[ns]")
     last_name = pd.Series(pd.NA, index=c.index, dtype="str")
     for name in CASE_DATE_ORDER:
         d = c[name]
-        bad = (d.notna() & last.notna() & (d < last)).to_numpy()
+        bad = (d.notna() & last.notna() & (_by_month(d, monthly) < _by_month(last, monthly))).to_numpy()
         if bad.any():
             prev_cols = last_name[bad].map(lambda n: t.header("monitoring_cases", n))
             rows = pd.DataFrame({"value": d[bad], "prev": last[bad], "prev_col": prev_cols})
@@ -415,7 +414,11 @@ def case_dates(t: Tables) -> list[Problem]:
         last = d.where(d.notna(), last)
         last_name = last_name.where(d.isna(), name)
     approved, eliminated, kind = c["approved_on"], c["eliminated_on"], c["elimination_kind"]
-    early = eliminated.notna() & approved.notna() & (eliminated < approved)
+    early = (
+        eliminated.notna()
+        & approved.notna()
+        & (_by_month(eliminated, monthly) < _by_month(approved, monthly))
+    )
     out += t.rows(
         "eliminated_before_approved",
         "monitoring_cases",
@@ -442,17 +445,72 @@ def case_dates(t: Tables) -> list[Problem]:
         pd.DataFrame({"value": kind[eliminated.isna() & kind.notna()]}),
         severity="warning",
     )
+    income = c["income_at_elimination"]
+    out += t.rows(
+        "income_at_elimination_unexpected",
+        "monitoring_cases",
+        "income_at_elimination",
+        pd.DataFrame({"value": income[eliminated.isna() & income.notna()]}),
+        severity="warning",
+    )
     return out
 
 
+def _monthly(df: pd.DataFrame) -> pd.Series:
+    """Rows whose dates are given to the month only (日期精度 = 月)."""
+    if "date_precision" not in df.columns:
+        return pd.Series(False, index=df.index)
+    return (df["date_precision"] == "月").fillna(False).astype(bool)
+
+
+def _by_month(d: pd.Series, monthly: pd.Series) -> pd.Series:
+    """The dates, cut to their month's first day on month-precision rows (to compare like with like)."""
+    if not monthly.any():
+        return d
+    return d.where(~monthly, d.dt.to_period("M").dt.start_time.astype("datetime64[ns]"))
+
+
+# outcome -> the household type it applies to: 返贫 is a 脱贫户 falling back, 致贫 a 一般农户 falling in
+_OUTCOME_FOR = {"返贫": "脱贫户", "致贫": "一般农户"}
+
+
+def poverty_outcomes(t: Tables) -> list[Problem]:
+    """返贫 only for a 脱贫户, 致贫 only for a 一般农户 (the national system's two marks)."""
+    c, h = t.frames.get("monitoring_cases"), t.frames.get("households")
+    if c is None or h is None or c["poverty_outcome"].isna().all():
+        return []
+    types = h.drop_duplicates("household_id").set_index("household_id")["household_type"]
+    at = _positions(c["household_id"], types.index.to_series())
+    actual = pd.Series(types.array.take(at, allow_fill=True), index=c.index)
+    allowed = c["poverty_outcome"].map(_OUTCOME_FOR)
+    bad = (allowed.notna() & actual.notna() & (allowed != actual)).fillna(False).astype(bool)
+    rows = pd.DataFrame(
+        {
+            "value": c.loc[bad, "poverty_outcome"],
+            "household": c.loc[bad, "household_id"],
+            "household_type": actual[bad],
+            "allowed": allowed[bad],
+        }
+    )
+    return t.rows("outcome_mismatch", "monitoring_cases", "poverty_outcome", rows)
+
+
 def employment_dates(t: Tables) -> list[Problem]:
+    """A row with a year starts within it; a row without one (counted in every year it overlaps) needs no
+    such rule. Either way work does not end before it starts."""
     e = t.frames.get("employment")
     if e is None:
         return []
-    d, year = e["started_on"], e["year"]
+    d, year, end = e["started_on"], e["year"], e["ended_on"]
+    monthly = _monthly(e)
     bad = (d.notna() & year.notna() & (d.dt.year != year)).fillna(False).astype(bool)
     rows = pd.DataFrame({"value": d[bad], "year": year[bad].astype("str")})
-    return t.rows("date_outside_year", "employment", "started_on", rows)
+    out = t.rows("date_outside_year", "employment", "started_on", rows)
+    before = (end.notna() & d.notna() & (_by_month(end, monthly) < _by_month(d, monthly))).fillna(False)
+    before = before.astype(bool)
+    rows = pd.DataFrame({"value": end[before], "started": d[before]})
+    out += t.rows("ended_before_started", "employment", "ended_on", rows)
+    return out
 
 
 def inspection_dates(t: Tables) -> list[Problem]:
@@ -486,7 +544,14 @@ def employment_targets(t: Tables) -> list[Problem]:
     # county_code extension: a multi-county folder has one county-wide row per county and year
     county_code = keyed["county_code"] if "county_code" in keyed.columns else pd.Series(pd.NA, keyed.index)
     place = keyed["township_code"].fillna("全县" + ("(" + county_code.astype("str") + ")").fillna(""))
-    dup = pd.DataFrame({"year": keyed["year"], "place": place})
+    # v2: a year may hold a monthly cumulative plan (month) and a 公益岗位 target (target_kind) besides the
+    # annual 务工就业 target; each (kind, month) is a target of its own
+    kind = _target_kind(keyed)
+    month = _target_month(keyed)
+    what = (kind.where(kind == "务工就业", kind + "任务") + month.map(lambda m: f"{m}月" if m else "")).where(
+        (kind != "务工就业") | (month != 0), ""
+    )
+    dup = pd.DataFrame({"year": keyed["year"], "place": place + what})
     repeated = dup.duplicated(keep="first")
     if repeated.any():
         first = dup.reset_index().drop_duplicates(["year", "place"]).set_index(["year", "place"])
@@ -495,6 +560,27 @@ def employment_targets(t: Tables) -> list[Problem]:
         rows["year"] = rows["year"].astype("str")
         out += t.rows("target_duplicate", "employment_targets", "township_code", rows)
     unique = keyed[~repeated]
+    groups = pd.DataFrame({"kind": kind[~repeated], "month": month[~repeated]})
+    for _, part in groups.groupby(["kind", "month"], sort=True):
+        out += _target_sums(t, unique.loc[part.index], county_code.reindex(part.index))
+    return out
+
+
+def _target_kind(g: pd.DataFrame) -> pd.Series:
+    if "target_kind" not in g.columns:
+        return pd.Series("务工就业", index=g.index, dtype="str")
+    return g["target_kind"].fillna("务工就业").astype("str")
+
+
+def _target_month(g: pd.DataFrame) -> pd.Series:
+    if "month" not in g.columns:
+        return pd.Series(0, index=g.index, dtype="int64")
+    return g["month"].fillna(0).astype("int64")
+
+
+def _target_sums(t: Tables, unique: pd.DataFrame, county_code: pd.Series) -> list[Problem]:
+    """Township targets of one year (and kind, month) add up to the county-wide row."""
+    out: list[Problem] = []
     county = unique[unique["township_code"].isna()]
     town_rows = unique[unique["township_code"].notna()]
     towns = town_rows.groupby("year")["target"].sum(min_count=1)
@@ -518,7 +604,7 @@ def county_rows(t: Tables) -> list[Problem]:
     counties = sorted(set(tw["county_code"].dropna())) if tw is not None else []
     listed = "、".join(counties)
     out: list[Problem] = []
-    for name in ("employment_targets", "indicators"):
+    for name in ("employment_targets", "indicators", "population"):
         df = t.frames.get(name)
         if df is None or "county_code" not in df.columns:
             continue
@@ -559,6 +645,38 @@ def welfare_posts(t: Tables) -> list[Problem]:
     return t.rows(
         "welfare_job_not_employed", "welfare_jobs", "person_id", w_rows, severity="warning"
     ) + t.rows("employment_without_welfare_job", "employment", "channel", e_rows, severity="warning")
+
+
+def family_sizes(t: Tables) -> list[Problem]:
+    """保障人数 cannot exceed 家庭人口数 (单人保 covers fewer persons than the family, never more)."""
+    s = t.frames.get("social_assistance")
+    if s is None or s["family_size"].isna().all():
+        return []
+    bad = (s["family_size"].notna() & s["persons"].notna() & (s["persons"] > s["family_size"])).fillna(False)
+    bad = bad.astype(bool)
+    rows = pd.DataFrame({"value": s.loc[bad, "persons"], "family_size": s.loc[bad, "family_size"]})
+    return t.rows("persons_above_family", "social_assistance", "persons", rows)
+
+
+def population_rows(t: Tables) -> list[Problem]:
+    """One figure per year, place, 口径 (户籍/常住) and 范围 (总人口/农村人口)."""
+    p = t.frames.get("population")
+    if p is None:
+        return []
+    place = p["township_code"].fillna("全县" + ("(" + p["county_code"].astype("str") + ")").fillna(""))
+    key = pd.DataFrame(
+        {"year": p["year"].astype("str"), "place": place, "basis": p["basis"], "scope": p["scope"]}
+    )
+    repeated = key.duplicated(keep="first") & key.notna().all(axis=1)
+    if not repeated.any():
+        return []
+    first = key.reset_index().drop_duplicates(["year", "place", "basis", "scope"])
+    first = first.set_index(["year", "place", "basis", "scope"])["index"]
+    rows = key[repeated].assign(
+        value=p.loc[repeated, "persons"],
+        first_row=[first.loc[tuple(k)] for k in key[repeated].itertuples(index=False)],
+    )
+    return t.rows("population_duplicate", "population", "persons", rows)
 
 
 def dibao_fields(t: Tables) -> list[Problem]:
@@ -610,12 +728,15 @@ CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
     exit_years,
     case_categories,
     case_dates,
+    poverty_outcomes,
     employment_dates,
     inspection_dates,
     employment_targets,
     county_rows,
     welfare_posts,
     dibao_fields,
+    family_sizes,
+    population_rows,
 )
 
 

@@ -8,7 +8,9 @@ Column kinds:
     code6/code9/code12  digit strings of that length (Excel floats like ``130324100.0`` repaired)
     str                 free text
     int, float          numbers (``min``/``max`` bounds where the contract gives them)
-    date                calendar date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, Excel serial); empty = unknown
+    date                calendar date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, Excel serial); empty = unknown.
+                        A date column with ``month_ok`` also takes a month (YYYYMM, YYYY-MM, YYYY年M月): it is
+                        stored as the month's first day and the row's ``date_precision`` says 月.
     period              month as ``YYYY-MM``
     enum                one of ``values``
     bool                是/否, true/false, 1/0, Y/N
@@ -34,6 +36,10 @@ class Column:
     max: float | None = None
     unique: bool = False  # primary key
     references: str | None = None  # "dataset.column" foreign key
+    # Other spellings of enum values accepted on reading (spelling -> contract value), e.g. the national
+    # system's 帮扶消除 for the contract's 帮扶后稳定消除.
+    synonyms: tuple[tuple[str, str], ...] = ()
+    month_ok: bool = False  # a date column that also takes a month-only date (see date_precision)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,27 @@ LABOUR_ABILITIES = ("普通劳动力", "技能劳动力", "弱劳动力或半劳
 NO_WORK_ABILITIES = ("丧失劳动力", "无劳动力")
 MONITORING_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 CASE_DATE_ORDER = ("found_on", "verified_on", "village_review_on", "township_audit_on", "approved_on")
+# How a risk went away, as the contract spells it, and the national system's spellings (风险消除方式).
+ASSISTED_ELIMINATION = "帮扶后稳定消除"  # = 帮扶消除
+NATURAL_ELIMINATION = "风险自然消除"  # = 自然消除
+ELIMINATION_SYNONYMS = (("帮扶消除", ASSISTED_ELIMINATION), ("自然消除", NATURAL_ELIMINATION))
+# 日期精度: 日 = a full date (the default when empty), 月 = the month only (stored as its first day).
+DAY, MONTH = "日", "月"
+DATE_PRECISIONS = (DAY, MONTH)
+
+
+def _precision(what: str) -> Column:
+    return Column(
+        "date_precision",
+        "日期精度",
+        "enum",
+        f"precision of {what}: 日 (full date; empty = 日) or 月 (month only, stored as its first day)",
+        values=DATE_PRECISIONS,
+        required=False,
+        nullable=True,
+    )
+
+
 # Extension (multi-county folders): the county a row belongs to. Optional; required on county-wide rows
 # (empty township_code) only when the folder holds more than one county (checks.county_rows).
 COUNTY_CODE = C(
@@ -149,6 +176,25 @@ DATASETS: dict[str, Dataset] = {
                 ),
                 C("persons", "家庭人口", "int", "household size; equals its rows in persons", min=1),
                 C("head_name", "户主姓名", "str", "head of household; always displayed masked", **_opt),
+                C(
+                    "income_per_capita",
+                    "人均纯收入",
+                    "float",
+                    "latest net income per head, 元 (of the income year)",
+                    min=0,
+                    **_opt,
+                ),
+                C("income_year", "收入年度", "int", "year of income_per_capita", min=2000, max=2100, **_opt),
+                C(
+                    "no_labour_household",
+                    "整户无劳动能力兜底保障户",
+                    "bool",
+                    "flagged as a household whose members all lack labour (兜底保障)",
+                    **_opt,
+                ),
+                C("education_ok", "义务教育保障", "bool", "compulsory education secured", **_opt),
+                C("housing_ok", "住房安全保障", "bool", "safe housing secured", **_opt),
+                C("water_ok", "饮水安全保障", "bool", "safe drinking water secured", **_opt),
             ),
             required=True,
             department="县防贫中心",
@@ -183,10 +229,18 @@ DATASETS: dict[str, Dataset] = {
                     "channel",
                     "发现途径",
                     "enum",
-                    "how the risk was found",
+                    "how the risk was found (from the county's procedure ledger; empty = not imported)",
                     values=("农户自主申报", "基层干部排查", "部门筛查预警"),
+                    **_opt,
                 ),
-                C("found_on", "发现日期", "date", "risk found (clue date)"),
+                C(
+                    "found_on",
+                    "发现日期",
+                    "date",
+                    "risk found (clue date; from the county's procedure ledger)",
+                    month_ok=True,
+                    **_opt,
+                ),
                 C("verified_on", "入户核实日期", "date", "home verification", nullable=True),
                 C(
                     "village_review_on",
@@ -202,6 +256,7 @@ DATASETS: dict[str, Dataset] = {
                     "date",
                     "county approval = inclusion; empty = in procedure",
                     nullable=True,
+                    month_ok=True,
                 ),
                 C(
                     "contact_assigned_on",
@@ -225,14 +280,33 @@ DATASETS: dict[str, Dataset] = {
                     "date",
                     "risk eliminated; empty = still monitored",
                     nullable=True,
+                    month_ok=True,
                 ),
                 C(
                     "elimination_kind",
                     "消除方式",
                     "enum",
-                    "how the risk went away",
-                    values=("帮扶后稳定消除", "风险自然消除"),
+                    "how the risk went away (帮扶消除 / 自然消除 are read as these two)",
+                    values=(ASSISTED_ELIMINATION, NATURAL_ELIMINATION),
                     nullable=True,
+                    synonyms=ELIMINATION_SYNONYMS,
+                ),
+                _precision("found_on, approved_on and eliminated_on"),
+                C(
+                    "income_at_elimination",
+                    "消除时人均纯收入",
+                    "float",
+                    "net income per head at elimination, 元 (the export's latest 人均纯收入)",
+                    min=0,
+                    **_opt,
+                ),
+                C(
+                    "poverty_outcome",
+                    "返贫致贫标识",
+                    "enum",
+                    "返贫 (a 脱贫户 fell back into poverty) or 致贫 (a 一般农户 fell into poverty); empty = neither",
+                    values=("返贫", "致贫"),
+                    **_opt,
                 ),
             ),
             department="县防贫中心",
@@ -300,7 +374,15 @@ DATASETS: dict[str, Dataset] = {
             (
                 C("record_id", "记录编号", "str", "record id", unique=True),
                 C("person_id", "人编号", "str", "person in work", references="persons.person_id"),
-                C("year", "年度", "int", "year", min=2000, max=2100),
+                C(
+                    "year",
+                    "年度",
+                    "int",
+                    "year; empty = every year the record overlaps (started_on .. ended_on)",
+                    min=2000,
+                    max=2100,
+                    **_opt,
+                ),
                 C(
                     "channel",
                     "就业渠道",
@@ -309,7 +391,22 @@ DATASETS: dict[str, Dataset] = {
                     values=("劳务输出", "县内企业吸纳", "帮扶车间", "公益岗位", "自主创业", "灵活就业"),
                 ),
                 C("location", "务工地点", "enum", "where", values=("县内", "省内县外", "省外")),
-                C("started_on", "就业日期", "date", "start of work; within year"),
+                C(
+                    "started_on",
+                    "就业日期",
+                    "date",
+                    "start of work; not after its year (earlier = still in work)",
+                    month_ok=True,
+                ),
+                C(
+                    "ended_on",
+                    "结束日期",
+                    "date",
+                    "end of work; empty = still in work",
+                    month_ok=True,
+                    **_opt,
+                ),
+                _precision("started_on and ended_on"),
             ),
             department="县人社局",
         ),
@@ -329,6 +426,23 @@ DATASETS: dict[str, Dataset] = {
                 ),
                 C("target", "目标人数", "int", "persons to place", min=0),
                 COUNTY_CODE,
+                C(
+                    "month",
+                    "月份",
+                    "int",
+                    "month of a monthly cumulative plan; empty = the annual target",
+                    min=1,
+                    max=12,
+                    **_opt,
+                ),
+                C(
+                    "target_kind",
+                    "任务类型",
+                    "enum",
+                    "务工就业 (empty = 务工就业) or 公益岗位",
+                    values=("务工就业", "公益岗位"),
+                    **_opt,
+                ),
             ),
             department="县人社局",
         ),
@@ -426,11 +540,26 @@ DATASETS: dict[str, Dataset] = {
                     **_opt,
                 ),
                 C("tier", "档次", "int", "dibao tier 1-4 (低保 only)", min=1, max=4, **_opt),
-                C("single_person", "单人保", "bool", "single-person dibao", **_opt),
-                C("started_on", "纳入日期", "date", "date included"),
+                C(
+                    "single_person",
+                    "单人保",
+                    "bool",
+                    "single-person dibao; empty = persons < family_size",
+                    **_opt,
+                ),
+                C("started_on", "纳入日期", "date", "date included", month_ok=True),
                 C("ended_on", "退出日期", "date", "date left", **_opt),
                 C("phaseout_until", "渐退期截止", "date", "end of the phase-out period", **_opt),
                 C("monthly_amount", "月保障金", "float", "monthly payment, 元", min=0),
+                C(
+                    "family_size",
+                    "家庭人口数",
+                    "int",
+                    "persons in the family (保障人数 may be fewer)",
+                    min=1,
+                    **_opt,
+                ),
+                _precision("started_on"),
             ),
             department="县民政局",
         ),
@@ -491,6 +620,45 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         Dataset(
+            "holidays",
+            "节假日安排",
+            "holiday schedule",
+            (
+                C("date", "日期", "date", "the day", unique=True),
+                C(
+                    "kind",
+                    "类型",
+                    "enum",
+                    "休 (day off) or 班 (adjusted working day, 调休)",
+                    values=("休", "班"),
+                ),
+                C("name", "节日", "str", "holiday name", **_opt),
+                C("source", "依据文号", "str", "the State Council notice it comes from"),
+            ),
+            department="县防贫中心",
+        ),
+        Dataset(
+            "population",
+            "人口",
+            "population",
+            (
+                C("year", "年度", "int", "year", min=2000, max=2100),
+                C(
+                    "township_code",
+                    "乡镇代码",
+                    "code9",
+                    "township; empty = county",
+                    references="townships.township_code",
+                    **_opt,
+                ),
+                COUNTY_CODE,
+                C("basis", "口径", "enum", "户籍 (registered) or 常住 (resident)", values=("户籍", "常住")),
+                C("scope", "范围", "enum", "总人口 (all) or 农村人口 (rural)", values=("总人口", "农村人口")),
+                C("persons", "人数", "int", "persons", min=0),
+                C("source", "来源", "str", "where the figure comes from (e.g. 公安户籍统计, 统计年鉴)"),
+            ),
+        ),
+        Dataset(
             "published_figures",
             "已发布口径",
             "published figures",
@@ -512,6 +680,19 @@ DATASETS: dict[str, Dataset] = {
         ),
     ]
 }
+
+
+def month_dates(dataset: str) -> tuple[str, ...]:
+    """The date columns of ``dataset`` that may hold a month only (its date_precision says which rows do)."""
+    return tuple(c.name for c in DATASETS[dataset].columns if c.month_ok)
+
+
+# Dates scheduled ahead on purpose (a phase-out end, next year's holidays): they neither set the as-of date
+# nor count as "after the as-of date".
+FORWARD_DATES = frozenset({("social_assistance", "phaseout_until"), ("holidays", "date")})
+# Datasets that are not ledgers of events (statements about the data, calendars, reference counts): their
+# dates never set the as-of date or the first date of the data.
+NOT_LEDGERS = frozenset({"published_figures", "holidays", "population"})
 
 # Other files of a data folder that are not tables.
 MANIFEST_FILE = "manifest.toml"

@@ -51,8 +51,8 @@ _CHAINED = {
     "visits": ("case_id", "monitoring_cases"),
     "employment": ("person_id", "persons"),
 }
-_COUNTY_WIDE = ("employment_targets", "indicators")
-_SHARED = ("policy_menu",)
+_COUNTY_WIDE = ("employment_targets", "indicators", "population")
+_SHARED = ("policy_menu", "holidays")  # the menu and the State Council's holiday schedule
 _OWN_COUNTY = ("published_figures",)  # statements of the manifest's county only
 
 

@@ -21,13 +21,16 @@ from lulong_data import checks, messages, reading, schemas
 from lulong_data.contract import (
     CODE_LENGTH,
     DATASETS,
+    DAY,
     GEO_FILES,
     MANIFEST_FILE,
+    MONTH,
     RULES_FILE,
     TABLE_SUFFIXES,
+    Dataset,
     Problem,
 )
-from lulong_data.parsing import DTYPES, empty_frame, parse_column
+from lulong_data.parsing import DTYPES, empty_frame, month_only, parse_column
 
 # Kinds that can hide a personal number: free text and numbers. Codes are left out: they are
 # checked for their exact length anyway, and an 11-digit slip in a code is not a phone number.
@@ -304,6 +307,7 @@ def _type_table(path: Path, name: str, out: list[Problem]) -> tuple[pd.DataFrame
     for col in raw.columns:
         if col not in typed:
             typed[col] = raw[col]
+    out += _month_precision(raw, typed, ds, file, table.headers, unparsed)
     frame = pd.DataFrame(typed, index=raw.index)
 
     absent = tuple(c.name for c in ds.columns if c.name not in table.headers)
@@ -317,6 +321,41 @@ def _type_table(path: Path, name: str, out: list[Problem]) -> tuple[pd.DataFrame
         absent=absent,
     )
     return frame, table.headers
+
+
+def _month_precision(
+    raw: pd.DataFrame,
+    typed: dict[str, pd.Series],
+    ds: Dataset,
+    file: str,
+    headers: dict[str, str],
+    unparsed: set[tuple[int, str]],
+) -> list[Problem]:
+    """Rows that give a month-only date (202206, 2022-06, 2022年6月) in a ``month_ok`` column: an empty
+    日期精度 becomes 月 (the national system's exports say nothing); 日 with a month-only date is refused,
+    since the day the row claims to know is not there."""
+    dates = [c.name for c in ds.columns if c.month_ok]
+    if not dates or "date_precision" not in typed:
+        return []
+    monthly = pd.Series(False, index=raw.index)
+    for name in dates:
+        monthly |= month_only(raw[name])
+    if not monthly.any():
+        return []
+    precision = typed["date_precision"]
+    typed["date_precision"] = precision.where(~(monthly & precision.isna()), MONTH).astype("str")
+    bad = monthly & (precision == DAY).fillna(False).astype(bool)
+    if not bad.any():
+        return []
+    unparsed.update((int(r), "date_precision") for r in raw.index[bad.to_numpy()])
+    return messages.per_row(
+        "month_date_day_precision",
+        file,
+        pd.DataFrame({"value": raw.loc[bad, "date_precision"]}),
+        column=headers.get("date_precision", "date_precision"),
+        name="date_precision",
+        dataset=ds.name,
+    )
 
 
 # -- the report as a table ----------------------------------------------------------------------

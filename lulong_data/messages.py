@@ -109,6 +109,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {row} 行「{col}」的值“{value}”不是有效日期(应为 YYYY-MM-DD)",
         "Row {row}, {col}: '{value}' is not a valid date (expected YYYY-MM-DD)",
     ),
+    "month_date_day_precision": (
+        "第 {row} 行的日期只有年月(如 202206),但「{col}」填的是“{value}”;请改为“月”或留空",
+        "Row {row}: a date gives only the month (e.g. 202206) but {col} says '{value}'; write 月 or leave it "
+        "empty",
+    ),
     "bad_period": (
         "第 {row} 行「{col}」的值“{value}”不是有效月份(应为 YYYY-MM)",
         "Row {row}, {col}: '{value}' is not a valid month (expected YYYY-MM)",
@@ -200,6 +205,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "elimination_kind_unexpected": (
         "第 {row} 行没有风险消除日期,却填写了「{col}」“{value}”",
         "Row {row}: {col} is '{value}' but no elimination date is given",
+    ),
+    "income_at_elimination_unexpected": (
+        "第 {row} 行没有风险消除日期,却填写了「{col}」“{value}”",
+        "Row {row}: {col} is '{value}' but no elimination date is given",
+    ),
+    "outcome_mismatch": (
+        "第 {row} 行返贫致贫标识为“{value}”,但户“{household}”是{household_type};{value}只适用于{allowed}",
+        "Row {row}: outcome '{value}' but household '{household}' is a {household_type}; "
+        "{value} applies only to a {allowed}",
+    ),
+    "ended_before_started": (
+        "第 {row} 行「{col}」{value} 早于就业日期 {started}",
+        "Row {row}: {col} {value} is before the start of work {started}",
+    ),
+    "persons_above_family": (
+        "第 {row} 行保障人数 {value} 大于家庭人口数 {family_size}",
+        "Row {row}: persons covered ({value}) exceed the family size ({family_size})",
+    ),
+    "population_duplicate": (
+        "第 {row} 行:{year} 年{place}{basis}{scope}与第 {first_row} 行重复",
+        "Row {row}: the {year} {basis} {scope} of {place} repeats row {first_row}",
     ),
     "date_outside_year": (
         "第 {row} 行「{col}」{value} 不在该行的年度 {year} 年内",

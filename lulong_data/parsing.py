@@ -41,6 +41,9 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DATE_DASH = rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}$"
 _DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
 _SERIAL = r"^(\d{5})(?:\.0+)?$"
+# A month only (a column with ``month_ok``): 202206 (the national system's export, also as an Excel number
+# 202206.0), 2022-06, 2022/6, 2022.6, 2022年6月.
+_MONTH = r"^(\d{4})(?:(0[1-9]|1[0-2])(?:\.0+)?|[-/.](\d{1,2})|年(\d{1,2})月)$"
 _PERIOD = r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$"
 _PERIOD_AS_DATE = rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.]0?1{_TIME}$"  # Excel turns 2022-07 into 2022/7/1
 _THOUSANDS = r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d*)?$"
@@ -59,6 +62,10 @@ def parse_column(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
         return pd.Series(index=raw.index, dtype=DTYPES[kind]), _no_problems()
     if kind in CODE_LENGTH:
         return parse_code(raw, CODE_LENGTH[kind])
+    if kind == "date" and column.month_ok:
+        return parse_date(raw, months=True)
+    if kind == "enum" and column.synonyms:
+        return parse_enum(raw, dict(column.synonyms)), _no_problems()
     parser = _PARSERS.get(kind)
     if parser is None:  # str and enum: the text is the value
         return raw.astype("str"), _no_problems()
@@ -149,9 +156,26 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, _bad(raw, values.notna(), "bad_bool")
 
 
-def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_enum(raw: pd.Series, synonyms: dict[str, str]) -> pd.Series:
+    """The text of an enum cell, other accepted spellings replaced by the contract's value."""
+    text = raw.astype("str")
+    other = text.isin(list(synonyms)).fillna(False).astype(bool)
+    if other.any():
+        text = text.where(~other, text.map(synonyms))
+    return text.astype("str")
+
+
+def month_only(raw: pd.Series) -> pd.Series:
+    """True where a cell is a month without a day (202206, 2022-06, 2022年6月): see ``parse_date(months=True)``."""
+    if raw.isna().all():
+        return pd.Series(False, index=raw.index)
+    return _halfwidth(raw).str.fullmatch(_MONTH).fillna(False).astype(bool)
+
+
+def parse_date(raw: pd.Series, *, months: bool = False) -> tuple[pd.Series, pd.Series]:
     """YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日 (a midnight time is tolerated) and Excel
-    serial day numbers; impossible dates such as 2022-02-30 are refused."""
+    serial day numbers; impossible dates such as 2022-02-30 are refused. With ``months``, a month alone
+    (YYYYMM, YYYY-MM, YYYY年M月) is the first day of that month."""
     iso = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     if iso.notna().sum() == raw.notna().sum():  # the usual case, and a fast one
         return iso, _no_problems()
@@ -159,6 +183,11 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     parts = text.str.extract(_DATE_DASH)
     zh = text.str.extract(_DATE_ZH)
     parts = parts.fillna(zh)
+    if months:
+        month = text.str.extract(_MONTH)
+        month_number = month[1].fillna(month[2]).fillna(month[3])
+        only = pd.DataFrame({0: month[0], 1: month_number, 2: month[0].where(month[0].isna(), "1")})
+        parts = parts.fillna(only)
     values = _from_parts(parts[0], parts[1], parts[2])
     serial = pd.to_numeric(text.str.extract(_SERIAL, expand=False), errors="coerce")
     serial = serial.where(serial.between(SERIAL_MIN, SERIAL_MAX))

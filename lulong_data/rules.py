@@ -3,12 +3,18 @@
 The rules are county policy, not data: the package ships Lulong's defaults next to this module and a
 data folder may override them with its own ``rules.toml``. A bad file fails loudly with
 :class:`RulesError` naming the key, because a silently wrong deadline would misreport overdue households.
+
+Keys added after a county may have copied the file (``NEW_KEYS``: document numbers, sources, the elimination
+kinds the waiting period applies to, ...) may be left out of a county's file: the packaged value applies.
+Every rule names its source (the policy document it comes from) in a ``source`` key of its section.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +49,20 @@ class Deadlines:
 class Elimination:
     min_months: int
     min_measures: int
+    # the elimination kinds the waiting period and the measure rule apply to: 帮扶消除 only, by default
+    # (a risk that went away by itself, 自然消除, may be marked eliminated at any time)
+    applies_to: tuple[str, ...] = ("帮扶后稳定消除",)
+    # 三保障 (义务教育, 住房安全) and 饮水安全 must hold at elimination wherever the data carry them
+    require_guarantees: bool = True
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class IncomeLine:
     year: int
     amount: float  # 元/人·年
-    document: str
+    document: str  # the document's title (descriptive)
+    document_no: str = ""  # 文号; empty until the county fills it in
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,13 @@ class Rules:
     income_lines: tuple[IncomeLine, ...]  # sorted by year
     ranking: Ranking
     source: str = ""  # path of the file the rules came from
+    # rule -> the policy document it comes from ("deadlines", "visits", "consultation", "elimination",
+    # "ranking"); an income line names its own document
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source_of(self, rule: str) -> str:
+        """The policy document a rule (a section of rules.toml) comes from; "" if none is named."""
+        return dict(self.sources).get(rule, "")
 
     def income_line(self, year: int) -> IncomeLine | None:
         """The line in force for ``year``: that year's, else the latest earlier one, else None."""
@@ -79,10 +99,49 @@ class Rules:
         return earlier[-1] if earlier else None
 
 
+# Keys a county's own rules.toml may leave out: added after the first release, they take the packaged
+# value. "income_lines[].x" stands for the key x of every income line (an absent one is empty).
+NEW_KEYS = frozenset(
+    {
+        "deadlines.source",
+        "visits.source",
+        "consultation.source",
+        "elimination.applies_to",
+        "elimination.require_guarantees",
+        "elimination.source",
+        "income_lines[].document_no",
+        "ranking.source",
+    }
+)
+_MISSING = object()
+
+
+@cache
+def _packaged() -> dict:
+    return tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8-sig"))
+
+
 def _get(table: dict, key: str, where: str) -> Any:
-    if not isinstance(table, dict) or key not in table:
-        raise RulesError(f"rules.toml: 缺少 {where}{key} / missing key {where}{key}")
-    return table[key]
+    if isinstance(table, dict) and key in table:
+        return table[key]
+    path = f"{where}{key}"
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    if generic in NEW_KEYS:
+        if "[]" in generic:
+            return ""  # a per-row key: the packaged rows are other rows
+        value: Any = _packaged()
+        for part in path.split("."):
+            value = value.get(part, _MISSING) if isinstance(value, dict) else _MISSING
+        if value is not _MISSING:
+            return value
+    raise RulesError(f"rules.toml: 缺少 {path} / missing key {path}")
+
+
+def _str(table: dict, key: str, where: str) -> str:
+    value = _get(table, key, where)
+    if not isinstance(value, str):
+        raise RulesError(f"rules.toml: {where}{key} 须为文字 / must be text, got {value!r}")
+    return value
 
 
 def _int(table: dict, key: str, where: str, minimum: int = 0) -> int:
@@ -111,7 +170,12 @@ def _parse(data: dict, source: str) -> Rules:
         if isinstance(amount, bool) or not isinstance(amount, int | float) or amount <= 0:
             raise RulesError(f"rules.toml: {where}amount 须为正数 / must be a positive number: {amount!r}")
         lines.append(
-            IncomeLine(_int(row, "year", where, 2000), float(amount), str(_get(row, "document", where)))
+            IncomeLine(
+                _int(row, "year", where, 2000),
+                float(amount),
+                str(_get(row, "document", where)),
+                _str(row, "document_no", where),
+            )
         )
     years = [line.year for line in lines]
     if len(set(years)) != len(years):
@@ -135,17 +199,39 @@ def _parse(data: dict, source: str) -> Rules:
         talk_after_months=_int(rk, "talk_after_months", "ranking.", 1),
         tie_break=tie,
     )
+    applies_to = _get(el, "applies_to", "elimination.")
+    kinds = ("帮扶后稳定消除", "风险自然消除")
+    if not isinstance(applies_to, list) or any(k not in kinds for k in applies_to):
+        raise RulesError(
+            f"rules.toml: elimination.applies_to 须为 {list(kinds)} 中的项 / must list items of {list(kinds)}, "
+            f"got {applies_to!r}"
+        )
+    guarantees = _get(el, "require_guarantees", "elimination.")
+    if not isinstance(guarantees, bool):
+        raise RulesError("rules.toml: elimination.require_guarantees 须为 true/false / must be true or false")
+    visits, consultation = _get(data, "visits", ""), _get(data, "consultation", "")
+    sources = (
+        ("deadlines", _str(dl, "source", "deadlines.")),
+        ("visits", _str(visits, "source", "visits.")),
+        ("consultation", _str(consultation, "source", "consultation.")),
+        ("elimination", _str(el, "source", "elimination.")),
+        ("ranking", _str(rk, "source", "ranking.")),
+    )
     return Rules(
         deadlines=deadlines,
-        visit_max_gap_days=_int(_get(data, "visits", ""), "max_gap_days", "visits.", 1),
-        batch_households=_int(_get(data, "consultation", ""), "batch_households", "consultation.", 1),
+        visit_max_gap_days=_int(visits, "max_gap_days", "visits.", 1),
+        batch_households=_int(consultation, "batch_households", "consultation.", 1),
         elimination=Elimination(
             min_months=_int(el, "min_months", "elimination."),
             min_measures=_int(el, "min_measures", "elimination."),
+            applies_to=tuple(applies_to),
+            require_guarantees=guarantees,
+            source=sources[3][1],
         ),
         income_lines=tuple(sorted(lines, key=lambda line: line.year)),
         ranking=ranking,
         source=source,
+        sources=sources,
     )
 
 

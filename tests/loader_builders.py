@@ -146,6 +146,14 @@ def tables() -> dict[str, list[dict[str, str]]]:
         ],
         "student_aid": [_row("student_aid", "A001", V1, "H001", "2022", "义务教育", "营养餐", "500", "STU1")],
         "indicators": [_row("indicators", "家庭医生签约团队数", "2022", "", "12", "个", "县卫健局", "")],
+        "holidays": [
+            _row("holidays", "2022-10-01", "休", "国庆节", "国务院办公厅关于2022年部分节假日安排的通知"),
+            _row("holidays", "2022-10-08", "班", "国庆节", "国务院办公厅关于2022年部分节假日安排的通知"),
+        ],
+        "population": [
+            _row("population", "2022", "", "", "户籍", "总人口", "120000", "公安户籍统计"),
+            _row("population", "2022", T1, "", "户籍", "农村人口", "50000", "公安户籍统计"),
+        ],
         "published_figures": [
             _row("published_figures", "F001", "全县监测对象 2 户", "2", "户", "2022-07-26", "发布会", "")
         ],
@@ -153,9 +161,12 @@ def tables() -> dict[str, list[dict[str, str]]]:
 
 
 def _row(dataset: str, *cells: str) -> dict[str, str]:
-    names = [c.name for c in DATASETS[dataset].columns]
-    assert len(cells) == len(names), (dataset, len(cells), len(names))
-    return dict(zip(names, cells, strict=True))
+    """A row of text cells in contract order; optional columns at the end may be left out (empty)."""
+    columns = DATASETS[dataset].columns
+    assert len(cells) <= len(columns), (dataset, len(cells), len(columns))
+    assert all(not c.required for c in columns[len(cells) :]), (dataset, len(cells))
+    cells = cells + ("",) * (len(columns) - len(cells))
+    return dict(zip([c.name for c in columns], cells, strict=True))
 
 
 def header_for(dataset: str, name: str, style: str, position: int = 0) -> str:

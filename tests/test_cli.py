@@ -43,7 +43,7 @@ def _broken_folder(folder: Path) -> Path:
 def test_clean_folder_exits_0(tmp_path):
     proc = run(str(write_folder(tmp_path)))
     assert proc.returncode == 0
-    assert proc.stdout.strip().splitlines()[-1].startswith("0 个错误,0 个警告;读取 17 个数据集")
+    assert proc.stdout.strip().splitlines()[-1].startswith("0 个错误,0 个警告;读取 19 个数据集")
 
 
 def test_warnings_only_still_exit_0(tmp_path):

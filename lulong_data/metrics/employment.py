@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 RENSHE = "县人社局"
 
 
+def in_year(e: ibis.Table, year: int) -> ibis.BooleanValue:
+    """Employment rows of ``year``: its ``year`` says so, or (no year given) the work overlaps the year
+    (started_on on or before 31 December, ended_on empty or on or after 1 January)."""
+    first, last = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    overlaps = (e.started_on <= last) & (e.ended_on.isnull() | (e.ended_on >= first))
+    return (e.year == int(year)) | (e.year.isnull() & overlaps)
+
+
+def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
+    """The annual targets of ``kind`` (rows without a month; an empty target_kind is 务工就业)."""
+    kinds = t.target_kind.isnull() | (t.target_kind == kind) if kind == "务工就业" else t.target_kind == kind
+    return t.filter(t.month.isnull() & kinds)
+
+
 @metric(
     "employment_placed",
     "脱贫劳动力务工就业人数",
@@ -33,12 +47,12 @@ RENSHE = "县人社局"
 )
 def employment_placed(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
     e = b.table("employment")
-    e = e.filter((e.year == int(year)) & (e.started_on <= as_of))
+    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
     return count(b, persons_in(b, e, township).person_id.nunique())
 
 
 def _target_rows(b: Bundle, year: int) -> ibis.Table:
-    t = b.table("employment_targets")
+    t = annual_targets(b.table("employment_targets"))
     return t.filter(t.year == int(year))
 
 
@@ -257,7 +271,7 @@ def employment_pace(b: Bundle, *, as_of: dt.date, year: int, township: str | Non
 def _first_rows(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
     """One row per person of the year: the first by started_on, then record_id (a person counts once)."""
     e = b.table("employment")
-    e = e.filter((e.year == int(year)) & (e.started_on <= as_of))
+    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
     w = ibis.window(group_by="person_id", order_by=[e.started_on, e.record_id])
     return e.mutate(_n=ibis.row_number().over(w)).filter(lambda x: x._n == 0).drop("_n")
 
@@ -516,4 +530,8 @@ def employment_years(b: Bundle, *, as_of: dt.date) -> list[int]:
     for name in ("employment", "employment_targets", "welfare_jobs", "trainings"):
         t = b.table(name)
         years |= {int(y) for y in b.execute(t.select("year").distinct())["year"].dropna()}
+    e = b.table("employment")
+    first = pd.to_datetime(scalar(b, e.filter(e.year.isnull()).started_on.min()))
+    if pd.notna(first):  # rows without a year count in every year from their start
+        years |= set(range(first.year, as_of.year + 1))
     return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]

@@ -2,8 +2,10 @@
 
 口径 (definitions), decided here once so every page and the briefing say the same thing:
 
-- A case is *known* on ``as_of`` when ``found_on <= as_of``. Any step dated after ``as_of`` has not
-  happened yet on that day and is treated as empty, so the same ledgers answer "as of" any earlier date.
+- A case is *known* on ``as_of`` when its first dated step is on or before ``as_of``: ``found_on`` (from the
+  county's procedure ledger), else the first later step (the national system's export carries only the
+  approval). Any step dated after ``as_of`` has not happened yet on that day and is treated as empty, so
+  the same ledgers answer "as of" any earlier date.
 - A case is *in procedure* (认定中) while ``approved_on`` is empty, *monitored* (监测中) from
   ``approved_on`` until ``eliminated_on`` (exclusive), then *eliminated* (风险已消除).
 - Households are counted once, however many cases they have (a household can be re-identified).
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
+from lulong_data.contract import CASE_DATE_ORDER
 from lulong_data.metrics.places import count, in_township
 from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
@@ -127,7 +130,8 @@ def cases_expr(b: Bundle, *, as_of: dt.date, township: str | None = None) -> ibi
     """Cases known on ``as_of`` with their household and place; steps after ``as_of`` blanked."""
     as_of = _day(as_of)
     c = b.table("monitoring_cases")
-    c = c.filter(c.found_on <= as_of)
+    known = ibis.coalesce(*(c[col] for col in CASE_DATE_ORDER))
+    c = c.filter(known <= as_of)
     blank = {col: ibis.ifelse(c[col] <= as_of, c[col], ibis.null("date")) for col in _DATES[1:]}
     c = c.mutate(
         **blank,

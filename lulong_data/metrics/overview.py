@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data import contract
 from lulong_data.metrics import places
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
 WEEK = dt.timedelta(days=7)
 # Dates that look forward or are statements about the data, not events in it (see bundle._latest_date).
-_NOT_EVENTS = {("social_assistance", "phaseout_until")}
-_NOT_LEDGERS = {"published_figures"}
+_NOT_EVENTS = contract.FORWARD_DATES
+_NOT_LEDGERS = contract.NOT_LEDGERS
 
 
 def townships(b: Bundle) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lulong_data.contract import NO_WORK_ABILITIES
+from lulong_data.metrics.employment import in_year
 from lulong_data.metrics.places import in_township, persons_in
 from lulong_data.privacy import mask_name
 
@@ -79,7 +80,7 @@ def _employment(b: Bundle, as_of: dt.date, year: int | None, township: str | Non
     e = b.table("employment")
     e = e.filter(e.started_on <= as_of)
     if year is not None:
-        e = e.filter(e.year == int(year))
+        e = e.filter(in_year(e, year))
     return persons_in(b, e, township)
 
 
