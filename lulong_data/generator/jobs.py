@@ -332,9 +332,7 @@ def _targets(rng, pool: pd.DataFrame, employment: pd.DataFrame, townships: pd.Da
     rows.append((2022, None, TARGET_2022))
     rows += [(2022, c, int(t)) for c, t in zip(codes, split22, strict=True)]
     # county_code (multi-county extension) stays out of the single-county sample
-    return pd.DataFrame(
-        rows, columns=[c.name for c in DATASETS["employment_targets"].columns if c.name != "county_code"]
-    )
+    return pd.DataFrame(rows, columns=["year", "township_code", "target"])
 
 
 def _trainings(rng, ctx, townships: pd.DataFrame) -> pd.DataFrame:
