@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lulong_data.county import name_of
+from lulong_data.departments import full_name
 from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
 from lulong_data.metrics.published import DIFFERS, MATCH, decimals, round_half_up
-from lulong_data.metrics.registry import METRICS, compute, lookup, parse_spec
+from lulong_data.metrics.registry import METRICS, compute, department_for, lookup, parse_spec
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -335,6 +336,9 @@ def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
         if name == "indicator":
             row = _indicator_row(b, str(params.get("name")))
             unit, dept = row.get("unit") or "", row.get("department") or m.department
+            dept = full_name(None if pd.isna(dept) else str(dept), name_of(b))
+        else:
+            dept = department_for(m, name_of(b))
         rows.append(
             {
                 ("Figure" if en else "指标"): spec_title(fig.spec, lang),

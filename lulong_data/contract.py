@@ -595,6 +595,13 @@ DATASETS: dict[str, Dataset] = {
                     "pseudonymous student id (one student may have several programmes)",
                     **_opt,
                 ),
+                C(
+                    "paid_on",
+                    "发放日期",
+                    "date",
+                    "date the aid was paid; empty = known only by year (figures then say so)",
+                    **_opt,
+                ),
             ),
             department="县教育局",
         ),

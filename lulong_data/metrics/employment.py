@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from lulong_data import departments
+from lulong_data.figures import same_day_year_before as _year_before
 from lulong_data.metrics.places import count, in_township, persons_in, scalar, township_rows
 from lulong_data.metrics.registry import metric
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
     from lulong_data.bundle import Bundle
 
-RENSHE = "县人社局"
+RENSHE = departments.RENSHE
 
 
 def in_year(e: ibis.Table, year: int) -> ibis.BooleanValue:
@@ -36,13 +38,18 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
 
 @metric(
     "employment_placed",
-    "脱贫劳动力务工就业人数",
-    "persons lifted out of poverty in work",
-    "人",
-    RENSHE,
-    "月",
-    "就业表中该年度、就业日期不晚于截至日期的不重复人数(一人多条记录只计一次)。",
-    "Distinct employment.person_id of the year with started_on <= as_of (a person counts once).",
+    label_zh="脱贫劳动力务工就业人数",
+    label_en="persons lifted out of poverty in work",
+    unit="人",
+    basis="ytd",
+    better="up",
+    department=RENSHE,
+    frequency="月",
+    pages=("overview", "map", "dispatch", "employment", "press"),
+    phrases=("实现就业", "务工就业", "就业", "脱贫劳动力"),
+    scope="全县(或所选乡镇)脱贫劳动力中,所选年度通过劳务输出、企业吸纳等途径实现务工就业的人员",
+    method="按人计数;同一人有多次就业记录的只计1人",
+    definition_en="Persons lifted out of poverty who took up work in the year, each counted once.",
     datasets=("employment",),
 )
 def employment_placed(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
@@ -58,14 +65,18 @@ def _target_rows(b: Bundle, year: int) -> ibis.Table:
 
 @metric(
     "employment_target",
-    "就业目标任务",
-    "employment target",
-    "人",
-    RENSHE,
-    "年",
-    "就业目标表中该年度乡镇代码为空的一行(市下达的全县任务);没有时取各乡镇目标之和。",
-    "The year's row with empty township_code (the county total set by the city), else the sum of "
-    "township rows.",
+    label_zh="就业目标任务",
+    label_en="employment target",
+    unit="人",
+    basis="full_year",
+    department=RENSHE,
+    frequency="年",
+    pages=("overview", "map", "employment", "press"),
+    phrases=("目标任务", "市下目标"),
+    scope="秦皇岛市下达全县(或分解到所选乡镇)的所选年度脱贫劳动力务工就业目标任务",
+    method="取市下达的全县目标人数;未下达全县总数的,为各乡镇目标人数之和",
+    definition_en="The year's target for persons lifted out of poverty in work set by the city for the county "
+    "(or the township's share); without a county figure, the sum of the township targets.",
     datasets=("employment_targets",),
 )
 def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int | None:
@@ -80,13 +91,18 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
 
 @metric(
     "employment_rate",
-    "就业目标完成率",
-    "share of the employment target reached",
-    "%",
-    RENSHE,
-    "月",
-    "脱贫劳动力务工就业人数 ÷ 就业目标任务 × 100。",
-    "employment_placed / employment_target × 100.",
+    label_zh="就业目标完成率",
+    label_en="share of the employment target reached",
+    unit="%",
+    basis="ytd",
+    better="up",
+    department=RENSHE,
+    frequency="月",
+    pages=("overview", "map", "dispatch", "employment", "press"),
+    phrases=("完成", "目标任务"),
+    scope="全县(或所选乡镇)脱贫劳动力务工就业人数与全年就业目标任务",
+    method="年初至所选日期的务工就业人数除以全年目标任务人数,乘以100",
+    definition_en="Persons in work so far this year divided by the full-year target, × 100.",
     datasets=("employment", "employment_targets"),
 )
 def employment_rate(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
@@ -105,13 +121,17 @@ def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.T
 
 @metric(
     "welfare_post_persons",
-    "公益岗位安置人数",
-    "persons on public-welfare posts",
-    "人",
-    RENSHE,
-    "月",
-    "公益岗位表中该年度、上岗日期不晚于截至日期的不重复人数。",
-    "Distinct welfare_jobs.person_id of the year with started_on <= as_of.",
+    label_zh="公益岗位安置人数",
+    label_en="persons on public-welfare posts",
+    unit="人",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("overview", "map", "employment", "press"),
+    phrases=("公益岗位", "公益岗", "安置岗位", "安置"),
+    scope="全县(或所选乡镇)所选年度通过乡村公益岗位托底安置的弱半劳力、无法外出和无业可就的脱贫人口",
+    method="按人计数,以上岗日期为准;同一人只计1人",
+    definition_en="Persons placed on rural public-welfare posts in the year (by start date), each counted once.",
     datasets=("welfare_jobs",),
 )
 def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
@@ -120,30 +140,42 @@ def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str 
 
 @metric(
     "welfare_post_persons_change",
-    "公益岗位安置人数同比增加",
-    "change in persons on public-welfare posts on the year before",
-    "人",
-    RENSHE,
-    "月",
-    "该年度公益岗位安置人数减去上一年度的人数(同一截至日期;上一年度已完整)。",
-    "welfare_post_persons of the year minus that of the year before, at the same as_of.",
+    label_zh="公益岗位安置人数比上年同期增加",
+    label_en="change in persons on public-welfare posts on the same period of last year",
+    unit="人",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("employment", "press"),
+    phrases=("相比", "增加", "减少", "公益岗位"),
+    scope="全县(或所选乡镇)公益岗位安置人数,本年与上年同期",
+    method="本年1月1日至所选日期的安置人数,减去上年1月1日至上年同一日期的安置人数;所选年度已结束的,"
+    "为两个全年数之差",
+    definition_en="Persons placed on public-welfare posts from 1 January to the date, minus those placed in the "
+    "same days of the year before.",
     datasets=("welfare_jobs",),
 )
 def welfare_post_persons_change(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
-    now = welfare_post_persons(b, as_of=as_of, year=year, township=township)
-    before = welfare_post_persons(b, as_of=as_of, year=int(year) - 1, township=township)
+    # The same days of the year before (上年同期), never this year's part against last year's whole.
+    end = min(as_of, dt.date(int(year), 12, 31))
+    now = welfare_post_persons(b, as_of=end, year=year, township=township)
+    before = welfare_post_persons(b, as_of=_year_before(end), year=int(year) - 1, township=township)
     return now - before
 
 
 @metric(
     "welfare_post_months",
-    "公益岗位聘期",
-    "term of public-welfare posts",
-    "个月",
-    RENSHE,
-    "年",
-    "该年度公益岗位聘期月数的中位数(上岗日期不晚于截至日期)。",
-    "Median welfare_jobs.months over the year's posts started on or before as_of.",
+    label_zh="公益岗位聘期",
+    label_en="term of public-welfare posts",
+    unit="个月",
+    basis="ytd",
+    department=RENSHE,
+    frequency="年",
+    pages=("employment", "press"),
+    phrases=("签订期限", "聘期"),
+    scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
+    method="各岗位签订期限(月数)的中位数",
+    definition_en="Median contract term, in months, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
 def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
@@ -152,13 +184,17 @@ def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str |
 
 @metric(
     "welfare_post_subsidy",
-    "公益岗位月补贴",
-    "monthly subsidy of public-welfare posts",
-    "元/人·月",
-    RENSHE,
-    "年",
-    "该年度公益岗位月补贴的中位数(上岗日期不晚于截至日期)。",
-    "Median welfare_jobs.monthly_subsidy over the year's posts started on or before as_of.",
+    label_zh="公益岗位月补贴",
+    label_en="monthly subsidy of public-welfare posts",
+    unit="元/人·月",
+    basis="ytd",
+    department=RENSHE,
+    frequency="年",
+    pages=("employment", "press"),
+    phrases=("月补贴", "补贴"),
+    scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
+    method="各岗位每人每月补贴标准(元)的中位数",
+    definition_en="Median monthly subsidy per person, in yuan, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
 def welfare_post_subsidy(
@@ -175,13 +211,17 @@ def _trainings(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ib
 
 @metric(
     "training_sessions",
-    "实用技术培训期数",
-    "training sessions held",
-    "期",
-    RENSHE,
-    "月",
-    "技能培训表中该年度、开班日期不晚于截至日期的期数。",
-    "Trainings rows of the year with started_on <= as_of.",
+    label_zh="实用技术培训期数",
+    label_en="training sessions held",
+    unit="期",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("employment", "press"),
+    phrases=("期", "实用技术培训", "培训"),
+    scope="全县(或所选乡镇)所选年度面向脱贫劳动力开办的实用技术培训班",
+    method="按开班日期计入,每期计1期",
+    definition_en="Practical skills training sessions for people lifted out of poverty, counted by start date.",
     datasets=("trainings",),
 )
 def training_sessions(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
@@ -190,13 +230,17 @@ def training_sessions(b: Bundle, *, as_of: dt.date, year: int, township: str | N
 
 @metric(
     "training_participants",
-    "实用技术培训人数",
-    "training participants",
-    "人",
-    RENSHE,
-    "月",
-    "上述培训的参训人数之和。",
-    "Sum of participants of those trainings.",
+    label_zh="实用技术培训人数",
+    label_en="training participants",
+    unit="人",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("employment", "press"),
+    phrases=("实用技术培训", "培训"),
+    scope="全县(或所选乡镇)所选年度已开班的实用技术培训",
+    method="各期参训人数相加",
+    definition_en="Participants of the year's practical skills training sessions started so far, added up.",
     datasets=("trainings",),
 )
 def training_participants(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
@@ -229,12 +273,7 @@ def _townships(b: Bundle, township: str | None = None) -> pd.DataFrame:
     return township_rows(b, township)
 
 
-def same_day_year_before(d: dt.date) -> dt.date:
-    """上年同期: the same calendar day one year earlier (29 February -> 28 February)."""
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:
-        return d.replace(year=d.year - 1, day=28)
+same_day_year_before = _year_before  # 上年同期 (lulong_data.figures), kept here for its callers
 
 
 def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
@@ -255,13 +294,19 @@ def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
 
 @metric(
     "employment_pace",
-    "就业目标序时进度人数",
-    "employment target pro rata to date",
-    "人",
-    RENSHE,
-    "月",
-    "就业目标任务 × 截至日期是当年第几天 ÷ 当年天数(均匀进度,不四舍五入)。",
-    "employment_target × day-of-year(as_of) / days in the year (an even pace, unrounded).",
+    label_zh="就业目标序时进度人数",
+    label_en="employment target pro rata to date",
+    unit="人",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("employment", "dispatch"),
+    phrases=("序时进度",),
+    scope="全县(或所选乡镇)所选年度就业目标任务",
+    method="全年目标任务人数乘以所选日期为当年第几天、再除以当年天数(按全年均匀推进计算,不取整)",
+    definition_en="The full-year target × the day of the year of the date / the days in the year "
+    "(an even pace, unrounded).",
+    datasets=("employment_targets",),
 )
 def employment_pace(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
     target = employment_target(b, as_of=as_of, year=year, township=township)
@@ -466,15 +511,20 @@ def welfare_post_holders(
 
 @metric(
     "welfare_post_weak_share",
-    "公益岗位弱半劳力及60岁以上占比",
-    "share of public-welfare posts held by weak/no labour or people aged 60+",
-    "%",
-    RENSHE,
-    "月",
-    "该年度公益岗位在岗人员(不重复)中,劳动能力为弱劳动力或半劳动力、丧失劳动力、无劳动力,"
-    "或当年年满60周岁(年度−出生年份≥60)的人数 ÷ 在岗人数 × 100。",
-    "Distinct holders of the year's posts whose labour ability is weak/half, lost or none, or who are 60+ "
-    "in the year (year − birth_year ≥ 60), / distinct holders × 100.",
+    label_zh="公益岗位弱半劳力及60岁以上占比",
+    label_en="share of public-welfare posts held by weak/no labour or people aged 60+",
+    unit="%",
+    basis="ytd",
+    department=RENSHE,
+    frequency="月",
+    pages=("employment",),
+    phrases=("弱半劳力",),
+    scope="全县(或所选乡镇)所选年度公益岗位在岗人员",
+    method="劳动能力为弱劳动力或半劳动力、丧失劳动力、无劳动力,或当年年满60周岁的在岗人数,除以在岗总人数,"
+    "乘以100;同一人只计1次",
+    definition_en="Post holders with weak, half, lost or no labour ability or aged 60 or over in the year, "
+    "divided by all post holders, × 100; each person once.",
+    datasets=("welfare_jobs", "persons"),
 )
 def welfare_post_weak_share(
     b: Bundle, *, as_of: dt.date, year: int, township: str | None = None

@@ -26,12 +26,15 @@ Ranking rule (documented here and on the page):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ibis
 import pandas as pd
 
+from lulong_data.departments import NONGYE
+from lulong_data.figures import Caveat, Figure, Period
 from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
@@ -465,88 +468,151 @@ def village_history(b: Bundle, *, as_of: dt.date, village: str) -> pd.DataFrame:
 
 
 # --- 口径 registry: headline figures of a month ----------------------------------------------------
-def _count(
-    b: Bundle, as_of: dt.date, period: str | None, township: str | None, list_name: str
-) -> float | None:
+def _count(b: Bundle, as_of: dt.date, period: str, township: str | None, list_name: str) -> float:
     lists = month_lists(b, as_of=as_of, period=period, township=township)
-    if lists.period is None:
-        return None
     return float(len(getattr(lists, list_name)))
 
 
-_DEF_TAIL = "月份缺省为截至日期前最近一个有检查记录的月份;township 参数限定为该乡镇的村。"
+_MONTH = "所选检查月份;未指定的,为所选日期前最近一个有检查记录的月份"
+_LIST = (
+    "村庄清洁行动“红黑榜”每月对各行政村垃圾治理、厕所革命、污水治理、村容村貌、长效管护五项(满分100分)"
+    "检查评分"
+)
+
+
+def _no_month(as_of: dt.date) -> Caveat:
+    return Caveat(
+        "no_list_month",
+        f"截至{as_of.year}年{as_of.month}月{as_of.day}日尚无人居环境检查记录。",
+        f"No living-environment inspection on or before {as_of.isoformat()}.",
+    )
+
+
+def _month_figure(
+    name: str, b: Bundle, as_of: dt.date, period: str | None, value: Callable[[str], float | None]
+) -> Figure:
+    """A figure of one list month: the month is its period; a month still being inspected says so."""
+    month = _resolve(b, as_of, period)
+    if month is None:
+        return Figure(name, None, Period.point(as_of), "period", missing=_no_month(as_of))
+    span = Period.month(int(month[:4]), int(month[5:7]))
+    v = value(month)
+    caveats: tuple[Caveat, ...] = ()
+    if as_of < span.end:
+        caveats = (
+            Caveat(
+                "month_in_progress",
+                f"{span.text()}检查尚未结束,按截至{as_of.month}月{as_of.day}日的检查结果计算。",
+                f"{span.text('en')} is still being inspected: results up to {as_of.isoformat()}.",
+            ),
+        )
+    missing = None if v is not None else _no_month(as_of)
+    return Figure(name, v, span, "period", caveats, missing)
 
 
 @metric(
     name="env_red_villages",
-    title_zh="人居环境红榜村数",
-    title_en="Villages on the red list",
+    label_zh="人居环境红榜村数",
+    label_en="Villages on the red list",
     unit="个",
-    department="县农业农村局",
+    basis="period",
+    department=NONGYE,
     frequency="月",
-    definition_zh="当月人居环境检查总分全县排名前列且无一票否决的村数(名额见规则 ranking.red_villages)。"
-    + _DEF_TAIL,
-    definition_en="Villages on the month's red list (top of the county, no veto; size from the rules).",
+    pages=("overview", "map", "environment", "press"),
+    phrases=("红榜",),
+    scope=_LIST + ",总分全县排名靠前、且无一票否决情形的行政村(或其中属于所选乡镇的村)",
+    method="按村计数;上榜名额由县农村人居环境整治红黑榜规则确定",
+    when=_MONTH,
+    definition_en="Villages on the month's red list: the top of the county by total score, without a veto "
+    "finding; the number of places is set by the county's rules.",
+    datasets=("environment_scores",),
 )
 def env_red_villages(
     b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
-) -> float | None:
-    return _count(b, as_of, period, township, RED)
+) -> Figure:
+    return _month_figure("env_red_villages", b, as_of, period, lambda m: _count(b, as_of, m, township, RED))
 
 
 @metric(
     name="env_black_villages",
-    title_zh="人居环境黑榜村数",
-    title_en="Villages on the black list",
+    label_zh="人居环境黑榜村数",
+    label_en="Villages on the black list",
     unit="个",
-    department="县农业农村局",
+    basis="period",
+    better="down",
+    department=NONGYE,
     frequency="月",
-    definition_zh="当月总分全县排名靠后(名额见规则 ranking.black_villages)的村与全部一票否决村的合计(不重复计)。"
-    + _DEF_TAIL,
-    definition_en="Villages on the month's black list: the bottom of the county plus every veto village.",
+    pages=("overview", "map", "dispatch", "environment", "press"),
+    phrases=("黑榜",),
+    scope=_LIST + ",总分全县排名靠后的行政村,以及有一票否决情形的全部行政村(或其中属于所选乡镇的村)",
+    method="按村计数,同一村只计1次;排名靠后的名额由县农村人居环境整治红黑榜规则确定",
+    when=_MONTH,
+    definition_en="Villages on the month's black list: the bottom of the county by total score plus every "
+    "village with a veto finding, each once.",
+    datasets=("environment_scores",),
 )
 def env_black_villages(
     b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
-) -> float | None:
-    return _count(b, as_of, period, township, BLACK)
+) -> Figure:
+    return _month_figure(
+        "env_black_villages", b, as_of, period, lambda m: _count(b, as_of, m, township, BLACK)
+    )
 
 
 @metric(
     name="env_talk_villages",
-    title_zh="需约谈村数",
-    title_en="Villages flagged for a formal talk",
+    label_zh="需约谈村数",
+    label_en="Villages flagged for a formal talk",
     unit="个",
-    department="县农业农村局",
+    basis="period",
+    better="down",
+    department=NONGYE,
     frequency="月",
-    definition_zh="截至当月连续上黑榜达到规则 ranking.talk_after_months 个检查月的村数。" + _DEF_TAIL,
-    definition_en="Villages black-listed in each of the last N list months (N from the rules).",
+    pages=("dispatch", "environment", "press"),
+    phrases=("约谈",),
+    scope="截至所选检查月份连续上人居环境黑榜、达到县规则规定月数的行政村(或其中属于所选乡镇的村)",
+    method="按村计数",
+    when=_MONTH,
+    definition_en="Villages black-listed in each of the last months the county's rules set for a formal talk.",
+    datasets=("environment_scores",),
 )
 def env_talk_villages(
     b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
-) -> float | None:
-    if _resolve(b, as_of, period) is None:
-        return None
-    return float(len(talk_flags(b, as_of=as_of, period=period, township=township)))
+) -> Figure:
+    return _month_figure(
+        "env_talk_villages",
+        b,
+        as_of,
+        period,
+        lambda m: float(len(talk_flags(b, as_of=as_of, period=m, township=township))),
+    )
 
 
 @metric(
     name="env_mean_score",
-    title_zh="人居环境村平均得分",
-    title_en="Mean village environment score",
+    label_zh="人居环境村平均得分",
+    label_en="Mean village environment score",
     unit="分",
-    department="县农业农村局",
+    basis="period",
+    better="up",
+    department=NONGYE,
     frequency="月",
-    definition_zh="当月受检村五项得分合计(满分100)的算术平均。" + _DEF_TAIL,
-    definition_en="Mean of the month's village totals (five items, out of 100).",
+    pages=("overview", "map", "environment", "press"),
+    phrases=("平均得分", "平均分"),
+    scope=_LIST + "中当月受检的行政村(或其中属于所选乡镇的村)",
+    method="各受检村五项得分合计的算术平均,保留两位小数",
+    when=_MONTH,
+    definition_en="Mean of the month's village totals (five items, out of 100), to two decimals.",
+    datasets=("environment_scores",),
 )
 def env_mean_score(
     b: Bundle, *, as_of: dt.date, period: str | None = None, township: str | None = None
-) -> float | None:
-    period = _resolve(b, as_of, period)
-    if period is None:
-        return None
-    s = _scores(b, as_of).filter(lambda t: t.period == period)
-    if township:
-        s = s.filter(s.township_code == township)
-    value = b.execute(s.total.mean())
-    return None if value is None or pd.isna(value) else round(float(value), 2)
+) -> Figure:
+    def mean(month: str) -> float | None:
+        s = _scores(b, as_of).filter(lambda t: t.period == month)
+        if township:
+            s = s.filter(s.township_code == township)
+        value = b.execute(s.total.mean())
+        return None if value is None or pd.isna(value) else round(float(value), 2)
+
+    return _month_figure("env_mean_score", b, as_of, period, mean)

@@ -6,8 +6,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import ibis
+import pandas as pd
 
-from lulong_data.metrics.places import scalar
+from lulong_data.county import name_of
+from lulong_data.departments import full_name
+from lulong_data.figures import Caveat, Figure, Period
 from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
@@ -33,15 +36,20 @@ def indicator_rows(b: Bundle, name: str, township: str | None = None) -> ibis.Ta
 
 @metric(
     "indicator",
-    "其他指标",
-    "indicator",
-    "",  # the unit is the indicator row's own
-    "各来源单位",
-    "按期",
-    "其他指标表中该指标名的县级数值(乡镇代码为空);指定 period 时取该期,否则取期间不晚于截至日期的最新一期"
-    "(年度期间按当年1月1日计)。",
-    "The county-level row (empty township_code) of the named indicator; with period= that period, else the "
-    "latest period starting on or before as_of (a year counts from 1 January).",
+    label_zh="其他指标",
+    label_en="indicator",
+    unit="",  # the indicator's own (the row's unit)
+    basis="period",
+    department="各项指标的报送单位",
+    frequency="按期",
+    pages=("overview", "map", "welfare", "press"),
+    phrases=(),
+    scope="各部门报送、没有台账明细支撑的县级(或乡镇级)指标,如家庭医生签约团队数、城乡居民医保参保率",
+    method="取所选指标的报送数值;指定所属期的取该期,未指定的取所属期不晚于所选日期的最新一期"
+    "(年度数据按当年1月1日起算,同一年度既有年度数又有时点数的取时点数)",
+    when="该指标报送的所属期(时点或年度)",
+    definition_en="The value a department reported for the named indicator: for the given period, or the latest "
+    "period starting on or before the date (a year counts from 1 January; a dated value wins over the year's).",
     datasets=("indicators",),
 )
 def indicator(
@@ -51,7 +59,7 @@ def indicator(
     name: str,
     period: str | int | None = None,
     township: str | None = None,
-) -> float | None:
+) -> Figure:
     t = indicator_rows(b, name, township)
     wanted = t.period == str(period) if period is not None else t.period_start <= as_of
     t = t.filter(wanted)
@@ -59,13 +67,34 @@ def indicator(
     latest = t.filter(t.period_start == t.period_start.max())
     if period is None:
         latest = latest.filter(latest.period.length() == latest.period.length().max())
+    rows = b.execute(latest.select("period", "value", "unit", "department"))
+    if rows.empty or rows["value"].isna().all():
+        when = f"所属期{period}" if period is not None else f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
+        why = Caveat(
+            "indicator_missing",
+            f"“{name}”{when}没有报送数值。",
+            f"No value of {name!r} reported {'for ' + str(period) if period is not None else 'by ' + as_of.isoformat()}.",
+        )
+        return Figure("indicator", None, Period.point(as_of), "period", missing=why)
     # Two rows for one period are a data-quality finding; answer deterministically rather than fail.
-    return scalar(b, latest.value.max())
+    row = rows.sort_values("value", na_position="first").iloc[-1]
+    unit = None if pd.isna(row["unit"]) else str(row["unit"])
+    dept = None if pd.isna(row["department"]) else full_name(str(row["department"]), name_of(b))
+    return Figure(
+        "indicator", float(row["value"]), period_of(str(row["period"])), "period", unit=unit, department=dept
+    )
+
+
+def period_of(text: str) -> Period:
+    """The Period an indicator's ``period`` names: YYYY -> the year, YYYY-MM -> the month, a date -> that day."""
+    if len(text) == 4:
+        return Period.year(int(text))
+    if len(text) == 7:
+        return Period.month(int(text[:4]), int(text[5:7]))
+    return Period.point(dt.date.fromisoformat(text[:10]))
 
 
 # -- indicators panel of the 兜底保障与民生 page (issue #7) -------------------------------------------
-
-import pandas as pd  # noqa: E402  (import of the appended section)
 
 PANEL_NOTE_ZH = "以下数字由各部门报送,没有台账明细支撑,仪表盘只展示不核算。"
 PANEL_NOTE_EN = "These figures are reported by the departments; no ledger stands behind them, so the dashboard shows them but cannot recompute them."

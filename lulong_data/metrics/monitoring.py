@@ -37,6 +37,7 @@ import ibis
 import pandas as pd
 
 from lulong_data.contract import CASE_DATE_ORDER
+from lulong_data.departments import FANGPIN
 from lulong_data.metrics.places import count, in_township
 from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
@@ -609,18 +610,23 @@ def no_labour_without_cover(
 
 # -- registered headline figures (口径) ------------------------------------------------------------
 
-_DEPT = "县防贫中心"
+_MONITORED = "全县(或所选乡镇)经县级审定纳入防止返贫动态监测、尚未标注风险消除的监测对象"
 
 
 @metric(
     "monitored_households",
-    "监测帮扶中户数",
-    "households under monitoring",
-    "户",
-    _DEPT,
-    "实时",
-    "县级审定日期 ≤ 截至日期,且风险消除日期为空或晚于截至日期的监测对象户数;一户多次识别只计一次。",
-    "Households with a case approved on or before as_of and not eliminated by then; counted once each.",
+    label_zh="监测帮扶中户数",
+    label_en="households under monitoring",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("overview", "map", "dispatch", "monitoring", "press"),
+    phrases=("监测对象", "防贫监测户", "监测帮扶", "监测户"),
+    scope=_MONITORED,
+    method="按户计数;同一户多次纳入监测的只计1户",
+    definition_en="Households approved at county level for monitoring and not yet marked risk-eliminated, "
+    "each counted once.",
 )
 def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return summary(b, as_of=as_of, township=township).monitored_households
@@ -628,13 +634,17 @@ def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = No
 
 @metric(
     "monitored_persons",
-    "监测帮扶中人数",
-    "persons under monitoring",
-    "人",
-    _DEPT,
-    "实时",
-    "监测帮扶中户的家庭人口(农户表)之和。",
-    "Sum of households.persons over the households under monitoring.",
+    label_zh="监测帮扶中人数",
+    label_en="persons under monitoring",
+    unit="人",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("dispatch", "monitoring", "press"),
+    phrases=("监测对象", "防贫监测户", "监测帮扶"),
+    scope=_MONITORED + "的家庭成员",
+    method="各监测帮扶中户的家庭人口数相加",
+    definition_en="Members of the households under monitoring: the sum of their household sizes.",
 )
 def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return summary(b, as_of=as_of, township=township).monitored_persons
@@ -642,13 +652,17 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
 
 @metric(
     "monitored_persons_share",
-    "监测人口占农村人口比例",
-    "monitored persons as a share of the rural population",
-    "%",
-    _DEPT,
-    "实时",
-    "监测帮扶中人数 ÷ 各乡镇农村人口之和 × 100。",
-    "Persons under monitoring / sum of townships.rural_population × 100.",
+    label_zh="监测人口占农村人口比例",
+    label_en="monitored persons as a share of the rural population",
+    unit="%",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring", "press"),
+    phrases=("农村人口", "占"),
+    scope="全县(或所选乡镇)监测帮扶中人口与农村人口",
+    method="监测帮扶中人数除以农村人口数,乘以100",
+    definition_en="Persons under monitoring divided by the rural population, × 100.",
 )
 def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
     return summary(b, as_of=as_of, township=township).share_pct
@@ -656,13 +670,18 @@ def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None =
 
 @metric(
     "eliminated_households",
-    "风险已消除户数",
-    "households with risk eliminated",
-    "户",
-    _DEPT,
-    "实时",
-    "风险消除日期 ≤ 截至日期、且截至日期未再次纳入监测的户数。",
-    "Households with a case eliminated on or before as_of that are not monitored again on as_of.",
+    label_zh="风险已消除户数",
+    label_en="households with risk eliminated",
+    unit="户",
+    basis="stock",
+    better="up",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("overview", "map", "dispatch", "monitoring", "press"),
+    phrases=("风险消除", "消除风险"),
+    scope="全县(或所选乡镇)已标注风险消除、且未再次纳入监测的防止返贫监测对象",
+    method="按户计数;同一户只计1户",
+    definition_en="Households marked risk-eliminated and not taken into monitoring again, each counted once.",
 )
 def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return summary(b, as_of=as_of, township=township).eliminated_households
@@ -670,15 +689,21 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 @metric(
     "overdue_items",
-    "逾期未办事项数",
-    "overdue procedure items",
-    "项",
-    _DEPT,
-    "实时",
-    "截至日期前已到期仍未办结的事项数:识别认定超15天、联系人选派超1个工作日、帮扶计划超2个工作日、"
-    "部门反馈超2个工作日、走访间隔超61天(按国务院节假日安排计算工作日)。",
-    "Items whose deadline passed before as_of and that are not done: identification > 15 days, contact > 1 "
-    "working day, plan > 2 working days, feedback > 2 working days, visit gap > 61 days.",
+    label_zh="逾期未办事项数",
+    label_en="overdue procedure items",
+    unit="项",
+    basis="stock",
+    better="down",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("overview", "map", "dispatch", "monitoring"),
+    phrases=("逾期",),
+    scope="全县(或所选乡镇)防止返贫监测帮扶各环节中办结时限已过仍未办结的事项:识别认定超过15天、"
+    "监测联系人选派超过1个工作日、制定帮扶计划超过2个工作日、部门反馈帮扶结果超过2个工作日、"
+    "入户走访间隔超过61天(每2个月走访一次)",
+    method="按事项计数;工作日按国务院办公厅公布的节假日安排计算",
+    definition_en="Procedure steps past their deadline and not done: identification over 15 days, contact "
+    "over 1 working day, plan over 2 working days, feedback over 2 working days, visits over 61 days apart.",
 )
 def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return len(overdue_list(b, as_of=as_of, township=township))

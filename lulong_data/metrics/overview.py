@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lulong_data import contract
+from lulong_data.figures import Figure
 from lulong_data.metrics import places
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ class Indicator:
         if fn is None:
             return None
         params = {"year": year or as_of.year} if self.yearly else {}
-        return fn(b, as_of=as_of, township=township, **params)
+        result = fn(b, as_of=as_of, township=township, **params)
+        return result.value if isinstance(result, Figure) else result
 
 
 INDICATORS: tuple[Indicator, ...] = (

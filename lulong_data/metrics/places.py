@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
+from lulong_data.departments import FANGPIN, GOVERNMENT, XIANGCUN
 from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
@@ -85,13 +86,17 @@ def poverty_household_ids(b: Bundle, township: str | None = None) -> ibis.Table:
 
 @metric(
     "township_count",
-    "乡镇数",
-    "townships",
-    "个",
-    "县防贫中心",
-    "年",
-    "乡镇表的行数。",
-    "Rows of townships.",
+    label_zh="乡镇数",
+    label_en="townships",
+    unit="个",
+    basis="stock",
+    department=GOVERNMENT,
+    frequency="年",
+    pages=("press",),
+    phrases=("乡镇", "下辖"),
+    scope="县域内的乡、镇",
+    method="按国家统计用区划代码清点的乡镇个数",
+    definition_en="Townships of the county by the official division codes.",
     datasets=("townships",),
 )
 def township_count(b: Bundle, *, as_of: dt.date) -> int:
@@ -100,13 +105,18 @@ def township_count(b: Bundle, *, as_of: dt.date) -> int:
 
 @metric(
     "village_count",
-    "行政村数",
-    "administrative villages",
-    "个",
-    "县防贫中心",
-    "年",
-    "行政村表中类型为“村委会”的村数(居委会不计)。",
-    "Villages of kind 村委会 (residents' committees not counted).",
+    label_zh="行政村数",
+    label_en="administrative villages",
+    unit="个",
+    basis="stock",
+    department=GOVERNMENT,
+    frequency="年",
+    pages=("press",),
+    phrases=("行政村",),
+    scope="全县(或所选乡镇)的村民委员会;社区居民委员会不计",
+    method="按国家统计用区划代码清点的村民委员会个数",
+    definition_en="Villages' committees of the county (or township) by the official division codes; "
+    "residents' committees are not counted.",
     datasets=("villages",),
 )
 def village_count(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -118,13 +128,17 @@ def village_count(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
 
 @metric(
     "registered_population",
-    "户籍人口",
-    "registered population",
-    "万人",
-    "县公安局",
-    "年",
-    "各乡镇户籍人口之和,除以10000。",
-    "Sum of townships.population / 10,000.",
+    label_zh="户籍人口",
+    label_en="registered population",
+    unit="万人",
+    basis="stock",
+    department=GOVERNMENT,
+    frequency="年",
+    pages=("press",),
+    phrases=("户籍人口",),
+    scope="户籍登记在全县(或所选乡镇)的人口",
+    method="各乡镇户籍人口相加,以万人为单位",
+    definition_en="Persons with household registration in the county (or township), in 10,000s.",
     datasets=("townships",),
 )
 def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
@@ -137,13 +151,17 @@ def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 @metric(
     "poverty_households",
-    "脱贫户数",
-    "households lifted out of poverty",
-    "户",
-    "县防贫中心",
-    "实时",
-    "农户表中户类型为“脱贫户”的户数。",
-    "Households with household_type 脱贫户.",
+    label_zh="脱贫户数",
+    label_en="households lifted out of poverty",
+    unit="户",
+    basis="stock",
+    department=XIANGCUN,
+    frequency="实时",
+    pages=("overview", "map", "press"),
+    phrases=("脱贫户", "脱贫人口"),
+    scope="全县(或所选乡镇)防止返贫监测信息系统中标识为脱贫户的农户",
+    method="按户计数,每户计1户",
+    definition_en="Households marked as lifted out of poverty in the monitoring system, one per household.",
     datasets=("households",),
 )
 def poverty_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -152,13 +170,17 @@ def poverty_households(b: Bundle, *, as_of: dt.date, township: str | None = None
 
 @metric(
     "poverty_persons",
-    "脱贫人口",
-    "persons lifted out of poverty",
-    "人",
-    "县防贫中心",
-    "实时",
-    "脱贫户家庭人口(households.persons)之和。",
-    "Sum of households.persons over 脱贫户.",
+    label_zh="脱贫人口",
+    label_en="persons lifted out of poverty",
+    unit="人",
+    basis="stock",
+    department=XIANGCUN,
+    frequency="实时",
+    pages=("overview", "map", "press"),
+    phrases=("脱贫人口",),
+    scope="全县(或所选乡镇)脱贫户的家庭成员",
+    method="各脱贫户家庭人口数相加",
+    definition_en="Members of the households lifted out of poverty: the sum of their household sizes.",
     datasets=("households",),
 )
 def poverty_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -168,13 +190,17 @@ def poverty_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -
 
 @metric(
     "policy_menu_items",
-    "帮扶政策菜单项数",
-    "items on the assistance policy menu",
-    "项",
-    "县防贫中心",
-    "年",
-    "帮扶政策菜单的行数。",
-    "Rows of policy_menu.",
+    label_zh="帮扶政策菜单项数",
+    label_en="items on the assistance policy menu",
+    unit="项",
+    basis="stock",
+    department=FANGPIN,
+    frequency="年",
+    pages=("press",),
+    phrases=("政策", "菜单"),
+    scope="“菜单点帮”机制下制成菜单、供防贫监测户选用的帮扶政策",
+    method="按政策项计数",
+    definition_en="Assistance policies on the menu of the 'menu' mechanism, one per policy.",
     datasets=("policy_menu",),
 )
 def policy_menu_items(b: Bundle, *, as_of: dt.date) -> int:

@@ -7,8 +7,11 @@ A record in its phase-out period (渐退期) is still active: it is still paid.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lulong_data import departments
+from lulong_data.figures import Caveat, Figure, Period
 from lulong_data.metrics.places import (
     count,
     in_township,
@@ -24,7 +27,8 @@ if TYPE_CHECKING:
 
     from lulong_data.bundle import Bundle
 
-MINZHENG = "县民政局"
+MINZHENG = departments.MINZHENG
+JIAOYU = departments.JIAOYU
 DIBAO = "农村低保"
 TEKUN = "特困供养"
 
@@ -38,13 +42,18 @@ def active_assistance(b: Bundle, as_of: dt.date, township: str | None = None) ->
 
 @metric(
     "assistance_new_persons",
-    "新增救助对象人数",
-    "persons newly covered by social assistance",
-    "人",
-    MINZHENG,
-    "月",
-    "低保与特困供养表中指定救助类别、纳入日期在该年度内且不晚于截至日期的记录的保障人数之和。",
-    "Sum of persons of records of the scheme with started_on in the year and <= as_of.",
+    label_zh="新增救助对象人数",
+    label_en="persons newly covered by social assistance",
+    unit="人",
+    basis="ytd",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("新增",),
+    scope="全县(或所选乡镇)所选年度新纳入农村低保或特困供养(按所选救助类别)的保障对象",
+    method="以纳入日期为准,各新纳入保障户的保障人数相加",
+    definition_en="Persons newly taken into the chosen scheme (rural dibao or tekun) in the year, by date "
+    "of inclusion.",
     datasets=("social_assistance",),
 )
 def assistance_new_persons(
@@ -67,14 +76,18 @@ def _phaseout(b: Bundle, as_of: dt.date, township: str | None) -> ibis.Table:
 
 @metric(
     "phaseout_households",
-    "渐退期脱贫户数",
-    "households lifted out of poverty in the dibao phase-out period",
-    "户",
-    MINZHENG,
-    "月",
-    "截至日期有效的农村低保记录中,关联脱贫户且渐退期截止不早于截至日期的不重复户数。",
-    "Distinct household_id of 农村低保 records active on as_of, linked to a 脱贫户, with phaseout_until "
-    "set and >= as_of.",
+    label_zh="渐退期脱贫户数",
+    label_en="households lifted out of poverty in the dibao phase-out period",
+    unit="户",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("渐退期", "不再符合低保条件"),
+    scope="全县(或所选乡镇)不再符合农村低保条件、截至所选日期仍处于渐退期的脱贫户",
+    method="按户计数;同一户只计1户",
+    definition_en="Households lifted out of poverty that no longer qualify for rural dibao and are still in "
+    "their phase-out period on the date, each counted once.",
     datasets=("social_assistance", "households"),
 )
 def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -83,13 +96,17 @@ def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = Non
 
 @metric(
     "phaseout_persons",
-    "渐退期人数",
-    "persons in the dibao phase-out period",
-    "人",
-    MINZHENG,
-    "月",
-    "上述渐退期记录的保障人数之和。",
-    "Sum of persons of the phase-out records above.",
+    label_zh="渐退期人数",
+    label_en="persons in the dibao phase-out period",
+    unit="人",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("渐退期",),
+    scope="全县(或所选乡镇)截至所选日期仍处于农村低保渐退期的脱贫户",
+    method="各渐退期保障户的保障人数相加",
+    definition_en="Persons covered by the phase-out records of households lifted out of poverty on the date.",
     datasets=("social_assistance", "households"),
 )
 def phaseout_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -98,13 +115,17 @@ def phaseout_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) 
 
 @metric(
     "dibao_coverage",
-    "农村低保覆盖率",
-    "rural dibao coverage",
-    "%",
-    MINZHENG,
-    "月",
-    "截至日期有效的农村低保保障人数 ÷ 各乡镇农村人口之和 × 100。",
-    "Persons of 农村低保 records active on as_of / sum of townships.rural_population × 100.",
+    label_zh="农村低保覆盖率",
+    label_en="rural dibao coverage",
+    unit="%",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("低保覆盖率", "覆盖率"),
+    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保对象与农村人口",
+    method="农村低保保障人数除以农村人口数,乘以100",
+    definition_en="Persons on rural dibao on the date (phase-out included) divided by the rural population, × 100.",
     datasets=("social_assistance", "townships"),
 )
 def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
@@ -119,13 +140,18 @@ def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) ->
 
 @metric(
     "poverty_assistance_share",
-    "脱贫人口中低保特困占比",
-    "share of persons lifted out of poverty on dibao or tekun",
-    "%",
-    MINZHENG,
-    "月",
-    "截至日期有效、关联脱贫户的低保和特困供养记录的保障人数之和 ÷ 脱贫人口 × 100。",
-    "Persons of records (either scheme) active on as_of whose household is a 脱贫户 / poverty_persons × 100.",
+    label_zh="脱贫人口中低保特困占比",
+    label_en="share of persons lifted out of poverty on dibao or tekun",
+    unit="%",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("脱贫人口中", "占"),
+    scope="全县(或所选乡镇)脱贫人口中截至所选日期仍在保障期内(含渐退期)的农村低保对象和特困供养人员",
+    method="上述低保和特困供养保障人数相加,除以脱贫人口数,乘以100",
+    definition_en="Persons lifted out of poverty on rural dibao or tekun on the date, divided by all persons "
+    "lifted out of poverty, × 100.",
     datasets=("social_assistance", "households"),
 )
 def poverty_assistance_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
@@ -135,41 +161,103 @@ def poverty_assistance_share(b: Bundle, *, as_of: dt.date, township: str | None 
     return covered / total * 100 if total else None
 
 
-def _aid(b: Bundle, year: int, township: str | None) -> ibis.Table:
+def _aid(b: Bundle, year: int, township: str | None, paid_by: dt.date | None = None) -> ibis.Table:
+    """The year's aid records (in the township); with ``paid_by``, only those paid on or before it."""
     a = b.table("student_aid")
-    return in_township(b, a.filter(a.year == int(year)), township)
+    a = a.filter(a.year == int(year))
+    if paid_by is not None:
+        a = a.filter(a.paid_on <= paid_by)
+    return in_township(b, a, township)
+
+
+def _undated(b: Bundle, year: int) -> bool:
+    """Whether the year's aid records lack payment dates (the ledger then says only the year)."""
+    a = b.table("student_aid")
+    a = a.filter(a.year == int(year))
+    return count(b, a.filter(a.paid_on.isnull()).count()) > 0
+
+
+def _aid_figure(
+    b: Bundle, name: str, as_of: dt.date, year: int, value: Callable[[ibis.Table], float]
+) -> Figure | float:
+    """Student aid by payment date. A ledger that gives only the year is complete for a past year and,
+    for the current one, as of the data's own date: earlier dates cannot be answered from it."""
+    year = int(year)
+    if not _undated(b, year):
+        return value(_aid(b, year, None, paid_by=as_of))  # the registry dates it: 1 January .. as_of
+    if year < as_of.year:
+        return Figure(name, value(_aid(b, year, None)), Period.year(year), "full_year", (UNDATED,))
+    ledger = b.as_of
+    if as_of < ledger:
+        zh = f"{as_of.year}年{as_of.month}月{as_of.day}日"
+        why = Caveat(
+            "aid_undated",
+            f"学生资助台账未载明发放日期,无法确定截至{zh}的发放情况。",
+            f"The student-aid ledger gives no payment dates: what was paid by {as_of.isoformat()} is unknown.",
+        )
+        return Figure(name, None, Period.year_to_date(as_of, year), "ytd", missing=why)
+    period = Period.year_to_date(min(as_of, ledger), year)
+    return Figure(
+        name, value(_aid(b, year, None)), period, "full_year" if period.is_full_year else "ytd", (UNDATED,)
+    )
+
+
+UNDATED = Caveat(
+    "aid_undated",
+    "学生资助台账未载明发放日期,按年度统计至台账截至日期。",
+    "The student-aid ledger gives no payment dates: counted by year up to the ledger's date.",
+)
 
 
 @metric(
     "student_aid_students",
-    "受资助学生人数",
-    "students receiving aid",
-    "人",
-    "县教育局",
-    "年",
-    "学生资助表中该年度的不重复学生编号数;没有学生编号的记录每条计1人。",
-    "Distinct student_aid.student_id of the year; a row without student_id counts as one student.",
+    label_zh="受资助学生人数",
+    label_en="students receiving aid",
+    unit="人",
+    basis="ytd",
+    department=JIAOYU,
+    frequency="年",
+    pages=("welfare", "press"),
+    phrases=("学生", "资助"),
+    scope="全县(或所选乡镇)所选年度获得各级各类学生资助的低收入家庭学生",
+    method="按学生计数,同一学生获得多个资助项目的只计1人;以发放日期为准,台账未载明发放日期的按年度计",
+    definition_en="Students from low-income families who received aid in the year, each once; by date of "
+    "payment, or by year where the ledger gives no dates.",
     datasets=("student_aid",),
 )
-def student_aid_students(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
-    a = _aid(b, year, township)
-    return count(b, a.student_id.nunique()) + count(b, a.filter(a.student_id.isnull()).count())
+def student_aid_students(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> Figure | int:
+    def students(a: ibis.Table) -> int:
+        a = in_township(b, a, township)
+        return count(b, a.student_id.nunique()) + count(b, a.filter(a.student_id.isnull()).count())
+
+    return _aid_figure(b, "student_aid_students", as_of, year, students)
 
 
 @metric(
     "student_aid_amount",
-    "学生资助资金",
-    "student aid paid",
-    "万元",
-    "县教育局",
-    "年",
-    "学生资助表中该年度资助金额之和 ÷ 10000。",
-    "Sum of student_aid.amount of the year / 10,000.",
+    label_zh="学生资助资金",
+    label_en="student aid paid",
+    unit="万元",
+    basis="ytd",
+    department=JIAOYU,
+    frequency="年",
+    pages=("welfare", "press"),
+    phrases=("资助资金",),
+    scope="全县(或所选乡镇)所选年度向低收入家庭学生发放的各级各类资助资金",
+    method="各资助项目发放金额相加,以万元为单位;以发放日期为准,台账未载明发放日期的按年度计",
+    definition_en="Student aid paid in the year, in 10,000 yuan; by date of payment, or by year where the "
+    "ledger gives no dates.",
     datasets=("student_aid",),
 )
-def student_aid_amount(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float:
-    total = scalar(b, _aid(b, year, township).amount.sum())
-    return (total or 0) / 10000
+def student_aid_amount(
+    b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
+) -> Figure | float:
+    def amount(a: ibis.Table) -> float:
+        return (scalar(b, in_township(b, a, township).amount.sum()) or 0) / 10000
+
+    return _aid_figure(b, "student_aid_amount", as_of, year, amount)
 
 
 # -- dashboard breakdowns (issue #7) ---------------------------------------------------------------
@@ -197,13 +285,18 @@ def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:
 
 @metric(
     "assistance_households",
-    "救助户数",
-    "households covered by social assistance",
-    "户",
-    MINZHENG,
-    "月",
-    "截至日期有效的指定救助类别记录数(一条记录为一个保障户;渐退期内仍计)。",
-    "Records of the scheme active on as_of (one record = one assisted household; phase-out included).",
+    label_zh="救助户数",
+    label_en="households covered by social assistance",
+    unit="户",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("低保对象", "户"),
+    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保或特困供养(按所选救助类别)保障户",
+    method="按保障户计数",
+    definition_en="Households covered by the chosen scheme on the date, phase-out included.",
+    datasets=("social_assistance",),
 )
 def assistance_households(b: Bundle, *, as_of: dt.date, scheme: str, township: str | None = None) -> int:
     s = active_assistance(b, as_of, township)
@@ -212,13 +305,18 @@ def assistance_households(b: Bundle, *, as_of: dt.date, scheme: str, township: s
 
 @metric(
     "assistance_persons",
-    "救助人数",
-    "persons covered by social assistance",
-    "人",
-    MINZHENG,
-    "月",
-    "截至日期有效的指定救助类别记录的保障人数之和(渐退期内仍计)。",
-    "Sum of persons of the scheme's records active on as_of (phase-out included).",
+    label_zh="救助人数",
+    label_en="persons covered by social assistance",
+    unit="人",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "press"),
+    phrases=("低保对象", "特困人员", "特困供养人员"),
+    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保或特困供养(按所选救助类别)保障户",
+    method="各保障户的保障人数相加",
+    definition_en="Persons covered by the chosen scheme on the date, phase-out included.",
+    datasets=("social_assistance",),
 )
 def assistance_persons(b: Bundle, *, as_of: dt.date, scheme: str, township: str | None = None) -> int:
     s = active_assistance(b, as_of, township)
@@ -227,13 +325,18 @@ def assistance_persons(b: Bundle, *, as_of: dt.date, scheme: str, township: str 
 
 @metric(
     "assistance_monthly_amount",
-    "低保特困月保障金",
-    "monthly social-assistance payments",
-    "万元/月",
-    MINZHENG,
-    "月",
-    "截至日期有效的农村低保和特困供养记录的月保障金之和 ÷ 10000(渐退期内仍发放)。",
-    "Sum of monthly_amount of records (either scheme) active on as_of / 10,000 (phase-out still paid).",
+    label_zh="低保特困月保障金",
+    label_en="monthly social-assistance payments",
+    unit="万元/月",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare",),
+    phrases=("保障金",),
+    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保和特困供养保障户(可按救助类别)",
+    method="各保障户每月保障金相加,以万元为单位",
+    definition_en="Monthly payments to households on rural dibao and tekun on the date, in 10,000 yuan.",
+    datasets=("social_assistance",),
 )
 def assistance_monthly_amount(
     b: Bundle, *, as_of: dt.date, township: str | None = None, scheme: str | None = None
