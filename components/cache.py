@@ -13,6 +13,8 @@ from typing import Any
 import streamlit as st
 
 from components.context import bundle
+from lulong_data.figures import Figure
+from lulong_data.metrics import registry
 
 
 @st.cache_data(max_entries=2048, show_spinner=False)
@@ -24,3 +26,8 @@ def _compute(fingerprint: str, module: str, name: str, params: tuple[tuple[str, 
 def compute(fn: Callable[..., Any], **params: Any) -> Any:
     """``fn(bundle(), **params)``, cached. Results are copies: safe to modify."""
     return _compute(bundle().fingerprint, fn.__module__, fn.__qualname__, tuple(sorted(params.items())))
+
+
+def figure(spec: str, **params: Any) -> Figure:
+    """The registered figure ``spec`` names (``registry.evaluate``), cached like :func:`compute`."""
+    return compute(registry.evaluate, spec=spec, **params)

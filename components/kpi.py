@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components import nav
-from components.context import t
+from components.context import as_of, lang, t
 from components.help import metric_help
-from lulong_data.formatting import MINUS, RATES, fmt_count, fmt_delta, fmt_pct, fmt_rate
+from lulong_data import formatting
+from lulong_data.figures import Figure
+from lulong_data.formatting import MINUS, fmt_delta
 from lulong_data.metrics import METRICS
 
 # Which way is good: "up" (more is better), "down" (fewer is better), None (a size: neither).
@@ -54,12 +56,29 @@ def definition(metric: str) -> str | None:
 
 
 def fmt_value(value: float | None, unit: str, key: str | None = None) -> str:
-    """A figure with its unit, the Chinese way (percentages and scores keep one decimal, completion rates
-    ``key`` in formatting.RATES none, as published)."""
-    if key in RATES:
-        return fmt_rate(value)
-    if unit == "%":
-        return fmt_pct(value)
-    if unit == "分":
-        return "—" if value is None or value != value else f"{value:.1f}{t('分', '')}"
-    return fmt_count(value, t(unit, ""))
+    """A figure with its unit, the Chinese way (lulong_data.formatting.fmt_value)."""
+    return formatting.fmt_value(value, unit, key, lang=lang())
+
+
+def figure_tile(
+    fig: Figure,
+    *,
+    label: str | None = None,
+    change: float | None = None,
+    note: str | None = None,
+    page: str | None = None,
+) -> None:
+    """A tile of one registered figure: its label, value and unit from the registry, and its own period
+    ("截至6月底", "1月1日至7月26日") under it — never the page's date for a figure of another date. A missing
+    value reads "—" with the reason."""
+    m = METRICS[fig.name]
+    notes = [fig.period.short(lang(), today=as_of()), *fig.notes(lang()), note]
+    tile(
+        label or m.label(lang()),
+        fmt_value(fig.value, fig.unit or m.unit, fig.name),
+        change,
+        better=m.better,
+        help=definition(fig.name),
+        note=" · ".join(n for n in notes if n),
+        page=page,
+    )

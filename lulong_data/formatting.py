@@ -72,3 +72,27 @@ def fmt_delta(d: Any) -> str:
     if value > 0:
         return "+" + fmt_int(value)
     return fmt_int(value)
+
+
+# Decimals of a figure by unit where a count's 0 is too few: 40.8万人, 583.86万元, 87.2分.
+_UNIT_DIGITS = {"万人": 1, "万元": 2, "万元/月": 2, "分": 1}
+
+
+def fmt_value(value: Any, unit: str, name: str | None = None, *, lang: str = "zh") -> str:
+    """A figure with its unit, as the county writes it: completion rates (``name`` in RATES) without
+    decimals, other percentages with one, 万-units and scores with their decimals, counts with thousands
+    separators. English drops Chinese units (the label says what is counted)."""
+    if name in RATES:
+        return fmt_rate(value)
+    if unit == "%":
+        return fmt_pct(value)
+    shown = "" if lang == "en" and unit not in ("万人", "万元", "万元/月") else unit
+    if unit in _UNIT_DIGITS:
+        if _missing(value):
+            return MISSING
+        digits = _UNIT_DIGITS[unit]
+        text = f"{_round(value, digits):,.{digits}f}".replace("-", MINUS)
+        if lang == "en" and unit.startswith("万"):
+            return f"{text} × 10k" + (" yuan" if "元" in unit else "")
+        return text + shown
+    return fmt_count(value, shown)

@@ -348,7 +348,7 @@ def render() -> None:
     period = _pick_month(months)
     lists = compute(env.month_lists, as_of=as_of(), period=period)
     talks = compute(env.talk_flags, as_of=as_of(), period=period)
-    mean = compute(env.env_mean_score, as_of=as_of(), period=period)
+    mean = compute(env.env_mean_score, as_of=as_of(), period=period).value
     _kpis(lists, len(talks), mean, period)
     _lists(lists, period)
     _movement(lists, period)

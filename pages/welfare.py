@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import kpi, theme
 from components.auth import require_page
-from components.cache import compute
+from components.cache import compute, figure
 from components.chart import show_chart
 from components.context import as_of, can_see_households, t, township
 from components.employment_charts import simple_bars
@@ -279,15 +279,13 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     years = compute(wf.student_aid_years, as_of=d)
     with st.columns([1, 4])[0]:
         year = st.selectbox(t("资助年度", "Year"), years, index=0, key="welfare_aid_year")
-    students = compute(wf.student_aid_students, as_of=d, year=year, township=tw)
-    amount = compute(wf.student_aid_amount, as_of=d, year=year, township=tw)
     c = st.columns(2)
-    with c[0]:
-        kpi.tile(t(f"{year}年受资助学生", f"Students aided, {year}"), fmt_count(students, t("名", "")))
-    with c[1]:
-        kpi.tile(
-            t(f"{year}年资助资金", f"Aid paid, {year}"), t(f"{amount:,.2f}万元", f"{amount:,.2f} 10k yuan")
-        )
+    for col, name, label in (
+        (c[0], "student_aid_students", (f"{year}年受资助学生", f"Students aided, {year}")),
+        (c[1], "student_aid_amount", (f"{year}年资助资金", f"Aid paid, {year}")),
+    ):
+        with col:
+            kpi.figure_tile(figure(name, as_of=d, year=year, township=tw), label=t(*label))
     by_stage = compute(wf.student_aid_by, as_of=d, year=year, by="stage", township=tw)
     left, right = st.columns(2)
     with left:

@@ -144,7 +144,9 @@ def tables() -> dict[str, list[dict[str, str]]]:
                 "800",
             ),
         ],
-        "student_aid": [_row("student_aid", "A001", V1, "H001", "2022", "义务教育", "营养餐", "500", "STU1")],
+        "student_aid": [
+            _row("student_aid", "A001", V1, "H001", "2022", "义务教育", "营养餐", "500", "STU1", "")
+        ],
         "indicators": [_row("indicators", "家庭医生签约团队数", "2022", "", "12", "个", "县卫健局", "")],
         "holidays": [
             _row("holidays", "2022-10-01", "休", "国庆节", "国务院办公厅关于2022年部分节假日安排的通知"),

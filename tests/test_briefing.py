@@ -174,9 +174,10 @@ def test_figures_table_carries_the_definitions(sample_bundle, sample_draft):
         "脱贫劳动力务工就业人数(2022年)",
         "4019",
         "人",
-        "县人社局",
+        "卢龙县人力资源和社会保障局",  # full official names, never 县人社局 (issue 19)
     )
-    assert df.set_index("指标代码").loc["indicator:name=家庭医生签约团队数", "单位"] == "个"
+    teams = df.set_index("指标代码").loc["indicator:name=家庭医生签约团队数"]
+    assert (teams["单位"], teams["来源"]) == ("个", "卢龙县卫生健康局")
     assert df["口径"].str.len().min() > 5
 
 

@@ -231,10 +231,12 @@ def test_by_township(b):
 
 
 def test_student_aid(b):
-    assert wf.student_aid_students(b, as_of=AS_OF, year=2022) == 2  # ST1 twice + one row without id
+    assert wf.student_aid_students(b, as_of=AS_OF, year=2022).value == 2  # ST1 twice + one row without id
     by_stage = wf.student_aid_by(b, as_of=AS_OF, year=2022, by="stage").set_index("stage")
     assert by_stage.loc["义务教育", "students"] == 1 and by_stage.loc["义务教育", "amount"] == 1800
-    assert by_stage["amount"].sum() == pytest.approx(wf.student_aid_amount(b, as_of=AS_OF, year=2022) * 10000)
+    assert by_stage["amount"].sum() == pytest.approx(
+        wf.student_aid_amount(b, as_of=AS_OF, year=2022).value * 10000
+    )
     by_prog = wf.student_aid_by(b, as_of=AS_OF, year=2022, by="program")
     assert by_prog["students"].sum() == 3  # ST1 counts once in each of its two programmes
     by_t = wf.student_aid_by(b, as_of=AS_OF, year=2022, by="township").set_index("township_code")
@@ -248,7 +250,7 @@ def test_indicator_panel(b):
     assert panel.loc["家庭医生签约团队数", "period"] == "2022-06-30"
     assert panel.loc["城乡居民医保参保率", "department"] == "县医保局"
     for name, row in panel.iterrows():
-        assert row["value"] == ind.indicator(b, as_of=AS_OF, name=name)
+        assert row["value"] == ind.indicator(b, as_of=AS_OF, name=name).value
 
 
 def test_empty_folder_does_not_crash():
@@ -272,4 +274,4 @@ def test_sample_breakdowns_add_up(sample_bundle):
     assert wf.student_aid_by(b, as_of=d, year=2022, by="stage")["students"].sum() == 6572
     panel = ind.indicator_panel(b, as_of=d)
     for name, value in zip(panel["indicator"], panel["value"], strict=True):
-        assert value == ind.indicator(b, as_of=d, name=name)
+        assert value == ind.indicator(b, as_of=d, name=name).value

@@ -37,7 +37,7 @@ def test_published_figures_at_the_default_date(sample_bundle):
     assert shown["渐退期脱贫户"] == "940户 / 1,721人"
     assert shown["农村低保覆盖率"] == "3.1%"
     assert shown["脱贫人口中低保特困占比"] == "73%"
-    assert shown["2022年受资助学生"] == "6,572名"
+    assert shown["2022年受资助学生"] == "6,572人"  # the registry's unit
     assert shown["2022年资助资金"] == "583.86万元"
     d = sample_bundle.as_of
     assert number(shown["农村低保"]) == wf.assistance_persons(sample_bundle, as_of=d, scheme="农村低保")
@@ -47,6 +47,18 @@ def test_published_figures_at_the_default_date(sample_bundle):
     # The indicators panel says where its figures come from.
     assert any("没有台账" in i.value for i in at.info)
     assert {"指标", "数值", "期间", "单位", "来源单位"} <= headers(at)
+
+
+def test_student_aid_tiles_read_their_own_date():
+    """Issue 17: student aid respects the date. The sample's ledger gives only the year, so at 2022-02-15
+    what was paid by then is unknown: the tile reads "—" and says why, instead of the July total."""
+    at = open_page(as_of=dt.date(2022, 2, 15))
+    shown = tiles(at)
+    assert shown["2022年受资助学生"] == "—" and shown["2022年资助资金"] == "—"
+    captions = " ".join(c.value for c in at.caption)
+    assert "学生资助台账未载明发放日期,无法确定截至2022年2月15日的发放情况。" in captions
+    at = open_page()
+    assert "1月1日至7月26日" in " ".join(c.value for c in at.caption)
 
 
 def test_an_earlier_date(sample_bundle):
@@ -67,8 +79,9 @@ def test_township_filter(sample_bundle):
     assert number(shown["农村低保"]) == wf.assistance_persons(
         sample_bundle, as_of=d, scheme="农村低保", township=T
     )
-    assert number(shown["2022年受资助学生"]) == wf.student_aid_students(
-        sample_bundle, as_of=d, year=2022, township=T
+    assert (
+        number(shown["2022年受资助学生"])
+        == wf.student_aid_students(sample_bundle, as_of=d, year=2022, township=T).value
     )
 
 
