@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev sample check lint
+.PHONY: run test test-fast setup setup-dev sample check lint
 
 run: setup
 	$(PY) -m streamlit run app.py --server.port $(PORT)
@@ -12,6 +12,14 @@ test: setup-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	scripts/with-postgres.sh $(PY) -m pytest -q  # a throw-away PostgreSQL for the state-database tests
+
+# The edit-test loop: lint and every test but the browser and Spark ones (markers in pyproject.toml),
+# a few minutes on 2 cores. Sets up .venv only when there is none (make setup-dev refreshes it).
+test-fast:
+	@[ -x $(PY) ] || scripts/setup.sh dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) -m pytest -q -m "not browser and not spark"
 
 setup:
 	scripts/setup.sh

@@ -27,6 +27,16 @@ os.environ.pop("LULONG_DB_URL", None)
 # AppTests, DESIGN.md) and the AppTest workarounds; see tests/apptest.py.
 from apptest import apptest_env  # noqa: E402, F401
 
+BROWSER_DIR = ROOT / "tests" / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ needs Chromium and a server: marked ``browser`` by its folder, so the
+    fast lane (``make test-fast``: ``-m "not browser and not spark"``) cannot miss a new browser test."""
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(scope="session")
 def sample_bundle():

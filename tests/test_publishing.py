@@ -241,9 +241,11 @@ def test_two_publishes_in_threads_do_not_interleave(settings):
     assert b"\r\n" in (final / "trainings.csv").read_bytes()
 
 
-def _publish_in_process(root: str, name: str, content: bytes, start: float, out) -> None:
-    while time.time() < start:  # start both at the same moment
-        time.sleep(0.001)
+def _publish_in_process(root: str, name: str, content: bytes, ready, go, out) -> None:
+    import lulong_data.loader  # noqa: F401 - imported before the start, so both publish at the same moment
+
+    ready.put(name)
+    go.wait(120)
     result = Store(root, keep=10).publish([(name, content)], who=f"pid{os.getpid()}")
     out.put((name, result.ok, result.version))
 
@@ -251,17 +253,20 @@ def _publish_in_process(root: str, name: str, content: bytes, start: float, out)
 def test_two_publishes_in_processes_do_not_interleave(settings):
     store = serve(settings).store
     ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    start = time.time() + 8  # spawned interpreters need a few seconds to import the loader
+    ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
     uploads = [
         ("manifest.toml", MANIFEST),
         ("trainings.csv", (SAMPLE_DIR / "trainings.csv").read_bytes().replace(b"\n", b"\r\n")),
     ]
     procs = [
-        ctx.Process(target=_publish_in_process, args=(str(store.root), n, c, start, out)) for n, c in uploads
+        ctx.Process(target=_publish_in_process, args=(str(store.root), n, c, ready, go, out))
+        for n, c in uploads
     ]
     for p in procs:
         p.start()
+    for _ in procs:
+        ready.get(timeout=120)  # both interpreters are up and have imported the loader
+    go.set()  # start both at the same moment
     for p in procs:
         p.join(180)
         assert p.exitcode == 0

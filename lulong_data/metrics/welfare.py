@@ -355,7 +355,7 @@ def assistance_by_scheme(b: Bundle, *, as_of: dt.date, township: str | None = No
         s.group_by("scheme").aggregate(
             households=s.count(),
             persons=s.persons.sum(),
-            single_person=s.single_person.fillna(False).cast("int64").sum(),
+            single_person=s.single_person.fill_null(False).cast("int64").sum(),
             phaseout=(s.phaseout_until.notnull() & (s.phaseout_until >= as_of)).cast("int64").sum(),
             monthly_amount=s.monthly_amount.sum(),
         )
@@ -403,7 +403,7 @@ def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = 
             dibao_persons=ibis.ifelse(s.scheme == DIBAO, s.persons, 0).sum(),
             tekun_households=(s.scheme == TEKUN).cast("int64").sum(),
             tekun_persons=ibis.ifelse(s.scheme == TEKUN, s.persons, 0).sum(),
-            single_person=s.single_person.fillna(False).cast("int64").sum(),
+            single_person=s.single_person.fill_null(False).cast("int64").sum(),
             monthly_amount=s.monthly_amount.sum(),
         )
     )
