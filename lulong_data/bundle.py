@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -290,13 +291,26 @@ class Bundle:
         )
 
 
-def load_bundle(folder: str | Path) -> Bundle:
-    """Load and validate a data folder. Never raises for bad data: problems are in ``b.problems``."""
-    # Imported here: the loader pulls in pandera, which from_frames (tests, helpers) does not need.
-    from lulong_data.loader import load_folder
+def load_bundle(folder: str | Path, *, snapshots: bool = True) -> Bundle:
+    """Load and validate a data folder. Never raises for bad data: problems are in ``b.problems``.
+
+    A folder validated before is read from its snapshot instead (lulong_data.snapshot: same fingerprint,
+    same contract version, files whole), and a folder validated now leaves one for the next load;
+    ``snapshots=False`` validates and writes nothing.
+    """
+    from lulong_data import snapshot
 
     folder = Path(folder)
-    result = load_folder(folder)
+    started = time.time()
+    before = fingerprint(folder)
+    result = snapshot.read(folder, before) if snapshots else None
+    if result is None:
+        # Imported here: the loader pulls in pandera, which from_frames (tests, helpers) does not need.
+        from lulong_data.loader import load_folder
+
+        result = load_folder(folder)
+        if snapshots and snapshot.worth_keeping(folder, result.problems, started, before):
+            snapshot.write(folder, before, result.frames, result.present, result.files, result.problems)
     problems = list(result.problems)
     rules_path = folder / contract.RULES_FILE
     try:

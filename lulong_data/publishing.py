@@ -4,6 +4,8 @@ Layout of a versions root::
 
     versions/<id>/               one folder per version; never changed once installed
     versions/<id>/.version.json  who, when, what changed, row counts (hidden: the loader skips it)
+    snapshots/<id>/              the version's validated frames and report (lulong_data.snapshot), so a
+                                 server start reads them instead of validating the version again
     current                      symlink -> versions/<id>: the version the app serves
     log.jsonl                    one JSON line per action (init, import, publish, rollback)
     lock                         flock'ed around every change
@@ -351,10 +353,15 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def _validate(folder: Path) -> tuple[list[Problem], dict[str, int]]:
+    return _load(folder)[:2]
+
+
+def _load(folder: Path) -> tuple[list[Problem], dict[str, int], Any]:
+    """Validate a folder: its problems, rows per dataset, and the LoadResult (for the snapshot)."""
     from lulong_data.loader import load_folder  # pandera is heavy: only when something is validated
 
     result = load_folder(folder)
-    return list(result.problems), {n: len(result.frames[n]) for n in sorted(result.present)}
+    return list(result.problems), {n: len(result.frames[n]) for n in sorted(result.present)}, result
 
 
 class Store:
@@ -366,13 +373,16 @@ class Store:
         *,
         keep: int = 10,
         limits: Limits | None = None,
-        validate: Callable[[Path], tuple[list[Problem], dict[str, int]]] = _validate,
+        validate: Callable[[Path], tuple[list[Problem], dict[str, int]]] | None = None,
         lock_timeout: float = 300.0,
     ) -> None:
+        """``validate`` stands in for the loader's validation (tests); with the loader's own (the default)
+        every installed version gets a validated snapshot (lulong_data.snapshot) beside it."""
         self.root = Path(root).absolute()
         self.keep = max(1, keep)
         self.limits = limits or Limits()
-        self.validate = validate
+        self.validate = validate or _validate
+        self._snapshots = validate is None
         self.lock_timeout = lock_timeout
         # Tests raise (or die) here to simulate a crash between two steps of a change.
         self.hook: Callable[[str], None] = lambda step: None
@@ -385,6 +395,11 @@ class Store:
     @property
     def log_path(self) -> Path:
         return self.root / "log.jsonl"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        """Validated snapshots of the versions, one folder per version id (lulong_data.snapshot)."""
+        return self.root / "snapshots"
 
     def folder(self, version: str) -> Path:
         return self.versions_dir / version
@@ -496,6 +511,11 @@ class Store:
             # installed but never made current nor logged: a publish died before its commit point
             if vid != current and vid not in logged:
                 self._delete(vid)
+        kept = set(self.version_ids())
+        if self.snapshots_dir.is_dir():
+            for path in self.snapshots_dir.iterdir():
+                if path.name not in kept:  # a pruned version's, or a half-written one (.x.tmp-…)
+                    shutil.rmtree(path, ignore_errors=True)
         if current and (not entries or entries[-1].get("current") != current):
             # made current but the log line was lost: write it from the version's own record
             entry = {**self.meta(current), "id": current, "current": current, "recovered": True}
@@ -509,6 +529,7 @@ class Store:
         target = trash / f"{version}-{uuid.uuid4().hex}"
         os.rename(self.folder(version), target)
         shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(self.snapshots_dir / version, ignore_errors=True)
 
     def _append_log(self, entry: Mapping[str, Any]) -> None:
         data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -581,7 +602,11 @@ class Store:
         if base and not any(changes.values()):
             shutil.rmtree(stage, ignore_errors=True)
             return PublishResult(False, previous=base, unchanged=True)
-        problems, rows = self.validate(stage)
+        loaded = None
+        if self._snapshots:
+            problems, rows, loaded = _load(stage)
+        else:
+            problems, rows = self.validate(stage)
         self.hook("validated")
         if any(p.severity == "error" for p in problems) and base is not None:
             shutil.rmtree(stage, ignore_errors=True)
@@ -601,6 +626,8 @@ class Store:
         _fsync_dir(stage)
         os.rename(stage, self.folder(vid))
         _fsync_dir(self.versions_dir)
+        if loaded is not None:
+            self._snapshot(vid, loaded)
         self.hook("installed")
         self._switch(vid)
         self.hook("switched")
@@ -608,6 +635,23 @@ class Store:
         self.hook("logged")
         self._prune()
         return PublishResult(True, vid, base, problems, changes, rows)
+
+    def _snapshot(self, vid: str, loaded: Any) -> None:
+        """The validated frames and report of a just installed version, beside it: the first load of the
+        version (every server start after this publish) reads them instead of validating again."""
+        from lulong_data import snapshot
+
+        folder = self.folder(vid)
+        files = {name: folder / Path(path).name for name, path in loaded.files.items()}
+        snapshot.write(
+            folder,
+            fingerprint(folder),
+            loaded.frames,
+            loaded.present,
+            files,
+            loaded.problems,
+            where=self.snapshots_dir / vid,
+        )
 
     def rollback(self, version: str, who: str, note: str = "") -> PublishResult:
         """Make a kept version current again (one switch; no copy)."""
