@@ -16,7 +16,7 @@
 | LULONG_LOCKOUT_MINUTES  | 15                   | accounts mode: how long a lock-out lasts           |
 | LULONG_AUDIT_FILE    | var/audit.jsonl         | append-only audit log (JSON lines)                 |
 | LULONG_SMALL_COUNT   | 5                       | village counts below this show as "<5" for press   |
-| LULONG_STATE_DIR     | var/state               | state the app keeps (SQLite file of the ledger ...) |
+| LULONG_STATE_DIR     | var/state               | state the app keeps (SQLite file of the ledger ..., snapshots/) |
 | LULONG_DB_URL        | (none)                  | state database URL; none = SQLite in STATE_DIR     |
 """
 

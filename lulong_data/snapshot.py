@@ -81,12 +81,7 @@ def contract_version() -> str:
 def _state_dir() -> Path:
     from lulong_data.settings import get_settings
 
-    settings = get_settings()
-    state = getattr(settings, "state_dir", None)
-    if state is None:
-        raw = (os.environ.get("LULONG_STATE_DIR") or "").strip()
-        state = Path(raw).expanduser() if raw else Path(__file__).resolve().parents[1] / "var" / "state"
-    return Path(state)
+    return Path(get_settings().state_dir)
 
 
 def store_root(folder: Path) -> Path | None:
