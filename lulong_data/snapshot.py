@@ -57,22 +57,47 @@ META = "meta.json"
 SUFFIX = ".arrow"
 _READ_WORKERS = 2
 
-# The modules whose code decides what a folder's typed frames and report are: a change in any of them
-# makes every snapshot stale, like a change of the contract's datasets.
-_VALIDATING_MODULES = ("contract", "parsing", "reading", "schemas", "checks", "messages", "loader")
-
 
 @functools.cache
 def contract_version() -> str:
     """The contract a snapshot was validated against: the datasets and columns (names, kinds, rules) and
-    the source of the modules that read and check a folder, as one digest."""
+    the source of every module the loader runs (lulong_data.loader and what it imports from lulong_data,
+    found by reading the imports), as one digest. A new column, dataset or check changes it."""
     h = hashlib.sha256(f"format {FORMAT}\n".encode())
     h.update(repr(getattr(contract, "VERSION", None)).encode())
     h.update(repr(sorted(DATASETS.items())).encode())
-    here = Path(__file__).parent
-    for name in _VALIDATING_MODULES:  # read, not imported: the loader (pandera) is slow to import
-        h.update((here / f"{name}.py").read_bytes())
+    for path in _loader_sources():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _loader_sources() -> list[Path]:
+    """The source files of lulong_data.loader and of every lulong_data module it imports, directly or not
+    (read, not imported: the loader pulls in pandera, slow to import on a start that needs none of it)."""
+    import ast
+
+    package = Path(__file__).parent
+    seen: dict[str, Path] = {}
+    todo = ["lulong_data.loader"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        parts = name.split(".")[1:]
+        path = package.joinpath(*parts).with_suffix(".py")
+        if not path.is_file():
+            path = package.joinpath(*parts, "__init__.py")
+        if not path.is_file():
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("lulong_data.")]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lulong_data"):
+                todo.append(node.module)
+                todo += [f"{node.module}.{a.name}" for a in node.names]  # from lulong_data import checks
+    return [seen[n] for n in sorted(seen)]
 
 
 # -- where ------------------------------------------------------------------------------------------

@@ -272,3 +272,9 @@ def test_a_store_removes_snapshots_of_versions_it_does_not_keep(folder, tmp_path
     with store.locked():  # whoever takes the lock next repairs what a crash left behind
         pass
     assert sorted(p.name for p in (store.root / "snapshots").iterdir()) == ["0001"]
+
+
+def test_the_contract_version_follows_the_code_that_validates():
+    names = {p.name for p in snapshot._loader_sources()}
+    assert {"loader.py", "contract.py", "checks.py", "schemas.py", "parsing.py", "reading.py"} <= names
+    assert "snapshot.py" not in names and "metrics" not in {p.parent.name for p in snapshot._loader_sources()}
