@@ -13,7 +13,6 @@ from components.table import show_table
 from lulong_data.bundle import Bundle
 from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, Problem
 from lulong_data.lastgood import Served
-from lulong_data.loader import problems_frame
 
 
 def _mtime(path: Path | None) -> dt.datetime | None:
@@ -80,6 +79,10 @@ def datasets_frame_table(b: Bundle) -> None:
 
 def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
     """The validation report (as ``python -m lulong_data check`` prints it), filterable, as XLSX."""
+    # Imported here: the loader pulls in pandera, which a server start reading a validated snapshot
+    # otherwise never needs (lulong_data.snapshot).
+    from lulong_data.loader import problems_frame
+
     frame = problems_frame(list(problems), lang())
     if frame.empty:
         st.success(t("没有发现问题。", "No problems found."))
