@@ -11,11 +11,14 @@ Every rule names its source (the policy document it comes from) in a ``source`` 
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
@@ -88,6 +91,14 @@ class Rules:
     # rule -> the policy document it comes from ("deadlines", "visits", "consultation", "elimination",
     # "ranking"); an income line names its own document
     sources: tuple[tuple[str, str], ...] = ()
+    # Every section of the file as read, for the rules other modules own ([dispatch], [status]): the file
+    # is parsed once, when the bundle is loaded (section()).
+    tables: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def section(self, name: str) -> dict | None:
+        """A copy of the ``[name]`` table of the file the rules came from; None when it has none."""
+        table = self.tables.get(name)
+        return copy.deepcopy(table) if isinstance(table, dict) else None
 
     def source_of(self, rule: str) -> str:
         """The policy document a rule (a section of rules.toml) comes from; "" if none is named."""
@@ -232,6 +243,7 @@ def _parse(data: dict, source: str) -> Rules:
         ranking=ranking,
         source=source,
         sources=sources,
+        tables=MappingProxyType(copy.deepcopy(data)),
     )
 
 

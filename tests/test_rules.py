@@ -68,3 +68,17 @@ def test_not_toml(tmp_path):
     path.write_text("deadlines = [", encoding="utf-8")
     with pytest.raises(RulesError, match="TOML"):
         load_rules(path)
+
+
+def test_sections_of_the_file_are_kept_for_other_rules(tmp_path):
+    """[dispatch] and [status] are read from the rules the bundle was loaded with, not from the file again."""
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8") + '\n[extra]\nkey = "value"\n'
+    path = tmp_path / "rules.toml"
+    path.write_text(text, encoding="utf-8")
+    rules = load_rules(path)
+    path.unlink()
+    assert rules.section("extra") == {"key": "value"}
+    assert rules.section("missing") is None
+    changed = rules.section("extra")
+    changed["key"] = "other"
+    assert rules.section("extra") == {"key": "value"}  # a copy: the bundle's rules never change
