@@ -326,7 +326,7 @@ def load_bundle(folder: str | Path, *, snapshots: bool = True) -> Bundle:
             )
         )
         rules = load_rules()
-    frames = {name: result.frames.get(name, empty_frame(name)) for name in DATASETS}
+    frames = {name: result.frames[name] if name in result.frames else empty_frame(name) for name in DATASETS}
     # Extra datasets beyond the contract are allowed; keep them too.
     frames.update({k: v for k, v in result.frames.items() if k not in frames})
     manifest = dict(result.manifest or {})
