@@ -335,20 +335,22 @@ def test_killed_process_mid_publish(tmp_path, data, step):
     store = Store(root)
     before = digests(store.folder("0001"))
     marker = tmp_path / "marker"
+    # The paths go in as arguments: the script's own text stays the same for every test.
     script = f"""
 import sys, time
+root, marker, step = sys.argv[1:]
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 from lulong_data.publishing import Store
-store = Store({str(root)!r})
+store = Store(root)
 def hook(at):
-    if at == {step!r}:
-        Path({str(marker)!r}).write_text(at)
+    if at == step:
+        Path(marker).write_text(at)
         time.sleep(120)
 store.hook = hook
 store.publish([("manifest.toml", {MANIFEST!r})], who="killed")
 """
-    proc = subprocess.Popen([sys.executable, "-c", script])
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root), str(marker), step])
     try:
         deadline = time.time() + 120
         while not marker.exists():
