@@ -31,22 +31,35 @@ TIMEOUT = 240
 _DEFERRED: dict[str, tuple[Callable[[], Any], str | None]] = {}
 
 
-@pytest.fixture(autouse=True)
-def apptest_env() -> Iterator[None]:
-    """Fresh metric caches and last-good bundle per test; router-only runs; deferred downloads kept.
+@pytest.fixture(autouse=True, scope="module")
+def metric_cache_per_module() -> Iterator[None]:
+    """Fresh metric results (st.cache_data) for every test module, shared by its tests.
 
-    Clears st.cache_data (metric results) but keeps st.cache_resource (the loaded bundles): a bundle is
-    immutable and keyed by its folder and content fingerprint, so reusing it across tests is what a server
-    does across sessions and leaks nothing, while reloading it cost seconds per AppTest.
+    The cache is process-wide and would otherwise leak from one module's tests into another's (DESIGN
+    notes, docs/pitfalls.md). Within a module the tests share it as a server's sessions do: every cached
+    function is keyed by the data's content fingerprint (plus county) and its parameters and returns a
+    copy, so a result computed for one test is the result another test would compute; recomputing it cold
+    for every test cost about a third of the page tests' time. A test that needs cold caches clears them.
+    """
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def apptest_env(metric_cache_per_module) -> Iterator[None]:
+    """A fresh last-good bundle per test; router-only runs; deferred downloads kept.
+
+    Keeps st.cache_resource (the loaded bundles and built charts): a bundle is immutable and keyed by its
+    folder and content fingerprint, so reusing it across tests is what a server does across sessions and
+    leaks nothing, while reloading it cost seconds per AppTest.
     """
     from components import context
 
-    st.cache_data.clear()
     context._LAST_GOOD.clear()
     _DEFERRED.clear()
     with router_only(), downloads_kept(), components_scanned_once():
         yield
-    st.cache_data.clear()
     _DEFERRED.clear()
 
 

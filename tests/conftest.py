@@ -23,9 +23,9 @@ if str(ROOT) not in sys.path:
 os.environ["LULONG_STATE_DIR"] = tempfile.mkdtemp(prefix="lulong-test-state-")
 os.environ.pop("LULONG_DB_URL", None)
 
-# Autouse: fresh Streamlit metric caches around every test (they are process-wide and leak between
-# AppTests, DESIGN.md) and the AppTest workarounds; see tests/apptest.py.
-from apptest import apptest_env  # noqa: E402, F401
+# Autouse: fresh Streamlit metric caches for every test module (they are process-wide and leak between
+# AppTests, docs/pitfalls.md) and the AppTest workarounds around every test; see tests/apptest.py.
+from apptest import apptest_env, metric_cache_per_module  # noqa: E402, F401
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 
