@@ -1,7 +1,7 @@
 """Altair charts of the overview and the township profile: a choropleth and a trend line.
 
 Maps inline the GeoJSON features (``alt.Data(values=...)``) with rings oriented clockwise: a GeoDataFrame
-renders blank and counter-clockwise rings make d3 paint the complement (see DESIGN.md).
+renders blank and counter-clockwise rings make d3 paint the complement (see docs/pitfalls.md).
 """
 
 from __future__ import annotations

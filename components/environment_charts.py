@@ -1,7 +1,7 @@
 """Charts of the 红黑榜 page: township choropleth, township rank trend, item losses, a village's history.
 
 Altair only (no internet: Vega renders locally). The map inlines the GeoJSON features with clockwise
-exteriors (DESIGN.md: otherwise d3 paints the complement) and labels each township with its rank and list
+exteriors (docs/pitfalls.md: otherwise d3 paints the complement) and labels each township with its rank and list
 in words, so the list never rests on colour alone.
 """
 

@@ -1,4 +1,4 @@
-"""The data contract (../shared/DATA-CONTRACT.md) as data.
+"""The data contract (docs/data-contract.md) as data.
 
 Every other module reads the datasets, columns, Chinese aliases, types and rules from here, so the
 contract is written down once. The pandera schemas, the loader, the header mapping, the error

@@ -55,7 +55,7 @@ def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], *, title: str | N
 
 # --- Word documents (通报, 调度材料, 新闻稿) ----------------------------------------------------------
 # Word picks the font of Chinese characters from w:eastAsia only; python-docx's ``font.name`` sets the
-# Latin slots, so without this the Chinese text falls back to whatever the reader's Word likes (DESIGN.md).
+# Latin slots, so without this the Chinese text falls back to whatever the reader's Word likes (docs/pitfalls.md).
 # Theme attributes (w:eastAsiaTheme, ...) win over explicit names in Word, so they are removed.
 BODY_FONT = "仿宋"  # 公文 body (GB/T 9704 uses 仿宋_GB2312; 仿宋 ships with every Chinese Windows)
 TITLE_FONT = "宋体"

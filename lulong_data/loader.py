@@ -73,7 +73,7 @@ class LoadResult:
 
 
 def load_folder(path: str | os.PathLike) -> LoadResult:
-    """Read and check every file of a data folder (see ../shared/DATA-CONTRACT.md)."""
+    """Read and check every file of a data folder (see docs/data-contract.md)."""
     folder = Path(path)
     result = LoadResult(folder, {})
     entries = None

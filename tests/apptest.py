@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 APP = ROOT / "app.py"
-# Seconds per script run. AppTest's default (3 s) is far too short on a loaded CI machine (DESIGN.md).
+# Seconds per script run. AppTest's default (3 s) is far too short on a loaded CI machine (docs/pitfalls.md).
 TIMEOUT = 240
 
 # file id -> (callable, file name) of every deferred download registered during the current test.
@@ -35,8 +35,8 @@ _DEFERRED: dict[str, tuple[Callable[[], Any], str | None]] = {}
 def metric_cache_per_module() -> Iterator[None]:
     """Fresh metric results (st.cache_data) for every test module, shared by its tests.
 
-    The cache is process-wide and would otherwise leak from one module's tests into another's (DESIGN
-    notes, docs/pitfalls.md). Within a module the tests share it as a server's sessions do: every cached
+    The cache is process-wide and would otherwise leak from one module's tests into another's
+    (docs/pitfalls.md). Within a module the tests share it as a server's sessions do: every cached
     function is keyed by the data's content fingerprint (plus county) and its parameters and returns a
     copy, so a result computed for one test is the result another test would compute; recomputing it cold
     for every test cost about a third of the page tests' time. A test that needs cold caches clears them.
