@@ -4,8 +4,10 @@ PORT ?= 8501
 
 .PHONY: run test test-fast setup setup-dev sample check lint
 
+# serve.py = streamlit run app.py, started warm: the data version and the default page are loaded before
+# the server answers its first request.
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) serve.py --server.port $(PORT)
 
 test: setup-dev
 	scripts/system-deps.sh

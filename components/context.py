@@ -65,6 +65,12 @@ def served() -> lastgood.Served:
     return s
 
 
+def preload() -> None:
+    """Read the data version the app serves into the shared cache before the first session (serve.py):
+    the current published version from its validated snapshot, or the folder validated once."""
+    lastgood.serve(get_settings(), _load, _LAST_GOOD)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _county_bundle(parent: str, code: str, _full: Bundle) -> Bundle:
     # Keyed by the parent's fingerprint and the county: a subset is immutable like its parent.
