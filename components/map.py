@@ -15,7 +15,6 @@ from typing import Any
 import folium
 import streamlit as st
 from folium.elements import JSCSSMixin
-from streamlit_folium import st_folium
 
 from components import assets, theme
 from components.context import t
@@ -143,6 +142,10 @@ def build_map(
 
 def show_map(m: folium.Map, *, key: str, height: int = 640) -> str | None:
     """Draw the map; returns the township code of the last clicked polygon (None before any click)."""
+    # Imported in a script run: a Streamlit component registers with the server only when it is declared
+    # (on import) inside a session, and serve.py imports this module before the server runs.
+    from streamlit_folium import st_folium
+
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED)
     drawing = (out or {}).get("last_active_drawing") or {}
     code = (drawing.get("properties") or {}).get("township_code")

@@ -4,13 +4,16 @@ and computes the default page before its first request, so the first visitor com
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 import streamlit as st
 from apptest import open_page
 from ibis.backends import duckdb as ibis_duckdb
-from paths import SAMPLE_DIR
+from paths import ROOT, SAMPLE_DIR
 
 import serve
 from components import context
@@ -57,3 +60,29 @@ def test_a_failing_warm_up_is_logged_and_the_server_starts(monkeypatch, caplog):
         assert serve.main(["--server.port=8765"]) == 0
     assert "warming up failed" in caplog.text
     assert started == [["run", str(serve.APP), "--server.port=8765"]]
+
+
+WARM_UP_THEN_LIST_COMPONENTS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import serve
+serve.preload()
+from streamlit.components.v1.custom_component import CustomComponent
+print(sorted({f"{name}.{key}" for name, module in list(sys.modules.items())
+              for key, value in list(vars(module).items()) if isinstance(value, CustomComponent)}))
+"""
+
+
+def test_the_warm_up_declares_no_streamlit_component(published):
+    """A component declared outside a session is never registered with the server, which then answers
+    404 for its files (the map stayed a grey placeholder): the warm-up must not import one."""
+    proc = subprocess.run(
+        [sys.executable, "-c", WARM_UP_THEN_LIST_COMPONENTS, str(ROOT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -40,7 +40,8 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on a free port, headless, with its log kept for failure messages."""
+    """The dashboard as `make run` starts it (`python serve.py`: `streamlit run app.py` started warm), or
+    `streamlit run` of another script, on a free port, headless, with its log kept for failure messages."""
 
     def __init__(
         self,
@@ -58,12 +59,13 @@ class Server:
 
     def start(self) -> Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        warm = self.app.resolve() == (ROOT / "app.py").resolve()
+        start = (
+            [sys.executable, str(ROOT / "serve.py")] if warm else [sys.executable, "-m", "streamlit", "run"]
+        )
         cmd = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(self.app),
+            *start,
+            *([] if warm else [str(self.app)]),
             "--server.headless=true",
             f"--server.port={self.port}",
             "--server.address=127.0.0.1",
