@@ -310,7 +310,7 @@ def load_bundle(folder: str | Path, *, snapshots: bool = True) -> Bundle:
 
         result = load_folder(folder)
         if snapshots and snapshot.worth_keeping(folder, result.problems, started, before):
-            snapshot.write(folder, before, result.frames, result.present, result.files, result.problems)
+            snapshot.write(folder, before, result)
     problems = list(result.problems)
     rules_path = folder / contract.RULES_FILE
     try:

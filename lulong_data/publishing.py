@@ -25,6 +25,7 @@ Whoever takes the lock next repairs what a crash left behind (:meth:`Store._reco
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -642,16 +643,10 @@ class Store:
         from lulong_data import snapshot
 
         folder = self.folder(vid)
+        # validated in staging/: the same files, now in the version's folder
         files = {name: folder / Path(path).name for name, path in loaded.files.items()}
-        snapshot.write(
-            folder,
-            fingerprint(folder),
-            loaded.frames,
-            loaded.present,
-            files,
-            loaded.problems,
-            where=self.snapshots_dir / vid,
-        )
+        installed = dataclasses.replace(loaded, folder=folder, files=files)
+        snapshot.write(folder, fingerprint(folder), installed, where=self.snapshots_dir / vid)
 
     def rollback(self, version: str, who: str, note: str = "") -> PublishResult:
         """Make a kept version current again (one switch; no copy)."""

@@ -150,18 +150,13 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def write(
-    folder: str | os.PathLike,
-    fingerprint: str,
-    frames: Mapping[str, pd.DataFrame],
-    present: set[str] | frozenset[str],
-    files: Mapping[str, Path],
-    problems: list[Problem] | tuple[Problem, ...],
-    where: Path | None = None,
-) -> Path | None:
-    """Save a validated folder's typed frames and report; the path written, or None when it could not be
-    (logged: a snapshot is a cache). ``fingerprint`` must be the folder's as it was validated."""
+def write(folder: str | os.PathLike, fingerprint: str, result: Any, where: Path | None = None) -> Path | None:
+    """Save what validating ``folder`` gave — ``result``, a :class:`lulong_data.loader.LoadResult` (or a
+    :class:`Snapshot`): its typed frames, the datasets present, the files read, the headers as they were
+    in the files, the report — and return where, or None when it could not be written (logged: a snapshot
+    is a cache). ``fingerprint`` must be the folder's as it was validated."""
     folder = Path(folder).absolute()
+    frames: Mapping[str, pd.DataFrame] = result.frames
     target = where or location(folder)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex}")
     try:
@@ -184,9 +179,10 @@ def write(
             "fingerprint": fingerprint,
             "folder": str(folder),
             "written": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "present": sorted(present),
-            "files": {name: Path(p).name for name, p in files.items()},
-            "problems": [_problem_dict(p) for p in problems],
+            "present": sorted(result.present),
+            "files": {name: Path(p).name for name, p in result.files.items()},
+            "headers": {name: dict(h) for name, h in (result.headers or {}).items()},
+            "problems": [_problem_dict(p) for p in result.problems],
             "tables": tables,
         }
         text = json.dumps(meta, ensure_ascii=False, default=_json_default)
@@ -263,6 +259,7 @@ class Snapshot:
     frames: dict[str, pd.DataFrame]
     present: set[str]
     files: dict[str, Path]
+    headers: dict[str, dict[str, str]]  # dataset -> canonical column -> its header in the file
     problems: list[Problem]
     manifest: dict
     geo: dict[str, dict]
@@ -331,6 +328,7 @@ def _read(folder: Path, where: Path, fingerprint: str) -> Snapshot:
         frames=frames,
         present=set(meta["present"]),
         files={name: folder / file for name, file in meta["files"].items()},
+        headers={name: dict(h) for name, h in meta["headers"].items()},
         problems=[Problem(**p) for p in meta["problems"]],
         manifest=_manifest(folder),
         geo=_geo(folder),
