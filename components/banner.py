@@ -10,6 +10,7 @@ import logging
 
 import streamlit as st
 
+from components import safe
 from components.context import lang, served, t
 from lulong_data.contract import Problem
 
@@ -17,18 +18,18 @@ SHOWN = 3  # the first few problems name what to fix; the data status page lists
 
 
 def _where(p: Problem) -> str:
-    parts = [p.file or ""]
+    parts = [safe.text(p.file or "")]
     if p.row is not None:
         parts.append(t(f"第 {p.row} 行", f"row {p.row}"))
     if p.column:
-        parts.append(t(f"「{p.column}」列", f"column {p.column}"))
+        parts.append(t(f"「{safe.text(p.column)}」列", f"column {safe.text(p.column)}"))
     return t(" ", ", ").join(x for x in parts if x)
 
 
 def problem_lines(problems: tuple[Problem, ...] | list[Problem]) -> str:
     """Markdown bullet lines naming file, row and column of the first problems."""
     en = lang() == "en"
-    lines = [f"- {_where(p)}:{p.message_en if en else p.message_zh}" for p in problems[:SHOWN]]
+    lines = [f"- {_where(p)}:{safe.text(p.message_en if en else p.message_zh)}" for p in problems[:SHOWN]]
     if len(problems) > SHOWN:
         more = len(problems) - SHOWN
         lines.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import safe
 from components.banner import render_banner
 from components.cache import compute
 from components.context import as_of, can_see_households, counties, lang, t, township
@@ -46,11 +47,11 @@ def render_header(b: Bundle) -> None:
     render_banner()  # the data shown is the last valid state, or newer files were refused: say so first
     viewing = as_of()
     names = dict(compute(townships).itertuples(index=False, name=None))
-    where = names.get(township() or "") or t("全县", "whole county")
+    where = safe.text(names.get(township() or "")) or t("全县", "whole county")
     if len(counties()) > 1:
         # A folder of several counties: say which one is shown (its name from the data).
         name = str((b.manifest or {}).get("county_name") or (b.manifest or {}).get("county_code") or "")
-        where = f"{name} · {where}" if township() else name
+        where = f"{safe.text(name)} · {where}" if township() else safe.text(name)
     parts = [
         t(f"**数据截至 {b.as_of:%Y-%m-%d}**", f"**Data as of {b.as_of:%Y-%m-%d}**"),
         t(f"数据状态:{_status(b)}", f"Data status: {_status(b)}"),

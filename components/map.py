@@ -89,7 +89,8 @@ def build_map(
 
     feats = geo.features(townships, values)
     for f in feats:
-        f["properties"]["tip"] = tooltip(f["properties"])
+        # folium's tooltip puts the field into innerHTML, in an iframe that may run scripts: text only.
+        f["properties"]["tip"] = html.escape(tooltip(f["properties"]), quote=True)
 
     def style(feature: dict) -> dict:
         props = feature["properties"]
@@ -173,7 +174,7 @@ def legend(edges: list[float], fmt: Callable[[float], str], title: str) -> None:
     swatches = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 6px 0;white-space:nowrap">'
         f'<span style="display:inline-block;width:22px;height:16px;background:{c};border:1px solid #888;'
-        f'margin-right:6px"></span>{text}</span>'
+        f'margin-right:6px"></span>{html.escape(text)}</span>'
         for c, text in items
     )
     st.markdown(f"**{title}**<br>{swatches}", unsafe_allow_html=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth
+from components import auth, safe
 from components.context import t
 from components.publish_status import report
 from lulong_data import access
@@ -141,10 +141,11 @@ def publish_form(store: Store) -> None:
 def _version_line(v: Version) -> str:
     rows = sum(v.rows.values()) if v.rows else 0
     current = t(" **(当前)**", " **(current)**") if v.current else ""
-    note = f" · {v.note}" if v.note else ""
+    note = f" · {safe.text(v.note)}" if v.note else ""
+    when = safe.text(v.when.replace("T", " ")[:19])
     return (
-        f"**{t('版本', 'Version')} {v.id}**{current} · {v.when.replace('T', ' ')[:19]} · {v.who} · "
-        f"{_action(v.action)} · {changes_text(v.action, dict(v.changes))} · "
+        f"**{t('版本', 'Version')} {safe.text(v.id)}**{current} · {when} · {safe.text(v.who)} · "
+        f"{_action(v.action)} · {safe.text(changes_text(v.action, dict(v.changes)))} · "
         f"{t(f'共 {rows:,} 行', f'{rows:,} rows')}{note}"
     )
 

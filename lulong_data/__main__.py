@@ -37,6 +37,7 @@ def check(folder: str, lang: str = "zh", fmt: str = "text") -> int:
     """Run the check, print the report and return the exit status."""
     import pandas as pd
 
+    from lulong_data.exports import safe_cell
     from lulong_data.loader import load_folder, problems_frame
 
     result = load_folder(folder)
@@ -72,8 +73,10 @@ def check(folder: str, lang: str = "zh", fmt: str = "text") -> int:
         frame = problems_frame(result.problems, lang)
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(frame.columns)
+        # Opened in Excel/WPS: a value like =HYPERLINK(...) from a bad file must stay text (formula-safe).
+        writer.writerow([safe_cell(c) for c in frame.columns])
         for rec in frame.astype(object).itertuples(index=False):
-            writer.writerow(["" if pd.isna(v) else v for v in rec])
+            writer.writerow([safe_cell("" if pd.isna(v) else v) for v in rec])
         print(f"# {summary}", file=sys.stderr)
     else:
         labels = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "ERROR", "warning": "warning"}}

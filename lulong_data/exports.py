@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 # A spreadsheet cell starting with one of these is run as a formula by Excel/WPS (CSV/formula
-# injection). Exported cells are data, never formulas.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# injection; the full-width forms are turned into ASCII by some Chinese input paths). Exported cells are
+# data, never formulas.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# A plain number ("-5", "+3.25", "1e-3") is not a formula: it stays as it is, so it stays a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise text that Excel would execute as a formula by prefixing an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    """Neutralise text that Excel/WPS would run as a formula by prefixing an apostrophe (text cells only:
+    numbers, negative ones included, are returned unchanged)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
-def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and headers are formula-safe (numeric columns untouched)."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        out[col] = s.map(safe_cell)
     out.columns = [str(safe_cell(str(c))) for c in out.columns]
     return out
+
+
+_safe_frame = safe_frame  # the old private name
 
 
 def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], *, title: str | None = None) -> bytes:
@@ -41,7 +54,7 @@ def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], *, title: str | N
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
             start = 2 if title else 0
-            _safe_frame(df).to_excel(writer, sheet_name=name[:31], index=False, startrow=start)
+            safe_frame(df).to_excel(writer, sheet_name=name[:31], index=False, startrow=start)
             ws = writer.sheets[name[:31]]
             if title:
                 ws.cell(row=1, column=1, value=safe_cell(title))

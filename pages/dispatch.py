@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import dispatch_present, kpi, theme
+from components import dispatch_present, kpi, safe, theme
 from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, can_see_households, lang, t, township
@@ -219,7 +219,7 @@ def _decisions(d: dispatch.Dispatch) -> None:
             with col, st.container(border=True):
                 st.markdown(f"**{s.title}**" + (f"({len(s.lines)})" if s.lines else ""))
                 if s.lines:
-                    st.markdown("\n".join(f"- {line}" for line in s.lines))
+                    st.markdown("\n".join(f"- {safe.text(line)}" for line in s.lines))
                 else:
                     st.markdown(f"✔ {s.none}")
     items = d.decisions.overdue_items

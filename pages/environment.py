@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import environment_charts as charts
-from components import kpi
+from components import kpi, safe
 from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -281,7 +281,8 @@ def _why(period: str) -> None:
     )
     if village:
         history = compute(env.village_history, as_of=as_of(), village=village)
-        st.markdown("**" + t(f"{names[village]} 逐月得分", f"{names[village]}: monthly score") + "**")
+        name = safe.text(names[village])
+        st.markdown("**" + t(f"{name} 逐月得分", f"{name}: monthly score") + "**")
         show_chart(
             charts.village_history_chart(history, labels=_labels()),
             key="env_vhist",

@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from components import monitoring_charts as charts
+from components import safe
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -240,7 +241,7 @@ def _assistance(day: dt.date, tw: str | None) -> None:
         st.metric(t("政策菜单使用情况", "Policy menu items used"), f"{used} / {len(cov)}")
         unused = cov.loc[cov["measures"] == 0, "name"].tolist()
         if unused:
-            st.caption(t("尚未使用:", "Not used yet: ") + "、".join(unused))
+            st.caption(t("尚未使用:", "Not used yet: ") + "、".join(map(safe.text, unused)))
     st.subheader(t("按责任单位", "By department"))
     show_table(
         by_cat.rename(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, kpi, theme
+from components import charts, kpi, safe, theme
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
@@ -288,7 +288,7 @@ def _laggards(day) -> None:
             else t("已完成目标", "target reached")
         )
         st.markdown(
-            f"<span style='color:{s['color']};font-weight:700'>{s['icon']}</span> **{r.name}** — "
+            f"<span style='color:{s['color']};font-weight:700'>{s['icon']}</span> **{safe.text(r.name)}** — "
             + t(
                 f"完成 {fmt_rate(r.employment_rate)}({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}),{text}",
                 f"{fmt_rate(r.employment_rate)} ({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)}), {text}",

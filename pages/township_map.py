@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, kpi, theme
+from components import charts, kpi, safe, theme
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
@@ -118,7 +118,7 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
 
 def _profile(code: str, name: str) -> None:
     day = as_of()
-    st.subheader(t(f"{name} 概况", f"{name}: profile"))
+    st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
     prof = compute(overview.profile, as_of=day, township=code)
     rows = pd.DataFrame(
         {
@@ -172,7 +172,9 @@ def _profile(code: str, name: str) -> None:
     )
 
     vil = compute(overview.villages, as_of=day, township=code)
-    st.markdown(t(f"**{name}的村({len(vil)}个)**", f"**Villages of {name} ({len(vil)})**"))
+    st.markdown(
+        t(f"**{safe.text(name)}的村({len(vil)}个)**", f"**Villages of {safe.text(name)} ({len(vil)})**")
+    )
     shown = pd.DataFrame(
         {
             t("村", "Village"): vil["name"],

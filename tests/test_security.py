@@ -1,0 +1,153 @@
+"""Issue #20: one test per finding of the attack on the app. Each failed on the code before the fix
+(main at 95e2412) and passes after; the browser half of finding 1 is tests/browser/test_security_map.py.
+
+1 script injection through data · 2 open-mode bypass and anonymous publishing · 3 lock-out race,
+weak passwords, removed users, unbounded lock-out state · 4 formulas in the CLI's CSV · 5 small counts
+undone by subtraction · 6 the rest (UTF-8 header names, file modes, personal numbers with separators,
+text caps and control characters, future as-of dates, a header below a title row, two formats of one
+dataset in an upload).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from apptest import open_page
+from markdown_it import MarkdownIt
+from security_data import EVIL_HOST, HTML_SCRIPT, MD_IMAGE, TOWNSHIP_NAMES, hostile_folder
+
+from lulong_data import access
+from lulong_data.publishing import Store
+
+DATA_ROLES = '[groups."data-office"]\nrole = "data"\n\n[users."li.na"]\nrole = "press"\n'
+DATA_HEADERS = {"X-Remote-User": "zhao", "X-Remote-Groups": "data-office"}
+ALL_PAGES = access.PAGES[access.DATA]
+
+
+def signed_in(monkeypatch, tmp_path, headers=DATA_HEADERS, roles=DATA_ROLES):
+    """Header mode (the SSO proxy) with ``headers`` as this session's request."""
+    from components import auth
+
+    path = tmp_path / "roles.toml"
+    path.write_text(roles, encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(path))
+    monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(headers))
+
+
+# --- 1. data is text ----------------------------------------------------------------------------------
+
+# Markdown as Streamlit's frontend reads it (images and links are what reach out).
+_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# Element protos whose strings are not Markdown: Arrow tables, chart specs, the map component's arguments.
+# Widgets whose options are plain text (Streamlit 1.67 docs: only radio, pills, segmented control options
+# take Markdown).
+_PLAIN_OPTIONS = {"selectbox", "multiselect", "select_slider"}
+_NOT_MARKDOWN = {"arrow_data_frame", "vega_lite_chart", "component_instance", "arrow_table", "json"}
+
+
+def _strings(message, out: list[str]) -> None:
+    for field, value in message.ListFields():
+        many = isinstance(value, (list, tuple)) or type(value).__name__.startswith("Repeated")
+        if field.type == field.TYPE_STRING:
+            out.extend(value if many else [value])
+        elif field.type == field.TYPE_MESSAGE:
+            for item in value if many else [value]:
+                _strings(item, out)
+
+
+def _nodes(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _nodes(child)
+
+
+def rendered_markup(at) -> list[tuple[str, str, bool]]:
+    """(element type, text, allows HTML) of every string Streamlit renders as Markdown on the page."""
+    out = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        kind = getattr(node, "type", "")
+        if proto is None or kind in _NOT_MARKDOWN:
+            continue
+        strings: list[str] = []
+        if kind in _PLAIN_OPTIONS:  # options are shown as plain text; only the label is Markdown
+            strings = [proto.label, proto.help]
+        else:
+            _strings(proto, strings)
+        allow = bool(getattr(proto, "allow_html", False))
+        out += [(kind, s, allow) for s in strings if s]
+    return out
+
+
+def markdown_dangers(text: str, allow_html: bool) -> list[str]:
+    """What a browser would do with ``text`` beyond showing it: fetch an image, link out, run HTML."""
+    found = []
+    tokens = _MD.parse(text)
+    stack = list(tokens)
+    while stack:
+        tok = stack.pop()
+        stack.extend(tok.children or [])
+        if tok.type == "image":
+            found.append(f"image {tok.attrs.get('src')}")
+        if tok.type == "link_open" and EVIL_HOST in str(tok.attrs.get("href", "")):
+            found.append(f"link {tok.attrs.get('href')}")
+        if allow_html and tok.type in ("html_inline", "html_block") and "onerror" in tok.content:
+            found.append(f"html {tok.content}")
+    return found
+
+
+@pytest.fixture
+def hostile(monkeypatch, tmp_path):
+    folder = hostile_folder(tmp_path / "data")
+    monkeypatch.setenv("LULONG_DATA_DIR", str(folder))
+    monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "versions"))
+    signed_in(monkeypatch, tmp_path)
+    return folder
+
+
+def test_hostile_names_render_as_text_on_every_page(hostile):
+    """Finding 1: names, notes and wordings with Markdown images and HTML, through every page."""
+    from lulong_data.loader import load_folder
+
+    assert not load_folder(hostile).errors  # the payloads are valid data: escaping must do the work
+    store = Store(hostile.parent / "versions")
+    store.sync(hostile)
+    manifest = (hostile / "manifest.toml").read_bytes() + b"\n# 2\n"
+    assert store.publish(
+        [("manifest.toml", manifest)], who=f"某人{MD_IMAGE}", note=f"说明{MD_IMAGE}{HTML_SCRIPT}"
+    ).ok
+    township = "130324201"  # both payloads in its name and its villages'
+    problems = {}
+    for page in ALL_PAGES:
+        at = open_page(page, session={"township": township})
+        seen = []
+        for kind, text, allow in rendered_markup(at):
+            seen += [f"{page}/{kind}: {d}" for d in markdown_dangers(text, allow)]
+        if seen:
+            problems[page] = seen
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def _js_strings(script: str, key: str) -> list[str]:
+    """The JSON string values of ``key`` in the map's script (folium writes them with tojson)."""
+    return [json.loads(m) for m in re.findall(rf'"{key}": ("(?:[^"\\]|\\.)*")', script)]
+
+
+def test_map_tooltips_and_labels_escape_names(hostile):
+    """Finding 1 (map): folium's tooltip is innerHTML in a same-origin, script-enabled iframe."""
+    at = open_page("map")
+    scripts = [
+        json.loads(node.proto.json_args)["script"]
+        for node in _nodes(at._tree)
+        if getattr(node, "type", "") == "component_instance"
+    ]
+    assert scripts, "no map component on the page"
+    tips, labels = _js_strings(scripts[0], "tip"), _js_strings(scripts[0], "html")
+    assert len(tips) == 12 and len(labels) == 12
+    for markup in tips + labels:  # both become innerHTML: the payload must arrive as text
+        assert "<img" not in markup and 'onerror="' not in markup, markup
+    assert any("&lt;img src=&quot;/x&quot; onerror=" in tip for tip in tips)
