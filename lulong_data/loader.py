@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from lulong_data import cells as text_cells
 from lulong_data import checks, messages, reading, schemas
 from lulong_data.contract import (
     CODE_LENGTH,
@@ -278,6 +279,9 @@ def _type_table(path: Path, name: str, out: list[Problem]) -> tuple[pd.DataFrame
     raw, file = table.frame, path.name
     kinds = {c.name: c.kind for c in ds.columns}
 
+    # control characters, over-long text: reported, blanked, and not reported again as empty
+    problems, blanked = text_cells.check(raw, name, file, table.headers)
+    out += problems
     scanned = [c for c in raw.columns if kinds.get(c, "str") in _PERSONAL_KINDS]
     problems, personal = checks.personal_numbers(raw[scanned], name, file, table.headers)
     out += problems
@@ -288,7 +292,7 @@ def _type_table(path: Path, name: str, out: list[Problem]) -> tuple[pd.DataFrame
             raw = raw.drop(columns=col)
 
     typed: dict[str, pd.Series] = {}
-    unparsed: set[tuple[int, str]] = set()
+    unparsed: set[tuple[int, str]] = set(blanked)
     for col in ds.columns:
         values, bad = parse_column(raw[col.name], col)
         typed[col.name] = values.astype(DTYPES[col.kind])

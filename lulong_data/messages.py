@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -94,6 +95,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "「{col}」列含有手机号码(如 {example},共 {count} 处)。数据文件不得包含手机号码,请删除该列后重新导出",
         "Column {col} holds mobile numbers (e.g. {example}, {count} cells). Data files must not "
         "contain phone numbers: remove the column",
+    ),
+    # text cells (lulong_data.cells)
+    "text_control": (
+        "第 {row} 行「{col}」含有不可见的控制字符({chars}),可能是从其他系统复制时带入的;请删除后重新保存",
+        "Row {row}, {col}: the cell holds invisible control characters ({chars}), perhaps copied from another "
+        "system; remove them and save again",
+    ),
+    "text_too_long": (
+        "第 {row} 行「{col}」有 {length} 个字,超过上限 {cap} 个字",
+        "Row {row}, {col}: {length} characters, more than the limit of {cap}",
+    ),
+    "header_moved": (
+        "表头在第 {row} 行(第 1 至 {above} 行像是标题,已跳过);行号仍按 Excel 计",
+        "The header is on row {row} (rows 1 to {above} look like a title and are skipped); rows are "
+        "numbered as in Excel",
+    ),
+    "as_of_future": (
+        "数据截至日期 {value} 晚于今天({today}),请核对 manifest.toml 中的 data_as_of",
+        "The data's as-of date {value} is after today ({today}); check data_as_of in manifest.toml",
     ),
     # cells
     "bad_code": (
@@ -328,8 +348,20 @@ def column_label(header: str | None, name: str | None, dataset: str | None, lang
     return header if name in (None, header) else f"{header} ({name})"
 
 
+# Shown in a message: a value is cut here, and control characters are written out, never echoed (a NUL
+# ends a string in Word and C libraries; an escape sequence rewrites a terminal).
+SHOWN_CHARS = 80
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character other than tab and line breaks written as <U+0000>."""
+    return _CONTROL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
 def show(value: object) -> str:
-    """A value as the clerk would recognise it in a message (dates without a time, 3 not 3.0)."""
+    """A value as the clerk would recognise it in a message (dates without a time, 3 not 3.0); control
+    characters written out, a very long value cut with its length given."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, (pd.Timestamp, dt.datetime)):
@@ -338,7 +370,10 @@ def show(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[:SHOWN_CHARS]}…({len(text)})"
+    return visible(text)
 
 
 def make(
@@ -366,20 +401,20 @@ def make(
             row=row,
             name=name or "",
             dataset=dataset or "",
-            col=column_label(column, name, dataset, lang),
+            col=visible(column_label(column, name, dataset, lang)),
             value=shown,
-            **{k: show(v) if not isinstance(v, str) else v for k, v in fields.items()},
+            **{k: show(v) if not isinstance(v, str) else visible(v) for k, v in fields.items()},
         )
     extra = {"name": name} if name else {}
     if dataset:
         extra["dataset"] = dataset
     return Problem(
         severity=severity,
-        file=file,
+        file=visible(file),
         message_zh=texts["zh"],
         message_en=texts["en"],
         row=int(row) if row is not None else None,
-        column=column,
+        column=visible(column) if column is not None else None,
         value=shown if value is not None else None,
         code=code,
         extra=extra,

@@ -16,7 +16,7 @@ import re
 import pytest
 from apptest import open_page
 from markdown_it import MarkdownIt
-from security_data import EVIL_HOST, HTML_SCRIPT, MD_IMAGE, TOWNSHIP_NAMES, hostile_folder
+from security_data import EVIL_HOST, HTML_SCRIPT, MD_IMAGE, hostile_folder
 
 from lulong_data import access
 from lulong_data.publishing import Store
@@ -151,3 +151,44 @@ def test_map_tooltips_and_labels_escape_names(hostile):
     for markup in tips + labels:  # both become innerHTML: the payload must arrive as text
         assert "<img" not in markup and 'onerror="' not in markup, markup
     assert any("&lt;img src=&quot;/x&quot; onerror=" in tip for tip in tips)
+
+
+# --- 4. formula-safe everywhere ---------------------------------------------------------------------
+
+
+def test_check_csv_report_and_xlsx_exports_are_formula_safe(tmp_path, capsys):
+    """Finding 4: ``check --format csv`` wrote ``=HYPERLINK(...)`` verbatim; numbers must stay numbers."""
+    import csv
+    import io
+    import shutil
+
+    from openpyxl import load_workbook
+    from paths import SAMPLE_DIR
+    from security_data import FORMULA
+
+    from lulong_data.__main__ import main
+    from lulong_data.exports import to_xlsx
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    lines = (folder / "townships.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[0] = '"' + FORMULA.replace('"', '""') + '"'  # a township code that is a formula
+    cells[6] = "-5"  # a negative population: reported with its value
+    lines[1] = ",".join(cells)
+    (folder / "townships.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["check", str(folder), "--format", "csv"]) == 1
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    values = [cell for row in rows for cell in row]
+    assert "'" + FORMULA in values
+    assert not [v for v in values if v[:1] in ("=", "+", "@", "\t", "\r") or (v[:1] == "-" and v != "-5")]
+    assert "-5" in values  # a number stays a number
+
+    frame = __import__("pandas").DataFrame(
+        {"名称": [FORMULA, "@SUM(A1)", "\t=1", "普通"], "人数": [-5, 3, 0, 1]}
+    )
+    ws = load_workbook(io.BytesIO(to_xlsx(frame, title="=标题"))).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert "'" + FORMULA in texts and "'@SUM(A1)" in texts and "'=标题" in texts
+    assert [c.value for c in ws["B"][3:]] == [-5, 3, 0, 1]  # numeric cells stay numbers
