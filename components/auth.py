@@ -98,7 +98,7 @@ def identify(b: Bundle) -> Identity:
     s = get_settings()
     mode = "header" if s.auth_mode == "proxy" else s.auth_mode
     if mode == "open":
-        if not access.is_sample_folder(b.folder):
+        if not access.is_sample_version(str(b.folder), b.fingerprint):
             _only(
                 _refusal(
                     "公开模式(LULONG_AUTH=open)只能用于内置样例数据。当前数据文件夹含真实数据,"

@@ -93,9 +93,28 @@ def _show_result(result: PublishResult) -> None:
             report(result.problems, key="candidate_report")
 
 
+def read_only_notice() -> bool:
+    """Say so and return True when this server may not publish (open mode: anonymous visitors)."""
+    if access.writes_allowed():
+        return False
+    st.info(
+        t(
+            "演示模式(LULONG_AUTH=open)只显示内置样例数据,不能发布、回滚或导入数据。"
+            "数据管理员请在 header 或 accounts 模式下登录后发布;服务器上可用 python -m lulong_data versions。",
+            "Demo mode (LULONG_AUTH=open) shows the bundled sample only: nothing can be published, rolled "
+            "back or imported. Sign in under header or accounts mode to publish; on the server use "
+            "python -m lulong_data versions.",
+        ),
+        icon=":material/lock:",
+    )
+    return True
+
+
 def publish_form(store: Store) -> None:
     """Uploader, note and the 校验并发布 button; the outcome survives the rerun that loads new data."""
     auth.require(access.PUBLISH)
+    if read_only_notice():
+        return
     n = st.session_state.get(UPLOADER_KEY, 0)
     files = st.file_uploader(
         t(
@@ -176,6 +195,8 @@ def versions(store: Store) -> None:
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.session_state[RESULT_KEY] = None
                 auth.require(access.PUBLISH)  # re-checked at the moment of acting, not only on the page
+                if read_only_notice():
+                    return
                 result = store.rollback(v.id, who())
                 auth.log("rollback", f"-> {v.id}" + ("" if result.ok else " (failed)"))
                 st.session_state[ROLLBACK_KEY] = result

@@ -17,9 +17,12 @@ import html as _html
 import re
 from typing import Any
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark and then stands for itself;
-# ":" also stops Streamlit's :color[…] and :material/…: directives, "$" its LaTeX.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&\"'^%@,;/?])")
+# Every ASCII punctuation character may be backslash-escaped in CommonMark and then stands for itself.
+# Escaped everywhere: what makes emphasis, code, links and images, HTML, tables, strike-through, and
+# ":" (Streamlit's :color[…] and :material/…: directives, and bare URLs), "$" (its LaTeX).
+_MARKDOWN = re.compile(r"([\\`*_\[\]()<>#!|~$:&])")
+# At the start only: a list item ("- ", "+ ", "1. "), a thematic break ("---"), a heading underline.
+_LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\u2028\u2029\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -39,7 +42,13 @@ def _plain(value: Any) -> str:
 
 def text(value: Any) -> str:
     """``value`` as literal text inside Markdown: one line, every Markdown character escaped."""
-    return _MARKDOWN.sub(r"\\\1", _BREAKS.sub(" ", _plain(value)))
+    escaped = _MARKDOWN.sub(r"\\\1", _BREAKS.sub(" ", _plain(value)))
+    return _LEADING.sub(_leading, escaped)
+
+
+def _leading(m: re.Match) -> str:
+    space, mark = m.groups()
+    return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"  # "1\. …" / "\- …"
 
 
 def html(value: Any) -> str:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import sys
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parent / "sample"
+# Subcommands in their own modules: each has add_parser(sub) setting ``run`` (one line per subcommand).
+SUBCOMMANDS = ("lulong_data.versions",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--lang", choices=("zh", "en"), default="zh")
     check.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    for module in SUBCOMMANDS:
+        importlib.import_module(module).add_parser(sub)
     return parser
 
 
@@ -94,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     args = _parser().parse_args(argv)
+    if getattr(args, "run", None) is not None:
+        return args.run(args)
     return check(args.folder, args.lang, args.format)
 
 

@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import functools
 import getpass
+import hashlib
 import json
 import os
 import re
@@ -97,36 +98,59 @@ class AccessError(Exception):
 
 # --- open mode ----------------------------------------------------------------------------------------
 
-# Files that name or identify people. ``open`` is allowed only while each of them is absent or is the
-# bundled sample's fictitious file byte for byte: then no real person can be shown to an anonymous viewer.
-PERSONAL_FILES = (
-    "households",
-    "persons",
-    "monitoring_cases",
-    "assistance_measures",
-    "visits",
-    "employment",
-    "welfare_jobs",
-    "social_assistance",
-    "student_aid",
-)
+# ``open`` serves the bundled fictitious sample and nothing else. That is decided by content: the folder
+# must hold exactly the files of the package's own sample (compared by SHA-256, whatever their names),
+# because the loader reads ``Households.csv``, ``households .csv`` or ``households.xlsx`` as households
+# too. The reference is computed from the package's copy when first needed (once per process), so a
+# regenerated sample needs no constant.
+
+
+def _loader_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` the loader could read (it skips hidden files, Excel's lock files,
+    sub-folders and README notes: those cannot carry data into the app)."""
+    out = []
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith((".", "~$")) or name.upper().startswith("README") or not path.is_file():
+            continue
+        out.append(path)
+    return out
+
+
+def content_fingerprint(folder: Path | str) -> tuple[str, ...]:
+    """Sorted SHA-256 digests of the files of ``folder`` the loader could read."""
+    return tuple(sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in _loader_files(Path(folder))))
+
+
+@functools.cache
+def sample_fingerprint() -> tuple[str, ...]:
+    """The content fingerprint of the sample shipped in this package (computed once per process)."""
+    return content_fingerprint(SAMPLE_DIR)
 
 
 def is_sample_folder(folder: Path | str | None) -> bool:
+    """True when ``folder`` holds exactly the bundled sample's files, byte for byte."""
     if folder is None:
         return False
     folder = Path(folder)
-    if not folder.is_dir():
+    try:
+        return folder.is_dir() and content_fingerprint(folder) == sample_fingerprint()
+    except OSError:
         return False
-    for path in folder.iterdir():
-        if path.stem not in PERSONAL_FILES or not path.is_file():
-            continue
-        sample = SAMPLE_DIR / f"{path.stem}.csv"
-        if path.suffix.lower() != ".csv" or not sample.is_file():
-            return False
-        if path.read_bytes() != sample.read_bytes():
-            return False
-    return True
+
+
+@functools.lru_cache(maxsize=8)
+def is_sample_version(folder: str, fingerprint: str) -> bool:
+    """:func:`is_sample_folder` once per state of the folder (``fingerprint``: names, sizes, mtimes), so
+    a rerun does not hash the files again."""
+    return is_sample_folder(folder)
+
+
+def writes_allowed(settings: Settings | None = None) -> bool:
+    """False in open mode: an anonymous visitor publishes, rolls back and imports nothing, and adds no
+    ledger item or register entry. Check it before any write of data or state (the audit log, like the
+    server log, still records what a visitor exported)."""
+    return (settings or get_settings()).auth_mode != "open"
 
 
 # --- header mode --------------------------------------------------------------------------------------

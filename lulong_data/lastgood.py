@@ -95,7 +95,10 @@ def resolve(
     settings: Settings, keeper: Keeper | None = None
 ) -> tuple[Path, publishing.Store | None, tuple[Problem, ...]]:
     """The folder to read now: the store's current version (initialised or refreshed from the data
-    folder first), or the data folder itself when no store can be used (e.g. a read-only disk)."""
+    folder first), or the data folder itself when no store can be used (e.g. a read-only disk).
+    Open mode never uses the store (it writes nothing): the data folder, which must be the sample."""
+    if settings.auth_mode == "open":
+        return Path(settings.data_dir), None, ()
     try:
         store = publishing.store_for(settings)
         if keeper is None or store.current_id() is None or keeper.due(str(store.root), SYNC_INTERVAL):

@@ -28,6 +28,8 @@ def render() -> None:
     )
     publish_status.report(s.latest.problems, key="status_report")
 
+    if publish_panel.read_only_notice():
+        return
     if s.store is None:
         st.info(
             t(

@@ -103,12 +103,20 @@ def test_publish_and_rollback_are_audited(tmp_path, monkeypatch, audit_file):
     shutil.copytree(SAMPLE_DIR, data)
     monkeypatch.setenv("LULONG_DATA_DIR", str(data))
     monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "store"))
-    at = open_page("data", session={**SESSIONS["data"], "user_name": "刘数据"})
+    # Publishing needs a signed-in data office (open mode publishes nothing, issue #20).
+    from components import auth
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[users."刘数据"]\nrole = "data"\n', encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: {"X-Remote-User": "刘数据"})
+    at = open_page("data")
     manifest = (SAMPLE_DIR / "manifest.toml").read_bytes().replace(b"2022-07-26", b"2022-07-25")
     at.file_uploader[0].set_value(("manifest.toml", manifest, "application/toml"))
     at.button(key="publish_button").click().run()
     assert not at.exception
-    entry = audit.read(audit_file)[0]
+    entry = audit.read(audit_file)[0]  # (the sign-in came first)
     assert (entry["action"], entry["who"], entry["role"]) == ("publish", "刘数据", "data")
     assert "manifest.toml" in entry["detail"]
     first = next(b for b in at.button if b.key and b.key.startswith("rollback_") and not b.disabled)

@@ -1,7 +1,8 @@
 """AppTest of the data status page (issue #10): status, report, publish, rollback, last-known-good banner.
 
 Each test points LULONG_DATA_DIR / LULONG_VERSIONS_DIR at a copy of the sample in tmp_path (get_settings
-reads the environment on every call, nothing to clear). Pages are reached through the router
+reads the environment on every call, nothing to clear), as a data-office user signed in through the SSO
+proxy's headers (open mode publishes nothing, issue #20). Pages are reached through the router
 (tests/apptest.py).
 """
 
@@ -21,10 +22,18 @@ from lulong_data.publishing import Store
 
 @pytest.fixture(autouse=True)
 def app_env(monkeypatch, tmp_path):
+    from components import auth
+
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR, data)
     monkeypatch.setenv("LULONG_DATA_DIR", str(data))
     monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "store"))
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[groups."data-office"]\nrole = "data"\n', encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setattr(auth, "_headers", lambda: {"X-Remote-User": "zhao", "X-Remote-Groups": "data-office"})
     return Store(tmp_path / "store")
 
 

@@ -192,3 +192,83 @@ def test_check_csv_report_and_xlsx_exports_are_formula_safe(tmp_path, capsys):
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert "'" + FORMULA in texts and "'@SUM(A1)" in texts and "'=标题" in texts
     assert [c.value for c in ws["B"][3:]] == [-5, 3, 0, 1]  # numeric cells stay numbers
+
+
+# --- 2. open mode serves the sample only, and writes nothing ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Households.csv", "households .csv", "households.xlsx"])
+def test_open_mode_refuses_a_renamed_personal_file(tmp_path, monkeypatch, name):
+    """Finding 2: the guard compared names exactly while the loader ignores case and blanks."""
+    import shutil
+
+    from paths import SAMPLE_DIR
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    households = (
+        folder / "households.csv"
+    ).read_bytes() + "H130324100201999,130324100201,脱贫户,2019,1,王真名\n".encode()
+    (folder / "households.csv").unlink()
+    if name.endswith(".xlsx"):
+        import io
+
+        import pandas as pd
+
+        pd.read_csv(io.BytesIO(households), dtype=str).to_excel(folder / name, index=False)
+    else:
+        (folder / name).write_bytes(households)
+    from lulong_data.loader import load_folder
+
+    assert "households" in load_folder(folder).present  # the loader does read it as households
+    assert not access.is_sample_folder(folder)
+    monkeypatch.setenv("LULONG_DATA_DIR", str(folder))
+    at = open_page("overview", check=False)
+    assert any("只能用于内置样例数据" in e.value for e in at.error)
+    assert not at.metric and not at.dataframe
+    copy = tmp_path / "copy"
+    shutil.copytree(SAMPLE_DIR, copy)
+    assert access.is_sample_folder(copy)  # the sample itself, anywhere, is still served
+
+
+def test_open_mode_anonymous_visitor_cannot_publish_or_write(tmp_path, monkeypatch):
+    """Finding 2: an anonymous upload published a version that then locked everyone out."""
+    versions = tmp_path / "versions"
+    monkeypatch.setenv("LULONG_VERSIONS_DIR", str(versions))
+    at = open_page("data")
+    assert not at.file_uploader  # no upload form at all
+    assert not [b for b in at.button if str(b.key).startswith(("publish", "rollback"))]
+    assert any("不能发布" in i.value for i in at.info)
+    # The publish form itself refuses too (a page that forgets the check above).
+    from streamlit.testing.v1 import AppTest
+
+    script = AppTest.from_string(
+        "from components import publish_panel\n"
+        "from lulong_data.publishing import Store\n"
+        f"publish_panel.publish_form(Store({str(versions)!r}))\n",
+        default_timeout=60,
+    )
+    script.session_state["role"] = "data"
+    script.run()
+    assert not script.exception and not script.file_uploader
+    assert not versions.exists()  # no version store, no version: nothing written in open mode
+
+
+def test_versions_cli_lists_and_rolls_back(tmp_path, capsys, monkeypatch):
+    """Finding 2: no rollback from the command line."""
+    from paths import SAMPLE_DIR
+
+    from lulong_data.__main__ import main
+    from lulong_data.audit import read
+
+    monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    store = Store(tmp_path / "versions")
+    store.sync(SAMPLE_DIR)
+    manifest = (SAMPLE_DIR / "manifest.toml").read_bytes() + b"\n# again\n"
+    assert store.publish([("manifest.toml", manifest)], who="x").version == "0002"
+    assert main(["versions", "list", "--root", str(store.root)]) == 0
+    assert "* 0002" in capsys.readouterr().out
+    assert main(["versions", "rollback", "1", "--root", str(store.root), "--who", "zhao"]) == 0
+    assert store.current_id() == "0001" and store.log()[-1]["who"] == "zhao"
+    assert read(tmp_path / "audit.jsonl")[0]["action"] == "rollback"
+    assert main(["versions", "rollback", "0009", "--root", str(store.root)]) == 1

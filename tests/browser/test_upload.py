@@ -1,6 +1,7 @@
 """The data office uploads a file in a real browser and sees the new version (issue #10).
 
-Its own server, on a copy of the sample with its own versions store, so publishing touches nothing else.
+Its own server, on a copy of the sample with its own versions store, so publishing touches nothing else,
+with a data-office user signed in through the SSO proxy's headers (open mode publishes nothing, issue #20).
 """
 
 from __future__ import annotations
@@ -20,12 +21,34 @@ MANIFEST = 'county_code = "130324"\ndata_as_of = 2022-07-20\nprepared_by = "æµè
 def server(tmp_path_factory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("upload")
     shutil.copytree(ROOT / "lulong_data" / "sample", base / "data")
-    env = {"LULONG_DATA_DIR": str(base / "data"), "LULONG_VERSIONS_DIR": str(base / "store")}
+    (base / "roles.toml").write_text('[groups."data-office"]\nrole = "data"\n', encoding="utf-8")
+    env = {
+        "LULONG_DATA_DIR": str(base / "data"),
+        "LULONG_VERSIONS_DIR": str(base / "store"),
+        "LULONG_AUTH": "header",
+        "LULONG_ROLES_FILE": str(base / "roles.toml"),
+        "LULONG_AUDIT_FILE": str(base / "audit.jsonl"),
+    }
     s = Server(env={**os.environ, **env}).start()
     try:
         yield s
     finally:
         s.stop()
+
+
+@pytest.fixture
+def offline(browser, server):
+    from tests.browser.conftest import OfflinePage
+
+    context = browser.new_context(
+        viewport={"width": 1600, "height": 1000},
+        locale="zh-CN",
+        extra_http_headers={"X-Remote-User": "zhao", "X-Remote-Groups": "data-office"},
+    )
+    try:
+        yield OfflinePage(context.new_page(), server)
+    finally:
+        context.close()
 
 
 def test_upload_publishes_a_new_version(offline, tmp_path):
