@@ -20,6 +20,7 @@ from lulong_data.settings import get_settings
 
 USER_KEY = "user_name"  # also read by components.publish_panel.who()
 AUTH_KEY = "_auth_identity"  # the signed-in account (accounts mode)
+TOKEN_KEY = "_auth_token"  # digest of its entry in the accounts file when it signed in
 SEEN_KEY = "_auth_seen"  # the header identity already logged as signed in this session
 OPEN_USER = "样例访客"
 
@@ -138,8 +139,14 @@ def identify(b: Bundle) -> Identity:
         return _set(identity)
     if mode == "accounts":
         identity = st.session_state.get(AUTH_KEY)
+        # Every run: a user removed from the accounts file, or whose password or role changed, is out.
+        if isinstance(identity, Identity) and not access.still_valid(
+            s, identity, str(st.session_state.get(TOKEN_KEY, ""))
+        ):
+            log("sign-out", "account removed or changed", who=identity.user, as_role=identity.role)
+            identity = None
         if not isinstance(identity, Identity):
-            for key in (ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
+            for key in (AUTH_KEY, TOKEN_KEY, ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
                 st.session_state.pop(key, None)
             _only(_sign_in_form, "登录", "Sign in")
         return _set(identity)
@@ -172,6 +179,7 @@ def _sign_in_form() -> None:
         return
     if result.identity is not None:
         st.session_state[AUTH_KEY] = result.identity
+        st.session_state[TOKEN_KEY] = result.token
         log("sign-in", "accounts", who=result.identity.user, as_role=result.identity.role)
         st.rerun()
     log("sign-in-failure", result.status, who=name, as_role="")
@@ -213,7 +221,7 @@ def render_user_box(identity: Identity) -> None:
         )
         if identity.source == "accounts" and st.button(t("退出登录", "Sign out"), key="signout"):
             log("sign-out")
-            for key in (AUTH_KEY, ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
+            for key in (AUTH_KEY, TOKEN_KEY, ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
                 st.session_state.pop(key, None)
             st.rerun()
 

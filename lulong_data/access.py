@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import functools
 import getpass
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import sys
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,29 +282,121 @@ def _load_lockout(path: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
+# Unknown names share this many lock-out counters (by a keyed hash of the name): they lock like known
+# ones, so the form tells nobody which names exist, and yet no number of invented names grows the file.
+UNKNOWN_SLOTS = 256
+_KEY = "_key"  # the random key of that hash, kept in the lock-out file (mode 600)
+
+
+@contextmanager
+def _lockout_state(accounts_file: Path) -> Iterator[dict[str, Any]]:
+    """The lock-out state, read and written back under an exclusive file lock (fcntl.flock on a sibling
+    ``.lock`` file; every caller opens its own descriptor, so threads exclude each other too)."""
+    path = lockout_path(accounts_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        state = _load_lockout(path)
+        before = json.dumps(state, sort_keys=True)
+        yield state
+        if json.dumps(state, sort_keys=True) != before:
+            _atomic_write(path, json.dumps(state, ensure_ascii=False, indent=2))
+    finally:
+        os.close(fd)  # releases the lock, also after an exception
+
+
+def _counter(name: str, users: Mapping[str, Any], state: dict[str, Any]) -> str:
+    """The lock-out counter of ``name``: its own when it is an account, else a shared slot."""
+    if name in users:
+        return name
+    key = state.get(_KEY)
+    if not isinstance(key, str):
+        key = state[_KEY] = secrets.token_hex(16)
+    slot = int(hmac.new(bytes.fromhex(key), name.encode("utf-8"), hashlib.sha256).hexdigest(), 16)
+    return f"?{slot % UNKNOWN_SLOTS:03d}"
+
+
+def _prune(state: dict[str, Any], users: Mapping[str, Any], now: dt.datetime) -> None:
+    """Forget counters of removed accounts and of lock-outs that have run out."""
+    for key in list(state):
+        if key == _KEY:
+            continue
+        entry = state[key]
+        until = entry.get("locked_until") if isinstance(entry, dict) else None
+        stale = not key.startswith("?") and key not in users
+        if stale or not isinstance(entry, dict) or (until and dt.datetime.fromisoformat(until) <= now):
+            del state[key]
+
+
 @dataclass(frozen=True)
 class SignIn:
     identity: Identity | None
     status: str  # ok | bad | locked
     locked_until: dt.datetime | None = None
+    token: str = ""  # the account entry's token (see account_token) when ok
+
+
+def account_token(entry: Mapping[str, Any] | None) -> str:
+    """A digest of an account entry (hash, role, township): changes when the password is reset or the
+    role changes, so a session signed in under the old entry can be ended (see still_valid)."""
+    if not entry:
+        return ""
+    return hashlib.sha256(json.dumps(dict(entry), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def still_valid(settings: Settings, identity: Identity, token: str) -> bool:
+    """True while the account ``identity`` signed in with is unchanged in the accounts file."""
+    try:
+        users = _accounts_now(settings.accounts_file)
+    except AccessError:
+        return False
+    return bool(token) and account_token(users.get(identity.user)) == token
+
+
+def _accounts_now(path: Path | None) -> dict[str, dict[str, Any]]:
+    """load_accounts, read again only when the file changed (every rerun asks)."""
+    if path is None:
+        raise AccessError("LULONG_AUTH=accounts needs LULONG_ACCOUNTS_FILE")
+    try:
+        st = Path(path).stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = None
+    return _accounts_cached(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _accounts_cached(path: str, stamp: tuple | None) -> dict[str, dict[str, Any]]:
+    return load_accounts(Path(path))
 
 
 def sign_in(settings: Settings, name: str, password: str, *, now: dt.datetime | None = None) -> SignIn:
-    """Check a name and password against the accounts file, counting failures per name.
+    """Check a name and password against the accounts file, counting attempts per name.
 
-    Unknown names count and lock like known ones, and take the same hashing time, so the form tells nobody
-    which names exist.
+    The attempt is counted *before* the password is checked, under the file lock, so however many
+    attempts run at once no more than ``lockout_attempts`` passwords are ever checked for a name before
+    it locks. A success clears the count. Unknown names count and lock like known ones (in shared slots)
+    and take the same hashing time, so the form tells nobody which names exist.
     """
     from argon2.exceptions import InvalidHashError, VerificationError
 
     now = now or dt.datetime.now(dt.UTC)
     users = load_accounts(settings.accounts_file)
-    lock_file = lockout_path(settings.accounts_file)
-    state = _load_lockout(lock_file)
-    entry = state.get(name, {})
-    until = entry.get("locked_until")
-    if until and dt.datetime.fromisoformat(until) > now:
-        return SignIn(None, "locked", dt.datetime.fromisoformat(until))
+    with _lockout_state(settings.accounts_file) as state:
+        _prune(state, users, now)
+        key = _counter(name, users, state)
+        entry = state.get(key, {})
+        until = entry.get("locked_until")
+        if until and dt.datetime.fromisoformat(until) > now:
+            return SignIn(None, "locked", dt.datetime.fromisoformat(until))
+        attempt = int(entry.get("failures", 0)) + 1
+        record: dict[str, Any] = {"failures": attempt}
+        locked = None
+        if attempt >= settings.lockout_attempts:
+            locked = now + dt.timedelta(minutes=settings.lockout_minutes)
+            record["locked_until"] = locked.isoformat()
+        state[key] = record
     user = users.get(name)
     ok = False
     try:
@@ -311,18 +407,9 @@ def sign_in(settings: Settings, name: str, password: str, *, now: dt.datetime | 
         ok = False
     identity = _identity(name, user, "accounts") if ok and user else None
     if identity is not None:
-        if name in state:
-            state.pop(name)
-            _atomic_write(lock_file, json.dumps(state, ensure_ascii=False, indent=2))
-        return SignIn(identity, "ok")
-    failures = int(entry.get("failures", 0)) + 1 if not until else 1
-    record: dict[str, Any] = {"failures": failures}
-    locked = None
-    if failures >= settings.lockout_attempts:
-        locked = now + dt.timedelta(minutes=settings.lockout_minutes)
-        record["locked_until"] = locked.isoformat()
-    state[name] = record
-    _atomic_write(lock_file, json.dumps(state, ensure_ascii=False, indent=2))
+        with _lockout_state(settings.accounts_file) as state:
+            state.pop(key, None)
+        return SignIn(identity, "ok", token=account_token(user))
     return SignIn(None, "locked" if locked else "bad", locked)
 
 
@@ -331,24 +418,48 @@ def _dummy_hash() -> str:
     return hash_password("not a password of anyone")
 
 
+MIN_PASSWORD_LENGTH = 10
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn's list of the 30,000 most common passwords (pinned in requirements.txt).
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(name: str, password: str) -> str | None:
+    """Why ``password`` is refused for ``name`` (None when it is acceptable)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+    lowered = password.lower()
+    if lowered in _common_passwords() or lowered.rstrip("0123456789!.@#") in _common_passwords():
+        return "the password is one of the most common passwords; choose another"
+    if name and name.lower() in lowered:
+        return "the password must not contain the user name"
+    if len(set(password)) < 4:
+        return "the password repeats too few characters"
+    return None
+
+
 def add_user(path: Path, name: str, role: str, password: str, township: str | None = None) -> bool:
     """Add ``name`` or reset its password (True if it existed); clears its lock-out."""
     if role not in ROLES:
         raise AccessError(f"role must be one of {ROLES}, got {role!r}")
     if role == TOWNSHIP and not (township and re.fullmatch(r"\d{9}", township)):
         raise AccessError("a township user needs --township with a 9-digit township code")
-    if not password:
-        raise AccessError("empty password")
+    problem = password_problem(name, password)
+    if problem:
+        raise AccessError(problem)
     users = load_accounts(path)
     existed = name in users
     users[name] = {"role": role, "hash": hash_password(password)}
     if role == TOWNSHIP:
         users[name]["township"] = township
     save_accounts(path, users)
-    lock = lockout_path(path)
-    state = _load_lockout(lock)
-    if state.pop(name, None) is not None:
-        _atomic_write(lock, json.dumps(state, ensure_ascii=False, indent=2))
+    with _lockout_state(path) as state:
+        state.pop(name, None)
     return existed
 
 

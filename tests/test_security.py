@@ -272,3 +272,106 @@ def test_versions_cli_lists_and_rolls_back(tmp_path, capsys, monkeypatch):
     assert store.current_id() == "0001" and store.log()[-1]["who"] == "zhao"
     assert read(tmp_path / "audit.jsonl")[0]["action"] == "rollback"
     assert main(["versions", "rollback", "0009", "--root", str(store.root)]) == 1
+
+
+# --- 3. sign-in that holds ------------------------------------------------------------------------------
+
+PASSWORD = "Lulong-test-pass-7319"
+
+
+@pytest.fixture
+def accounts(tmp_path, monkeypatch):
+    path = tmp_path / "accounts.toml"
+    access.add_user(path, "wang", "leader", PASSWORD)
+    monkeypatch.setenv("LULONG_AUTH", "accounts")
+    monkeypatch.setenv("LULONG_ACCOUNTS_FILE", str(path))
+    monkeypatch.setenv("LULONG_LOCKOUT_ATTEMPTS", "5")
+    monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    return path
+
+
+class CountingHasher:
+    """argon2's hasher, counting the passwords it checks (from any thread)."""
+
+    def __init__(self, fake: bool = False) -> None:
+        import threading
+
+        from argon2 import PasswordHasher
+
+        self.real, self.fake, self.checked, self.lock = PasswordHasher(), fake, 0, threading.Lock()
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+    def verify(self, hashed: str, password: str) -> bool:
+        with self.lock:
+            self.checked += 1
+        if self.fake:
+            from argon2.exceptions import VerifyMismatchError
+
+            raise VerifyMismatchError("fake")
+        return self.real.verify(hashed, password)
+
+
+def test_parallel_wrong_passwords_never_exceed_the_lock_out_limit(accounts, monkeypatch):
+    """Finding 3: 16 threads x 5 rounds got 64 wrong passwords checked before the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lulong_data.settings import get_settings
+
+    hasher = CountingHasher()
+    monkeypatch.setattr(access, "_hasher", lambda: hasher)
+    s = get_settings()
+
+    def attack(i: int) -> list[str]:
+        return [access.sign_in(s, "wang", f"guess-{i}-{r}").status for r in range(5)]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = [x for out in pool.map(attack, range(16)) for x in out]
+    assert hasher.checked <= s.lockout_attempts, hasher.checked
+    assert statuses.count("bad") + statuses.count("locked") == 80 and "ok" not in statuses
+    assert access.sign_in(s, "wang", PASSWORD).status == "locked"  # even the right one, until it runs out
+
+
+def test_weak_and_common_passwords_are_refused(tmp_path):
+    """Finding 3: 1-character passwords were accepted."""
+    path = tmp_path / "accounts.toml"
+    for weak in ("x", "abc12345", "password123", "qwertyuiop", "Iloveyou!!", "zhangwei2024zhangwei"):
+        with pytest.raises(access.AccessError):
+            access.add_user(path, "zhangwei", "leader", weak)
+    assert not access.load_accounts(path)
+    access.add_user(path, "zhangwei", "leader", "卢龙-调度-2022-巩固")  # long and not common: fine
+
+
+def test_removed_or_changed_user_loses_access_at_the_next_rerun(accounts):
+    """Finding 3: a user removed from the accounts file kept the session."""
+    at = open_page("overview", check=False)
+    at.text_input(key="signin_name").input("wang")
+    at.text_input(key="signin_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["role"] == "leader" and at.metric
+    access.add_user(accounts, "wang", "leader", "Another-pass-4410")  # the password was reset
+    at.run()
+    assert not at.metric and at.text_input(key="signin_name")  # back to the form
+    at.text_input(key="signin_name").input("wang")
+    at.text_input(key="signin_password").input("Another-pass-4410")
+    at.button[0].click().run()
+    assert at.metric
+    access.save_accounts(accounts, {})  # removed
+    at.run()
+    assert not at.metric and "role" not in at.session_state
+
+
+def test_unknown_names_do_not_grow_the_lock_out_state(accounts, monkeypatch):
+    """Finding 3: the lock-out file grew with every unknown name."""
+    from lulong_data.settings import get_settings
+
+    hasher = CountingHasher(fake=True)  # the count matters here, not argon2's time
+    monkeypatch.setattr(access, "_hasher", lambda: hasher)
+    s = get_settings()
+    for i in range(2000):
+        access.sign_in(s, f"nobody-{i}", "x")
+    state = json.loads(access.lockout_path(accounts).read_text(encoding="utf-8"))
+    assert len(state) <= 300
+    # Unknown names still lock like known ones: the form does not tell which names exist.
+    assert [access.sign_in(s, "nobody-x", "x").status for _ in range(5)][-1] == "locked"
