@@ -55,3 +55,76 @@ def suppress_small(df: pd.DataFrame, columns: Iterable[str], threshold: int = 5)
 
         out[col] = out[col].map(cell).astype("object")
     return out
+
+
+# -- secondary suppression ------------------------------------------------------------------------------
+
+HIDDEN = "×"  # a count hidden so that a small one cannot be worked out by subtraction
+
+
+def protect_counts(df: pd.DataFrame, columns: Iterable[str], threshold: int = 5) -> pd.DataFrame:
+    """A copy of ``df`` (the villages of one township) safe to show a role without village counts.
+
+    Primary suppression: a count in ``1 .. threshold-1`` reads ``"<threshold"``. Secondary suppression:
+    the township's total of each column is public (the overview, the map, the press kit and their
+    exports show it), so the hidden cells' sum is known to anyone. Further cells, the smallest first, are
+    hidden as ``"×"`` until nothing more than "<threshold" can be concluded about any small cell — not
+    its exact value, not a narrower range (see :func:`small_cell_ranges`). When even hiding every other
+    cell of the column is not enough, every cell of that column reads ``"×"`` (zeros too), and then
+    only the township total is known. Zero stays 0 otherwise; missing stays missing; columns become text.
+
+    The guarantee covers one date: counts for another date are another release, and comparing two
+    releases is not prevented (README, "Deployment and access").
+    """
+    out = df.copy()
+    for col in columns:
+        if col not in out.columns:
+            continue
+        values = pd.to_numeric(out[col], errors="coerce")
+        labels = _protect_column(values, threshold)
+        out[col] = pd.Series(labels, index=out.index, dtype="object")
+    return out
+
+
+def _protect_column(values: pd.Series, k: int) -> list[Any]:
+    shown: list[Any] = [
+        None if pd.isna(v) else (str(int(v)) if float(v) == int(v) else str(v)) for v in values
+    ]
+    small = [i for i, v in enumerate(values) if pd.notna(v) and 0 < v < k]
+    if not small:
+        return shown
+    # candidates for secondary suppression: the other non-zero cells, smallest first
+    others = sorted(
+        (i for i, v in enumerate(values) if pd.notna(v) and v >= k), key=lambda i: (values.iloc[i], i)
+    )
+    hidden = list(small)
+    while not _safe([values.iloc[i] for i in small], [values.iloc[i] for i in hidden if i not in small], k):
+        if not others:
+            return [None if pd.isna(v) else HIDDEN for v in values]  # the whole column withheld
+        hidden.append(others.pop(0))
+    for i in small:
+        shown[i] = f"<{k}"
+    for i in hidden:
+        if i not in small:
+            shown[i] = HIDDEN
+    return shown
+
+
+def small_cell_ranges(
+    small: int, secondary: list[float], total_hidden: float, k: int
+) -> list[tuple[float, float]]:
+    """What a reader can conclude about each of ``small`` cells shown as "<k", knowing the sum of all
+    hidden cells (``total_hidden``) and that each "×" cell holds at least ``k``: [low, high] per cell."""
+    lows = [1.0] * small + [float(k)] * len(secondary)
+    highs = [float(k - 1)] * small + [float("inf")] * len(secondary)
+    out = []
+    for i in range(small):
+        rest_low = sum(lows) - lows[i]
+        rest_high = sum(highs) - highs[i]
+        out.append((max(lows[i], total_hidden - rest_high), min(highs[i], total_hidden - rest_low)))
+    return out
+
+
+def _safe(small: list[float], secondary: list[float], k: int) -> bool:
+    total = float(sum(small) + sum(secondary))
+    return all(r == (1.0, float(k - 1)) for r in small_cell_ranges(len(small), secondary, total, k))

@@ -14,7 +14,7 @@ from components.map import build_map, legend, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo
 from lulong_data.metrics import overview
-from lulong_data.privacy import suppress_small
+from lulong_data.privacy import protect_counts
 from lulong_data.settings import get_settings
 
 
@@ -185,9 +185,18 @@ def _profile(code: str, name: str) -> None:
         }
     )
     if not access.can(role(), access.VILLAGES):
-        # Press: a village with 2 households in a list is nearly a name, so small counts read "<5".
+        # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
+        # enough others read "×" that the township total (public) gives none of them away.
         counts = [c for c in shown.columns if c not in (t("村", "Village"), t("类型", "Kind"))]
-        shown = suppress_small(shown, counts, get_settings().small_count)
+        shown = protect_counts(shown, counts, get_settings().small_count)
+        st.caption(
+            t(
+                f"按保密规则,小于{get_settings().small_count}的数显示为“<{get_settings().small_count}”,"
+                "另有部分数显示为“×”,以免由乡镇合计推算出来。",
+                f"Counts below {get_settings().small_count} read “<{get_settings().small_count}”, and some "
+                "others “×”, so none can be worked out from the township total.",
+            )
+        )
     show_table(shown, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320)
 
 

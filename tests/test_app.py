@@ -124,6 +124,16 @@ def test_data_errors_show_a_banner_not_a_traceback(tmp_path, monkeypatch):
     # A folder whose townships file lacks required columns: errors, but the app must still frame them.
     (tmp_path / "townships.csv").write_text("乡镇代码,乡镇名称\n130324100,卢龙镇\n", encoding="utf-8")
     monkeypatch.setenv("LULONG_DATA_DIR", str(tmp_path))
+    # Not the sample: open mode refuses it (issue #20), so a leader signs in through the SSO headers.
+    from factories import LEADER_HEADERS, LEADER_ROLES
+
+    from components import auth
+
+    roles = tmp_path.parent / f"{tmp_path.name}-roles.toml"
+    roles.write_text(LEADER_ROLES, encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(LEADER_HEADERS))
     at = open_page("overview", check=False)
     assert not at.exception
     banner = " ".join(e.value for e in at.error)

@@ -375,3 +375,83 @@ def test_unknown_names_do_not_grow_the_lock_out_state(accounts, monkeypatch):
     assert len(state) <= 300
     # Unknown names still lock like known ones: the form does not tell which names exist.
     assert [access.sign_in(s, "nobody-x", "x").status for _ in range(5)][-1] == "locked"
+
+
+# --- 5. small counts cannot be undone by subtraction ---------------------------------------------------
+
+PRESS_HEADERS = {"X-Remote-User": "li.na"}
+COUNTS = ("脱贫户", "脱贫人口", "在监测户")
+
+
+def _number(cell) -> float | None:
+    try:
+        return float(str(cell).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def what_subtraction_reveals(cells: list, total: float, k: int = 5) -> list[tuple[str, float, float]]:
+    """The attacker: (mark, low, high) of every hidden cell, from the township total and the visible cells.
+    "<k" means 1..k-1; any other hidden mark means "some count" (at least k when "<k" cells are shown
+    beside it, since those would have read "<k"; at least 0 when the whole column is hidden)."""
+    visible = sum(n for c in cells if (n := _number(c)) is not None)
+    rest = total - visible
+    hidden = [str(c) for c in cells if _number(c) is None and c is not None and str(c) not in ("", "nan")]
+    small = [c for c in hidden if c == f"<{k}"]
+    floor = k if small else 0
+    lows = [1 if c == f"<{k}" else floor for c in hidden]
+    highs = [k - 1 if c == f"<{k}" else float("inf") for c in hidden]
+    return [
+        (mark, max(lo, rest - (sum(highs) - hi)), min(hi, rest - (sum(lows) - lo)))
+        for mark, lo, hi in zip(hidden, lows, highs, strict=True)
+    ]
+
+
+def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
+    """Finding 5: 刘家营乡 脱贫人口 290 on the overview, its villages summing to 289 with 桑园村 "<5" on
+    the map page: 桑园村 = 1. Every press-visible figure: the overview league, each township's profile and
+    village table on the map page, and that table's XLSX export."""
+    import io
+
+    import pandas as pd
+    from apptest import download_data
+
+    signed_in(monkeypatch, tmp_path, headers=PRESS_HEADERS)
+    overview = open_page("overview")
+    assert overview.session_state["role"] == "press"
+    league = next(
+        d.value for d in overview.dataframe if "乡镇" in d.value.columns and "脱贫人口" in d.value.columns
+    )
+    totals = league.set_index("乡镇")
+    assert totals.loc["刘家营乡", "脱贫人口"] == 290  # the attack's starting point is public
+    at = open_page("map")
+    checked = 0
+    for code, name in zip(*_townships(), strict=True):
+        at.session_state["township"] = code
+        at.run()
+        assert not at.exception
+        screen = next(
+            d.value for d in at.dataframe if "村" in d.value.columns and "脱贫户" in d.value.columns
+        )
+        profile = next(d.value for d in at.dataframe if "本乡镇" in d.value.columns).set_index("指标")
+        sheet = pd.read_excel(io.BytesIO(download_data(at, "map_villages_xlsx")), header=2, dtype=object)
+        for table in (screen, sheet):
+            for col in COUNTS:
+                if col not in table.columns:
+                    continue
+                total = float(totals.loc[name, col])
+                assert _number(profile.loc[col, "本乡镇"].rstrip("户人")) in (total, None)
+                for mark, low, high in what_subtraction_reveals(list(table[col]), total):
+                    assert high > low, (name, col, mark, low, high)  # never one value
+                    if mark == "<5":
+                        assert (low, high) == (1, 4), (name, col)  # nothing beyond "<5"
+                        checked += 1
+    assert checked  # (the sample has small cells: 桑园村 among them)
+
+
+def _townships() -> tuple[list[str], list[str]]:
+    import pandas as pd
+    from paths import SAMPLE_DIR
+
+    tw = pd.read_csv(SAMPLE_DIR / "townships.csv", dtype=str)
+    return list(tw["township_code"]), list(tw["name"])
