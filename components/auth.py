@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from components import safe
 from components.context import ROLE_KEY, USER_TOWNSHIP_KEY, role, t
 from lulong_data import access, audit
 from lulong_data.access import Identity
@@ -215,8 +216,8 @@ def render_user_box(identity: Identity) -> None:
             return
         st.caption(
             t(
-                f"用户:{identity.user} · {role_name(identity.role)}",
-                f"{identity.user} · {role_name(identity.role)}",
+                f"用户:{safe.text(identity.user)} · {role_name(identity.role)}",
+                f"{safe.text(identity.user)} · {role_name(identity.role)}",
             )
         )
         if identity.source == "accounts" and st.button(t("退出登录", "Sign out"), key="signout"):

@@ -29,8 +29,9 @@ import secrets
 import sys
 import tempfile
 import tomllib
+import urllib.parse
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,20 @@ def split_groups(value: str | None) -> list[str]:
     return [g.strip() for g in re.split(r"[,;]", value or "") if g.strip()]
 
 
+def header_text(value: str) -> str:
+    """A header value as the proxy meant it. HTTP servers (Tornado too) hand header bytes over as
+    Latin-1, so a UTF-8 name (张伟) arrives as mojibake: re-read those bytes as UTF-8 when they are
+    valid UTF-8. Proxies that percent-encode non-ASCII names (%E5%BC%A0%E4%BC%9F) are decoded too."""
+    # A value that is not Latin-1 bytes of valid UTF-8 is already text (a test, a WSGI shim) or really
+    # Latin-1: kept as it is.
+    with suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("latin-1").decode("utf-8")
+    if "%" in value and re.search(r"%[0-9A-Fa-f]{2}", value):
+        with suppress(UnicodeDecodeError):
+            value = urllib.parse.unquote(value, errors="strict")
+    return value
+
+
 def identity_from_headers(headers: Mapping[str, str], settings: Settings, roles: RoleMap) -> Identity | None:
     """The user the SSO proxy vouches for, or None if absent or not in the roles file.
 
@@ -198,12 +213,12 @@ def identity_from_headers(headers: Mapping[str, str], settings: Settings, roles:
     in the roles file's order that the user belongs to.
     """
     lower = {str(k).lower(): str(v) for k, v in headers.items()}
-    user = lower.get(settings.auth_user_header.lower(), "").strip()
+    user = header_text(lower.get(settings.auth_user_header.lower(), "")).strip()
     if not user:
         return None
     if user in roles.users:
         return _identity(user, roles.users[user], "header")
-    member = set(split_groups(lower.get(settings.auth_groups_header.lower())))
+    member = set(split_groups(header_text(lower.get(settings.auth_groups_header.lower(), ""))))
     for group, entry in roles.groups.items():
         if group in member:
             return _identity(user, entry, "header")

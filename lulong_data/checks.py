@@ -23,7 +23,10 @@ from lulong_data.contract import CASE_DATE_ORDER, DATASETS, FORWARD_DATES, Probl
 # 18-character resident ID: 6-digit area, birth date 19xx/20xx, 3-digit sequence, check character.
 # Requiring a real-looking birth date keeps long pseudonymous ids (village code + sequence) out.
 ID_NUMBER = r"\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-MOBILE = r"1[3-9]\d{9}"
+# The first-generation card: 15 digits, province 1x-6x, birth date as YYMMDD, 3-digit sequence.
+ID_NUMBER_15 = r"[1-6]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+# Mobile numbers as people write them: 13812345678, 138-1234-5678, 138 1234 5678, +86 138…, 86138….
+MOBILE = r"(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}"
 
 
 def _bounded(core: str, capture: bool) -> str:
@@ -34,7 +37,11 @@ def _bounded(core: str, capture: bool) -> str:
     return f"(?:^|{edge}){body}(?:{edge}|$)"
 
 
-_PERSONAL = (("personal_id_number", ID_NUMBER), ("personal_mobile", MOBILE))
+_PERSONAL = (
+    ("personal_id_number", ID_NUMBER),
+    ("personal_id_number", ID_NUMBER_15),
+    ("personal_mobile", MOBILE),
+)
 
 
 @functools.cache
@@ -96,7 +103,9 @@ class Tables:
 
 def mask_number(number: str) -> str:
     """138****5678 / 130324********1234: enough to find it, not enough to use it."""
-    digits = re.sub(r"\.0+$", "", number)
+    digits = re.sub(r"[^0-9Xx]", "", re.sub(r"\.0+$", "", number))  # 138-1234-5678, +86 …: digits only
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]  # the country code is not part of the number
     keep = 6 if len(digits) > 11 else 3
     return digits[:keep] + "*" * max(len(digits) - keep - 4, 0) + digits[-4:]
 
@@ -113,7 +122,8 @@ def personal_numbers(
     columns: list[str] = []
     for name in raw.columns:
         text = _candidates(raw[name].dropna())
-        if text.empty or not text.str.contains(_arrow_regex(r"\d{11}")).any():  # cheap first look
+        # cheap first look: eleven digits, maybe with single separators between them
+        if text.empty or not text.str.contains(_arrow_regex(r"\d(?:[- ]?\d){10}")).any():
             continue
         for code, pattern in _PERSONAL:
             hits = text.str.contains(_arrow_regex(_bounded(pattern, capture=False)))
@@ -152,9 +162,11 @@ def _candidates(text: pd.Series) -> pd.Series:
             return text.iloc[:0]
         text, length = text[long], length[long]
         whole = text.str.fullmatch(r"[0-9A-Za-z]+").fillna(False).astype(bool)
-        maybe = whole & ((length == 11) | (length == 18))
+        maybe = whole & length.isin((11, 13, 15, 18))
         if maybe.any():
-            number = text[maybe].str.fullmatch(r"\d{11}|\d{17}[\dXx]").fillna(False).astype(bool)
+            number = (
+                text[maybe].str.fullmatch(r"\d{11}|\d{13}|\d{15}|\d{17}[\dXx]").fillna(False).astype(bool)
+            )
             maybe[maybe.to_numpy()] = number.to_numpy()
     except (AttributeError, TypeError, ValueError):  # not text: look at every cell
         return text

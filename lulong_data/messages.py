@@ -107,8 +107,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Row {row}, {col}: {length} characters, more than the limit of {cap}",
     ),
     "header_moved": (
-        "表头在第 {row} 行(第 1 至 {above} 行像是标题,已跳过);行号仍按 Excel 计",
-        "The header is on row {row} (rows 1 to {above} look like a title and are skipped); rows are "
+        "表头似乎在第{row}行:{above_zh}像是标题,已跳过;行号仍按 Excel 计",
+        "The header seems to be on row {row}: {above_en} looks like a title and is skipped; rows are "
         "numbered as in Excel",
     ),
     "as_of_future": (

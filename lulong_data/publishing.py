@@ -186,7 +186,30 @@ def prepare(uploads: Iterable[tuple[str, bytes]], limits: Limits | None = None) 
             out.problems.append(_refuse_name(base))
         else:
             out.files[canonical] = data
+    out.problems += _two_forms(list(out.files))
     return out
+
+
+def _two_forms(names: list[str]) -> list[Problem]:
+    """One dataset given in two formats (households.csv and households.xlsx): which one is meant cannot
+    be known, so the upload is refused rather than one of them silently kept."""
+    by_stem: dict[str, list[str]] = {}
+    for name in names:
+        stem, _, suffix = name.rpartition(".")
+        if stem in DATASETS and f".{suffix}" in TABLE_SUFFIXES:
+            by_stem.setdefault(stem, []).append(name)
+    return [
+        _problem(
+            "、".join(sorted(files)),
+            f"「{DATASETS[stem].title}」同时上传了 {'、'.join(sorted(files))} 两种格式,无法确定以哪个为准;"
+            "请只上传其中一个",
+            f"{DATASETS[stem].title_en} was uploaded in two formats ({', '.join(sorted(files))}); it "
+            "cannot be known which one is meant: upload only one",
+            "upload_two_forms",
+        )
+        for stem, files in sorted(by_stem.items())
+        if len(files) > 1
+    ]
 
 
 def _too_big(name: str, size: int, limits: Limits) -> Problem:
@@ -335,6 +358,16 @@ def diff(old: Path | None, new: Path) -> dict[str, list[str]]:
     }
 
 
+# Versions hold household data: readable by the service user only (folders 700, files 600).
+DIR_MODE, FILE_MODE = 0o700, 0o600
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -345,7 +378,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex}")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
@@ -480,9 +513,9 @@ class Store:
     @contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the store's exclusive lock (flock: also excludes other threads, each opens its own fd)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        _private_dir(self.root)
         timeout = self.lock_timeout if timeout is None else timeout
-        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -504,7 +537,7 @@ class Store:
             shutil.rmtree(self.root / name, ignore_errors=True)
         for tmp in self.root.glob(".current.tmp-*"):
             tmp.unlink(missing_ok=True)
-        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        _private_dir(self.versions_dir)
         current = self.current_id()
         entries = self.log()
         logged = {e.get("id") for e in entries}
@@ -534,7 +567,7 @@ class Store:
 
     def _append_log(self, entry: Mapping[str, Any]) -> None:
         data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        fd = os.open(self.log_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.log_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
@@ -584,17 +617,17 @@ class Store:
     ) -> PublishResult:
         base = self.current_id()  # re-read under the lock: another publish may just have finished
         base_folder = self.folder(base) if base else None
-        stage = self.root / "staging" / uuid.uuid4().hex
-        stage.mkdir(parents=True)
+        stage = _private_dir(_private_dir(self.root / "staging") / uuid.uuid4().hex)
         if base_folder and not whole_folder:
             for name, path in _data_files(base_folder).items():
                 shutil.copy2(path, stage / name)  # copy2 keeps mtimes: "last change" stays true
+                os.chmod(stage / name, FILE_MODE)
         for name, data in files.items():
             stem = name.rsplit(".", 1)[0]
             if stem in DATASETS:
                 for other in TABLE_SUFFIXES:  # households.xlsx replaces households.csv
                     (stage / f"{stem}{other}").unlink(missing_ok=True)
-            with open(stage / name, "wb") as fh:
+            with open(os.open(stage / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -624,6 +657,7 @@ class Store:
             "rows": rows,
         }
         (stage / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.chmod(stage / META_FILE, FILE_MODE)
         _fsync_dir(stage)
         os.rename(stage, self.folder(vid))
         _fsync_dir(self.versions_dir)

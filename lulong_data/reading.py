@@ -265,13 +265,28 @@ def _name_columns(table: RawTable, grid: pd.DataFrame | pa.Table) -> None:
     if grid.shape[0] == 0:
         table.problems.append(messages.make("no_header", name, dataset=ds.name))
         return
+    # The header is row 1, unless row 1 names no column of the dataset and a row below it does (a merged
+    # title row above the table, as Excel exports of the national system have): then that row.
+    first = _header_row(grid, arrow, ds)
+    if first:
+        table.problems.append(
+            messages.make(
+                "header_moved",
+                name,
+                severity="warning",
+                row=first + 1,
+                dataset=ds.name,
+                above_zh="第 1 行" if first == 1 else f"第 1 至 {first} 行",
+                above_en="row 1" if first == 1 else f"rows 1 to {first}",
+            )
+        )
     if arrow:
-        header = [clean_header(grid.column(i)[0].as_py()) for i in range(grid.num_columns)]
-        rows = np.arange(2, grid.num_rows + 1)  # spreadsheet row numbers
+        header = [clean_header(grid.column(i)[first].as_py()) for i in range(grid.num_columns)]
+        rows = np.arange(first + 2, grid.num_rows + 1)  # spreadsheet row numbers
     else:
-        header = [clean_header(h) for h in grid.iloc[0]]
-        body = grid.iloc[1:]
-        body = body.set_axis(np.arange(2, len(body) + 2), axis=0)  # spreadsheet row numbers
+        header = [clean_header(h) for h in grid.iloc[first]]
+        body = grid.iloc[first + 1 :]
+        body = body.set_axis(np.arange(first + 2, len(body) + first + 2), axis=0)  # spreadsheet rows
     if not any(header):
         table.problems.append(messages.make("no_header", name, dataset=ds.name))
         return
@@ -281,7 +296,7 @@ def _name_columns(table: RawTable, grid: pd.DataFrame | pa.Table) -> None:
         # Arrow's trim on pandas 3 strings (~10 ns a cell) is cheaper than finding the padded columns
         # first (measured on var/scale/city; see docs/benchmark.md), so every cell is stripped.
         if arrow:
-            cells = grid.column(position).slice(1)
+            cells = grid.column(position).slice(first + 1)
             if _may_need_trim(cells):
                 cells = pc.utf8_trim_whitespace(cells)  # what .str.strip() calls
         else:
@@ -397,6 +412,27 @@ def _arrow_frame(columns: dict[str, pa.ChunkedArray], rows: np.ndarray) -> pd.Da
     )
 
 
+HEADER_SEARCH_ROWS = 10
+
+
+def _header_row(grid: pd.DataFrame | pa.Table, arrow: bool, ds) -> int:
+    """0-based row of the header: 0, or the first of the next rows that names at least two columns of
+    the dataset when row 1 names none."""
+    known = {k.lower() for k in ds.aliases}
+
+    def named(i: int) -> int:
+        cells = [grid.column(c)[i].as_py() for c in range(grid.num_columns)] if arrow else list(grid.iloc[i])
+        return sum(clean_header(c).lower() in known for c in cells if c is not None)
+
+    height = grid.num_rows if arrow else grid.shape[0]
+    if height < 2 or named(0):
+        return 0
+    for i in range(1, min(height, HEADER_SEARCH_ROWS)):
+        if named(i) >= 2:
+            return i
+    return 0
+
+
 def _column_letter(position: int) -> str:
     """Excel's column letter for a 0-based position (0 -> A, 26 -> AA)."""
     letters = ""
@@ -434,6 +470,13 @@ def read_manifest(path: Path) -> tuple[dict, list[Problem]]:
             # dropped, so the as-of date falls back to the data rather than to garbage
             del manifest["data_as_of"]
             problems.append(messages.make("bad_manifest_date", path.name, value=str(as_of)))
+    as_of = manifest.get("data_as_of")
+    today = dt.date.today()
+    if isinstance(as_of, dt.date) and as_of > today:
+        # A typo (2030 for 2023) would date every figure in the future: said, not silently used.
+        problems.append(
+            messages.make("as_of_future", path.name, severity="warning", value=as_of, today=today.isoformat())
+        )
     return manifest, problems
 
 

@@ -455,3 +455,193 @@ def _townships() -> tuple[list[str], list[str]]:
 
     tw = pd.read_csv(SAMPLE_DIR / "townships.csv", dtype=str)
     return list(tw["township_code"]), list(tw["name"])
+
+
+# --- 6. the rest ----------------------------------------------------------------------------------------
+
+
+def test_utf8_and_percent_encoded_header_names_match_the_roles_file(tmp_path):
+    """Finding 6: Tornado hands header bytes over as Latin-1, so 张伟 never matched the roles file."""
+    from lulong_data.settings import get_settings
+
+    roles_file = tmp_path / "roles.toml"
+    roles_file.write_text(
+        '[users."张伟"]\nrole = "leader"\n\n[groups."县领导"]\nrole = "press"\n', encoding="utf-8"
+    )
+    s = get_settings({"LULONG_AUTH": "header", "LULONG_ROLES_FILE": str(roles_file)})
+    roles = access.load_roles(s.roles_file)
+
+    def as_sent(text: str) -> str:  # what the server hands the app for UTF-8 bytes on the wire
+        return text.encode("utf-8").decode("latin-1")
+
+    for header in (as_sent("张伟"), "%E5%BC%A0%E4%BC%9F", "张伟"):
+        who = access.identity_from_headers({"X-Remote-User": header}, s, roles)
+        assert who is not None and (who.user, who.role) == ("张伟", "leader"), header
+    group = access.identity_from_headers(
+        {"X-Remote-User": "li", "X-Remote-Groups": as_sent("职工,县领导")}, s, roles
+    )
+    assert group is not None and group.role == "press"
+
+
+def _as_nobody(path) -> bool:
+    """Whether the unprivileged user ``nobody`` can read ``path`` (only possible to ask as root)."""
+    import os
+    import subprocess
+
+    done = subprocess.run(
+        ["/bin/cat", str(path)],
+        preexec_fn=lambda: (os.setgroups([]), os.setgid(65534), os.setuid(65534)),
+        capture_output=True,
+        cwd="/",
+    )
+    assert b"No such file" not in done.stderr
+    return done.returncode == 0
+
+
+def test_version_folders_and_files_are_private():
+    """Finding 6: version folders were world-readable. Modes are checked everywhere; as root (root
+    reads anything, whatever the mode) the test also asks whether user ``nobody`` can read a version's
+    household file — it cannot — next to a control file it can read."""
+    import os
+    import stat
+    import tempfile
+    from pathlib import Path
+
+    from paths import SAMPLE_DIR
+
+    base = Path(tempfile.mkdtemp(prefix="lulong-modes-"))
+    try:
+        os.chmod(base, 0o755)  # a parent others may enter, as a server's /srv would be
+        store = Store(base / "versions")
+        store.sync(SAMPLE_DIR)
+        assert store.publish(
+            [("manifest.toml", (SAMPLE_DIR / "manifest.toml").read_bytes() + b"\n#\n")], who="x"
+        ).ok
+        folders = [store.root, store.versions_dir, *(store.folder(v) for v in store.version_ids())]
+        for folder in folders:
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+        files = [p for v in store.version_ids() for p in store.folder(v).iterdir()]
+        files += [store.root / n for n in ("log.jsonl", "lock", "source.json")]
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        if os.geteuid() == 0:
+            control = base / "public.txt"
+            control.write_text("x")
+            os.chmod(control, 0o644)
+            assert _as_nobody(control)  # the probe works ...
+            assert not _as_nobody(store.folder(store.current_id()) / "households.csv")  # ... and is refused
+    finally:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_personal_numbers_with_separators_country_code_and_15_digits():
+    """Finding 6: 138-1234-5678, +8613812345678, 138 1234 5678 and 15-digit ID numbers passed."""
+    import pandas as pd
+
+    from lulong_data.checks import personal_numbers
+
+    cells = {
+        "a": "138-1234-5678",
+        "b": "+8613812345678",
+        "c": "138 1234 5678",
+        "d": "130324800101123",
+        "e": "联系人 王 +86 139 0000 1111",
+        "ok": "H130324100201001",
+    }
+    raw = pd.DataFrame({k: [v, "x"] for k, v in cells.items()}, dtype="str")
+    problems, columns = personal_numbers(raw, "households", "households.csv", {})
+    assert sorted(columns) == ["a", "b", "c", "d", "e"]
+    assert all("1234" not in p.message_zh and "0000" not in p.message_zh for p in problems)  # masked
+
+
+def _folder(tmp_path):
+    import shutil
+
+    from paths import SAMPLE_DIR
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder
+
+
+def test_control_characters_and_huge_text_are_refused_and_never_echoed(tmp_path, capsys):
+    """Finding 6: a 20-million-character name passed; NUL bytes were echoed."""
+    from lulong_data.__main__ import main
+
+    folder = _folder(tmp_path)
+    path = folder / "townships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, second = lines[1].split(","), lines[2].split(",")
+    first[2] = "卢龙\x00镇\x1b[2J"  # NUL and a terminal escape
+    second[2] = "潘" * 50_000  # (the attack used 20 million; the cap is what matters)
+    lines[1], lines[2] = ",".join(first), ",".join(second)
+    lines[3] = lines[3].replace("130324102", "1303\x0024102", 1)  # a NUL in a code cell
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for fmt in ("text", "json", "csv"):
+        assert main(["check", str(folder), "--format", fmt]) == 1
+        out = capsys.readouterr()
+        assert "\x00" not in out.out + out.err and "\x1b" not in out.out + out.err
+        assert len(out.out) < 200_000  # the long value is cut, not printed in full
+        assert "U+0000" in out.out
+    from lulong_data.loader import load_folder
+
+    codes = {(p.code, p.row) for p in load_folder(folder).errors}
+    assert {("text_control", 2), ("text_too_long", 3)} <= codes
+
+
+def test_future_as_of_date_is_warned(tmp_path):
+    """Finding 6: data_as_of = 2030-01-01 gave no warning."""
+    from lulong_data.loader import load_folder
+
+    folder = _folder(tmp_path)
+    (folder / "manifest.toml").write_text(
+        'county_code = "130324"\ndata_as_of = 2099-01-01\n', encoding="utf-8"
+    )
+    warned = [p for p in load_folder(folder).warnings if "2099-01-01" in p.message_zh]
+    assert warned and "晚于今天" in warned[0].message_zh
+
+
+def test_header_below_a_merged_title_row_is_found(tmp_path):
+    """Finding 6: a merged title row in XLSX gave 669 follow-on errors and no hint."""
+    import pandas as pd
+    from openpyxl import Workbook
+
+    from lulong_data.loader import load_folder
+
+    folder = _folder(tmp_path)
+    frame = pd.read_csv(folder / "households.csv", dtype=str, keep_default_na=False)
+    (folder / "households.csv").unlink()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["卢龙县脱贫户信息表"])
+    ws.merge_cells("A1:F1")
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    wb.save(folder / "households.xlsx")
+    result = load_folder(folder)
+    assert not result.errors, result.errors[:3]
+    assert len(result.frames["households"]) == len(frame)
+    assert any("表头似乎在第2行" in p.message_zh for p in result.warnings)
+
+
+def test_one_dataset_in_two_formats_in_an_upload_is_refused(tmp_path):
+    """Finding 6: households.xlsx uploaded with households.csv silently kept one of them."""
+    import io
+
+    import pandas as pd
+    from paths import SAMPLE_DIR
+
+    store = Store(tmp_path / "versions")
+    store.sync(SAMPLE_DIR)
+    csv_bytes = (SAMPLE_DIR / "households.csv").read_bytes()
+    xlsx = io.BytesIO()
+    pd.read_csv(io.BytesIO(csv_bytes), dtype=str).to_excel(xlsx, index=False)
+    result = store.publish(
+        [("households.csv", csv_bytes + b""), ("households.xlsx", xlsx.getvalue())], who="x"
+    )
+    assert not result.ok and store.current_id() == "0001"
+    message = " ".join(p.message_zh for p in result.problems)
+    assert "households.csv" in message and "households.xlsx" in message and "两种格式" in message
