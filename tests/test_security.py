@@ -73,6 +73,9 @@ def rendered_markup(at) -> list[tuple[str, str, bool]]:
         kind = getattr(node, "type", "")
         if proto is None or kind in _NOT_MARKDOWN:
             continue
+        if kind == "html":  # st.html: raw HTML by design; data in it must be escaped
+            out.append((kind, proto.body, True))
+            continue
         strings: list[str] = []
         if kind in _PLAIN_OPTIONS:  # options are shown as plain text; only the label is Markdown
             strings = [proto.label, proto.help]
@@ -83,9 +86,11 @@ def rendered_markup(at) -> list[tuple[str, str, bool]]:
     return out
 
 
-def markdown_dangers(text: str, allow_html: bool) -> list[str]:
+def markdown_dangers(text: str, allow_html: bool, kind: str = "markdown") -> list[str]:
     """What a browser would do with ``text`` beyond showing it: fetch an image, link out, run HTML."""
     found = []
+    if kind == "html":
+        return [f"html {m}" for m in re.findall(r"<img[^>]*onerror[^>]*>", text)]
     tokens = _MD.parse(text)
     stack = list(tokens)
     while stack:
@@ -122,13 +127,14 @@ def test_hostile_names_render_as_text_on_every_page(hostile):
     ).ok
     township = "130324201"  # both payloads in its name and its villages'
     problems = {}
-    for page in ALL_PAGES:
-        at = open_page(page, session={"township": township})
+    views = [(page, {}) for page in ALL_PAGES] + [("dispatch", {"present": "1"})]  # + the meeting slides
+    for page, query in views:
+        at = open_page(page, session={"township": township}, query=query)
         seen = []
         for kind, text, allow in rendered_markup(at):
-            seen += [f"{page}/{kind}: {d}" for d in markdown_dangers(text, allow)]
+            seen += [f"{page}/{kind}: {d}" for d in markdown_dangers(text, allow, kind)]
         if seen:
-            problems[page] = seen
+            problems[page + ("?present" if query else "")] = seen
     assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
@@ -151,6 +157,30 @@ def test_map_tooltips_and_labels_escape_names(hostile):
     for markup in tips + labels:  # both become innerHTML: the payload must arrive as text
         assert "<img" not in markup and 'onerror="' not in markup, markup
     assert any("&lt;img src=&quot;/x&quot; onerror=" in tip for tip in tips)
+
+
+def test_svg_and_word_exports_carry_hostile_names_as_text():
+    """Finding 1 (files): the names reach SVG charts and Word tables as text, never as markup."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    import altair as alt
+    import pandas as pd
+
+    from lulong_data import exports, images
+
+    frame = pd.DataFrame({"乡镇": [f"卢龙镇{HTML_SCRIPT}", f"潘庄镇{MD_IMAGE}"], "人数": [3, 5]})
+    chart = alt.Chart(frame).mark_bar().encode(y="乡镇:N", x="人数:Q")
+    svg = images.chart_image(
+        chart, title=f"标题{HTML_SCRIPT}", unit="人", source="来源", as_of=dt.date(2022, 7, 26), fmt="svg"
+    )
+    assert b"<img" not in svg and b"&lt;img" in svg
+    doc = exports.new_document()
+    exports.add_paragraph(doc, f"说明{HTML_SCRIPT}")
+    exports.add_table(doc, frame)
+    body = zipfile.ZipFile(io.BytesIO(exports.docx_bytes(doc))).read("word/document.xml")
+    assert b"<img" not in body and body.count(b"&lt;img") == 2
 
 
 # --- 4. formula-safe everywhere ---------------------------------------------------------------------
