@@ -77,7 +77,6 @@ def check(folder: str, lang: str = "zh", fmt: str = "text") -> int:
     elif fmt == "csv":
         frame = problems_frame(result.problems, lang)
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(frame.columns)
         # Opened in Excel/WPS: a value like =HYPERLINK(...) from a bad file must stay text (formula-safe).
         writer.writerow([safe_cell(c) for c in frame.columns])
         for rec in frame.astype(object).itertuples(index=False):

@@ -209,6 +209,7 @@ def test_check_csv_report_and_xlsx_exports_are_formula_safe(tmp_path, capsys):
     (folder / "townships.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["check", str(folder), "--format", "csv"]) == 1
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["文件", "行", "列", "值", "问题", "级别"] and rows[1][0] == "townships.csv"
     values = [cell for row in rows for cell in row]
     assert "'" + FORMULA in values
     assert not [v for v in values if v[:1] in ("=", "+", "@", "\t", "\r") or (v[:1] == "-" and v != "-5")]
