@@ -18,9 +18,10 @@ import re
 from typing import Any
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark and then stands for itself.
-# Escaped everywhere: what makes emphasis, code, links and images, HTML, tables, strike-through, and
-# ":" (Streamlit's :color[…] and :material/…: directives, and bare URLs), "$" (its LaTeX).
-_MARKDOWN = re.compile(r"([\\`*_\[\]()<>#!|~$:&])")
+# Escaped everywhere: what makes emphasis, code, links and images ("[", "]" and "!": a "(" alone starts
+# nothing, so names keep their parentheses), HTML, tables, strike-through, and ":" (Streamlit's :color[…]
+# and :material/…: directives, and bare URLs), "$" (its LaTeX).
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#!|~$:&])")
 # At the start only: a list item ("- ", "+ ", "1. "), a thematic break ("---"), a heading underline.
 _LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\u2028\u2029\x85]+")
