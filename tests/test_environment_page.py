@@ -75,6 +75,16 @@ def test_page_says_when_a_township_was_not_inspected(tmp_path, monkeypatch, samp
     keep = ~((scores["period"] == latest) & scores["village_code"].str.startswith(gone))
     scores[keep].to_csv(folder / "environment_scores.csv", index=False)
     monkeypatch.setenv("LULONG_DATA_DIR", str(folder))
+    # Not the sample any more: open mode refuses it (issue #20), so a leader signs in through the SSO headers.
+    from factories import LEADER_HEADERS, LEADER_ROLES
+
+    from components import auth
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text(LEADER_ROLES, encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(LEADER_HEADERS))
     at = open_page("environment")
     name = sample.frames["townships"].set_index("township_code").loc[gone, "name"]
     assert any(name in i.value and "不参加排名" in i.value for i in at.info)

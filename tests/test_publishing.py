@@ -77,6 +77,7 @@ def settings(tmp_path, data):
             "LULONG_DATA_DIR": str(data),
             "LULONG_VERSIONS_DIR": str(tmp_path / "store"),
             "LULONG_KEEP_VERSIONS": "3",
+            "LULONG_AUTH": "header",  # open mode never uses the store (issue #20)
         }
     )
 
@@ -127,7 +128,15 @@ def digests(folder: Path) -> dict[str, str]:
 def test_first_start_initialises_version_1_from_the_data_folder(tmp_path):
     data = tmp_path / "fresh"
     shutil.copytree(SAMPLE_DIR, data)
-    s = serve(get_settings({"LULONG_DATA_DIR": str(data), "LULONG_VERSIONS_DIR": str(tmp_path / "v")}))
+    s = serve(
+        get_settings(
+            {
+                "LULONG_DATA_DIR": str(data),
+                "LULONG_VERSIONS_DIR": str(tmp_path / "v"),
+                "LULONG_AUTH": "header",
+            }
+        )
+    )
     assert s.bundle.ok
     assert s.version == "0001" and s.store is not None
     assert s.bundle.folder == s.store.folder("0001")
@@ -364,7 +373,11 @@ store.publish([("manifest.toml", {MANIFEST!r})], who="killed")
             proc.kill()
     assert store.current_id() == "0001" and digests(store.folder("0001")) == before
     assert (
-        serve(get_settings({"LULONG_DATA_DIR": str(data), "LULONG_VERSIONS_DIR": str(root)})).version
+        serve(
+            get_settings(
+                {"LULONG_DATA_DIR": str(data), "LULONG_VERSIONS_DIR": str(root), "LULONG_AUTH": "header"}
+            )
+        ).version
         == "0001"
     )
     # the dead process's lock went with it; its debris is cleaned by the next publish
