@@ -267,26 +267,26 @@ def _name_columns(table: RawTable, grid: pd.DataFrame | pa.Table) -> None:
         return
     # The header is row 1, unless row 1 names no column of the dataset and a row below it does (a merged
     # title row above the table, as Excel exports of the national system have): then that row.
-    first = _header_row(grid, arrow, ds)
-    if first:
+    header_at = _header_row(grid, arrow, ds)
+    if header_at:
         table.problems.append(
             messages.make(
                 "header_moved",
                 name,
                 severity="warning",
-                row=first + 1,
+                row=header_at + 1,
                 dataset=ds.name,
-                above_zh="第 1 行" if first == 1 else f"第 1 至 {first} 行",
-                above_en="row 1" if first == 1 else f"rows 1 to {first}",
+                above_zh="第 1 行" if header_at == 1 else f"第 1 至 {header_at} 行",
+                above_en="row 1" if header_at == 1 else f"rows 1 to {header_at}",
             )
         )
     if arrow:
-        header = [clean_header(grid.column(i)[first].as_py()) for i in range(grid.num_columns)]
-        rows = np.arange(first + 2, grid.num_rows + 1)  # spreadsheet row numbers
+        header = [clean_header(grid.column(i)[header_at].as_py()) for i in range(grid.num_columns)]
+        rows = np.arange(header_at + 2, grid.num_rows + 1)  # spreadsheet row numbers
     else:
-        header = [clean_header(h) for h in grid.iloc[first]]
-        body = grid.iloc[first + 1 :]
-        body = body.set_axis(np.arange(first + 2, len(body) + first + 2), axis=0)  # spreadsheet rows
+        header = [clean_header(h) for h in grid.iloc[header_at]]
+        body = grid.iloc[header_at + 1 :]
+        body = body.set_axis(np.arange(header_at + 2, len(body) + header_at + 2), axis=0)  # spreadsheet rows
     if not any(header):
         table.problems.append(messages.make("no_header", name, dataset=ds.name))
         return
@@ -296,7 +296,7 @@ def _name_columns(table: RawTable, grid: pd.DataFrame | pa.Table) -> None:
         # Arrow's trim on pandas 3 strings (~10 ns a cell) is cheaper than finding the padded columns
         # first (measured on var/scale/city; see docs/benchmark.md), so every cell is stripped.
         if arrow:
-            cells = grid.column(position).slice(first + 1)
+            cells = grid.column(position).slice(header_at + 1)
             if _may_need_trim(cells):
                 cells = pc.utf8_trim_whitespace(cells)  # what .str.strip() calls
         else:
