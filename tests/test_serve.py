@@ -12,11 +12,12 @@ import sys
 import pytest
 import streamlit as st
 from apptest import open_page
+from factories import LEADER_HEADERS, LEADER_ROLES
 from ibis.backends import duckdb as ibis_duckdb
 from paths import ROOT, SAMPLE_DIR
 
 import serve
-from components import context
+from components import auth, context
 from lulong_data import loader
 from lulong_data.publishing import Store
 
@@ -28,6 +29,12 @@ def published(monkeypatch, tmp_path):
     shutil.copytree(SAMPLE_DIR, data)
     monkeypatch.setenv("LULONG_DATA_DIR", str(data))
     monkeypatch.setenv("LULONG_VERSIONS_DIR", str(tmp_path / "store"))
+    # Open mode serves the sample only and never uses the store (issue #20): a leader signs in.
+    roles = tmp_path / "roles.toml"
+    roles.write_text(LEADER_ROLES, encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(LEADER_HEADERS))
     assert Store(tmp_path / "store").sync(data).ok
     return tmp_path / "store"
 
