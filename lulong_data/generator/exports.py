@@ -309,6 +309,60 @@ def two_level_header(columns: list[str]) -> tuple[list[list[str]], list[str]]:
     return [top, bottom], merges
 
 
+def write_table(
+    path: Path,
+    title: str,
+    header: list[list[str]],
+    rows: list[list[str]],
+    *,
+    merges: list[str] = (),
+    title_rows: bool = True,
+) -> Path:
+    """One table in the format the suffix names: .xlsx, .xls (needs xlwt, a test requirement), .csv (UTF-8
+    with BOM) or .gbk.csv (GB18030, as Excel on a Chinese Windows saves it)."""
+    suffix = "".join(path.suffixes[-2:]) if path.name.endswith(".gbk.csv") else path.suffix
+    if suffix == ".xlsx":
+        if title_rows:
+            _xlsx(path, title, header, rows, list(merges))
+        else:
+            from openpyxl import Workbook
+
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("Sheet1")
+            for r in header + rows:
+                ws.append(r)
+            wb.save(path)
+    elif suffix == ".xls":
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("Sheet1")
+        lines = ([[title], ["导出时间:2022-07-26"]] if title_rows else []) + header + rows
+        for i, r in enumerate(lines):
+            for j, v in enumerate(r):
+                sheet.write(i, j, v)
+        book.save(str(path))
+    elif suffix in (".csv", ".gbk.csv"):
+        enc = "gb18030" if suffix == ".gbk.csv" else "utf-8-sig"
+        with path.open("w", encoding=enc, newline="") as fh:
+            w = csv.writer(fh, lineterminator="\r\n")
+            if title_rows:
+                w.writerow([title])
+                w.writerow(["导出时间:2022-07-26"])
+            w.writerows(header)
+            w.writerows(rows)
+    else:
+        raise ValueError(f"unknown format {path.name}")
+    return path
+
+
+def national_table(folder: Path = SAMPLE, built: Built | None = None) -> tuple[list[str], list[list[str]]]:
+    """The national export of ``folder`` as (header, rows), for tests that write their own variants."""
+    built = built or Built()
+    f = _frames(folder)
+    return list(NATIONAL_COLUMNS), national_rows(f, _as_of(folder), People(f["persons"]), built)
+
+
 def write_national(
     folder: Path, path: Path, built: Built | None = None, *, two_level: bool = False, fmt: str = "xlsx"
 ) -> Built:
@@ -496,7 +550,8 @@ def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:
     ws = wb.create_sheet("识别程序")
     ws.append(["卢龙县防返贫监测对象识别程序台账"])
     head = ["户编号", "识别监测时间", "发现途径", "发现日期", "入户核实日期", "村级评议公示日期", "乡镇审核日期", "县级审定日期",
-            "联系人选派日期", "帮扶计划日期", "监测对象类别", "风险类型1", "风险类型2", "风险类型3", "联系人电话"]  # fmt: skip
+            "联系人选派日期", "帮扶计划日期", "风险消除日期", "监测对象类别", "风险类型1", "风险类型2", "风险类型3",
+            "联系人电话"]  # fmt: skip
     ws.append(head)
     for c in cases.itertuples(index=False):
         tel = phone("l" + c.case_id)
@@ -513,6 +568,7 @@ def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:
                 c.approved_on,
                 c.contact_assigned_on,
                 c.plan_on,
+                c.eliminated_on,
                 c.category,
                 c.risk_1,
                 c.risk_2,
@@ -531,6 +587,51 @@ def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:
     wb.save(path)
     built.files["ledger"] = path
     return built
+
+
+# Ids that are copied with a suffix when the sample is repeated into one large county (the keys and the
+# columns that refer to them).
+_COPIED_IDS = (
+    "household_id",
+    "person_id",
+    "case_id",
+    "measure_id",
+    "visit_id",
+    "record_id",
+    "job_id",
+    "student_id",
+)
+
+
+def big_county(out: Path, copies: int, folder: Path = SAMPLE) -> Path:
+    """One county ``copies`` times the sample's size (the sample repeated in the same villages, every id
+    suffixed with the copy's number): the national export of a large county, for the benchmark."""
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    for path in folder.iterdir():
+        if path.suffix == ".csv":
+            continue
+        if path.is_file():
+            shutil.copy2(path, out / path.name)
+    for path in sorted(folder.glob("*.csv")):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        ids = [c for c in df.columns if c in _COPIED_IDS]
+        if path.stem == "published_figures":
+            continue  # the press conference's figures are the real county's, not this one's
+        if not ids:
+            df.to_csv(out / path.name, index=False)
+            continue
+        parts = []
+        for k in range(copies):
+            part = df.copy()
+            if k:
+                for c in ids:
+                    filled = part[c] != ""
+                    part.loc[filled, c] = part.loc[filled, c] + f"x{k}"
+            parts.append(part)
+        pd.concat(parts, ignore_index=True).to_csv(out / path.name, index=False)
+    return out
 
 
 def write_all(folder: Path, out: Path) -> Built:

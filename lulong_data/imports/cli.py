@@ -73,6 +73,7 @@ def _import(args: argparse.Namespace) -> int:
         secret_file=get_settings().secret_file,
         profile_folders=folders,
     )
+    _audit(args, outcome)
     zh = args.lang == "zh"
     if args.format == "json":
         json.dump(summary(outcome, args.lang), sys.stdout, ensure_ascii=False, indent=2)
@@ -109,6 +110,32 @@ def _import(args: argparse.Namespace) -> int:
     else:
         print("未写出任何文件" if zh else "nothing was written")
     return outcome.status
+
+
+def _audit(args: argparse.Namespace, outcome) -> None:
+    """One audit entry per CLI import: who ran it, which files, the result (names only, redacted)."""
+    import getpass
+
+    from lulong_data import audit
+    from lulong_data.imports.report import redact
+    from lulong_data.settings import get_settings
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "?"
+    names = ", ".join(redact(Path(f).name) for f in args.files)
+    result = f"-> {outcome.out}" if outcome.ok else f"(refused, status {outcome.status})"
+    try:
+        audit.record(
+            get_settings().audit_file,
+            who=who,
+            role="cli",
+            action="import",
+            detail=f"{args.kind}: {names} {result}",
+        )
+    except OSError as exc:  # say so, but do not hide the import's own report behind it
+        print(f"[警告/warning] 审计日志无法写入 / audit log not written: {exc.strerror}", file=sys.stderr)
 
 
 def summary(outcome, lang: str = "zh") -> dict:

@@ -70,6 +70,8 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
         problems += found
     identified, _, found = values.when(frame, "identified", cols.get("identified", {}), month=True)
     problems += found
+    gone_on, _, found = values.when(frame, "eliminated_on", cols.get("eliminated_on", {}))
+    problems += found
     channel, found = values.enum(frame, "channel", profile, cols.get("channel", {}))
     problems += found
     category, found = values.enum(frame, "category", profile, cols.get("category", {}))
@@ -99,7 +101,13 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
                 cases.at[row, step] = value
             if pd.notna(channel.iat[i]):
                 cases.at[row, "channel"] = channel.iat[i]
-            if pd.notna(dates["approved_on"].iat[i]) and pd.isna(cases.at[row, "eliminated_on"]):
+            # the exact day of elimination, when it lies in the month the national export gives
+            gone, old = gone_on.iat[i], cases.at[row, "eliminated_on"]
+            if pd.notna(gone) and pd.notna(old) and gone.to_period("M") == old.to_period("M"):
+                cases.at[row, "eliminated_on"] = gone
+            exact_start = pd.notna(dates["approved_on"].iat[i])
+            exact_end = pd.isna(old) or (pd.notna(gone) and gone.to_period("M") == old.to_period("M"))
+            if exact_start and exact_end:
                 cases.at[row, "date_precision"] = "日"
             matched += 1
             continue

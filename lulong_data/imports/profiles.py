@@ -151,6 +151,7 @@ TARGETS: dict[str, dict[str, dict[str, Target]]] = {
             "approved_on": Target("date", "县级审定日期"),
             "contact_assigned_on": Target("date", "联系人选派日期"),
             "plan_on": Target("date", "帮扶计划日期"),
+            "eliminated_on": Target("date", "风险消除日期"),
             "category": Target("enum", "监测对象类别", MONITORING_CATEGORIES),
             **{f"risk_{i}": _RISK for i in range(1, 4)},
         },

@@ -91,9 +91,9 @@ def recognise(
     problems: list[Problem] = []
     status = 0
     for kind, path in files:
-        name = (display or {}).get(path, Path(path).name)
+        name = path[0] if isinstance(path, tuple) else (display or {}).get(path, Path(path).name)
         try:
-            grids = sheets.grids(Path(path), name)
+            grids = sheets.grids(path, name)
         except sheets.ReadError as exc:
             problems.append(exc.problem)
             summaries.append(Sheet(report.redact(name), None, None))
@@ -112,14 +112,14 @@ def recognise(
                 profile = profs[kind]
                 header = sheets.find_header(grid.head, profile)
             if header is None:
-                summaries.append(Sheet(grid.file, None, None))
+                summaries.append(Sheet(report.redact(grid.file), None, None))
                 skipped.append(_not_found(grid, kind, profs))
                 continue
             found_any = True
             read = sheets.read(grid, profile, header)
             problems += read.problems
             sheet = Sheet(
-                file=grid.file,
+                file=report.redact(grid.file),
                 kind=profile.kind,
                 table=header.table,
                 header_rows=header.rows,
@@ -196,7 +196,7 @@ def _frame(reads: list[sheets.Read], state: State) -> pd.DataFrame:
 
 
 def run_import(
-    files: Iterable[tuple[str, str | Path]],
+    files: Iterable[tuple[str, str | Path | tuple[str, bytes]]],
     *,
     base: str | Path,
     out: str | Path,
@@ -204,10 +204,11 @@ def run_import(
     profile_folders: list[Path] | None = None,
     display: dict[Path, str] | None = None,
 ) -> Outcome:
-    """Import ``files`` (pairs of kind or "auto" and path) onto ``base`` and write ``out``."""
+    """Import ``files`` (pairs of kind or "auto" and a path, or (file name, bytes) of an upload) onto ``base``
+    and write ``out``."""
     from lulong_data.imports import ledger, national, rosters, wugong
 
-    files = [(k, Path(p)) for k, p in files]
+    files = [(k, p if isinstance(p, tuple) else Path(p)) for k, p in files]
     base, out = Path(base), Path(out)
     # The secret first: without it nothing is read at all.
     try:

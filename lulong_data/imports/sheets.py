@@ -86,31 +86,36 @@ class ReadError(Exception):
 # -- opening files ------------------------------------------------------------------------------
 
 
-def grids(path: Path, display: str | None = None) -> list[Grid]:
-    """Every sheet of the file, or raise :class:`ReadError` naming what is wrong."""
-    path = Path(path)
-    name = display or path.name
-    suffix = path.suffix.lower()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReadError(report.problem("file_missing", name, reason=exc.strerror or str(exc))) from None
-    if size == 0:
+def grids(source: Path | tuple[str, bytes], display: str | None = None) -> list[Grid]:
+    """Every sheet of the file, or raise :class:`ReadError` naming what is wrong. ``source`` is a path or
+    (file name, bytes) of an upload, read in memory so that no copy of it is written anywhere."""
+    if isinstance(source, tuple):
+        name, data = source
+        name = display or name
+    else:
+        path = Path(source)
+        name = display or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(report.problem("file_missing", name, reason=exc.strerror or str(exc))) from None
+    suffix = Path(name).suffix.lower()
+    if not data:
         raise ReadError(report.problem("file_empty", name))
     if suffix in EXCEL_SUFFIXES:
-        return _xlsx(path, name)
+        return _xlsx(data, name)
     if suffix == ".xls":
-        return _xls(path, name)
+        return _xls(data, name)
     if suffix in CSV_SUFFIXES:
-        return [_csv(path, name)]
+        return [_csv(data, name)]
     raise ReadError(report.problem("file_format", name, suffix=suffix or "(无)"))
 
 
-def _xlsx(path: Path, name: str) -> list[Grid]:
+def _xlsx(data: bytes, name: str) -> list[Grid]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = list(wb.worksheets)
     except Exception as exc:  # noqa: BLE001 - any reader failure on a damaged file becomes a message
         raise ReadError(
@@ -148,13 +153,13 @@ def _xls_text(book: object) -> object:
     return text
 
 
-def _xls(path: Path, name: str) -> list[Grid]:
+def _xls(data: bytes, name: str) -> list[Grid]:
     try:
         import xlrd
     except ImportError:
         raise ReadError(report.problem("xls_no_reader", name)) from None
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
         sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
     except Exception as exc:  # noqa: BLE001
         raise ReadError(report.problem("file_corrupt", name, fmt="XLS", reason=type(exc).__name__)) from None
@@ -181,8 +186,8 @@ def _decode(data: bytes, name: str) -> str:
         raise ReadError(report.problem("csv_encoding", name)) from None
 
 
-def _csv(path: Path, name: str) -> Grid:
-    text = _decode(path.read_bytes(), name)
+def _csv(data: bytes, name: str) -> Grid:
+    text = _decode(data, name)
     first = text[: text.find("\n")] if "\n" in text else text
     sep = "\t" if first.count("\t") > first.count(",") else ","
     stream = io.StringIO(text)
