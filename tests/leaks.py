@@ -17,5 +17,7 @@ def leaks(text: bytes | str, numbers: Iterable[str]) -> list[str]:
     for run in _RUN.findall(text):
         run = run.upper()
         for length in (11, 15, 18):
-            found += [run[i : i + length] for i in range(len(run) - length + 1) if run[i : i + length] in wanted]
+            found += [
+                run[i : i + length] for i in range(len(run) - length + 1) if run[i : i + length] in wanted
+            ]
     return found

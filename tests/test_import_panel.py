@@ -26,15 +26,43 @@ def files(tmp_path_factory):
     i = header.index("户编号")
     keep = list(dict.fromkeys(r[i] for r in rows))[:20]
     rows = [r for r in rows if r[i] in set(keep)]
-    national = exports.write_table(folder / "卢龙县防返贫监测信息_0726.xlsx", "监测对象信息表", [header], rows)
+    national = exports.write_table(
+        folder / "卢龙县防返贫监测信息_0726.xlsx", "监测对象信息表", [header], rows
+    )
     head = rows[0]
     roster = exports.write_table(
         folder / "农村低保查询_0726.xlsx",
         "农村低保对象查询",
-        [["序号", "乡镇(街道)", "村(社区)", "户主姓名", "户主身份证号", "保障人口数", "家庭人口数",
-          "户月保障金额（元）", "分档类型", "最初享受月份", "联系电话"]],  # fmt: skip
-        [["1", head[header.index("乡(镇)")], head[header.index("行政村")], head[header.index("姓名")],
-          head[header.index("证件号码")], "1", "2", "520", "二档", "202203", "13912345678"]],  # fmt: skip
+        [
+            [
+                "序号",
+                "乡镇(街道)",
+                "村(社区)",
+                "户主姓名",
+                "户主身份证号",
+                "保障人口数",
+                "家庭人口数",
+                "户月保障金额（元）",
+                "分档类型",
+                "最初享受月份",
+                "联系电话",
+            ]
+        ],  # fmt: skip
+        [
+            [
+                "1",
+                head[header.index("乡(镇)")],
+                head[header.index("行政村")],
+                head[header.index("姓名")],
+                head[header.index("证件号码")],
+                "1",
+                "2",
+                "520",
+                "二档",
+                "202203",
+                "13912345678",
+            ]
+        ],  # fmt: skip
     )
     numbers = {r[header.index("证件号码")] for r in rows} | built.phones | built.id_numbers | {"13912345678"}
     return [(p.name, p.read_bytes()) for p in (national, roster)], numbers, len(rows)

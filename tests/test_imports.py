@@ -48,7 +48,9 @@ def built(tmp_path_factory) -> exports.Built:
 @pytest.fixture(scope="session")
 def national_only(tmp_path_factory, built, key_file):
     out = tmp_path_factory.mktemp("imported") / "national"
-    outcome = run_import([("national", built.files["national"])], base=SAMPLE_DIR, out=out, secret_file=key_file)
+    outcome = run_import(
+        [("national", built.files["national"])], base=SAMPLE_DIR, out=out, secret_file=key_file
+    )
     assert outcome.status == 0, [p.message_en for p in outcome.errors]
     return outcome
 
@@ -89,14 +91,19 @@ def test_national_export_alone_gives_the_monitoring_figures(national_only, sampl
     assert b.as_of == sample_b.as_of == AS_OF  # the manifest's, not the export's
     a_sum, b_sum = m.summary(sample_b, as_of=AS_OF), m.summary(b, as_of=AS_OF)
     # the export carries every case the county approved; cases still in procedure live in the ledger only
-    assert (b_sum.monitored_households, b_sum.monitored_persons) == (a_sum.monitored_households, a_sum.monitored_persons)
+    assert (b_sum.monitored_households, b_sum.monitored_persons) == (
+        a_sum.monitored_households,
+        a_sum.monitored_persons,
+    )
     assert (b_sum.eliminated_households, b_sum.eliminated_persons) == (
         a_sum.eliminated_households,
         a_sum.eliminated_persons,
     )
     assert b_sum.in_procedure_cases == 0 < a_sum.in_procedure_cases
     for by in ("category", "risk_1", "township"):
-        pd.testing.assert_frame_equal(m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by))
+        pd.testing.assert_frame_equal(
+            m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by)
+        )
     # month-only dates: counted from the month's first day, flagged 月
     cases = b.frames["monitoring_cases"]
     assert set(cases["date_precision"]) == {"月"} and (cases["approved_on"].dt.day == 1).all()
@@ -114,7 +121,9 @@ def test_national_export_alone_gives_the_monitoring_figures(national_only, sampl
 def test_multi_select_measures_become_one_row_each(national_only, sample_b):
     """Every measure the export lists (joined with 、 or ,) is one row with its policy code, per current case."""
     b = _bundle(national_only.out)
-    got = b.frames["assistance_measures"].merge(b.frames["monitoring_cases"][["case_id", "household_id"]], on="case_id")
+    got = b.frames["assistance_measures"].merge(
+        b.frames["monitoring_cases"][["case_id", "household_id"]], on="case_id"
+    )
     cases = sample_b.frames["monitoring_cases"].dropna(subset=["approved_on"])
     current = cases.sort_values(["approved_on", "case_id"]).drop_duplicates("household_id", keep="last")
     want = sample_b.frames["assistance_measures"].merge(current[["case_id", "household_id"]], on="case_id")
@@ -131,7 +140,10 @@ def test_persons_keep_sex_and_birth_year_from_the_id_number(national_only, sampl
     pd.testing.assert_series_equal(got.sort_index(), want.sort_index())
     # the labour and health spellings of the export (弱劳动力, 残疾,患有大病) map back to the contract's
     for col in ("labour_ability", "health"):
-        assert b.frames["persons"][col].value_counts().to_dict() == sample_b.frames["persons"][col].value_counts().to_dict()
+        assert (
+            b.frames["persons"][col].value_counts().to_dict()
+            == sample_b.frames["persons"][col].value_counts().to_dict()
+        )
 
 
 def test_rosters_give_the_welfare_figures(chained, sample_b):
@@ -139,15 +151,21 @@ def test_rosters_give_the_welfare_figures(chained, sample_b):
 
     b = _bundle(chained[2].out)  # after dibao and tekun
     assert not b.errors
-    pd.testing.assert_frame_equal(w.assistance_by_scheme(b, as_of=AS_OF), w.assistance_by_scheme(sample_b, as_of=AS_OF))
-    pd.testing.assert_frame_equal(w.dibao_class_tier(b, as_of=AS_OF), w.dibao_class_tier(sample_b, as_of=AS_OF))
+    pd.testing.assert_frame_equal(
+        w.assistance_by_scheme(b, as_of=AS_OF), w.assistance_by_scheme(sample_b, as_of=AS_OF)
+    )
+    pd.testing.assert_frame_equal(
+        w.dibao_class_tier(b, as_of=AS_OF), w.dibao_class_tier(sample_b, as_of=AS_OF)
+    )
     for scheme in ("农村低保", "特困供养"):
         for year in (2021, 2022):
-            assert w.assistance_new_persons(b, as_of=AS_OF, scheme=scheme, year=year) == w.assistance_new_persons(
-                sample_b, as_of=AS_OF, scheme=scheme, year=year
-            )
+            assert w.assistance_new_persons(
+                b, as_of=AS_OF, scheme=scheme, year=year
+            ) == w.assistance_new_persons(sample_b, as_of=AS_OF, scheme=scheme, year=year)
     # the roster's 户主身份证号 (18 digits) joins the national export's person (some written with 15)
-    assert w.poverty_assistance_share(b, as_of=AS_OF) == pytest.approx(w.poverty_assistance_share(sample_b, as_of=AS_OF))
+    assert w.poverty_assistance_share(b, as_of=AS_OF) == pytest.approx(
+        w.poverty_assistance_share(sample_b, as_of=AS_OF)
+    )
     assert w.phaseout_households(b, as_of=AS_OF) == w.phaseout_households(sample_b, as_of=AS_OF)
     sa = b.frames["social_assistance"]
     # 单人保 = 保障人口数 < 家庭人口数
@@ -163,7 +181,9 @@ def test_wugong_sheet_gives_the_employment_figures(chained, sample_b):
     b = _bundle(chained[3].out)
     assert not b.errors
     for year in (2021, 2022):
-        assert e.employment_placed(b, as_of=AS_OF, year=year) == e.employment_placed(sample_b, as_of=AS_OF, year=year)
+        assert e.employment_placed(b, as_of=AS_OF, year=year) == e.employment_placed(
+            sample_b, as_of=AS_OF, year=year
+        )
     emp = b.frames["employment"]
     assert emp["year"].isna().all()
     # people who started last year and still work are one open-ended row that counts this year too
@@ -182,7 +202,9 @@ def test_ledger_brings_back_the_procedure(chained, sample_b):
         m.procedure_funnel(b, as_of=AS_OF), m.procedure_funnel(sample_b, as_of=AS_OF)
     )
     for by in ("category", "risk_1", "channel", "township"):
-        pd.testing.assert_frame_equal(m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by))
+        pd.testing.assert_frame_equal(
+            m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by)
+        )
     # visits and measure dates joined by 户编号: the deadline items of the cases the export carries
     # are the sample's (the 7 earlier cases of re-identified households are not in the export)
     cases = b.frames["monitoring_cases"]
@@ -227,7 +249,9 @@ def test_no_id_number_or_phone_reaches_the_output_the_log_or_a_message(chained, 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not _leaks(proc.stdout + proc.stderr, built)
     entries = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
-    assert entries and entries[-1]["action"] == "import" and not _leaks(audit.read_text(encoding="utf-8"), built)
+    assert (
+        entries and entries[-1]["action"] == "import" and not _leaks(audit.read_text(encoding="utf-8"), built)
+    )
     for path in (tmp_path / "out").rglob("*"):
         if path.is_file():
             assert not _leaks(path.read_bytes(), built), path
@@ -301,7 +325,9 @@ def test_secret_inside_the_data_folder_is_refused(tmp_path, built):
     shutil.copytree(SAMPLE_DIR, base)
     key = base / "keys" / "pseudonym.key"
     secret.init(key)
-    outcome = run_import([("national", built.files["national"])], base=base, out=tmp_path / "out", secret_file=key)
+    outcome = run_import(
+        [("national", built.files["national"])], base=base, out=tmp_path / "out", secret_file=key
+    )
     assert outcome.status == 1 and outcome.errors[0].code == "import_secret_inside"
 
 
@@ -346,7 +372,12 @@ def test_recognition_report_names_kind_header_columns_and_unknown_columns(table,
     path = exports.write_table(tmp_path / "卢龙县监测.xlsx", "t", [header], rows)
     outcome = run_import([("auto", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
     sheet = outcome.sheets[0]
-    assert (sheet.kind, sheet.table, sheet.header_rows, sheet.export_date) == ("national", "persons", (3,), "2022-07-26")
+    assert (sheet.kind, sheet.table, sheet.header_rows, sheet.export_date) == (
+        "national",
+        "persons",
+        (3,),
+        "2022-07-26",
+    )
     assert sheet.mapped["id_number"] == ["证件号码"] and len(sheet.mapped["measures"]) == 10
     assert sheet.unknown == ["备注说明"] and "联系电话" in sheet.dropped
     unknown = [p for p in outcome.problems if p.code == "import_unknown_column"]
@@ -362,7 +393,12 @@ def test_unmapped_value_is_a_warning_naming_file_row_column_value(table, tmp_pat
     path = exports.write_table(tmp_path / "n.xlsx", "t", [header], rows)
     outcome = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
     found = [p for p in outcome.problems if p.code == "import_unmapped_value"]
-    assert found and (found[0].file, found[0].row, found[0].column, found[0].value) == ("n.xlsx", 7, "劳动技能", "半劳力(待核)")
+    assert found and (found[0].file, found[0].row, found[0].column, found[0].value) == (
+        "n.xlsx",
+        7,
+        "劳动技能",
+        "半劳力(待核)",
+    )
     assert found[0].severity == "error"  # the contract needs a labour ability
     assert outcome.status == 1 and not (tmp_path / "o").exists()
 
@@ -379,13 +415,21 @@ def _refused(outcome, out: Path, code: str):
 
 
 def test_unknown_layout(tmp_path, key_file):
-    path = exports.write_table(tmp_path / "周报.xlsx", "会议纪要", [["日期", "事项", "责任人", "备注"]], [["7月", "x", "y", ""]])
+    path = exports.write_table(
+        tmp_path / "周报.xlsx", "会议纪要", [["日期", "事项", "责任人", "备注"]], [["7月", "x", "y", ""]]
+    )
     out = tmp_path / "out"
-    p = _refused(run_import([("auto", path)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_layout_unknown")
+    p = _refused(
+        run_import([("auto", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_layout_unknown",
+    )
     assert p.file == "周报.xlsx" and "无法识别" in p.message_zh
     doc = tmp_path / "通知.docx"
     doc.write_bytes(b"PK\x03\x04 not really")
-    p = _refused(run_import([("auto", doc)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_file_format")
+    p = _refused(
+        run_import([("auto", doc)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_file_format"
+    )
     assert ".xlsx" in p.message_zh
 
 
@@ -393,11 +437,21 @@ def test_header_not_found(table, tmp_path, key_file):
     header, rows = table
     path = exports.write_table(tmp_path / "监测.xlsx", "t", [], _households(rows, 5))  # the header row lost
     out = tmp_path / "out"
-    p = _refused(run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_header_not_found")
+    p = _refused(
+        run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_header_not_found",
+    )
     assert "证件号码" in p.message_zh and "户编号" in p.message_zh
     # a 务工 sheet given as national: the message says what it looks like
-    w = exports.write_table(tmp_path / "w.xlsx", "t", [["证件号码", "就业渠道", "开始时间", "结束时间", "务工所在省"]], [])
-    p = _refused(run_import([("national", w)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_header_not_found")
+    w = exports.write_table(
+        tmp_path / "w.xlsx", "t", [["证件号码", "就业渠道", "开始时间", "结束时间", "务工所在省"]], []
+    )
+    p = _refused(
+        run_import([("national", w)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_header_not_found",
+    )
     assert "wugong" in p.message_zh
 
 
@@ -434,13 +488,19 @@ def test_profile_mapping_two_columns_to_one_is_an_error(table, tmp_path, key_fil
     (base / "import_profiles" / "national.toml").write_text(text, encoding="utf-8")
     path = exports.write_table(tmp_path / "n.xlsx", "t", [header], rows)
     out = tmp_path / "out"
-    p = _refused(run_import([("national", path)], base=base, out=out, secret_file=key_file), out, "import_profile")
+    p = _refused(
+        run_import([("national", path)], base=base, out=out, secret_file=key_file), out, "import_profile"
+    )
     assert "证件号码" in p.message_zh and "import_profiles" in p.message_zh
     # and a file whose two columns both mean one field
     header2 = header + ["身份证号码"]
     rows2 = [r + [r[header.index("证件号码")]] for r in rows]
     path = exports.write_table(tmp_path / "n2.xlsx", "t", [header2], rows2)
-    p = _refused(run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_two_columns_one_target")
+    p = _refused(
+        run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_two_columns_one_target",
+    )
     assert "证件号码" in p.message_zh and "身份证号码" in p.message_zh
 
 
@@ -452,7 +512,8 @@ def test_county_profile_wins_over_the_shipped_one(table, tmp_path, key_file):
     (base / "import_profiles").mkdir()
     text = (ROOT / "lulong_data/imports/profiles/national.toml").read_text(encoding="utf-8")
     (base / "import_profiles" / "national.toml").write_text(
-        text.replace('household = ["户编号", "家庭编号", "户号"]', 'household = ["户编号", "家庭编码"]'), encoding="utf-8"
+        text.replace('household = ["户编号", "家庭编号", "户号"]', 'household = ["户编号", "家庭编码"]'),
+        encoding="utf-8",
     )
     path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 5))
     bad = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o1", secret_file=key_file)
@@ -482,7 +543,9 @@ def test_out_is_replaced_whole_or_not_at_all(table, tmp_path, key_file, monkeypa
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not list(tmp_path.glob(".out.*"))
     monkeypatch.undo()
-    ok = run_import([("national", path)], base=out, out=out, secret_file=key_file)  # in place, as a chain step
+    ok = run_import(
+        [("national", path)], base=out, out=out, secret_file=key_file
+    )  # in place, as a chain step
     assert ok.status == 0
     assert (out / "households.csv").read_bytes() != before["households.csv"]
     assert not list(tmp_path.glob(".out.*"))
@@ -530,11 +593,31 @@ def test_cli_exit_codes_and_json_report(table, tmp_path, key_file):
     header, rows = table
     good = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 5))
     env = {"LULONG_SECRET_FILE": str(key_file), "LULONG_AUDIT_FILE": str(tmp_path / "a.jsonl")}
-    proc = _cli("import", "national", str(good), "--base", str(SAMPLE_DIR), "--out", str(tmp_path / "o"), "--format", "json", env=env)
+    proc = _cli(
+        "import",
+        "national",
+        str(good),
+        "--base",
+        str(SAMPLE_DIR),
+        "--out",
+        str(tmp_path / "o"),
+        "--format",
+        "json",
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["sheets"][0]["kind"] == "national" and report["rows"]["households"] == 5
     check = _cli("check", str(tmp_path / "o"), env=env)
     assert check.returncode == 0, check.stdout
-    missing = _cli("import", "national", str(tmp_path / "nope.xlsx"), "--base", str(SAMPLE_DIR), "--out", str(tmp_path / "o2"), env=env)
+    missing = _cli(
+        "import",
+        "national",
+        str(tmp_path / "nope.xlsx"),
+        "--base",
+        str(SAMPLE_DIR),
+        "--out",
+        str(tmp_path / "o2"),
+        env=env,
+    )
     assert missing.returncode == 2 and not (tmp_path / "o2").exists()
