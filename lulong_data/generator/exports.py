@@ -392,11 +392,17 @@ def _csv(path: Path, title: str, header: list[list[str]], rows: list[list[str]],
 
 
 def write_wugong(folder: Path, path: Path, built: Built | None = None) -> Built:
-    """One row per person and job: a job held in both years is one row started last year and not ended."""
+    """One row per person and job: a job held in both years is one row started last year and not ended; a
+    contract row without a year (v2: in work from its start to its end) is one row as it is."""
     built = built or Built()
     f = _frames(folder)
     people = People(f["persons"])
-    e = f["employment"].sort_values(["person_id", "year", "started_on"])
+    e = f["employment"].copy()
+    if "ended_on" not in e:
+        e["ended_on"] = ""
+    e["no_year"] = e["year"] == ""
+    e.loc[e["no_year"], "year"] = e.loc[e["no_year"], "started_on"].str[:4]
+    e = e.sort_values(["person_id", "year", "started_on"])
     persons = f["persons"].set_index("person_id")
     hh = f["households"].set_index("household_id")
     villages = f["villages"].set_index("village_code")
@@ -409,8 +415,20 @@ def write_wugong(folder: Path, path: Path, built: Built | None = None) -> Built:
         merged = []
         for r in recs:
             prev = merged[-1] if merged else None
+            if r.no_year:  # already one job from its start to its end (or still running)
+                merged.append(
+                    {
+                        "start": r.started_on,
+                        "last": r.year,
+                        "channel": r.channel,
+                        "location": r.location,
+                        "end": r.ended_on,
+                    }  # fmt: skip
+                )
+                continue
             if (
                 prev
+                and prev.get("end") is None
                 and int(r.year) == int(prev["last"]) + 1
                 and r.channel == prev["channel"]
                 and r.location == prev["location"]
@@ -423,7 +441,9 @@ def write_wugong(folder: Path, path: Path, built: Built | None = None) -> Built:
         hid = persons.at[pid, "household_id"]
         v = villages.loc[hh.at[hid, "village_code"]]
         for m in merged:
-            end = "" if int(m["last"]) >= as_of.year else f"{m['last']}-12-31"
+            end = m.get("end")
+            if end is None:
+                end = "" if int(m["last"]) >= as_of.year else f"{m['last']}-12-31"
             province = {"省外": "北京市", "省内县外": "河北省", "县内": "河北省"}[m["location"]]
             county = {"省外": "朝阳区", "省内县外": "昌黎县", "县内": "卢龙县"}[m["location"]]
             number = people.written[pid]

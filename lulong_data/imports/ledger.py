@@ -240,6 +240,8 @@ def _measures(state: State, frame: pd.DataFrame, profile: Profile) -> list[Probl
             for c, v in (("started_on", started), ("feedback_on", feedback), ("amount", amount)):
                 if pd.notna(v.iat[i]):
                     measures.at[r, c] = v.iat[i]
+            if pd.notna(started.iat[i]):
+                measures.at[r, "date_precision"] = "日"
         elif pd.notna(started.iat[i]):
             added.append(
                 {
@@ -249,6 +251,7 @@ def _measures(state: State, frame: pd.DataFrame, profile: Profile) -> list[Probl
                     "started_on": started.iat[i],
                     "feedback_on": feedback.iat[i],
                     "amount": amount.iat[i],
+                    "date_precision": "日",
                 }
             )
     if added:

@@ -293,6 +293,8 @@ def _cases(
     )
     cases = state.typed("monitoring_cases", cases)
     cases = _keep_procedure(state, cases, problems)
+    cases = pd.concat([cases, _still_in_procedure(state, cases, set(sel["household_id"]) | set(hh.index))])
+    cases = cases.reset_index(drop=True)
 
     # measures: one row per (case, policy code)
     measure_cols = [c for c in hh.columns if c.startswith("measures#")]
@@ -334,7 +336,14 @@ def _cases(
         good = found_items[~bad & found_items["code"].ne("")]
         cid = case_id.reindex(good["idx"]).to_numpy()
         started = identified[ok].reindex(good["idx"]).to_numpy()
-        m = pd.DataFrame({"case_id": cid, "policy_code": good["code"].to_numpy(), "started_on": started})
+        m = pd.DataFrame(
+            {
+                "case_id": cid,
+                "policy_code": good["code"].to_numpy(),
+                "started_on": started,
+                "date_precision": "月",
+            }
+        )
         m = m.drop_duplicates(["case_id", "policy_code"]).reset_index(drop=True)
         m.insert(0, "measure_id", m["case_id"] + "-" + m["policy_code"])
         measures = state.typed("assistance_measures", m)
@@ -374,18 +383,41 @@ def _keep_procedure(state: State, cases: pd.DataFrame, problems: list[Problem]) 
     has_any = kept.notna().any(axis=1).to_numpy()
     for c in have:
         cases.loc[common, c] = kept[c].to_numpy()
-    # the ledger's exact approval day, when it lies in the exported month
-    if "approved_on" in base.columns:
-        day = base.loc[cases.loc[common, "case_id"], "approved_on"].to_numpy()
-        same = (
-            pd.Series(day).dt.to_period("M").to_numpy()
-            == cases.loc[common, "approved_on"].dt.to_period("M").to_numpy()
-        )
-        idx = cases.index[common.to_numpy()][same]
-        cases.loc[idx, "approved_on"] = pd.Series(day)[same].to_numpy()
+    # the ledger's exact days of approval and elimination, where they lie in the months the export gives
+    old = base.loc[cases.loc[common, "case_id"]].reset_index()
+    new = cases.loc[common].reset_index()
+    month = lambda s: s.dt.to_period("M")  # noqa: E731
+    same = (month(old["approved_on"]) == month(new["approved_on"])).to_numpy() & (
+        (old["eliminated_on"].isna() & new["eliminated_on"].isna())
+        | (month(old["eliminated_on"]) == month(new["eliminated_on"]))
+    ).to_numpy()
+    exact = old.get("date_precision", pd.Series(np.nan, index=old.index)).fillna("日").ne("月").to_numpy()
+    take = same & exact
+    idx = new.loc[take, "index"].to_numpy()
+    for c in ("approved_on", "eliminated_on"):
+        cases.loc[idx, c] = old.loc[take, c].to_numpy()
+    cases.loc[idx, "date_precision"] = "日"
     if has_any.sum():
         problems.append(report.problem("kept_procedure", "", severity="warning", count=int(has_any.sum())))
     return cases
+
+
+def _still_in_procedure(state: State, cases: pd.DataFrame, households: set[str]) -> pd.DataFrame:
+    """Cases of --base still in procedure (from the ledger: found, not yet approved) for households the export
+    lists, unless the export now has a case of that household identified in or after the month they were
+    found: the national system holds approved cases only, so it cannot list them yet."""
+    base = state.base_frames.get("monitoring_cases")
+    if base is None or base.empty:
+        return cases.iloc[:0]
+    pending = base[
+        base["approved_on"].isna() & base["found_on"].notna() & base["household_id"].isin(households)
+    ]
+    if pending.empty:
+        return cases.iloc[:0]
+    latest = cases.groupby("household_id")["approved_on"].max()
+    since = pending["household_id"].map(latest)
+    approved_after = since.notna() & (since.dt.to_period("M") >= pending["found_on"].dt.to_period("M"))
+    return state.typed("monitoring_cases", pending[~approved_after.to_numpy()])
 
 
 def _keep_measure_dates(state: State, measures: pd.DataFrame) -> pd.DataFrame:
@@ -396,7 +428,7 @@ def _keep_measure_dates(state: State, measures: pd.DataFrame) -> pd.DataFrame:
     common = measures["measure_id"].isin(base.index)
     if common.any():
         ids = measures.loc[common, "measure_id"]
-        for c in ("started_on", "feedback_on", "amount"):
+        for c in ("started_on", "feedback_on", "amount", "date_precision"):
             if c in base.columns:
                 old = base.loc[ids, c].to_numpy()
                 keep = pd.notna(old)

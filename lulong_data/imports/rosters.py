@@ -80,6 +80,18 @@ def _shape(state: State, frame: pd.DataFrame, profile: Profile, kind: str) -> No
         problems += found
         phaseout, _, found = values.when(frame, "phaseout", cols.get("phaseout", {}))
         problems += found
+        # the contract needs class and tier on every 低保 record: say so on the roster's own rows
+        for target, values_, zh in (("dibao_class", dibao_class, "分类施保类别"), ("tier", tier, "档次")):
+            if target not in frame:
+                names = "、".join(profile.tables["roster"].names(target))
+                problems.append(
+                    report.problem("missing_column", str(frame["_file"].iloc[0]), target=zh, names=names)
+                )
+                continue
+            bad = values_.isna() | ~values_.between(1, 12 if target == "dibao_class" else 4).fillna(False)
+            problems += people.first_rows(
+                bad, frame, "missing_value", "error", cols.get(target, {}), value=target, target=zh
+            )
     single = (
         (persons < family).astype("boolean")
         if kind == "dibao"

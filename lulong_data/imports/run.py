@@ -273,7 +273,7 @@ def run_import(
     try:
         checked = validate(tmp)
         if report.errors(checked):
-            outcome.problems.append(report.problem("result_invalid", str(out)))
+            outcome.problems.append(report.problem("result_invalid", out.name))
             outcome.problems += [_redacted(p) for p in checked if p.severity == "error"]
             outcome.status = 1
             return outcome

@@ -44,6 +44,8 @@ V2_COLUMNS: dict[str, dict[str, str]] = {
     },
     "employment": {"ended_on": "date", "date_precision": "enum"},
     "social_assistance": {"family_size": "int", "date_precision": "enum"},
+    # announced by `rules` (NOTES-rules.md): measures dated from the export are month-only
+    "assistance_measures": {"date_precision": "enum"},
 }
 
 
@@ -216,9 +218,9 @@ def write_csv(frame: pd.DataFrame, dataset: str, path: Path) -> None:
     out = pd.DataFrame({c: _text(frame[c], kinds[c]) for c in kinds if c in frame})
     for c in extra:
         out[c] = frame[c].astype(object).where(frame[c].notna(), "")
-    # optional v2 columns the contract does not know yet, and that hold nothing, are left out
-    for c, _ in V2_COLUMNS.get(dataset, {}).items():
-        if c in out and c not in DATASETS[dataset].aliases and not out[c].ne("").any():
+    # columns the contract does not know yet are left out (the loader would call them unknown)
+    for c in V2_COLUMNS.get(dataset, {}):
+        if c in out and c not in DATASETS[dataset].aliases:
             out = out.drop(columns=c)
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
