@@ -383,6 +383,7 @@ def test_other_layouts_and_formats_read_alike(table, tmp_path, key_file, name):
     b = run_import([("national", ref)], base=SAMPLE_DIR, out=tmp_path / "b", secret_file=key_file)
     assert a.status == b.status == 0, [p.message_en for p in a.errors + b.errors]
     assert a.sheets[0].kind == "national" and a.sheets[0].header_rows == ((3, 4) if "two" in name else (3,))
+    assert a.sheets[0].unknown == []  # under 帮扶责任人, 姓名 and 联系电话 are its own, not the person's
     for ds in ("households", "persons", "monitoring_cases", "assistance_measures"):
         assert (tmp_path / "a" / f"{ds}.csv").read_bytes() == (tmp_path / "b" / f"{ds}.csv").read_bytes(), ds
 

@@ -289,22 +289,33 @@ def _letter(i: int) -> str:
     return get_column_letter(i + 1)
 
 
+# Columns written under a group with a shorter name of their own in the two-level form.
+RENAMED_LEAVES = {"帮扶责任人": ("帮扶责任人", "姓名"), "帮扶责任人联系电话": ("帮扶责任人", "联系电话")}
+
+
 def two_level_header(columns: list[str]) -> tuple[list[list[str]], list[str]]:
-    """The header as two rows with merged group cells, and the ranges to merge (rows 3 and 4)."""
+    """The header as two rows with merged group cells, and the ranges to merge (rows 3 and 4). The 帮扶责任人
+    columns become 帮扶责任人 over 姓名 | 联系电话, as some system versions write them."""
     top, bottom, merges = [], [], []
     leaf_group = {leaf: g for g, leaves in GROUPS.items() for leaf in leaves}
+    spans: dict[str, list[int]] = {}
     for i, c in enumerate(columns):
+        if c in RENAMED_LEAVES:
+            g, leaf = RENAMED_LEAVES[c]
+            top.append(g if g not in spans else "")
+            bottom.append(leaf)
+            spans.setdefault(g, []).append(i)
+            continue
         g = leaf_group.get(c)
         if g is None:
             top.append(c)
             bottom.append("")
             merges.append(f"{_letter(i)}3:{_letter(i)}4")
         else:
-            first = columns.index(GROUPS[g][0]) == i
-            top.append(g if first else "")
+            top.append(g if g not in spans else "")
             bottom.append(c)
-    for leaves in GROUPS.values():
-        pos = [columns.index(leaf) for leaf in leaves if leaf in columns]
+            spans.setdefault(g, []).append(i)
+    for pos in spans.values():
         merges.append(f"{_letter(min(pos))}3:{_letter(max(pos))}3")
     return [top, bottom], merges
 

@@ -233,14 +233,26 @@ def _names_for(top: list[str] | None, bottom: list[str], table: Table) -> tuple[
         return names, targets
     top = [clean_header(c) for c in top] + [""] * (width - len(top))
     group = _ffill(top)
+    grouped: set[int] = set()
     for i in range(width):
-        options = [bottom[i], group[i] + bottom[i], top[i]] if bottom[i] else [top[i]]
+        # under a group, the group's own name with the leaf comes first (帮扶责任人 + 联系电话)
+        options = [group[i] + bottom[i], bottom[i], top[i]] if bottom[i] else [top[i]]
         chosen = next((o for o in options if o and table.target_of(o)), None)
+        if bottom[i] and group[i]:
+            grouped.add(i)
         if chosen is None:
             chosen = f"{group[i]}/{bottom[i]}" if bottom[i] and group[i] else bottom[i] or top[i]
         else:
             targets[i] = table.target_of(chosen)
         names.append(chosen)
+    # A leaf such as 姓名 under 帮扶责任人 is not the person's 姓名 when a column of its own has that name:
+    # the grouped one is then named group/leaf and left to the known/unknown lists.
+    single = {t for i, t in targets.items() if i not in grouped}
+    for i in sorted(grouped):
+        t = targets.get(i)
+        if t is not None and t in single and t not in table.multi and names[i] == bottom[i]:
+            del targets[i]
+            names[i] = f"{group[i]}/{bottom[i]}"
     return names, targets
 
 
@@ -324,7 +336,7 @@ def read(grid: Grid, profile: Profile, header: Header) -> Read:
     for pos, name in enumerate(header.names):
         if pos in header.targets or not name:
             continue
-        if norm(name) in table.known or norm(name.rsplit("/", 1)[-1]) in table.known:
+        if any(norm(n) in table.known for n in (name, name.replace("/", ""), name.rsplit("/", 1)[-1])):
             dropped.append(name)
         else:
             unknown.append(name)
