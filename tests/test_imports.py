@@ -46,10 +46,20 @@ def built(tmp_path_factory) -> exports.Built:
 
 
 @pytest.fixture(scope="session")
-def national_only(tmp_path_factory, built, key_file):
+def bare_base(tmp_path_factory) -> Path:
+    """The sample without its monitoring ledgers: what a county has before its first import."""
+    base = tmp_path_factory.mktemp("bare") / "data"
+    shutil.copytree(SAMPLE_DIR, base)
+    for name in ("monitoring_cases", "assistance_measures", "visits"):
+        (base / f"{name}.csv").unlink()
+    return base
+
+
+@pytest.fixture(scope="session")
+def national_only(tmp_path_factory, built, key_file, bare_base):
     out = tmp_path_factory.mktemp("imported") / "national"
     outcome = run_import(
-        [("national", built.files["national"])], base=SAMPLE_DIR, out=out, secret_file=key_file
+        [("national", built.files["national"])], base=bare_base, out=out, secret_file=key_file
     )
     assert outcome.status == 0, [p.message_en for p in outcome.errors]
     return outcome
@@ -550,6 +560,22 @@ def test_county_profile_wins_over_the_shipped_one(table, tmp_path, key_file):
 # -- the output folder --------------------------------------------------------------------------
 
 
+def test_visits_of_cases_no_longer_listed_are_dropped(table, tmp_path, key_file):
+    """Onto the sample (whose cases have other ids), the sample's visits lose their cases: dropped with a
+    warning; its cases still in procedure stay (the export cannot list them yet) and keep their visits."""
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 3000))
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    dropped = [p for p in outcome.problems if p.code == "import_dropped_rows" and p.file == "visits.csv"]
+    assert dropped and dropped[0].severity == "warning"
+    b = _bundle(tmp_path / "o")
+    assert not b.errors
+    pending = b.frames["monitoring_cases"]["approved_on"].isna()
+    assert pending.any() and b.frames["monitoring_cases"].loc[pending, "case_id"].str.startswith("JC").all()
+    assert set(b.frames["visits"]["case_id"]) <= set(b.frames["monitoring_cases"]["case_id"])
+
+
 def test_out_is_replaced_whole_or_not_at_all(table, tmp_path, key_file, monkeypatch):
     header, rows = table
     path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 20))
@@ -587,10 +613,10 @@ def test_out_that_is_not_a_data_folder_is_left_alone(table, tmp_path, key_file):
 
 
 def test_replacing_drops_or_unlinks_what_depended_on_it(national_only):
-    """The sample's employment, posts and visits belong to persons and cases the export replaced: dropped,
-    with a warning each; social assistance of a household no longer there is unlinked, not dropped."""
+    """The sample's employment and posts belong to persons the export replaced (the sample's ids are not
+    pseudonyms): dropped, with a warning each; nothing dangles."""
     codes = {(p.code, p.file) for p in national_only.problems}
-    for ds in ("employment", "welfare_jobs", "visits"):
+    for ds in ("employment", "welfare_jobs"):
         assert ("import_dropped_rows", f"{ds}.csv") in codes
     b = _bundle(national_only.out)
     assert not b.errors  # nothing dangles

@@ -54,8 +54,10 @@ def _households(state: State, frame: pd.DataFrame, problems: list[Problem]) -> p
         cols.get("household", {}),
         target="户编号",
     )
-    known = set(state.frames["households"]["household_id"].dropna())
-    unknown = frame["household_id"].notna() & ~frame["household_id"].isin(known)
+    known = state.frames["households"]["household_id"].dropna()
+    unknown = frame["household_id"].notna() & ~pd.Series(
+        people.isin(frame["household_id"], known), index=frame.index
+    )
     problems += people.first_rows(unknown, frame, "household_unknown", "warning", {}, value="household_id")
     return frame[frame["household_id"].notna() & ~unknown]
 

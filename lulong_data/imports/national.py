@@ -83,7 +83,7 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
 
     # households: the head's row
     heads = set(norm(h) for h in profile.options.get("head_relations", ["户主"]))
-    is_head = frame["relation"].fillna("").map(norm).isin(heads)
+    is_head = values.remap(frame["relation"].fillna(""), lambda v: norm(v) in heads, dtype=bool)
     order = pd.DataFrame({"h": frame["household_id"], "head": ~is_head, "n": np.arange(len(frame))})
     first_head = order.sort_values(["h", "head", "n"]).drop_duplicates("h")
     head_idx = frame.index[first_head["n"].to_numpy()]
@@ -238,13 +238,16 @@ def _cases(
     is_case = category.notna()
     eliminated = done.fillna(False).astype(bool) | gone_on.notna()
     # The three risk columns the contract keeps: the first three filled, in order.
-    r = pd.DataFrame({i: risks[i] for i in range(1, 6)})
-    packed = (
-        r.apply(lambda row: [v for v in row if isinstance(v, str)], axis=1)
-        if len(r)
-        else pd.Series([], dtype=object)
+    r = pd.DataFrame({i: risks[i] for i in range(1, 6)}, index=hh.index)
+    filled = r.notna()
+    n_risks = filled.sum(axis=1)
+    # the k-th filled risk of each row: a stable sort puts filled cells first, keeping their order
+    order = np.argsort(~filled.to_numpy(), axis=1, kind="stable")
+    first3 = np.take_along_axis(r.to_numpy(dtype=object), order, axis=1)[:, :3]
+    packed = pd.DataFrame(first3, index=hh.index, columns=[1, 2, 3]).where(
+        pd.DataFrame({k: n_risks >= k for k in (1, 2, 3)}, index=hh.index)
     )
-    more = packed.map(len).gt(3) & is_case if len(r) else pd.Series([], dtype=bool)
+    more = n_risks.gt(3) & is_case
     if bool(more.any()):
         col = _first(cols.get("risk_4")) or "风险4"
         problems.append(
@@ -259,7 +262,7 @@ def _cases(
 
     checks = {
         "识别监测时间": identified.isna(),
-        "致贫/返贫风险": packed.map(len).eq(0) if len(r) else pd.Series([], dtype=bool),
+        "致贫/返贫风险": n_risks.eq(0),
         "消除监测时间": eliminated & gone_on.isna(),
         "风险消除方式": eliminated & kind.isna(),
     }
@@ -280,9 +283,9 @@ def _cases(
             "case_id": case_id.to_numpy(),
             "household_id": sel["household_id"].to_numpy(),
             "category": category[ok].to_numpy(),
-            "risk_1": packed.map(lambda v: v[0] if len(v) > 0 else None).to_numpy(),
-            "risk_2": packed.map(lambda v: v[1] if len(v) > 1 else None).to_numpy(),
-            "risk_3": packed.map(lambda v: v[2] if len(v) > 2 else None).to_numpy(),
+            "risk_1": packed[1].to_numpy(),
+            "risk_2": packed[2].to_numpy(),
+            "risk_3": packed[3].to_numpy(),
             "approved_on": identified[ok].to_numpy(),
             "eliminated_on": gone_on[ok].where(elim).to_numpy(),
             "elimination_kind": kind[ok].where(elim).to_numpy(),
@@ -375,7 +378,7 @@ def _keep_procedure(state: State, cases: pd.DataFrame, problems: list[Problem]) 
     if base is None or base.empty:
         return cases
     base = base.set_index("case_id")
-    common = cases["case_id"].isin(base.index)
+    common = pd.Series(people.isin(cases["case_id"], base.index), index=cases.index)
     if not common.any():
         return cases
     have = [c for c in PROCEDURE if c in base.columns]
@@ -425,7 +428,7 @@ def _keep_measure_dates(state: State, measures: pd.DataFrame) -> pd.DataFrame:
     if base is None or base.empty:
         return measures
     base = base.set_index("measure_id")
-    common = measures["measure_id"].isin(base.index)
+    common = pd.Series(people.isin(measures["measure_id"], base.index), index=measures.index)
     if common.any():
         ids = measures.loc[common, "measure_id"]
         for c in ("started_on", "feedback_on", "amount", "date_precision"):

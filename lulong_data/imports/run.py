@@ -51,6 +51,8 @@ class Outcome:
     rows: dict[str, int] = field(default_factory=dict)  # rows written per derived dataset
     changed: list[str] = field(default_factory=list)  # datasets rewritten in --out
     out: Path | None = None
+    # CPU seconds of each step (read, base, shape, write, validate): where an import spends its time
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -227,13 +229,16 @@ def run_import(
     if out.exists() and not (out.is_dir() and (is_data_folder(out) or not any(out.iterdir()))):
         return Outcome(1, problems=[report.problem("out_exists", str(out), folder=str(out))])
 
+    clock = _Clock()
     reads, summaries, problems, status = recognise(files, profs, display)
-    outcome = Outcome(status, summaries, problems)
+    outcome = Outcome(status, summaries, problems, timings=clock.timings)
+    clock.lap("read")
     if report.errors(problems):
         outcome.status = max(status, 1)
         return outcome
 
     state, found = open_state(base, key, places)
+    clock.lap("base")
     outcome.problems += found
     if state is None:
         outcome.status = 2
@@ -262,6 +267,7 @@ def run_import(
             outcome.problems.append(report.problem("no_rows", mine[0].file))
             continue
         shapers[kind](state, frame, profs[kind])
+    clock.lap("shape")
     outcome.problems += state.problems
     outcome.rows = dict(state.rows)
     outcome.changed = sorted(state.changed)
@@ -270,8 +276,10 @@ def run_import(
         return outcome
 
     tmp = stage(state, out)
+    clock.lap("write")
     try:
         checked = validate(tmp)
+        clock.lap("validate")
         if report.errors(checked):
             outcome.problems.append(report.problem("result_invalid", out.name))
             outcome.problems += [_redacted(p) for p in checked if p.severity == "error"]
@@ -285,6 +293,20 @@ def run_import(
             shutil.rmtree(tmp, ignore_errors=True)
     outcome.out = out
     return outcome
+
+
+class _Clock:
+    def __init__(self) -> None:
+        import time
+
+        self._now = time.process_time
+        self._last = self._now()
+        self.timings: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = self._now()
+        self.timings[step] = round(now - self._last, 3)
+        self._last = now
 
 
 # Loader warnings about the written folder that say nothing the import has not said.

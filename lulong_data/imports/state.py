@@ -22,6 +22,7 @@ import pandas as pd
 
 from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, TABLE_SUFFIXES, Problem
 from lulong_data.imports import report
+from lulong_data.imports.people import isin
 from lulong_data.imports.places import Resolver
 from lulong_data.imports.profiles import COUNTY_FOLDER, Places
 from lulong_data.imports.secret import Secret
@@ -118,7 +119,7 @@ class State:
             key = DATASETS[target].key
             if key is None:
                 continue
-            keys = set(self.frames[target][key].dropna())
+            keys = self.frames[target][key].dropna().unique()
             ref = f"{target}.{key}"
             for name, ds in DATASETS.items():
                 if name in replaced or name not in self.present:
@@ -128,7 +129,7 @@ class State:
                         continue
                     frame = self.frames[name]
                     vals = frame[col.name]
-                    lost = vals.notna() & ~vals.isin(keys)
+                    lost = vals.notna() & ~pd.Series(isin(vals, keys), index=vals.index)
                     if not lost.any():
                         continue
                     example = str(frame.loc[lost, col.name].iloc[0])

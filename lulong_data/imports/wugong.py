@@ -22,8 +22,9 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     frame, found = people.pseudonymise(frame.copy(), state.secret, cols.get("id_number", {}))
     problems += found
     frame = frame[frame["id_ok"]]
-    known = set(state.frames["persons"]["person_id"].dropna())
-    unknown = ~frame["person_id"].isin(known)
+    unknown = pd.Series(
+        ~people.isin(frame["person_id"], state.frames["persons"]["person_id"].dropna()), index=frame.index
+    )
     problems += people.first_rows(unknown, frame, "person_unknown", "warning", cols.get("id_number", {}))
     frame = frame[~unknown.to_numpy()]
 
