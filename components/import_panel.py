@@ -62,28 +62,37 @@ def _forget() -> None:
         shutil.rmtree(done["work"], ignore_errors=True)
 
 
-def _sheets_table(outcome) -> pd.DataFrame:
+def _sheets_table(outcome) -> None:
+    """One line per sheet, narrow enough for a 1024 px screen; the columns are in the expanders below."""
     rows = []
     for s in outcome.sheets:
         rows.append(
             {
                 t("文件", "File"): s.file,
                 t("识别为", "Recognised as"): labels.kind(s.kind, s.table, t("zh", "en")),
-                t("表头所在行", "Header row(s)"): "、".join(map(str, s.header_rows)) or "—",
-                t("数据行数", "Data rows"): s.rows,
-                t("已识别列", "Columns mapped"): len(s.mapped),
-                t("未识别列(未导入)", "Unknown columns (not imported)"): "、".join(s.unknown) or "—",
-                t("导出时间", "Exported on"): s.export_date or "—",
+                t("表头行", "Header"): "、".join(map(str, s.header_rows)) or "—",
+                t("数据行", "Rows"): s.rows,
+                t("未识别列", "Unknown columns"): "、".join(s.unknown) or "—",
             }
         )
-    return pd.DataFrame(rows)
+    config = {
+        t("文件", "File"): st.column_config.TextColumn(width=190),
+        t("识别为", "Recognised as"): st.column_config.TextColumn(width=150),
+        t("表头行", "Header"): st.column_config.TextColumn(width=55),
+        t("数据行", "Rows"): st.column_config.NumberColumn(width=65, format="localized"),
+        t("未识别列", "Unknown columns"): st.column_config.TextColumn(width="medium"),
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
 
 
 def _mapped(outcome) -> None:
     for s in outcome.sheets:
         if not s.mapped:
             continue
-        with st.expander(t(f"{s.file}:列的对应关系", f"{s.file}: how the columns were read")):
+        when = t(f",导出时间 {s.export_date}", f", exported {s.export_date}") if s.export_date else ""
+        with st.expander(
+            t(f"{s.file}:已识别 {len(s.mapped)} 列{when}", f"{s.file}: {len(s.mapped)} columns read{when}")
+        ):
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -146,7 +155,7 @@ def form(store) -> None:
     outcome = done["outcome"]
 
     st.markdown(t("**识别结果**", "**What was recognised**"))
-    st.dataframe(_sheets_table(outcome), hide_index=True, width="stretch")
+    _sheets_table(outcome)
     _mapped(outcome)
     if outcome.ok:
         rows = "、".join(

@@ -111,7 +111,7 @@ def test_one_upload_recognises_checks_and_publishes(env, files):
     assert not at.exception, [e.value for e in at.exception]
     table = next(d.value for d in at.dataframe if "识别为" in d.value.columns)
     assert list(table["识别为"]) == ["国家监测系统人员导出", "民政农村低保花名册"]
-    assert list(table["表头所在行"]) == ["3", "3"] and list(table["数据行数"]) == [persons, 1]
+    assert list(table["表头行"]) == ["3", "3"] and list(table["数据行"]) == [persons, 1]
     assert "校验通过,可以发布" in _texts(at.success), _texts(at.error) + str(
         [d.value.to_dict() for d in at.dataframe if "问题" in d.value.columns]
     )

@@ -288,6 +288,13 @@ def test_no_id_number_or_phone_reaches_the_output_the_log_or_a_message(chained, 
     for path in (tmp_path / "out").rglob("*"):
         if path.is_file():
             assert not _leaks(path.read_bytes(), built), path
+    # the whole week at once onto the sample: its cases still in procedure are the ledger's, not twice
+    from lulong_data.metrics import monitoring as m
+
+    b = _bundle(tmp_path / "out")
+    assert not b.errors
+    assert m.summary(b, as_of=AS_OF) == m.summary(_bundle(SAMPLE_DIR), as_of=AS_OF)
+    assert len(b.frames["monitoring_cases"]) == len(_bundle(chained[4].out).frames["monitoring_cases"])
 
 
 def test_the_same_person_gets_one_pseudonym_in_every_export(key_file):

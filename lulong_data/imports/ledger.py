@@ -89,6 +89,8 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
     case_id = frame["household_id"] + "-" + month.dt.strftime("%Y%m")
     new_rows = []
     matched = 0
+    open_ = cases["approved_on"].isna()
+    pending = dict(zip(cases.loc[open_, "household_id"], cases.index[open_.to_numpy()], strict=True))
     for i, (pos, cid) in enumerate(zip(frame.index, case_id, strict=True)):
         if isinstance(cid, str) and cid in index:
             row = index[cid]
@@ -139,6 +141,18 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
             )
             continue
         found_on = dates["found_on"].iat[i]
+        hid = frame.at[pos, "household_id"]
+        if hid in pending:  # the household's case in procedure (a household has one at a time): update it
+            row = pending[hid]
+            for step in STEPS:
+                cases.at[row, step] = dates[step].iat[i]
+            for col, v in (("category", category), ("channel", channel)):
+                cases.at[row, col] = v.iat[i]
+            for k in (1, 2, 3):
+                cases.at[row, f"risk_{k}"] = risks[k].iat[i]
+            cases.at[row, "date_precision"] = "日"
+            matched += 1
+            continue
         new_rows.append(
             {
                 "case_id": f"{frame.at[pos, 'household_id']}-L{found_on:%Y%m%d}",
