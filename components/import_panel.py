@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import auth
+from components import auth, safe
 from components.context import t
 from components.publish_panel import show_result, who
 from components.publish_status import report
@@ -89,9 +89,14 @@ def _mapped(outcome) -> None:
     for s in outcome.sheets:
         if not s.mapped:
             continue
-        when = t(f",导出时间 {s.export_date}", f", exported {s.export_date}") if s.export_date else ""
+        when = (
+            t(f",导出时间 {safe.text(s.export_date)}", f", exported {safe.text(s.export_date)}")
+            if s.export_date
+            else ""
+        )
+        name = safe.text(s.file)  # a file name is data: it may hold Markdown
         with st.expander(
-            t(f"{s.file}:已识别 {len(s.mapped)} 列{when}", f"{s.file}: {len(s.mapped)} columns read{when}")
+            t(f"{name}:已识别 {len(s.mapped)} 列{when}", f"{name}: {len(s.mapped)} columns read{when}")
         ):
             st.dataframe(
                 pd.DataFrame(
@@ -111,7 +116,7 @@ def _mapped(outcome) -> None:
                         "已知但不导入的列(个人信息或数据约定中没有):",
                         "Known columns not imported (personal data or not in the contract): ",
                     )
-                    + "、".join(s.dropped)  # fmt: skip
+                    + "、".join(safe.text(d) for d in s.dropped)  # fmt: skip
                 )
 
 
