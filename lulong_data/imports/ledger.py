@@ -83,7 +83,7 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
         risks[i], found = values.enum(frame, f"risk_{i}", profile, cols.get(f"risk_{i}", {}))
         problems += found
 
-    cases = state.frames["monitoring_cases"].copy()
+    cases = _with_columns(state, "monitoring_cases", state.frames["monitoring_cases"].copy())
     index = {cid: i for i, cid in enumerate(cases["case_id"])}
     month = identified.where(identified.notna(), dates["approved_on"].dt.to_period("M").dt.to_timestamp())
     case_id = frame["household_id"] + "-" + month.dt.strftime("%Y%m")
@@ -175,6 +175,19 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
     return problems
 
 
+def _with_columns(state: State, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column the import writes (a --base file may lack the optional ones)."""
+    empty = state.empty(dataset)
+    for col in empty.columns:
+        if col not in frame:
+            frame[col] = pd.Series(
+                pd.NA if empty[col].dtype in ("Int64", "boolean") else np.nan,
+                index=frame.index,
+                dtype=empty[col].dtype,
+            )
+    return frame
+
+
 def _case_for(state: State, households: pd.Series, on: pd.Series) -> pd.Series:
     """For each (household, date): the case under monitoring that day (by month, since approval and
     elimination may be month-only), else the latest approved on or before it; NaN when none."""
@@ -244,7 +257,7 @@ def _measures(state: State, frame: pd.DataFrame, profile: Profile) -> list[Probl
         bad, frame.assign(_text=text), "unmapped_measure", "warning", {}, value="_text"
     )
     case = _case_for(state, frame["household_id"], started.fillna(pd.Timestamp.max.normalize()))
-    measures = state.frames["assistance_measures"].copy()
+    measures = _with_columns(state, "assistance_measures", state.frames["assistance_measures"].copy())
     ids = case + "-" + code
     index = {m: i for i, m in enumerate(measures["measure_id"])}
     added = []
