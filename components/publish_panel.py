@@ -110,6 +110,9 @@ def read_only_notice() -> bool:
     return True
 
 
+show_result = _show_result  # also used by components.import_panel
+
+
 def publish_form(store: Store) -> None:
     """Uploader, note and the 校验并发布 button; the outcome survives the rerun that loads new data."""
     auth.require(access.PUBLISH)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-ACTIONS = ("sign-in", "sign-in-failure", "sign-out", "export", "publish", "rollback")
+ACTIONS = ("sign-in", "sign-in-failure", "sign-out", "export", "publish", "rollback", "import")
 
 
 def record(path: Path, *, who: str, role: str, action: str, detail: str = "", **extra: Any) -> dict:

@@ -18,6 +18,7 @@
 | LULONG_SMALL_COUNT   | 5                       | village counts below this show as "<5" for press   |
 | LULONG_STATE_DIR     | var/state               | state the app keeps (SQLite file of the ledger ..., snapshots/) |
 | LULONG_DB_URL        | (none)                  | state database URL; none = SQLite in STATE_DIR     |
+| LULONG_SECRET_FILE   | <STATE_DIR>/pseudonym.key | county secret for pseudonyms of ID numbers (imports) |
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class Settings:
     # its versions so a data rollback never rewinds them.
     state_dir: Path = ROOT_DIR / "var" / "state"
     db_url: str | None = None
+    # The county's pseudonym secret (lulong_data.imports.secret): outside the data folder, mode 600.
+    secret_file: Path = ROOT_DIR / "var" / "state" / "pseudonym.key"
 
 
 def _blank(value: str | None) -> str | None:
@@ -96,6 +99,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"LULONG_KEEP_VERSIONS must be >= 1, got {keep_versions}")
     # An unknown mode is kept as written: lulong_data.access refuses it (a page, not a crash at import).
     auth_mode = (_blank(env.get("LULONG_AUTH")) or "open").lower()
+    state_dir = _path(env, "LULONG_STATE_DIR") or ROOT_DIR / "var" / "state"
     return Settings(
         data_dir=Path(data_dir).expanduser() if data_dir else SAMPLE_DIR,
         tile_url=_blank(env.get("LULONG_TILE_URL")),
@@ -111,6 +115,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lockout_minutes=_int(env, "LULONG_LOCKOUT_MINUTES", 15, 1),
         audit_file=_path(env, "LULONG_AUDIT_FILE") or ROOT_DIR / "var" / "audit.jsonl",
         small_count=_int(env, "LULONG_SMALL_COUNT", 5, 1),
-        state_dir=_path(env, "LULONG_STATE_DIR") or ROOT_DIR / "var" / "state",
+        state_dir=state_dir,
         db_url=_blank(env.get("LULONG_DB_URL")),
+        secret_file=_path(env, "LULONG_SECRET_FILE") or state_dir / "pseudonym.key",
     )

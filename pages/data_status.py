@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import publish_panel, publish_status
+from components import import_panel, publish_panel, publish_status
 from components.auth import require_page
 from components.context import served, t
 
@@ -38,6 +38,8 @@ def render() -> None:
             )
         )
         return
+    st.subheader(t("导入本周导出文件", "Import this week's exports"))
+    import_panel.form(s.store)
     st.subheader(t("发布新数据", "Publish new data"))
     publish_panel.publish_form(s.store)
     st.subheader(t("版本记录", "Versions"))

@@ -113,7 +113,7 @@ def test_publish_and_rollback_are_audited(tmp_path, monkeypatch, audit_file):
     monkeypatch.setattr(auth, "_headers", lambda: {"X-Remote-User": "刘数据"})
     at = open_page("data")
     manifest = (SAMPLE_DIR / "manifest.toml").read_bytes().replace(b"2022-07-26", b"2022-07-25")
-    at.file_uploader[0].set_value(("manifest.toml", manifest, "application/toml"))
+    at.file_uploader(key="publish_files_0").set_value(("manifest.toml", manifest, "application/toml"))
     at.button(key="publish_button").click().run()
     assert not at.exception
     entry = audit.read(audit_file)[0]  # (the sign-in came first)

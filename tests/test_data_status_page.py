@@ -67,7 +67,7 @@ def test_page_shows_status_datasets_and_report():
 
 def test_publish_through_the_page(app_env):
     at = open_page()
-    at.file_uploader[0].set_value(("manifest.toml", MANIFEST, "application/toml"))
+    at.file_uploader(key="publish_files_0").set_value(("manifest.toml", MANIFEST, "application/toml"))
     at.text_input(key="publish_note_0").input("新截至日期")
     at.button(key="publish_button").click().run(timeout=180)
     assert not at.exception, [e.value for e in at.exception]
@@ -80,7 +80,7 @@ def test_publish_through_the_page(app_env):
 
 def test_invalid_upload_changes_nothing_and_shows_the_report(app_env):
     at = open_page()
-    at.file_uploader[0].set_value([("townships.csv", broken_townships(), "text/csv")])
+    at.file_uploader(key="publish_files_0").set_value([("townships.csv", broken_townships(), "text/csv")])
     at.button(key="publish_button").click().run(timeout=180)
     assert not at.exception
     assert "未发布:发现 1 个错误" in texts(at.error)

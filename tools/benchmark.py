@@ -1,6 +1,6 @@
 """Benchmark the dashboard at county, city and province scale (issues #12 and #21).
 
-    .venv/bin/python tools/benchmark.py [--scales county,city,province] [--skip-browser]
+    .venv/bin/python tools/benchmark.py [--scales county,city,province,import] [--skip-browser]
                                         [--spark-scales city,province] [--no-write]
 
 county = the bundled sample; city = 7 and province = 175 synthetic counties (≈ 1,000,000 households) made
@@ -16,6 +16,9 @@ by ``python -m lulong_data.generator.scale`` into var/scale/ (git-ignored) and r
   same server. Then every page of the role: first visit, a warm visit (a new session) and a warm rerun (the
   server's script run, timed in the page from the rerun request to the end of the run).
 - At city and province scale tools/spark_parity.py compares every metric on local-mode Spark with DuckDB.
+- import (issue 16): the national export of one large county (the sample ten times over, ≈ 100,000 persons;
+  made once into var/scale/import/ by lulong_data.generator.exports) imported onto that county's folder,
+  next to pandas (openpyxl) reading the same XLSX and pyarrow reading the same export saved as CSV.
 
 Times are wall clock (what a user waits) with the CPU time of the measuring process next to it where it
 is one process: on a shared machine the two differ, and CPU time tells whether the code or the machine
@@ -52,6 +55,8 @@ SCALE_DIR = ROOT / "var" / "scale"
 DOC = ROOT / "docs" / "benchmark.md"
 FINDINGS_MARKER = "<!-- findings: hand-written, kept by tools/benchmark.py -->"
 COUNTIES = {"county": 0, "city": 7, "province": 175}  # 0 = the bundled sample itself
+SECTIONS = (*COUNTIES, "import")  # the rows of the results table, in this order
+IMPORT_COPIES = 10  # the sample ten times over: ≈ 58,000 households, ≈ 103,000 persons
 WARM_RUNS = 3
 SESSIONS = 20
 TIMEOUT = 900  # seconds for one page run or one browser open at province scale
@@ -71,6 +76,10 @@ TARGETS: dict[tuple[str, str], tuple[str, Callable[[dict], bool]]] = {
     # Beyond one machine: every metric gives the same result on local-mode Spark as on DuckDB.
     ("city", "spark_mismatches"): ("every case equal", lambda r: r["spark_mismatches"] == 0),
     ("province", "spark_mismatches"): ("every case equal", lambda r: r["spark_mismatches"] == 0),
+    # Issue 16: a big county's weekly national export imports in at most 3× the time of just reading it
+    # (the worse of wall clock and CPU: on a shared machine wall clock alone is noise).
+    ("import", "xlsx_ratio"): ("≤ 3× pandas (openpyxl) read", lambda r: r["xlsx_ratio"] <= 3.0),
+    ("import", "csv_ratio"): ("≤ 3× pyarrow read", lambda r: r["csv_ratio"] <= 3.0),
 }
 SPARK_SCALES = ("city", "province")  # the county's own parity runs in the test suite
 
@@ -304,6 +313,97 @@ RERUN_SPAN = """() => {
     obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   });
 }"""
+
+
+# ---------------------------------------------------------------- importing a national export
+
+
+def import_files(regenerate: bool = False) -> tuple[Path, Path, Path]:
+    """(the large county's folder, its national export as XLSX, the same as CSV), made once."""
+    out = SCALE_DIR / "import"
+    folder, xlsx, csv_path = out / "county", out / "national.xlsx", out / "national.csv"
+    if regenerate or not (xlsx.is_file() and csv_path.is_file() and (folder / "manifest.toml").is_file()):
+        print(f"generating the import benchmark's files into {out} ...", file=sys.stderr, flush=True)
+        code = (
+            "import sys; from pathlib import Path; from lulong_data.generator import exports as e; "
+            "o = Path(sys.argv[1]); f = e.big_county(o / 'county', int(sys.argv[2])); "
+            "h, r = e.national_table(f); e.write_table(o / 'national.xlsx', 'x', [h], r); "
+            "e.write_table(o / 'national.csv', 'x', [h], r)"
+        )
+        subprocess.run([sys.executable, "-c", code, str(out), str(IMPORT_COPIES)], cwd=ROOT, check=True)
+    return folder, xlsx, csv_path
+
+
+def child_import(spec: Path) -> dict:
+    """<mode>:<path>, mode one of floor-xlsx, floor-csv (just reading the export), xlsx, csv (importing it)."""
+    mode, _, path = str(spec).partition(":")
+    path = Path(path)
+    if mode == "floor-xlsx":
+        import pandas as pd
+
+        start = _clock()
+        frame = pd.read_excel(path, dtype=str, header=2, engine="openpyxl")
+        return {"time": _since(start), "rows": len(frame)}
+    if mode == "floor-csv":
+        import pyarrow.csv as pacsv
+
+        start = _clock()
+        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(skip_rows=2))
+        return {"time": _since(start), "rows": table.num_rows}
+    import lulong_data.loader  # noqa: F401  (module imports are paid once by a server, not per import)
+    from lulong_data.imports import secret
+    from lulong_data.imports.run import run_import
+
+    work = Path(tempfile.mkdtemp(prefix="lulong-import-bench-"))
+    try:
+        key = secret.init(work / "state" / "pseudonym.key")
+        start = _clock()
+        outcome = run_import(
+            [("national", path)], base=path.parent / "county", out=work / "out", secret_file=key
+        )
+        took = _since(start)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "time": took,
+        "status": outcome.status,
+        "rows": outcome.rows,
+        "steps": outcome.timings,
+        "peak": _status_kb("self", "VmHWM"),
+    }
+
+
+def measure_import(regenerate: bool, var: Path) -> list[tuple]:
+    folder, xlsx, csv_path = import_files(regenerate)
+    rows: list[tuple] = []
+    values: dict = {}
+
+    def add(key: str | None, what: str, value: str) -> None:
+        target, met = TARGETS.get(("import", key), ("", None)) if key else ("", None)
+        ok = "" if met is None else ("yes" if met(values) else "**no**")
+        rows.append(("import", what, value, target, ok))
+
+    print("[import] reading and importing a large national export ...", file=sys.stderr, flush=True)
+    for fmt, path, floor_name in (
+        ("xlsx", xlsx, "pandas (openpyxl) reads the XLSX (floor)"),
+        ("csv", csv_path, "pyarrow reads the same export as CSV (floor)"),
+    ):
+        floor = _child("import", Path(f"floor-{fmt}:{path}"), var)
+        done = _child("import", Path(f"{fmt}:{path}"), var)
+        if done["status"] != 0:
+            raise RuntimeError(f"the {fmt} import failed with status {done['status']}")
+        wall = done["time"]["wall"] / floor["time"]["wall"]
+        cpu = done["time"]["cpu"] / floor["time"]["cpu"]
+        values[f"{fmt}_ratio"] = max(wall, cpu)
+        if fmt == "xlsx":
+            add(None, "data", f"national export of one county: {floor['rows']:,} persons, "
+                f"{done['rows']['households']:,} households, {path.stat().st_size / MB:.0f} MB XLSX")  # fmt: skip
+        add(None, floor_name, f"{_s(floor['time']['wall'])} (cpu {_s(floor['time']['cpu'])})")
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in done["steps"].items())
+        add(f"{fmt}_ratio", f"import {fmt.upper()} onto the county's folder (read, shape, write, validate)",
+            f"{_s(done['time']['wall'])} (cpu {_s(done['time']['cpu'])}) = {wall:.1f}× the floor by wall clock, "
+            f"{cpu:.1f}× by CPU; cpu s by step: {steps}; peak {done['peak'] / MB:,.0f} MB")  # fmt: skip
+    return rows
 
 
 def _free_port() -> int:
@@ -639,14 +739,14 @@ def previous_rows(measured: set[str]) -> tuple[list[tuple], list[tuple]]:
             which += 1
         elif line.startswith("| ") and 0 <= which < 2:
             cells = tuple(c.strip() for c in line.strip().strip("|").split(" | "))
-            if cells[0] in COUNTIES and cells[0] not in measured and len(cells) == widths[which]:
+            if cells[0] in SECTIONS and cells[0] not in measured and len(cells) == widths[which]:
                 tables[which].append(cells)
     return tables[0], tables[1]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", default="county,city,province")
+    parser.add_argument("--scales", default="county,city,province,import")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument(
         "--spark-scales",
@@ -662,17 +762,24 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.child:
         sys.path.insert(0, str(ROOT))
-        result = {"load": child_load, "snapshot": child_snapshot}[args.child](args.folder)
+        children = {"load": child_load, "snapshot": child_snapshot, "import": child_import}
+        result = children[args.child](args.folder)
         print(json.dumps(result))
         return 0
 
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
-    unknown = set(scales) - set(COUNTIES)
+    unknown = set(scales) - set(SECTIONS)
     if unknown:
-        parser.error(f"unknown scales {sorted(unknown)}; known: {list(COUNTIES)}")
+        parser.error(f"unknown scales {sorted(unknown)}; known: {list(SECTIONS)}")
     start_load = f"{os.getloadavg()[0]:.1f}"
     results, page_rows = [], []
     for scale in scales:
+        if scale == "import":
+            with tempfile.TemporaryDirectory(prefix="lulong-benchmark-") as var:
+                rows = measure_import(args.regenerate, Path(var))
+            results += rows
+            print(table(("scale", "measurement", "value", "target", "met?"), rows), flush=True)
+            continue
         spark = scale in {x.strip() for x in args.spark_scales.split(",")}
         rows, pages = measure(scale, args.skip_browser, args.regenerate, spark)
         results += rows
@@ -683,8 +790,8 @@ def main(argv: list[str] | None = None) -> int:
         old_results, old_pages = previous_rows(set(scales))
         results, page_rows = old_results + results, old_pages + page_rows
         # Scales in their natural order, rows within a scale as measured (sorts are stable).
-        results.sort(key=lambda row: list(COUNTIES).index(row[0]))
-        page_rows.sort(key=lambda row: list(COUNTIES).index(row[0]))
+        results.sort(key=lambda row: SECTIONS.index(row[0]))
+        page_rows.sort(key=lambda row: SECTIONS.index(row[0]))
     text = report(results, page_rows, machine(), (start_load, f"{os.getloadavg()[0]:.1f}"))
     print(text)
     if not args.no_write:

@@ -1,6 +1,7 @@
 """Screenshots of every page, wide (1600×1000, a projector) and phone (390 wide), into screenshots/.
 
     .venv/bin/python tools/screenshots.py [--pages overview,map] [--out screenshots]
+                                          [--sizes wide,phone,1366,1024] [--upload FILE ...]
 
 Each page is saved twice: ``<page>-<size>.png`` (the first screen) and ``<page>-<size>-full.png``.
 Starts its own `streamlit run app.py` on a free port, drives the system Chromium (/usr/bin/chromium;
@@ -25,14 +26,22 @@ PAGES = {
     "employment": "/employment",
     "environment": "/environment",
     "welfare": "/welfare",
+    "data": "/data",
 }
-SIZES = {"wide": (1600, 1000), "phone": (390, 844)}
+SIZES = {"wide": (1600, 1000), "phone": (390, 844), "1366": (1366, 768), "1024": (1024, 768)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    parser.add_argument("--sizes", default="wide,phone", help=f"comma-separated, of {', '.join(SIZES)}")
+    parser.add_argument(
+        "--upload",
+        nargs="+",
+        type=Path,
+        help="data page: drop these files on the import panel first (the server needs LULONG_SECRET_FILE)",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,7 +53,8 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            for size, (width, height) in SIZES.items():
+            for size in args.sizes.split(","):
+                width, height = SIZES[size]
                 context = browser.new_context(
                     viewport={"width": width, "height": height}, locale="zh-CN", device_scale_factor=1
                 )
@@ -52,6 +62,13 @@ def main() -> int:
                 offline = OfflinePage(page, server)
                 for name in args.pages.split(","):
                     offline.open(PAGES[name])
+                    if name == "data" and args.upload:
+                        page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(
+                            [str(f) for f in args.upload]
+                        )
+                        page.get_by_text("识别结果").first.wait_for(timeout=600_000)
+                        offline.wait(timeout=600_000)
+                        page.get_by_text("识别结果").first.scroll_into_view_if_needed()
                     if name == "map":
                         page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
                             "path.leaflet-interactive"

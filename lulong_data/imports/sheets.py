@@ -1,0 +1,459 @@
+"""Read an export as it comes — XLSX, old XLS, CSV in UTF-8 or GB18030 — and find its header.
+
+Exports carry title rows above the header ("卢龙县防返贫监测对象信息表", "导出时间:…"), sometimes a
+two-level header (a merged group row such as 帮扶措施 over 产业帮扶 | 就业帮扶 | …), and footers. The header
+row is found, not assumed: in the first ``SCAN_ROWS`` rows, the row (or pair of rows) holding the most
+column names of a profile's table wins, if it holds at least that table's ``min_matches``.
+
+Only the columns a profile maps are converted to text; unknown columns are named in a warning and never
+read further, so a column of phone numbers nobody asked for is not even held in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lulong_data.contract import Problem
+from lulong_data.imports import report
+from lulong_data.imports.profiles import Profile, Table, norm
+from lulong_data.reading import _xlsx_text, clean_header
+
+SCAN_ROWS = 30
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+_EXPORT_DATE = re.compile(
+    r"(?:导出|打印|统计|截至)(?:时间|日期)[::\s]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
+)
+_FOOTER = re.compile(r"^(?:合计|总计|小计|备注|说明|注[::]|制表|填表|审核人|负责人)")
+
+
+@dataclass
+class Grid:
+    """One sheet: its first rows (for the header) and an iterator over the rest."""
+
+    file: str  # what messages call it: "name.xlsx[Sheet1]" or "name.csv"
+    head: list[list[str]]
+    rest: Iterator[list[object]]  # raw rows after ``head`` (cells not yet text)
+    to_text: object = _xlsx_text
+    csv_bytes: bytes | None = None  # UTF-8 text of a CSV, for the Arrow reader
+    csv_offsets: list[int] = field(default_factory=list)  # byte offset of each head row's end
+
+
+@dataclass
+class Header:
+    table: str
+    rows: tuple[int, ...]  # spreadsheet rows of the header (1-based)
+    names: list[str]  # column name per position (combined for two-level headers)
+    targets: dict[int, str]  # position -> target
+    matches: int
+
+
+@dataclass
+class Read:
+    """What was recognised in one sheet, and its rows by target."""
+
+    file: str
+    kind: str
+    table: str
+    header_rows: tuple[int, ...]
+    mapped: dict[str, list[str]]  # target -> column names as in the file
+    unknown: list[str]
+    dropped: list[str]  # known personal or unused columns, not read
+    frame: pd.DataFrame  # one text column per single target, "_row" = spreadsheet row; multi targets
+    # as columns "<target>#<position>"
+    export_date: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    column_names: dict[str, str] = field(default_factory=dict)  # frame column -> header in the file
+
+
+class ReadError(Exception):
+    """A file or sheet that cannot be imported at all."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message_en)
+        self.problem = problem
+
+
+# -- opening files ------------------------------------------------------------------------------
+
+
+def grids(source: Path | tuple[str, bytes], display: str | None = None) -> list[Grid]:
+    """Every sheet of the file, or raise :class:`ReadError` naming what is wrong. ``source`` is a path or
+    (file name, bytes) of an upload, read in memory so that no copy of it is written anywhere."""
+    if isinstance(source, tuple):
+        name, data = source
+        name = display or name
+    else:
+        path = Path(source)
+        name = display or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(report.problem("file_missing", name, reason=exc.strerror or str(exc))) from None
+    suffix = Path(name).suffix.lower()
+    if not data:
+        raise ReadError(report.problem("file_empty", name))
+    if suffix in EXCEL_SUFFIXES:
+        return _xlsx(data, name)
+    if suffix == ".xls":
+        return _xls(data, name)
+    if suffix in CSV_SUFFIXES:
+        return [_csv(data, name)]
+    raise ReadError(report.problem("file_format", name, suffix=suffix or "(无)"))
+
+
+def _xlsx(data: bytes, name: str) -> list[Grid]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = list(wb.worksheets)
+    except Exception as exc:  # noqa: BLE001 - any reader failure on a damaged file becomes a message
+        raise ReadError(
+            report.problem("file_corrupt", name, fmt="XLSX", reason=f"{type(exc).__name__}")
+        ) from None
+    out = []
+    for ws in sheets:
+        rows = ws.iter_rows(values_only=True)
+        head = []
+        for row in rows:
+            head.append([_xlsx_text(v) for v in row])
+            if len(head) >= SCAN_ROWS:
+                break
+        label = name if len(sheets) == 1 else f"{name}[{ws.title}]"
+        out.append(Grid(label, head, rows))
+    return out
+
+
+def _xls_text(book: object) -> object:
+    import xlrd
+
+    def text(cell: object) -> str:
+        ctype, value = cell.ctype, cell.value
+        if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return ""
+        if ctype == xlrd.XL_CELL_DATE:
+            try:
+                return _xlsx_text(xlrd.xldate.xldate_as_datetime(value, book.datemode))
+            except (ValueError, OverflowError):
+                return _xlsx_text(value)
+        if ctype == xlrd.XL_CELL_BOOLEAN:
+            return "true" if value else "false"
+        return _xlsx_text(value)
+
+    return text
+
+
+def _xls(data: bytes, name: str) -> list[Grid]:
+    try:
+        import xlrd
+    except ImportError:
+        raise ReadError(report.problem("xls_no_reader", name)) from None
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(report.problem("file_corrupt", name, fmt="XLS", reason=type(exc).__name__)) from None
+    text = _xls_text(book)
+    out = []
+    for sh in sheets:
+        head = [[text(c) for c in sh.row(r)] for r in range(min(SCAN_ROWS, sh.nrows))]
+        rest = (sh.row(r) for r in range(len(head), sh.nrows))
+        label = name if len(sheets) == 1 else f"{name}[{sh.name}]"
+        out.append(Grid(label, head, rest, to_text=text))
+    return out
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError(report.problem("csv_encoding", name)) from None
+
+
+def _csv(data: bytes, name: str) -> Grid:
+    text = _decode(data, name)
+    first = text[: text.find("\n")] if "\n" in text else text
+    sep = "\t" if first.count("\t") > first.count(",") else ","
+    stream = io.StringIO(text)
+    reader = csv.reader(stream, delimiter=sep)
+    head, offsets = [], []
+    try:
+        for row in reader:
+            head.append(row)
+            offsets.append(stream.tell())
+            if len(head) >= SCAN_ROWS:
+                break
+    except csv.Error as exc:
+        raise ReadError(report.problem("file_corrupt", name, fmt="CSV", reason=str(exc)[:100])) from None
+    data = text.encode("utf-8")
+    # character offsets -> byte offsets of the UTF-8 text (what Arrow reads)
+    byte_offsets = [len(text[:o].encode("utf-8")) for o in offsets]
+    return Grid(name, head, reader, to_text=str, csv_bytes=data, csv_offsets=byte_offsets)
+
+
+# -- the header ---------------------------------------------------------------------------------
+
+
+def _ffill(row: list[str]) -> list[str]:
+    out, last = [], ""
+    for cell in row:
+        last = cell if cell else last
+        out.append(last)
+    return out
+
+
+def _names_for(top: list[str] | None, bottom: list[str], table: Table) -> tuple[list[str], dict[int, str]]:
+    """Column names of a one- or two-row header, and the target of each known column."""
+    width = max(len(bottom), len(top or []))
+    bottom = [clean_header(c) for c in bottom] + [""] * (width - len(bottom))
+    targets: dict[int, str] = {}
+    names: list[str] = []
+    if top is None:
+        for i, cell in enumerate(bottom):
+            names.append(cell)
+            t = table.target_of(cell) if cell else None
+            if t:
+                targets[i] = t
+        return names, targets
+    top = [clean_header(c) for c in top] + [""] * (width - len(top))
+    group = _ffill(top)
+    grouped: set[int] = set()
+    for i in range(width):
+        # under a group, the group's own name with the leaf comes first (帮扶责任人 + 联系电话)
+        options = [group[i] + bottom[i], bottom[i], top[i]] if bottom[i] else [top[i]]
+        chosen = next((o for o in options if o and table.target_of(o)), None)
+        if bottom[i] and group[i]:
+            grouped.add(i)
+        if chosen is None:
+            chosen = f"{group[i]}/{bottom[i]}" if bottom[i] and group[i] else bottom[i] or top[i]
+        else:
+            targets[i] = table.target_of(chosen)
+        names.append(chosen)
+    # A leaf such as 姓名 under 帮扶责任人 is not the person's 姓名 when a column of its own has that name:
+    # the grouped one is then named group/leaf and left to the known/unknown lists.
+    single = {t for i, t in targets.items() if i not in grouped}
+    for i in sorted(grouped):
+        t = targets.get(i)
+        if t is not None and t in single and t not in table.multi and names[i] == bottom[i]:
+            del targets[i]
+            names[i] = f"{group[i]}/{bottom[i]}"
+    return names, targets
+
+
+def _score(targets: dict[int, str]) -> int:
+    return len(set(targets.values()))
+
+
+def find_header(head: list[list[str]], profile: Profile) -> Header | None:
+    """The best header of any table of the profile in ``head``, or None."""
+    best: Header | None = None
+    for tname, table in profile.tables.items():
+        for r, row in enumerate(head):
+            if not any(row):
+                continue
+            candidates = [(None, r)]
+            if r + 1 < len(head):
+                candidates.append((r, r + 1))
+            for top, bottom in candidates:
+                names, targets = _names_for(head[top] if top is not None else None, head[bottom], table)
+                score = _score(targets)
+                if score < table.min_matches:
+                    continue
+                rows = (bottom + 1,) if top is None else (top + 1, bottom + 1)
+                if (
+                    best is None
+                    or score > best.matches
+                    or (score == best.matches and len(rows) < len(best.rows))
+                ):
+                    best = Header(tname, rows, names, targets, score)
+    return best
+
+
+def best_matches(head: list[list[str]], profile: Profile) -> int:
+    """The most targets of the profile any one row of ``head`` names (for 'which kind is this?')."""
+    out = 0
+    for table in profile.tables.values():
+        for row in head:
+            _, targets = _names_for(None, row, table)
+            out = max(out, _score(targets))
+    return out
+
+
+def export_date(head: list[list[str]], before: int) -> str | None:
+    """导出时间 from the title rows, as written (shown to the data office; the as-of date stays the
+    manifest's)."""
+    for row in head[: max(0, before - 1)]:
+        for cell in row:
+            m = _EXPORT_DATE.search(str(cell))
+            if m:
+                return m.group(1)
+    return None
+
+
+# -- the rows -----------------------------------------------------------------------------------
+
+
+def read(grid: Grid, profile: Profile, header: Header) -> Read:
+    """The rows under ``header`` as text columns by target (problems: unknown columns, two columns for one
+    target)."""
+    table = profile.tables[header.table]
+    problems: list[Problem] = []
+    by_target: dict[str, list[int]] = {}
+    for pos, target in sorted(header.targets.items()):
+        by_target.setdefault(target, []).append(pos)
+    multi = set(table.multi)
+    for target, positions in by_target.items():
+        if target not in multi and len(positions) > 1:
+            first, second = (header.names[p] for p in positions[:2])
+            problems.append(
+                report.problem(
+                    "two_columns_one_target",
+                    grid.file,
+                    row=header.rows[-1],
+                    column=second,
+                    first=first,
+                    second=second,
+                    target=profile_target_zh(profile, header.table, target),
+                )
+            )
+    unknown, dropped = [], []
+    for pos, name in enumerate(header.names):
+        if pos in header.targets or not name:
+            continue
+        if any(norm(n) in table.known for n in (name, name.replace("/", ""), name.rsplit("/", 1)[-1])):
+            dropped.append(name)
+        else:
+            unknown.append(name)
+            problems.append(report.problem("unknown_column", grid.file, severity="warning", column=name))
+    start = header.rows[-1]  # rows before data (1-based row number of the last header row)
+    keep = sorted(header.targets)
+    columns = [
+        header.targets[p] if header.targets[p] not in multi else f"{header.targets[p]}#{p}" for p in keep
+    ]
+    frame = _body(grid, start, keep, columns, [header.names[p] for p in keep])
+    mapped: dict[str, list[str]] = {}
+    for p in keep:
+        mapped.setdefault(header.targets[p], []).append(header.names[p])
+    return Read(
+        file=grid.file,
+        kind=profile.kind,
+        table=header.table,
+        header_rows=header.rows,
+        mapped=mapped,
+        unknown=unknown,
+        dropped=dropped,
+        frame=frame,
+        export_date=export_date(grid.head, header.rows[0]),
+        problems=problems,
+        column_names={c: header.names[p] for c, p in zip(columns, keep, strict=True)},
+    )
+
+
+def profile_target_zh(profile: Profile, table: str, target: str) -> str:
+    from lulong_data.imports.profiles import TARGETS
+
+    return TARGETS[profile.kind][table][target].zh
+
+
+def _body(grid: Grid, start: int, keep: list[int], columns: list[str], names: list[str]) -> pd.DataFrame:
+    """Rows after the header: only the kept positions, as stripped text; blank rows, footers (合计, 制表
+    …) and repeated header rows dropped. ``_row`` is the spreadsheet row."""
+    frame = None
+    if grid.csv_bytes is not None and start <= len(grid.csv_offsets):
+        frame = _arrow_body(grid.csv_bytes[grid.csv_offsets[start - 1] :], keep, columns, start)
+    if frame is None:
+        frame = _python_body(grid, start, keep, columns)
+    if frame.empty:
+        return frame
+    cells = frame[columns]
+    filled = cells.ne("")
+    nonblank = filled.any(axis=1)
+    first = cells.iloc[:, 0]
+    footer = first.str.match(_FOOTER) & (filled.sum(axis=1) <= 2)
+    # a header repeated under the data (exports made of several pages) is not a row
+    repeated = cells.eq(pd.Series([clean_header(n).rsplit("/", 1)[-1] for n in names], index=columns)).sum(
+        axis=1
+    ) * 2 > len(columns)
+    return frame[nonblank & ~footer & ~repeated].reset_index(drop=True)
+
+
+def _python_body(grid: Grid, start: int, keep: list[int], columns: list[str]) -> pd.DataFrame:
+    to_text = grid.to_text
+    data: list[list[str]] = [[] for _ in keep]
+    rows: list[int] = []
+    n = start
+    width = max(keep) + 1 if keep else 0
+
+    def add(row: list, textual: bool) -> None:
+        nonlocal n
+        n += 1
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        for j, p in enumerate(keep):
+            v = row[p]
+            data[j].append((v if textual else to_text(v)).strip() if v is not None else "")
+        rows.append(n)
+
+    for row in grid.head[start:]:
+        add(row, True)
+    for row in grid.rest:
+        add(row, False)
+    frame = pd.DataFrame({c: pd.array(col, dtype="str") for c, col in zip(columns, data, strict=True)})
+    frame["_row"] = np.asarray(rows, dtype="int64")
+    return frame
+
+
+def _arrow_body(data: bytes, keep: list[int], columns: list[str], start: int) -> pd.DataFrame | None:
+    """The body of a CSV read by Arrow (the fast path), or None for files it cannot read (ragged rows)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if not data.strip():
+        return pd.DataFrame({**{c: pd.array([], dtype="str") for c in columns}, "_row": []})
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    sep = "\t" if first.count(b"\t") > first.count(b",") else ","
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, ignore_empty_lines=False, newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[f"f{p}" for p in keep],
+                column_types={f"f{p}": pa.string() for p in keep},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    import pyarrow.compute as pc
+
+    out = {
+        c: pd.Series(pc.utf8_trim_whitespace(table.column(f"f{p}")), dtype="str")
+        for c, p in zip(columns, keep, strict=True)
+    }
+    frame = pd.DataFrame(out)
+    frame["_row"] = np.arange(start + 1, start + 1 + len(frame), dtype="int64")
+    return frame
+
+
+def today() -> dt.date:
+    return dt.date.today()

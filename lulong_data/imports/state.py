@@ -1,0 +1,281 @@
+"""One import run's working folder: the --base frames, the datasets derived so far, and writing the result.
+
+An import replaces its datasets and every dataset keyed on them: after a replacement, rows of other datasets
+whose foreign key (contract ``references``) no longer finds its row are dropped — or, where the key is
+optional (social_assistance.household_id), unlinked — and said so in one warning per dataset. Nothing is
+left dangling, so the output of one import is a valid --base for the next.
+
+The result is written beside --out (``.<name>.import-<random>``), checked with the loader, and only then
+renamed into place; a run that fails leaves --out as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, TABLE_SUFFIXES, Problem
+from lulong_data.imports import report
+from lulong_data.imports.people import isin
+from lulong_data.imports.places import Resolver
+from lulong_data.imports.profiles import COUNTY_FOLDER, Places
+from lulong_data.imports.secret import Secret
+from lulong_data.parsing import DTYPES
+
+# Contract v2 columns (PLAN.md §3) this importer writes; used only while contract.py lacks them.
+V2_COLUMNS: dict[str, dict[str, str]] = {
+    "monitoring_cases": {
+        "date_precision": "enum",
+        "income_at_elimination": "float",
+        "poverty_outcome": "enum",
+    },
+    "households": {
+        "income_per_capita": "float",
+        "income_year": "int",
+        "no_labour_household": "bool",
+        "education_ok": "bool",
+        "housing_ok": "bool",
+        "water_ok": "bool",
+    },
+    "employment": {"ended_on": "date", "date_precision": "enum"},
+    "social_assistance": {"family_size": "int", "date_precision": "enum"},
+    # announced by `rules` (NOTES-rules.md): measures dated from the export are month-only
+    "assistance_measures": {"date_precision": "enum"},
+}
+
+
+def columns_of(dataset: str) -> dict[str, str]:
+    """Column -> kind: the contract's, then the v2 columns it does not have yet."""
+    out = {c.name: c.kind for c in DATASETS[dataset].columns}
+    for name, kind in V2_COLUMNS.get(dataset, {}).items():
+        out.setdefault(name, kind)
+    return out
+
+
+def col_names(frame: pd.DataFrame, state: State) -> dict[str, dict[str, str]]:
+    """target -> {file: column name as headed there}, from the reads that made ``frame``."""
+    return state.headers
+
+
+@dataclass
+class State:
+    base: Path
+    secret: Secret
+    resolver: Resolver
+    frames: dict[str, pd.DataFrame]
+    present: set[str]
+    files: dict[str, Path]
+    base_frames: dict[str, pd.DataFrame]
+    changed: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind being shaped
+    rows: dict[str, int] = field(default_factory=dict)  # rows per derived dataset (for the report)
+
+    # -- frames -----------------------------------------------------------------------------------
+    def empty(self, dataset: str) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series([], dtype=DTYPES[k]) for c, k in columns_of(dataset).items()})
+
+    def typed(self, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with every column of the dataset (missing ones empty), in contract order, typed."""
+        kinds = columns_of(dataset)
+        out = {}
+        n = len(frame)
+        for name, kind in kinds.items():
+            dtype = DTYPES[kind]
+            if name in frame:
+                s = frame[name]
+                if dtype == "datetime64[ns]":
+                    s = pd.to_datetime(s).astype(dtype)
+                elif dtype == "str":
+                    s = s.astype("str").where(pd.notna(s))
+                    s = s.astype("str")
+                else:
+                    s = s.astype(dtype)
+                out[name] = s.reset_index(drop=True)
+            else:
+                out[name] = pd.Series(
+                    [pd.NA] * n if dtype in ("Int64", "boolean") else [np.nan] * n, dtype=dtype
+                )
+        return pd.DataFrame(out)
+
+    def replace(self, dataset: str, frame: pd.DataFrame) -> None:
+        self.frames[dataset] = self.typed(dataset, frame)
+        self.present.add(dataset)
+        self.changed.add(dataset)
+        self.rows[dataset] = len(frame)
+
+    def after_replacing(self, replaced: tuple[str, ...]) -> None:
+        """Drop or unlink the rows of other datasets that refer to rows no longer there."""
+        todo = list(replaced)
+        while todo:
+            target = todo.pop(0)
+            key = DATASETS[target].key
+            if key is None:
+                continue
+            keys = self.frames[target][key].dropna().unique()
+            ref = f"{target}.{key}"
+            for name, ds in DATASETS.items():
+                if name in replaced or name not in self.present:
+                    continue
+                for col in ds.columns:
+                    if col.references != ref:
+                        continue
+                    frame = self.frames[name]
+                    vals = frame[col.name]
+                    lost = vals.notna() & ~pd.Series(isin(vals, keys), index=vals.index)
+                    if not lost.any():
+                        continue
+                    example = str(frame.loc[lost, col.name].iloc[0])
+                    what = DATASETS[target].title
+                    if col.nullable:
+                        frame = frame.copy()
+                        frame.loc[lost, col.name] = np.nan
+                        self.problems.append(
+                            report.problem(
+                                "unlinked_rows",
+                                f"{name}.csv",
+                                severity="warning",
+                                count=int(lost.sum()),
+                                title=ds.title,
+                                title_en=ds.title_en,
+                                example=example,
+                            )
+                        )
+                    else:
+                        frame = frame[~lost].reset_index(drop=True)
+                        self.problems.append(
+                            report.problem(
+                                "dropped_rows",
+                                f"{name}.csv",
+                                severity="warning",
+                                count=int(lost.sum()),
+                                title=ds.title,
+                                title_en=ds.title_en,
+                                what=what,
+                                what_en=DATASETS[target].title_en,
+                                example=example,
+                            )
+                        )
+                        todo.append(name)
+                    self.frames[name] = frame
+                    self.changed.add(name)
+
+
+def open_state(base: Path, secret: Secret, places: Places) -> tuple[State | None, list[Problem]]:
+    """Load --base (the county's current contract folder)."""
+    from lulong_data.loader import load_folder
+
+    base = Path(base)
+    if not base.is_dir():
+        return None, [
+            report.problem(
+                "base_unreadable", str(base), folder=str(base), reason="不存在或不是文件夹 / not a folder"
+            )
+        ]
+    result = load_folder(base)
+    if "townships" not in result.present or "villages" not in result.present:
+        return None, [report.problem("base_no_places", str(base))]
+    frames = dict(result.frames)
+    county = str(result.manifest.get("county_name", "") or "")
+    resolver = Resolver(frames["townships"], frames["villages"], places, county_name=county)
+    state = State(
+        base=base,
+        secret=secret,
+        resolver=resolver,
+        frames=frames,
+        present=set(result.present),
+        files=dict(result.files),
+        base_frames={k: v for k, v in frames.items()},
+    )
+    # datasets the base could not read stay as they are (copied); the final check reports them
+    return state, []
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _text(series: pd.Series, kind: str) -> pd.Series:
+    if kind == "date":
+        return series.dt.strftime("%Y-%m-%d").fillna("")
+    if kind == "bool":
+        return series.map({True: "是", False: "否"}).astype(object).where(series.notna(), "")
+    if kind == "int":
+        return series.astype("Int64").astype("str").fillna("")
+    if kind == "float":
+        return series.map(lambda v: "" if pd.isna(v) else f"{v:.2f}".rstrip("0").rstrip("."))
+    return series.astype(object).where(series.notna(), "")
+
+
+def write_csv(frame: pd.DataFrame, dataset: str, path: Path) -> None:
+    kinds = columns_of(dataset)
+    extra = [c for c in frame.columns if c not in kinds]
+    out = pd.DataFrame({c: _text(frame[c], kinds[c]) for c in kinds if c in frame})
+    for c in extra:
+        out[c] = frame[c].astype(object).where(frame[c].notna(), "")
+    # columns the contract does not know yet are left out (the loader would call them unknown)
+    for c in V2_COLUMNS.get(dataset, {}):
+        if c in out and c not in DATASETS[dataset].aliases:
+            out = out.drop(columns=c)
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def stage(state: State, out: Path) -> Path:
+    """Write the result beside ``out``: changed datasets as CSV, everything else copied from --base."""
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    for entry in sorted(state.base.iterdir()):
+        name = entry.name
+        if entry.is_dir():
+            if name == COUNTY_FOLDER:  # the county's profiles travel with its folder
+                shutil.copytree(entry, tmp / name)
+            continue
+        if name.startswith(".") or name.startswith("~$"):
+            continue
+        stem, suffix = entry.stem.strip().lower(), entry.suffix.lower()
+        if suffix in TABLE_SUFFIXES and stem in state.changed:
+            continue  # rewritten below
+        if (
+            name in (MANIFEST_FILE, RULES_FILE, *GEO_FILES)
+            or suffix in TABLE_SUFFIXES
+            or name.upper().startswith("README")
+        ):
+            shutil.copy2(entry, tmp / name)
+    for dataset in sorted(state.changed):
+        write_csv(state.frames[dataset], dataset, tmp / f"{dataset}.csv")
+    return tmp
+
+
+def validate(folder: Path) -> list[Problem]:
+    from lulong_data.loader import load_folder
+
+    return list(load_folder(folder).problems)
+
+
+def install(tmp: Path, out: Path) -> None:
+    """Rename the staged folder to ``out``; an existing ``out`` is moved aside first and removed after."""
+    out = Path(out).absolute()
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:12]}"
+        os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def is_data_folder(path: Path) -> bool:
+    return any((path / f"townships{s}").is_file() for s in TABLE_SUFFIXES)

@@ -1,0 +1,680 @@
+"""Issue 16: the county's real exports in, a checked contract folder out.
+
+The export files are made here from the bundled sample in the real layouts (lulong_data.generator.exports:
+title rows, header on row 3, one row per person, places by name, YYYYMM, 18- and 15-digit ID numbers,
+phones, joined multi-select measures, 民政 rosters, the county ledger), imported onto the sample, and the
+figures of the result compared with the sample's — the figures an export can carry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from leaks import leaks
+from paths import ROOT, SAMPLE_DIR
+
+from lulong_data.generator import exports
+from lulong_data.imports import secret
+from lulong_data.imports.run import run_import
+
+AS_OF = dt.date(2022, 7, 26)
+
+
+# -- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def key_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("state") / "pseudonym.key"
+    secret.init(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> exports.Built:
+    """The week's exports of the sample county, written once per session."""
+    out = tmp_path_factory.mktemp("exports")
+    return exports.write_all(SAMPLE_DIR, out)
+
+
+@pytest.fixture(scope="session")
+def bare_base(tmp_path_factory) -> Path:
+    """The sample without its monitoring ledgers: what a county has before its first import."""
+    base = tmp_path_factory.mktemp("bare") / "data"
+    shutil.copytree(SAMPLE_DIR, base)
+    for name in ("monitoring_cases", "assistance_measures", "visits"):
+        (base / f"{name}.csv").unlink()
+    return base
+
+
+@pytest.fixture(scope="session")
+def national_only(tmp_path_factory, built, key_file, bare_base):
+    out = tmp_path_factory.mktemp("imported") / "national"
+    outcome = run_import(
+        [("national", built.files["national"])], base=bare_base, out=out, secret_file=key_file
+    )
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    return outcome
+
+
+@pytest.fixture(scope="session")
+def chained(tmp_path_factory, built, key_file, national_only):
+    """national → dibao → tekun → wugong → ledger, each import's output the next one's --base."""
+    base, outcomes = national_only.out, [national_only]
+    root = tmp_path_factory.mktemp("chain")
+    for kind in ("dibao", "tekun", "wugong", "ledger"):
+        out = root / kind
+        outcome = run_import([(kind, built.files[kind])], base=base, out=out, secret_file=key_file)
+        assert outcome.status == 0, (kind, [p.message_en for p in outcome.errors])
+        outcomes.append(outcome)
+        base = out
+    return outcomes
+
+
+@pytest.fixture(scope="session")
+def sample_b(sample_bundle):
+    return sample_bundle
+
+
+def _bundle(folder: Path):
+    from lulong_data.bundle import load_bundle
+
+    return load_bundle(folder)
+
+
+# -- round trip ---------------------------------------------------------------------------------
+
+
+def test_national_export_alone_gives_the_monitoring_figures(national_only, sample_b):
+    from lulong_data.metrics import monitoring as m
+
+    b = _bundle(national_only.out)
+    assert not b.errors
+    assert b.as_of == sample_b.as_of == AS_OF  # the manifest's, not the export's
+    a_sum, b_sum = m.summary(sample_b, as_of=AS_OF), m.summary(b, as_of=AS_OF)
+    # the export carries every case the county approved; cases still in procedure live in the ledger only
+    assert (b_sum.monitored_households, b_sum.monitored_persons) == (
+        a_sum.monitored_households,
+        a_sum.monitored_persons,
+    )
+    assert (b_sum.eliminated_households, b_sum.eliminated_persons) == (
+        a_sum.eliminated_households,
+        a_sum.eliminated_persons,
+    )
+    assert b_sum.in_procedure_cases == 0 < a_sum.in_procedure_cases
+    for by in ("category", "risk_1", "township"):
+        pd.testing.assert_frame_equal(
+            m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by)
+        )
+    # month-only dates: counted from the month's first day, flagged 月
+    cases = b.frames["monitoring_cases"]
+    assert set(cases["date_precision"]) == {"月"} and (cases["approved_on"].dt.day == 1).all()
+    assert cases["found_on"].isna().all() and cases["channel"].isna().all()
+    # households and persons are all there, with the head's name and the persons the export lists
+    assert len(b.frames["households"]) == len(sample_b.frames["households"])
+    assert len(b.frames["persons"]) == len(sample_b.frames["persons"])
+    hh = b.frames["households"].set_index("household_id").sort_index()
+    sample_hh = sample_b.frames["households"].set_index("household_id").sort_index()
+    pd.testing.assert_series_equal(hh["persons"], sample_hh["persons"])
+    pd.testing.assert_series_equal(hh["head_name"], sample_hh["head_name"])
+    pd.testing.assert_series_equal(hh["village_code"], sample_hh["village_code"])
+
+
+def test_multi_select_measures_become_one_row_each(national_only, sample_b):
+    """Every measure the export lists (joined with 、 or ,) is one row with its policy code, per current case."""
+    b = _bundle(national_only.out)
+    got = b.frames["assistance_measures"].merge(
+        b.frames["monitoring_cases"][["case_id", "household_id"]], on="case_id"
+    )
+    cases = sample_b.frames["monitoring_cases"].dropna(subset=["approved_on"])
+    current = cases.sort_values(["approved_on", "case_id"]).drop_duplicates("household_id", keep="last")
+    want = sample_b.frames["assistance_measures"].merge(current[["case_id", "household_id"]], on="case_id")
+    key = ["household_id", "policy_code"]
+    assert sorted(map(tuple, got[key].to_numpy())) == sorted(map(tuple, want[key].to_numpy()))
+    # no date in the export: the measure counts from its case's month, and the report says so
+    assert any(p.code == "import_measures_undated" for p in national_only.problems)
+
+
+def test_persons_keep_sex_and_birth_year_from_the_id_number(national_only, sample_b):
+    b = _bundle(national_only.out)
+    got = b.frames["persons"].groupby(["household_id", "sex", "birth_year"]).size()
+    want = sample_b.frames["persons"].groupby(["household_id", "sex", "birth_year"]).size()
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index())
+    # the labour and health spellings of the export (弱劳动力, 残疾,患有大病) map back to the contract's
+    for col in ("labour_ability", "health"):
+        assert (
+            b.frames["persons"][col].value_counts().to_dict()
+            == sample_b.frames["persons"][col].value_counts().to_dict()
+        )
+
+
+def test_rosters_give_the_welfare_figures(chained, sample_b):
+    from lulong_data.metrics import welfare as w
+
+    b = _bundle(chained[2].out)  # after dibao and tekun
+    assert not b.errors
+    pd.testing.assert_frame_equal(
+        w.assistance_by_scheme(b, as_of=AS_OF), w.assistance_by_scheme(sample_b, as_of=AS_OF)
+    )
+    pd.testing.assert_frame_equal(
+        w.dibao_class_tier(b, as_of=AS_OF), w.dibao_class_tier(sample_b, as_of=AS_OF)
+    )
+    for scheme in ("农村低保", "特困供养"):
+        for year in (2021, 2022):
+            assert w.assistance_new_persons(
+                b, as_of=AS_OF, scheme=scheme, year=year
+            ) == w.assistance_new_persons(sample_b, as_of=AS_OF, scheme=scheme, year=year)
+    # the roster's 户主身份证号 (18 digits) joins the national export's person (some written with 15)
+    assert w.poverty_assistance_share(b, as_of=AS_OF) == pytest.approx(
+        w.poverty_assistance_share(sample_b, as_of=AS_OF)
+    )
+    assert w.phaseout_households(b, as_of=AS_OF) == w.phaseout_households(sample_b, as_of=AS_OF)
+    sa = b.frames["social_assistance"]
+    # 单人保 = 保障人口数 < 家庭人口数
+    dibao = sa[sa["scheme"] == "农村低保"]
+    assert (dibao["single_person"] == (dibao["persons"] < dibao["family_size"])).all()
+    linked = sa["household_id"].notna().sum()
+    assert linked == sample_b.frames["social_assistance"]["household_id"].notna().sum()
+
+
+def test_wugong_sheet_gives_the_employment_figures(chained, sample_b):
+    from lulong_data.metrics import employment as e
+
+    b = _bundle(chained[3].out)
+    assert not b.errors
+    for year in (2021, 2022):
+        assert e.employment_placed(b, as_of=AS_OF, year=year) == e.employment_placed(
+            sample_b, as_of=AS_OF, year=year
+        )
+    emp = b.frames["employment"]
+    assert emp["year"].isna().all()
+    # people who started last year and still work are one open-ended row that counts this year too
+    still = emp[(emp["started_on"] < "2022-01-01") & emp["ended_on"].isna()]
+    assert len(still) > 1000
+
+
+def test_ledger_brings_back_the_procedure(chained, sample_b):
+    from lulong_data.metrics import monitoring as m
+
+    b = _bundle(chained[4].out)
+    assert not b.errors
+    a_sum, b_sum = m.summary(sample_b, as_of=AS_OF), m.summary(b, as_of=AS_OF)
+    assert b_sum == a_sum  # cases still in procedure come back from the ledger
+    pd.testing.assert_frame_equal(
+        m.procedure_funnel(b, as_of=AS_OF), m.procedure_funnel(sample_b, as_of=AS_OF)
+    )
+    for by in ("category", "risk_1", "channel", "township"):
+        pd.testing.assert_frame_equal(
+            m.breakdown(b, as_of=AS_OF, by=by), m.breakdown(sample_b, as_of=AS_OF, by=by)
+        )
+    # visits and measure dates joined by 户编号: the deadline items of the cases the export carries
+    # are the sample's (the 7 earlier cases of re-identified households are not in the export)
+    cases = b.frames["monitoring_cases"]
+    assert cases["found_on"].notna().all() and cases["channel"].notna().all()
+    # every deadline item of a household with one case is the sample's, day for day; the earlier case of
+    # a re-identified household is not in the export, so its items are not expected
+    many = sample_b.frames["monitoring_cases"]["household_id"].value_counts()
+    once = set(many[many == 1].index)
+    key = ["household_id", "check", "start_on", "due_on", "done_on", "status"]
+
+    def items(bundle):
+        d = m.deadline_items(bundle, as_of=AS_OF)
+        d = d[d["household_id"].isin(once)][key]
+        return d.sort_values(key).reset_index(drop=True)
+
+    got, want = items(b), items(sample_b)
+    assert len(want) > 3000
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_next_weeks_national_export_keeps_the_ledgers_procedure(chained, built, key_file, tmp_path, sample_b):
+    """The weekly order: the national export is imported again onto last week's folder, which holds the
+    ledger's procedure; the cases it still lists keep their step dates, visits and measure dates."""
+    from lulong_data.metrics import monitoring as m
+
+    before = _bundle(chained[4].out)
+    out = tmp_path / "next"
+    outcome = run_import(
+        [("national", built.files["national"])], base=chained[4].out, out=out, secret_file=key_file
+    )
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    assert any(p.code == "import_kept_procedure" for p in outcome.problems)
+    after = _bundle(out)
+    cols = ["case_id", "channel", "found_on", "approved_on", "eliminated_on", "date_precision"]
+    pd.testing.assert_frame_equal(
+        after.frames["monitoring_cases"][cols].sort_values("case_id").reset_index(drop=True),
+        before.frames["monitoring_cases"][cols].sort_values("case_id").reset_index(drop=True),
+    )  # cases still in procedure (the ledger's own) are kept too: the export cannot list them yet
+    assert len(after.frames["visits"]) == len(before.frames["visits"])
+    pd.testing.assert_frame_equal(m.compliance(after, as_of=AS_OF), m.compliance(before, as_of=AS_OF))
+    assert m.summary(after, as_of=AS_OF) == m.summary(sample_b, as_of=AS_OF)
+
+
+# -- personal numbers ---------------------------------------------------------------------------
+
+
+def _leaks(text: bytes | str, built: exports.Built) -> list[str]:
+    return leaks(text, {n.upper() for n in built.id_numbers | built.phones})
+
+
+def test_no_id_number_or_phone_reaches_the_output_the_log_or_a_message(chained, built, key_file, tmp_path):
+    assert built.id_numbers and built.phones and any(len(n) == 15 for n in built.id_numbers)
+    for outcome in chained:
+        for path in outcome.out.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not _leaks(data, built), path
+                assert key_file.read_text().strip().encode() not in data
+        for p in outcome.problems:
+            assert not _leaks(json.dumps(p.__dict__, ensure_ascii=False, default=str), built)
+    # the CLI: its report and its audit entry
+    audit = tmp_path / "audit.jsonl"
+    proc = _cli("import", "auto", *map(str, built.files.values()), "--base", str(SAMPLE_DIR), "--out",
+                str(tmp_path / "out"), env={"LULONG_SECRET_FILE": str(key_file), "LULONG_AUDIT_FILE": str(audit)})  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not _leaks(proc.stdout + proc.stderr, built)
+    entries = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    assert (
+        entries and entries[-1]["action"] == "import" and not _leaks(audit.read_text(encoding="utf-8"), built)
+    )
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert not _leaks(path.read_bytes(), built), path
+    # the whole week at once onto the sample: its cases still in procedure are the ledger's, not twice
+    from lulong_data.metrics import monitoring as m
+
+    b = _bundle(tmp_path / "out")
+    assert not b.errors
+    assert m.summary(b, as_of=AS_OF) == m.summary(_bundle(SAMPLE_DIR), as_of=AS_OF)
+    assert len(b.frames["monitoring_cases"]) == len(_bundle(chained[4].out).frames["monitoring_cases"])
+
+
+def test_the_same_person_gets_one_pseudonym_in_every_export(key_file):
+    s = secret.load(key_file)
+    n18 = exports.id_number("P1", 1950, "男")
+    n15 = exports.as15(n18)
+    assert len(n15) == 15 and secret.normalise_id(n15) == (n18, "15")
+    assert s.pseudonym(secret.normalise_id(n15)[0]) == s.pseudonym(secret.normalise_id(n18)[0])
+    assert s.pseudonym(secret.normalise_id(n18.lower() + " ")[0]) == s.pseudonym(n18)
+    assert secret.born_and_sex(n18) == (1950, "男")
+    # another county's secret gives other pseudonyms: nothing can be matched without the key
+    other = secret.Secret(b"\x00" * 32, key_file)
+    assert other.pseudonym(n18) != s.pseudonym(n18)
+    assert n18 not in repr(s) and key_file.read_text().strip() not in repr(s)
+
+
+def test_national_and_roster_join_through_pseudonyms(chained, sample_b):
+    """The roster's head (18 digits) and the national export's head (some with 15) are one person."""
+    b = _bundle(chained[2].out)
+    got = b.frames["social_assistance"].dropna(subset=["household_id"])
+    want = sample_b.frames["social_assistance"].dropna(subset=["household_id"])
+    assert sorted(zip(got["household_id"], got["scheme"], strict=True)) == sorted(
+        zip(want["household_id"], want["scheme"], strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "content, mode, says",
+    [
+        (None, 0o600, "secret init"),
+        (b"not a key at all\n", 0o600, "64"),
+        (b"ab" * 31 + b"\n", 0o600, "64"),
+        (b"ab" * 32 + b"\n", 0o644, "chmod 600"),
+    ],
+    ids=["missing", "malformed", "truncated", "readable-by-others"],
+)
+def test_a_missing_or_bad_secret_is_a_clear_error_and_writes_nothing(built, tmp_path, content, mode, says):
+    key = tmp_path / "state" / "pseudonym.key"
+    if content is not None:
+        key.parent.mkdir()
+        key.write_bytes(content)
+        key.chmod(mode)
+    out = tmp_path / "out"
+    proc = _cli("import", "national", str(built.files["national"]), "--base", str(SAMPLE_DIR), "--out", str(out),
+                env={"LULONG_SECRET_FILE": str(key), "LULONG_AUDIT_FILE": str(tmp_path / "a.jsonl")})  # fmt: skip
+    assert proc.returncode == 2
+    assert says in proc.stdout and "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+    if content is not None:
+        assert content.decode(errors="replace").strip() not in proc.stdout + proc.stderr
+    assert key.read_bytes() == content if content is not None else not key.exists()  # never replaced
+
+
+def test_secret_init_creates_mode_600_once(tmp_path):
+    key = tmp_path / "s" / "pseudonym.key"
+    env = {"LULONG_SECRET_FILE": str(key)}
+    first = _cli("secret", "init", env=env)
+    assert first.returncode == 0 and oct(key.stat().st_mode & 0o777) == "0o600"
+    text = key.read_text()
+    again = _cli("secret", "init", env=env)
+    assert again.returncode == 1 and "已存在" in again.stderr and key.read_text() == text
+    assert text.strip() not in first.stdout + first.stderr + again.stdout + again.stderr
+    assert _cli("secret", "check", env=env).returncode == 0
+
+
+def test_secret_inside_the_data_folder_is_refused(tmp_path, built):
+    base = tmp_path / "base"
+    shutil.copytree(SAMPLE_DIR, base)
+    key = base / "keys" / "pseudonym.key"
+    secret.init(key)
+    outcome = run_import(
+        [("national", built.files["national"])], base=base, out=tmp_path / "out", secret_file=key
+    )
+    assert outcome.status == 1 and outcome.errors[0].code == "import_secret_inside"
+
+
+# -- layouts ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def table():
+    """The national export of the sample as (header, rows); tests write small variants of it."""
+    return exports.national_table(SAMPLE_DIR)
+
+
+def _households(rows: list[list[str]], n: int) -> list[list[str]]:
+    i = exports.NATIONAL_COLUMNS.index("户编号")
+    keep = list(dict.fromkeys(r[i] for r in rows))[:n]
+    return [r for r in rows if r[i] in set(keep)]
+
+
+@pytest.mark.parametrize("name", ["two-level.xlsx", "export.gbk.csv", "export.csv", "old.xls"])
+def test_other_layouts_and_formats_read_alike(table, tmp_path, key_file, name):
+    header, rows = table
+    rows = _households(rows, 40)
+    if name.startswith("two-level"):
+        head, merges = exports.two_level_header(header)
+        path = exports.write_table(tmp_path / name, "监测对象信息表", head, rows, merges=merges)
+    else:
+        path = exports.write_table(tmp_path / name, "监测对象信息表", [header], rows)
+    ref = exports.write_table(tmp_path / "ref.xlsx", "监测对象信息表", [header], rows)
+    a = run_import([("auto", path)], base=SAMPLE_DIR, out=tmp_path / "a", secret_file=key_file)
+    b = run_import([("national", ref)], base=SAMPLE_DIR, out=tmp_path / "b", secret_file=key_file)
+    assert a.status == b.status == 0, [p.message_en for p in a.errors + b.errors]
+    assert a.sheets[0].kind == "national" and a.sheets[0].header_rows == ((3, 4) if "two" in name else (3,))
+    assert a.sheets[0].unknown == []  # under 帮扶责任人, 姓名 and 联系电话 are its own, not the person's
+    for ds in ("households", "persons", "monitoring_cases", "assistance_measures"):
+        assert (tmp_path / "a" / f"{ds}.csv").read_bytes() == (tmp_path / "b" / f"{ds}.csv").read_bytes(), ds
+
+
+def test_recognition_report_names_kind_header_columns_and_unknown_columns(table, tmp_path, key_file):
+    header, rows = table
+    rows = _households(rows, 10)
+    header = header + ["备注说明"]
+    rows = [r + ["x"] for r in rows]
+    path = exports.write_table(tmp_path / "卢龙县监测.xlsx", "t", [header], rows)
+    outcome = run_import([("auto", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
+    sheet = outcome.sheets[0]
+    assert (sheet.kind, sheet.table, sheet.header_rows, sheet.export_date) == (
+        "national",
+        "persons",
+        (3,),
+        "2022-07-26",
+    )
+    assert sheet.mapped["id_number"] == ["证件号码"] and len(sheet.mapped["measures"]) == 10
+    assert sheet.unknown == ["备注说明"] and "联系电话" in sheet.dropped
+    unknown = [p for p in outcome.problems if p.code == "import_unknown_column"]
+    assert unknown and unknown[0].column == "备注说明" and unknown[0].severity == "warning"
+    assert unknown[0].file == "卢龙县监测.xlsx"
+
+
+def test_unmapped_value_is_a_warning_naming_file_row_column_value(table, tmp_path, key_file):
+    header, rows = table
+    rows = [list(r) for r in _households(rows, 10)]
+    col = header.index("劳动技能")
+    rows[3][col] = "半劳力(待核)"
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], rows)
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
+    found = [p for p in outcome.problems if p.code == "import_unmapped_value"]
+    assert found and (found[0].file, found[0].row, found[0].column, found[0].value) == (
+        "n.xlsx",
+        7,
+        "劳动技能",
+        "半劳力(待核)",
+    )
+    assert found[0].severity == "error"  # the contract needs a labour ability
+    assert outcome.status == 1 and not (tmp_path / "o").exists()
+
+
+# -- bad input: a clear error and no output -------------------------------------------------------
+
+
+def _refused(outcome, out: Path, code: str):
+    assert outcome.status in (1, 2), outcome.status
+    assert not out.exists() and not list(out.parent.glob(f".{out.name}*"))
+    found = [p for p in outcome.errors if p.code == code]
+    assert found, [(p.code, p.message_en) for p in outcome.errors]
+    return found[0]
+
+
+def test_unknown_layout(tmp_path, key_file):
+    path = exports.write_table(
+        tmp_path / "周报.xlsx", "会议纪要", [["日期", "事项", "责任人", "备注"]], [["7月", "x", "y", ""]]
+    )
+    out = tmp_path / "out"
+    p = _refused(
+        run_import([("auto", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_layout_unknown",
+    )
+    assert p.file == "周报.xlsx" and "无法识别" in p.message_zh
+    doc = tmp_path / "通知.docx"
+    doc.write_bytes(b"PK\x03\x04 not really")
+    p = _refused(
+        run_import([("auto", doc)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_file_format"
+    )
+    assert ".xlsx" in p.message_zh
+
+
+def test_header_not_found(table, tmp_path, key_file):
+    header, rows = table
+    path = exports.write_table(tmp_path / "监测.xlsx", "t", [], _households(rows, 5))  # the header row lost
+    out = tmp_path / "out"
+    p = _refused(
+        run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_header_not_found",
+    )
+    assert "证件号码" in p.message_zh and "户编号" in p.message_zh
+    # a 务工 sheet given as national: the message says what it looks like
+    w = exports.write_table(
+        tmp_path / "w.xlsx", "t", [["证件号码", "就业渠道", "开始时间", "结束时间", "务工所在省"]], []
+    )
+    p = _refused(
+        run_import([("national", w)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_header_not_found",
+    )
+    assert "wugong" in p.message_zh
+
+
+def test_village_that_cannot_be_placed(table, tmp_path, key_file):
+    header, rows = table
+    rows = [list(r) for r in _households(rows, 12)]
+    v, t = header.index("行政村"), header.index("乡(镇)")
+    rows[4][v] = "桃花源村"
+    yijie = next(i for i, r in enumerate(rows) if i > 4)
+    rows[yijie][v], rows[yijie][t] = "一街村", ""  # 一街 is in two townships: no township, no decision
+    path = exports.write_table(tmp_path / "监测.xlsx", "t", [header], rows)
+    out = tmp_path / "out"
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file)
+    p = _refused(outcome, out, "import_village_unknown")
+    assert (p.file, p.column, p.value) == ("监测.xlsx", "行政村", "桃花源村") and p.row == 8
+    amb = [e for e in outcome.errors if e.code == "import_village_ambiguous"]
+    assert amb and "一街村" in amb[0].message_zh and "卢龙镇" in amb[0].message_zh
+
+
+def test_renamed_township_and_village_suffixes_are_read_and_reported(national_only):
+    renamed = [p for p in national_only.problems if p.code == "import_township_renamed"]
+    assert renamed and renamed[0].value == "印庄乡" and "印庄镇" in renamed[0].message_zh
+    assert renamed[0].severity == "warning"
+
+
+def test_profile_mapping_two_columns_to_one_is_an_error(table, tmp_path, key_file):
+    header, rows = table
+    rows = _households(rows, 5)
+    base = tmp_path / "base"
+    shutil.copytree(SAMPLE_DIR, base)
+    (base / "import_profiles").mkdir()
+    text = (ROOT / "lulong_data/imports/profiles/national.toml").read_text(encoding="utf-8")
+    text = text.replace('name = ["姓名", "人员姓名", "成员姓名"]', 'name = ["姓名", "证件号码"]')
+    (base / "import_profiles" / "national.toml").write_text(text, encoding="utf-8")
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], rows)
+    out = tmp_path / "out"
+    p = _refused(
+        run_import([("national", path)], base=base, out=out, secret_file=key_file), out, "import_profile"
+    )
+    assert "证件号码" in p.message_zh and "import_profiles" in p.message_zh
+    # and a file whose two columns both mean one field
+    header2 = header + ["身份证号码"]
+    rows2 = [r + [r[header.index("证件号码")]] for r in rows]
+    path = exports.write_table(tmp_path / "n2.xlsx", "t", [header2], rows2)
+    p = _refused(
+        run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file),
+        out,
+        "import_two_columns_one_target",
+    )
+    assert "证件号码" in p.message_zh and "身份证号码" in p.message_zh
+
+
+def test_county_profile_wins_over_the_shipped_one(table, tmp_path, key_file):
+    header, rows = table
+    header = ["家庭编码" if h == "户编号" else h for h in header]
+    base = tmp_path / "base"
+    shutil.copytree(SAMPLE_DIR, base)
+    (base / "import_profiles").mkdir()
+    text = (ROOT / "lulong_data/imports/profiles/national.toml").read_text(encoding="utf-8")
+    (base / "import_profiles" / "national.toml").write_text(
+        text.replace('household = ["户编号", "家庭编号", "户号"]', 'household = ["户编号", "家庭编码"]'),
+        encoding="utf-8",
+    )
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 5))
+    bad = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o1", secret_file=key_file)
+    assert bad.status == 1
+    good = run_import([("national", path)], base=base, out=tmp_path / "o2", secret_file=key_file)
+    assert good.status == 0, [p.message_en for p in good.errors]
+    assert (tmp_path / "o2" / "import_profiles" / "national.toml").is_file()  # travels with the folder
+
+
+# -- the output folder --------------------------------------------------------------------------
+
+
+def test_visits_of_cases_no_longer_listed_are_dropped(table, tmp_path, key_file):
+    """Onto the sample (whose cases have other ids), the sample's visits lose their cases: dropped with a
+    warning; its cases still in procedure stay (the export cannot list them yet) and keep their visits."""
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 3000))
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "o", secret_file=key_file)
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    dropped = [p for p in outcome.problems if p.code == "import_dropped_rows" and p.file == "visits.csv"]
+    assert dropped and dropped[0].severity == "warning"
+    b = _bundle(tmp_path / "o")
+    assert not b.errors
+    pending = b.frames["monitoring_cases"]["approved_on"].isna()
+    assert pending.any() and b.frames["monitoring_cases"].loc[pending, "case_id"].str.startswith("JC").all()
+    assert set(b.frames["visits"]["case_id"]) <= set(b.frames["monitoring_cases"]["case_id"])
+
+
+def test_out_is_replaced_whole_or_not_at_all(table, tmp_path, key_file, monkeypatch):
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 20))
+    out = tmp_path / "out"
+    shutil.copytree(SAMPLE_DIR, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    from lulong_data.imports import run as run_mod
+
+    def broken(folder):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run_mod, "validate", broken)
+    with pytest.raises(RuntimeError):
+        run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not list(tmp_path.glob(".out.*"))
+    monkeypatch.undo()
+    ok = run_import(
+        [("national", path)], base=out, out=out, secret_file=key_file
+    )  # in place, as a chain step
+    assert ok.status == 0
+    assert (out / "households.csv").read_bytes() != before["households.csv"]
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_out_that_is_not_a_data_folder_is_left_alone(table, tmp_path, key_file):
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 3))
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"x")
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=out, secret_file=key_file)
+    assert outcome.status == 1 and outcome.errors[0].code == "import_out_exists"
+    assert [p.name for p in out.iterdir()] == ["report.docx"]
+
+
+def test_replacing_drops_or_unlinks_what_depended_on_it(national_only):
+    """The sample's employment and posts belong to persons the export replaced (the sample's ids are not
+    pseudonyms): dropped, with a warning each; nothing dangles."""
+    codes = {(p.code, p.file) for p in national_only.problems}
+    for ds in ("employment", "welfare_jobs"):
+        assert ("import_dropped_rows", f"{ds}.csv") in codes
+    b = _bundle(national_only.out)
+    assert not b.errors  # nothing dangles
+    assert len(b.frames["employment"]) == 0 and len(b.frames["social_assistance"]) == 8377
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    full = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "lulong_data", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full,
+        timeout=600,
+    )
+
+
+def test_cli_exit_codes_and_json_report(table, tmp_path, key_file):
+    header, rows = table
+    good = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 5))
+    env = {"LULONG_SECRET_FILE": str(key_file), "LULONG_AUDIT_FILE": str(tmp_path / "a.jsonl")}
+    proc = _cli(
+        "import",
+        "national",
+        str(good),
+        "--base",
+        str(SAMPLE_DIR),
+        "--out",
+        str(tmp_path / "o"),
+        "--format",
+        "json",
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["sheets"][0]["kind"] == "national" and report["rows"]["households"] == 5
+    check = _cli("check", str(tmp_path / "o"), env=env)
+    assert check.returncode == 0, check.stdout
+    missing = _cli(
+        "import",
+        "national",
+        str(tmp_path / "nope.xlsx"),
+        "--base",
+        str(SAMPLE_DIR),
+        "--out",
+        str(tmp_path / "o2"),
+        env=env,
+    )
+    assert missing.returncode == 2 and not (tmp_path / "o2").exists()
