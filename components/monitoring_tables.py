@@ -7,6 +7,8 @@ shows the case number, township, village and the masked head name only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -82,8 +84,11 @@ def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
     return out.rename(columns={c: t(*COLUMNS[c]) for c in out.columns})
 
 
-def household_table(df: pd.DataFrame, file_stem: str, *, key: str, total_label: str) -> pd.DataFrame:
-    """Count line, then the rows this user may see (with an XLSX download); returns what was shown."""
+def household_table(
+    df: pd.DataFrame, file_stem: str, *, key: str, total_label: str, notes: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Count line, then the rows this user may see (with an XLSX download carrying ``notes``); returns what
+    was shown."""
     shown = visible_rows(df)
     st.markdown(t(f"**{total_label}:{fmt_int(len(df))}**", f"**{total_label}: {fmt_int(len(df))}**"))
     if len(shown) < len(df):
@@ -96,5 +101,5 @@ def household_table(df: pd.DataFrame, file_stem: str, *, key: str, total_label: 
         )
     frame = screen_frame(shown)
     if not shown.empty or df.empty:
-        show_table(frame, file_stem, key=key, height=rows_height(len(frame)))
+        show_table(frame, file_stem, key=key, height=rows_height(len(frame)), notes=notes)
     return frame

@@ -337,7 +337,7 @@ DATASETS: dict[str, Dataset] = {
                 C("measure_id", "措施编号", "str", "measure id", unique=True),
                 C("case_id", "监测编号", "str", "monitoring case", references="monitoring_cases.case_id"),
                 C("policy_code", "政策编号", "str", "menu item", references="policy_menu.policy_code"),
-                C("started_on", "落实日期", "date", "measure put in place"),
+                C("started_on", "落实日期", "date", "measure put in place", month_ok=True),
                 C(
                     "feedback_on",
                     "反馈日期",
@@ -346,6 +346,7 @@ DATASETS: dict[str, Dataset] = {
                     nullable=True,
                 ),
                 C("amount", "金额", "float", "amount, 元", min=0, **_opt),
+                _precision("started_on (月 = the export gives no day: the feedback deadline is not judged)"),
             ),
             department="县防贫中心",
         ),

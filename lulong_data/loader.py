@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from lulong_data import cells as text_cells
-from lulong_data import checks, messages, reading, schemas
+from lulong_data import checks, messages, reading, schemas, workdays
 from lulong_data.contract import (
     CODE_LENGTH,
     DATASETS,
@@ -156,7 +156,15 @@ def load_folder(path: str | os.PathLike) -> LoadResult:
         result.headers,
         unavailable,
     )
-    result.problems += checks.run(tables, result.manifest.get("data_as_of"))
+    as_of = result.manifest.get("data_as_of")
+    result.problems += checks.run(tables, as_of)
+    # the working-day calendar of the data's year and the next 30 days (deadlines are estimated without it)
+    holidays = work.get("holidays")
+    result.problems += workdays.coverage_problems(
+        holidays,
+        as_of or checks.latest_date(work),
+        result.files["holidays"].name if holidays is not None else "holidays.csv",
+    )
     _release_free_memory()
     return _finish(result, work)
 

@@ -15,7 +15,7 @@ from components import safe
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
-from components.context import as_of, bundle, t, township
+from components.context import as_of, bundle, lang, t, township
 from components.help import metric_help
 from components.kpi import tile
 from components.monitoring_tables import household_table, rows_height
@@ -157,7 +157,16 @@ def _objects(day: dt.date, tw: str | None) -> None:
     )
 
 
-def _procedure(day: dt.date, tw: str | None) -> None:
+def _deadline_notes(day: dt.date, tw: str | None) -> list[str]:
+    """What every deadline figure must say (estimated calendar, no procedure ledger), shown once under the
+    tiles and written into the overdue list's XLSX."""
+    notes = [c.text(lang()) for c in compute(mon.deadline_caveats, as_of=day, township=tw)]
+    for note in notes:
+        st.warning(note)
+    return notes
+
+
+def _procedure(day: dt.date, tw: str | None, notes: list[str]) -> None:
     funnel = compute(mon.procedure_funnel, as_of=day, township=tw)
     funnel["label"] = funnel["stage"].map(lambda s: _label(mon.STAGE_LABELS, s) + t("(已完成)", " done"))
     left, right = st.columns([2, 3])
@@ -210,7 +219,11 @@ def _procedure(day: dt.date, tw: str | None) -> None:
     st.subheader(t("逾期未办清单", "Overdue list"))
     overdue = compute(mon.overdue_list, as_of=day, township=tw)
     household_table(
-        overdue, "monitoring_overdue", key="mon_overdue", total_label=t("逾期未办事项", "Overdue items")
+        overdue,
+        "monitoring_overdue",
+        key="mon_overdue",
+        total_label=t("逾期未办事项", "Overdue items"),
+        notes=notes,
     )
 
 
@@ -322,6 +335,7 @@ def render() -> None:
     day, tw = as_of(), township()
     st.title(t("防返贫动态监测", "Monitoring against relapse into poverty"))
     _kpis(day, tw)
+    notes = _deadline_notes(day, tw)
     tabs = st.tabs(
         [
             t("监测对象", "Monitored households"),
@@ -333,7 +347,7 @@ def render() -> None:
     with tabs[0]:
         _objects(day, tw)
     with tabs[1]:
-        _procedure(day, tw)
+        _procedure(day, tw, notes)
     with tabs[2]:
         _assistance(day, tw)
     with tabs[3]:

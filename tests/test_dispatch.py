@@ -92,6 +92,8 @@ def sample(**extra) -> object:
             }
             for p in ("H1", "H3", "H4", "H5")
         ],  # fmt: skip
+        # the visit ledger is there but records no visit (no visits file at all: gaps are not judged)
+        "visits": [],
     }
     frames.update(extra)
     return bundle_from_frames(as_of=NOW, **frames)

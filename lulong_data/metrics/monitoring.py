@@ -30,7 +30,6 @@ import datetime as dt
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import ibis
@@ -41,10 +40,11 @@ from lulong_data.departments import FANGPIN
 from lulong_data.metrics.places import count, in_township
 from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
-from lulong_data.workdays import add_workdays
+from lulong_data.workdays import WorkCalendar, calendar_of
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
+    from lulong_data.figures import Caveat
 
 # -- vocabulary (codes in frames; the page shows the labels) ---------------------------------------
 
@@ -332,15 +332,22 @@ def procedure_funnel(b: Bundle, *, as_of: dt.date, township: str | None = None) 
     return pd.DataFrame(rows)
 
 
-@lru_cache(maxsize=8192)
-def _add_workdays(d: dt.date, n: int) -> dt.date:
-    return add_workdays(d, n)
+def _workday_due(cal: WorkCalendar, start: pd.Series, n: int) -> pd.Series:
+    days = {d: pd.Timestamp(cal.add_workdays(d.date(), n)) for d in start.dropna().unique()}
+    return start.map(days).astype("datetime64[ns]")
 
 
-def _workday_due(start: pd.Series, n: int) -> pd.Series:
-    return start.map(lambda d: pd.Timestamp(_add_workdays(d.date(), n)) if pd.notna(d) else pd.NaT).astype(
-        "datetime64[ns]"
-    )
+def has_ledger(df: pd.DataFrame) -> pd.Series:
+    """Cases whose procedure dates come from the county's own ledger: a day-precise 发现日期. The national
+    system's export gives only the month of approval and no step dates, so no deadline can be judged for
+    a case without the ledger (it is said, 需导入本县程序台账, never guessed)."""
+    day = df["date_precision"].ne("月").fillna(True) if "date_precision" in df else True
+    return (df["found_on"].notna() & day).astype(bool)
+
+
+# The codes of the notes deadline features carry (see deadline_caveats).
+LEDGER_MISSING = "ledger_missing"
+VISITS_MISSING = "visits_missing"
 
 
 def _items(base: pd.DataFrame, check: str, start: pd.Series, due: pd.Series, done: pd.Series) -> pd.DataFrame:
@@ -397,11 +404,15 @@ def deadline_items(b: Bundle, *, as_of: dt.date, township: str | None = None) ->
 def _deadline_items(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
     ts = pd.Timestamp(as_of)
     dl = b.rules.deadlines
+    cal = calendar_of(b)
     df = cases(b, as_of=as_of, township=township)
+    df = df[has_ledger(df)]  # no procedure ledger, no deadline: said by deadline_caveats
     approved = df.dropna(subset=["approved_on"])
     contacted = approved.dropna(subset=["contact_assigned_on"])
     ms = measures(b, as_of=as_of, township=township)
-    visits = _visits(b, as_of)
+    ms = ms[ms["case_id"].isin(df["case_id"]) & ms["date_precision"].ne("月").fillna(True).astype(bool)]
+    # without the visit records every gap would look overdue: not judged (said by deadline_caveats)
+    visits = _visits(b, as_of) if b.has("visits") else None
     parts = [
         _items(
             df,
@@ -414,29 +425,85 @@ def _deadline_items(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataF
             approved,
             "contact",
             approved["approved_on"],
-            _workday_due(approved["approved_on"], dl.contact_workdays),
+            _workday_due(cal, approved["approved_on"], dl.contact_workdays),
             approved["contact_assigned_on"],
         ),
         _items(
             contacted,
             "plan",
             contacted["contact_assigned_on"],
-            _workday_due(contacted["contact_assigned_on"], dl.plan_workdays),
+            _workday_due(cal, contacted["contact_assigned_on"], dl.plan_workdays),
             contacted["plan_on"],
         ),
         _items(
             ms,
             "feedback",
             ms["started_on"],
-            _workday_due(ms["started_on"], dl.feedback_workdays),
+            _workday_due(cal, ms["started_on"], dl.feedback_workdays),
             ms["feedback_on"],
         ),
-        _visit_items(df, visits[visits["case_id"].isin(df["case_id"])], ts, b.rules.visit_max_gap_days),
     ]
+    if visits is not None:
+        visits = visits[visits["case_id"].isin(df["case_id"])]
+        parts.append(_visit_items(df, visits, ts, b.rules.visit_max_gap_days))
     items = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
     for col in ("start_on", "due_on", "done_on"):
         items[col] = pd.to_datetime(items[col]).astype("datetime64[ns]")
     return _judge(items, ts)
+
+
+def deadline_caveats(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Caveat, ...]:
+    """What a reader of any deadline figure, list or export at ``as_of`` must be told, as sentences:
+
+    - ``calendar_estimated``: a working-day deadline fell in a year whose holiday schedule nobody supplied
+      (counted Monday to Friday), e.g. "2027年节假日安排未导入,按周一至周五估算。";
+    - ``ledger_missing``: cases without the county's procedure ledger (no 发现日期/step dates), not judged;
+    - ``visits_missing``: no visit records in the folder, so visit gaps are not judged.
+
+    Pages print them under the figure, the overdue XLSX and the dispatch paper carry them as lines, the
+    press text appends them. Empty when every deadline is counted on a known calendar.
+    """
+    as_of = _day(as_of)
+    out: list[Caveat] = []
+    items = deadline_items(b, as_of=as_of, township=township)
+    workday = items[items["check"].isin(("contact", "plan", "feedback"))]
+    years = set(pd.concat([workday["start_on"], workday["due_on"]]).dropna().dt.year.astype(int))
+    # a deadline still open on as_of is counted into as_of's year too
+    if not workday.empty:
+        years.add(as_of.year)
+    estimate = calendar_of(b).caveat(years)
+    if estimate is not None:
+        out.append(estimate)
+    df = cases(b, as_of=as_of, township=township)
+    missing = df[~has_ledger(df)]
+    if not missing.empty:
+        n = missing["household_id"].nunique()
+        out.append(
+            _caveat(
+                LEDGER_MISSING,
+                f"{n}户监测对象没有本县程序台账(发现日期、各环节日期),其认定、联系人选派、帮扶计划、部门反馈和走访时限"
+                "未作判断;需导入本县程序台账。",
+                f"{n} monitored households have no county procedure ledger (date found, step dates); their "
+                "identification, contact, plan, feedback and visit deadlines are not judged. Import the county's "
+                "procedure ledger.",
+            )
+        )
+    if not b.has("visits") and not df[has_ledger(df)].dropna(subset=["approved_on"]).empty:
+        out.append(
+            _caveat(
+                VISITS_MISSING,
+                "走访记录未导入,走访间隔未作判断;需导入本县程序台账。",
+                "No visit records were imported, so visit gaps are not judged. Import the county's procedure "
+                "ledger.",
+            )
+        )
+    return tuple(out)
+
+
+def _caveat(code: str, zh: str, en: str) -> Caveat:
+    from lulong_data.figures import Caveat
+
+    return Caveat(code, zh, en)
 
 
 def compliance(
