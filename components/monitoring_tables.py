@@ -38,6 +38,9 @@ COLUMNS = {
     "days_monitored": ("监测天数", "Days monitored"),
     "measures": ("帮扶措施数", "Measures"),
     "income_per_capita": ("人均纯收入(元)", "Income per head (yuan)"),
+    "income_latest": ("最新人均纯收入(元)", "Latest income per head (yuan)"),
+    "income_year": ("收入年度", "Income year"),
+    "income_at_elimination": ("消除时人均纯收入(元)", "Income per head at elimination (yuan)"),
     "income_line": ("监测标准(元)", "Monitoring line (yuan)"),
     "reason": ("问题", "Problem"),
 }
@@ -67,11 +70,14 @@ def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
     pick = 1 if language == "en" else 0
     if "too_soon" in df:  # premature eliminations: say which rule was broken
         why = [
-            (t("监测期不足", "monitored too briefly"), "too_soon"),
+            (t("帮扶消除监测期不足", "assisted: monitored too briefly"), "too_soon"),
             (t("消除前无帮扶措施", "no measure before"), "no_measure"),
+            (t("消除时收入低于当年监测标准", "income at elimination below the year's line"), "below_line"),
+            (t("整户无劳动能力,应兜底保障", "no one can work: 兜底, not assisted elimination"), "no_labour"),
+            (t("三保障或饮水安全未保障", "education, housing or water not secured"), "guarantee_gap"),
         ]
         df = df.assign(reason=[
-            "、".join(text for text, col in why if row[col]) for _, row in df.iterrows()
+            "、".join(text for text, col in why if col in row and row[col]) for _, row in df.iterrows()
         ])  # fmt: skip
     out = df[[c for c in COLUMNS if c in df.columns]].copy()
     if "check" in out:

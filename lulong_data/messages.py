@@ -303,6 +303,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "working days are estimated as Monday to Friday and deadlines say so. Add the year's days off (休) and "
         "adjusted working days (班) from the State Council notice to the holidays file",
     ),
+    "income_line_missing": (
+        "规则文件未配置{year}年防止返贫监测收入标准(监测范围):收入条件(风险消除、应纳未纳)不作判断,相关数字显示为缺失。"
+        "请按省级当年通知补充 [[income_lines]] 的 year、amount、document 和 document_no",
+        "The rules give no {year} monitoring income line: income conditions (risk elimination, households that "
+        "should be monitored) are not judged and those figures show as missing. Add the year's [[income_lines]] "
+        "entry (year, amount, document, document_no) from the province's notice",
+    ),
     # manifest and maps
     "bad_manifest": (
         "manifest.toml 无法读取:{reason}",

@@ -49,7 +49,7 @@ def test_renders_at_the_default_date(sample_bundle):
     shown = tiles(at)
     assert number(shown["监测帮扶中(户)"]) == s.monitored_households > 0
     assert number(shown["风险已消除(户)"]) == s.eliminated_households
-    assert number(shown["逾期未办事项"]) == mon.overdue_items(sample_bundle, as_of=sample_bundle.as_of)
+    assert number(shown["逾期未办事项"]) == mon.overdue_items(sample_bundle, as_of=sample_bundle.as_of).value
     assert len(at.tabs) == 4
     assert len(table(at, "农村人口")) == 12
 

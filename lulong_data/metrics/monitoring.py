@@ -35,7 +35,12 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from lulong_data.contract import CASE_DATE_ORDER
+from lulong_data.contract import (
+    ASSISTED_ELIMINATION,
+    CASE_DATE_ORDER,
+    NATURAL_ELIMINATION,
+    NO_WORK_ABILITIES,
+)
 from lulong_data.departments import FANGPIN
 from lulong_data.metrics.places import count, in_township
 from lulong_data.metrics.registry import metric
@@ -44,7 +49,7 @@ from lulong_data.workdays import WorkCalendar, calendar_of
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
-    from lulong_data.figures import Caveat
+    from lulong_data.figures import Caveat, Figure
 
 # -- vocabulary (codes in frames; the page shows the labels) ---------------------------------------
 
@@ -81,7 +86,8 @@ STATUS_LABELS = {
     "overdue": ("逾期未办", "overdue"),
     "pending": ("未到期", "not yet due"),
 }
-NO_LABOUR = ("丧失劳动力", "无劳动力")
+NO_LABOUR = NO_WORK_ABILITIES  # 丧失劳动力, 无劳动力
+ASSISTED, NATURAL = ASSISTED_ELIMINATION, NATURAL_ELIMINATION  # 帮扶消除, 自然消除
 COVER_SCHEMES = ("农村低保", "特困供养")
 
 _DATES = tuple(col for _, col, _, _ in STEPS) + ("contact_assigned_on", "plan_on", "eliminated_on")
@@ -232,6 +238,9 @@ class Summary:
     in_procedure_cases: int
     rural_population: int
     share_pct: float | None  # monitored persons / rural population × 100
+    # the eliminated households by how the risk went away (帮扶消除 / 自然消除): they add up to the total
+    eliminated_assisted_households: int = 0
+    eliminated_natural_households: int = 0
 
 
 def _households(df: pd.DataFrame, status: str) -> pd.DataFrame:
@@ -259,6 +268,8 @@ def summary(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Summar
         in_procedure_cases=int((df["status"] == "in_procedure").sum()),
         rural_population=rural,
         share_pct=persons / rural * 100 if rural else None,
+        eliminated_assisted_households=int((el["elimination_kind"] == ASSISTED).sum()),
+        eliminated_natural_households=int((el["elimination_kind"] == NATURAL).sum()),
     )
 
 
@@ -270,10 +281,21 @@ def breakdown(
     df = cases(b, as_of=as_of, township=township)
     key = {"township": "township_code"}.get(by, by)
     mon, el = _households(df, "monitored"), _eliminated(df)
+    el = el.assign(
+        assisted=(el["elimination_kind"] == ASSISTED).astype("int64"),
+        natural=(el["elimination_kind"] == NATURAL).astype("int64"),
+    )
     out = (
         mon.groupby(key)
         .agg(monitored_households=("household_id", "size"), monitored_persons=("persons", "sum"))
-        .join(el.groupby(key).agg(eliminated_households=("household_id", "size")), how="outer")
+        .join(
+            el.groupby(key).agg(
+                eliminated_households=("household_id", "size"),
+                eliminated_assisted_households=("assisted", "sum"),
+                eliminated_natural_households=("natural", "sum"),
+            ),
+            how="outer",
+        )
         .fillna(0)
         .astype("int64")
         .reset_index()
@@ -283,32 +305,38 @@ def breakdown(
         if township is not None:
             t = t[t["township_code"] == township]
         out = t.rename(columns={"name": "township_name"}).merge(out, on="township_code", how="left")
-        out[["monitored_households", "monitored_persons", "eliminated_households"]] = (
-            out[["monitored_households", "monitored_persons", "eliminated_households"]]
-            .fillna(0)
-            .astype("int64")
-        )
+        counts = [
+            "monitored_households",
+            "monitored_persons",
+            "eliminated_households",
+            "eliminated_assisted_households",
+            "eliminated_natural_households",
+        ]
+        out[counts] = out[counts].fillna(0).astype("int64")
         rural = pd.to_numeric(out["rural_population"], errors="coerce")
         out["share_pct"] = (out["monitored_persons"] / rural.where(rural > 0) * 100).astype("float64")
     return out.sort_values("monitored_households", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def monthly_trend(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Per month up to ``as_of``: households newly approved (纳入) and newly eliminated (消除)."""
+    """Per month up to ``as_of``: households newly approved (纳入) and newly eliminated (消除), the latter
+    also by how (eliminated_assisted = 帮扶消除, eliminated_natural = 自然消除)."""
     df = cases(b, as_of=as_of, township=township)
     new = (
         df.dropna(subset=["approved_on"])
         .groupby(df["approved_on"].dt.strftime("%Y-%m"))["household_id"]
         .nunique()
     )
-    gone = (
-        df.dropna(subset=["eliminated_on"])
-        .groupby(df["eliminated_on"].dt.strftime("%Y-%m"))["household_id"]
-        .nunique()
-    )
-    out = pd.DataFrame({"identified": new, "eliminated": gone}).fillna(0).astype("int64")
+    done = df.dropna(subset=["eliminated_on"])
+    month = done["eliminated_on"].dt.strftime("%Y-%m")
+    gone = done.groupby(month)["household_id"].nunique()
+    series = {"identified": new, "eliminated": gone}
+    for name, kind in (("eliminated_assisted", ASSISTED), ("eliminated_natural", NATURAL)):
+        part = done[done["elimination_kind"] == kind]
+        series[name] = part.groupby(month[part.index])["household_id"].nunique()
+    out = pd.DataFrame(series).fillna(0).astype("int64")
     if out.empty:
-        return pd.DataFrame({"month": pd.Series([], dtype="str"), "identified": [], "eliminated": []})
+        return pd.DataFrame({"month": pd.Series([], dtype="str")} | {k: [] for k in series})
     months = pd.period_range(min(out.index), pd.Timestamp(_day(as_of)).strftime("%Y-%m"), freq="M").strftime(
         "%Y-%m"
     )
@@ -592,45 +620,152 @@ def _measure_counts(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataF
     return measures(b, as_of=as_of, township=township)[["case_id", "started_on"]]
 
 
+INCOME_LINE_MISSING = "income_line_missing"
+
+
+def income_line_caveat(year: int) -> Caveat:
+    """The note for a figure that needs the monitoring income line of a year the rules do not give."""
+    return _caveat(
+        INCOME_LINE_MISSING,
+        f"{year}年防止返贫监测收入标准(监测范围)未配置,收入条件未作判断;请在规则文件中补充该年度标准及依据文号。",
+        f"The {year} monitoring income line is not configured, so income was not judged; add the year's line "
+        "and its document to the rules file.",
+    )
+
+
+def household_facts(b: Bundle, township: str | None = None) -> pd.DataFrame:
+    """One row per household of the roll: its latest income (income_latest, income_year), the three
+    guarantees as recorded (education_ok, housing_ok, water_ok: True/False/<NA> = not recorded), the
+    整户无劳动能力 flag as recorded (no_labour_flag) and whether every member lacks labour (all_unable)."""
+
+    def build() -> pd.DataFrame:
+        p = b.table("persons")
+        per = p.group_by("household_id").agg(
+            members=p.count(), unable=p.labour_ability.isin(NO_LABOUR).cast("int64").sum()
+        )
+        h = in_township(b, b.table("households"), township)
+        j = h.left_join(per, "household_id").select(
+            h.household_id, h.household_type, h.persons, h.income_per_capita, h.income_year,
+            h.no_labour_household, h.education_ok, h.housing_ok, h.water_ok, per.members, per.unable,
+        )  # fmt: skip
+        df = b.execute(j)
+        members = df.pop("members").fillna(0).astype("int64")
+        df["all_unable"] = (members > 0) & (members == df.pop("unable").fillna(0).astype("int64"))
+        df = df.rename(
+            columns={"income_per_capita": "income_latest", "no_labour_household": "no_labour_flag"}
+        )
+        for col in ("no_labour_flag", "education_ok", "housing_ok", "water_ok"):
+            df[col] = df[col].astype("boolean")
+        df["income_year"] = df["income_year"].astype("Int64")
+        return df
+
+    return _memo(b, ("facts", township), build)
+
+
+def _guarantee_gap(df: pd.DataFrame) -> pd.Series:
+    """A guarantee recorded as not secured (义务教育, 住房安全 or 饮水安全 = 否); not recorded is no gap."""
+    gap = pd.Series(False, index=df.index)
+    for col in ("education_ok", "housing_ok", "water_ok"):
+        gap |= df[col].eq(False).fillna(False).astype(bool)
+    return gap
+
+
+def _no_labour(df: pd.DataFrame) -> pd.Series:
+    """Every member lacks labour, or the household is flagged 整户无劳动能力兜底保障户."""
+    return (df["all_unable"] | df["no_labour_flag"].eq(True).fillna(False)).astype(bool)
+
+
 def elimination_candidates(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Monitored cases that meet the elimination rules: ≥ min_months monitored, ≥ min_measures measures,
-    and income per head (at identification) above the monitoring line of ``as_of``'s year."""
-    el = b.rules.elimination
-    line = b.rules.income_line(_day(as_of).year)
+    """Monitored cases that may be proposed for 帮扶消除 (rules.toml [elimination]):
+
+    ≥ min_months under monitoring and ≥ min_measures measures; income per head — the latest recorded, i.e.
+    the income at elimination if it were eliminated now — not below the monitoring line of ``as_of``'s year;
+    三保障 and 饮水 not recorded as lacking; not a household whose members all lack labour (nor one flagged
+    整户无劳动能力兜底保障户: 兜底, not 帮扶消除). A year without a line gives no candidates (the page says why:
+    income_line_caveat); a household without a recorded income is not a candidate (its income is unknown).
+    """
+    as_of = _day(as_of)
+    rules = b.rules
+    el, line = rules.elimination, rules.income_line(as_of.year)
     df = cases(b, as_of=as_of, township=township)
     df = df[df["status"] == "monitored"].copy()
     n = _measure_counts(b, as_of, township).groupby("case_id").size()
     df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
+    df = df.merge(household_facts(b, township).drop(columns=["household_type", "persons"]), on="household_id")
     df["income_line"] = line.amount if line else float("nan")
-    ts = pd.Timestamp(_day(as_of))
+    ts = pd.Timestamp(as_of)
     long_enough = df["approved_on"] + pd.DateOffset(months=el.min_months) <= ts
-    ok = long_enough & (df["measures"] >= el.min_measures) & (df["income_per_capita"] > df["income_line"])
-    out = df[ok].copy()
+    ok = long_enough & (df["measures"] >= el.min_measures) & (df["income_latest"] >= df["income_line"])
+    ok &= ~_no_labour(df)
+    if el.require_guarantees:
+        ok &= ~_guarantee_gap(df)
+    out = df[ok.fillna(False).astype(bool)].copy()
     out["days_monitored"] = (ts - out["approved_on"]).dt.days.astype("int64")
     cols = [
         "case_id", *_HOUSEHOLD_COLS, "category", "approved_on", "days_monitored", "measures",
-        "income_per_capita", "income_line",
+        "income_latest", "income_year", "income_line",
     ]  # fmt: skip
     return out[cols].sort_values("days_monitored", ascending=False).reset_index(drop=True)
 
 
+# The doubts about an elimination, in the order the page names them.
+DOUBTS = ("too_soon", "no_measure", "below_line", "no_labour", "guarantee_gap")
+
+
 def premature_eliminations(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Eliminated cases that broke the rules: under min_months monitored, or no measure before elimination."""
-    el = b.rules.elimination
+    """Eliminated cases that official checks would doubt (rules.toml [elimination]):
+
+    - too_soon: a 帮扶消除 under min_months after approval (自然消除 is exempt: applies_to);
+    - no_measure: a 帮扶消除 with fewer than min_measures measures started by the elimination;
+    - below_line: a 帮扶消除 whose income at elimination is below the line of the elimination's year
+      (not judged where either is missing);
+    - no_labour: a 帮扶消除 of a household whose members all lack labour (it is 兜底, not 帮扶消除);
+    - guarantee_gap: 三保障 or 饮水 recorded as not secured (either kind: the risk is not gone).
+    """
+    rules = b.rules
+    el = rules.elimination
     df = cases(b, as_of=as_of, township=township)
     df = df[df["status"] == "eliminated"].copy()
     ms = _measure_counts(b, as_of, township).merge(df[["case_id", "eliminated_on"]], on="case_id")
     n = ms[ms["started_on"] <= ms["eliminated_on"]].groupby("case_id").size()
     df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
-    df["too_soon"] = df["approved_on"] + pd.DateOffset(months=el.min_months) > df["eliminated_on"]
-    df["no_measure"] = df["measures"] < el.min_measures
-    out = df[df["too_soon"] | df["no_measure"]].copy()
+    df = df.merge(household_facts(b, township).drop(columns=["household_type", "persons"]), on="household_id")
+    applies = df["elimination_kind"].isin(el.applies_to)
+    assisted = df["elimination_kind"] == ASSISTED
+    df["too_soon"] = applies & (df["approved_on"] + pd.DateOffset(months=el.min_months) > df["eliminated_on"])
+    df["no_measure"] = applies & (df["measures"] < el.min_measures)
+    lines = {line.year: line.amount for line in rules.income_lines}
+    df["income_line"] = df["eliminated_on"].dt.year.map(lines).astype("float64")
+    below = df["income_at_elimination"] < df["income_line"]
+    df["below_line"] = (assisted & below.fillna(False)).astype(bool)
+    df["no_labour"] = assisted & _no_labour(df)
+    df["guarantee_gap"] = _guarantee_gap(df) if el.require_guarantees else False
+    flagged = df[list(DOUBTS)].any(axis=1)
+    out = df[flagged].copy()
     out["days_monitored"] = (out["eliminated_on"] - out["approved_on"]).dt.days.astype("int64")
     cols = [
         "case_id", *_HOUSEHOLD_COLS, "approved_on", "eliminated_on", "elimination_kind", "days_monitored",
-        "measures", "too_soon", "no_measure",
+        "measures", "income_at_elimination", "income_line", *DOUBTS,
     ]  # fmt: skip
-    return out[cols].sort_values("eliminated_on", ascending=False).reset_index(drop=True)
+    return out[cols].sort_values(["eliminated_on", "case_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def no_labour_unflagged(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Monitored households whose members all lack labour (丧失劳动力/无劳动力) but that are not flagged
+    整户无劳动能力兜底保障户 (flag empty or 否): the flag decides 兜底 rather than 帮扶消除."""
+    mon = _households(cases(b, as_of=as_of, township=township), "monitored")
+    facts = household_facts(b, township)
+    df = mon.merge(facts[["household_id", "all_unable", "no_labour_flag"]], on="household_id")
+    out = df[df["all_unable"] & ~df["no_labour_flag"].eq(True).fillna(False).astype(bool)]
+    cols = ["case_id", *_HOUSEHOLD_COLS, "category", "risk_1", "persons"]
+    return out[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
+
+
+def elimination_caveats(b: Bundle, *, as_of: dt.date) -> tuple[Caveat, ...]:
+    """Notes for the elimination lists at ``as_of``: the year's income line is missing (no candidate can be
+    judged on income; eliminations of that year are not checked against a line)."""
+    year = _day(as_of).year
+    return () if b.rules.income_line(year) else (income_line_caveat(year),)
 
 
 def no_labour_without_cover(
@@ -755,6 +890,44 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 
 @metric(
+    "eliminated_assisted_households",
+    label_zh="帮扶消除户数",
+    label_en="households whose risk was eliminated by assistance",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring", "press"),
+    phrases=("帮扶消除", "帮扶后稳定消除"),
+    scope="全县(或所选乡镇)已标注风险消除、且未再次纳入监测的防止返贫监测对象中,通过落实帮扶措施稳定消除风险的",
+    method="按户计数;同一户只计1户",
+    definition_en="Households marked risk-eliminated (not monitored again) whose risk was eliminated by "
+    "assistance, each counted once.",
+)
+def eliminated_assisted_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).eliminated_assisted_households
+
+
+@metric(
+    "eliminated_natural_households",
+    label_zh="自然消除户数",
+    label_en="households whose risk went away by itself",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring", "press"),
+    phrases=("自然消除",),
+    scope="全县(或所选乡镇)已标注风险消除、且未再次纳入监测的防止返贫监测对象中,风险自然消除的",
+    method="按户计数;同一户只计1户",
+    definition_en="Households marked risk-eliminated (not monitored again) whose risk went away by itself, "
+    "each counted once.",
+)
+def eliminated_natural_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).eliminated_natural_households
+
+
+@metric(
     "overdue_items",
     label_zh="逾期未办事项数",
     label_en="overdue procedure items",
@@ -768,9 +941,18 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
     scope="全县(或所选乡镇)防止返贫监测帮扶各环节中办结时限已过仍未办结的事项:识别认定超过15天、"
     "监测联系人选派超过1个工作日、制定帮扶计划超过2个工作日、部门反馈帮扶结果超过2个工作日、"
     "入户走访间隔超过61天(每2个月走访一次)",
-    method="按事项计数;工作日按国务院办公厅公布的节假日安排计算",
+    method="按事项计数;工作日按国务院办公厅公布的节假日安排(含调休)计算,该年安排未导入时按周一至周五估算并注明;"
+    "未导入本县程序台账的监测对象不作判断并注明",
     definition_en="Procedure steps past their deadline and not done: identification over 15 days, contact "
     "over 1 working day, plan over 2 working days, feedback over 2 working days, visits over 61 days apart.",
 )
-def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
-    return len(overdue_list(b, as_of=as_of, township=township))
+def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    from lulong_data.figures import Figure, Period
+
+    return Figure(
+        "overdue_items",
+        len(overdue_list(b, as_of=as_of, township=township)),
+        Period.point(_day(as_of)),
+        "stock",
+        caveats=deadline_caveats(b, as_of=as_of, township=township),
+    )
