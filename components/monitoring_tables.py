@@ -79,6 +79,12 @@ def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
         df = df.assign(reason=[
             "、".join(text for text, col in why if col in row and row[col]) for _, row in df.iterrows()
         ])  # fmt: skip
+    elif "below_line" in df:  # 应纳未纳: why the household should be monitored
+        why = [
+            (t("最新收入低于当年监测标准", "latest income below the year's line"), "below_line"),
+            (t("三保障或饮水安全未保障", "education, housing or water not secured"), "guarantee_gap"),
+        ]
+        df = df.assign(reason=["、".join(text for text, col in why if row[col]) for _, row in df.iterrows()])
     out = df[[c for c in COLUMNS if c in df.columns]].copy()
     if "check" in out:
         out["check"] = out["check"].map(lambda c: CHECK_LABELS[c][pick])

@@ -561,6 +561,13 @@ DATASETS: dict[str, Dataset] = {
                     **_opt,
                 ),
                 _precision("started_on"),
+                C(
+                    "phaseout_from",
+                    "渐退期起始",
+                    "date",
+                    "start of the phase-out period (the household stopped qualifying)",
+                    **_opt,
+                ),
             ),
             department="县民政局",
         ),

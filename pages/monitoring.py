@@ -324,8 +324,7 @@ def _checks(day: dt.date, tw: str | None) -> None:
     st.caption(
         t(
             f"纳入监测满{el.min_months}个月、至少{el.min_measures}项帮扶措施、最新人均纯收入不低于"
-            f"{day.year}年监测标准({amount}元)、三保障和饮水安全无缺项、非整户无劳动能力户。"
-            f"依据:{el.source}",
+            f"{day.year}年监测标准({amount}元)、三保障和饮水安全无缺项、非整户无劳动能力户。",
             f"Monitored ≥ {el.min_months} months, ≥ {el.min_measures} measure(s), latest income per head not "
             f"below the {day.year} monitoring line ({amount} yuan), no gap in education, housing or water, not "
             "a household where no one can work.",
@@ -341,6 +340,16 @@ def _checks(day: dt.date, tw: str | None) -> None:
     household_table(
         unflagged, "monitoring_unflagged", key="mon_unflagged", total_label=t("户数", "Households")
     )
+    st.subheader(t("应纳未纳", "Should be monitored but are not"))
+    st.caption(
+        t(
+            "未纳入监测的脱贫户和一般农户中,最新人均纯收入低于当年监测标准,或义务教育、住房安全、饮水安全未保障的户。",
+            "脱贫户 and 一般农户 not monitored whose latest income is below the year's line, or whose education, "
+            "housing or water is not secured.",
+        )
+    )
+    should = compute(mon.should_be_monitored, as_of=day, township=tw)
+    household_table(should, "monitoring_should", key="mon_should", total_label=t("户数", "Households"))
     st.subheader(t("整户无劳动能力、未纳入低保特困(应兜尽兜)", "No one can work, no 低保/特困 cover"))
     gap = compute(mon.no_labour_without_cover, as_of=day, township=tw)
     household_table(gap, "monitoring_no_cover", key="mon_nocover", total_label=t("户数", "Households"))

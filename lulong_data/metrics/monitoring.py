@@ -11,8 +11,9 @@
 - Households are counted once, however many cases they have (a household can be re-identified).
   Persons = ``households.persons`` of those households (household size on the roll).
 - 风险消除户: households with an eliminated case that are not monitored again on ``as_of``.
-- Share of the rural population: monitored persons / ``townships.rural_population`` × 100. The households
-  roll holds only 脱贫户 and former/current monitoring objects, so it is no denominator for a share.
+- Share of the rural population: monitored persons / the rural registered (户籍) population of ``as_of``'s
+  year (population table; townships.rural_population as a fallback) × 100. The households roll is no
+  denominator for a share (it holds 脱贫户, monitoring objects and some surveyed households only).
 - Breakdowns (category, main risk, channel, township) use the household's latest case in that state.
 - Deadlines (rules.toml): identification found_on + 15 calendar days → approved_on; contact approved_on +
   1 working day; plan contact_assigned_on + 2 working days; feedback started_on + 2 working days (per
@@ -42,7 +43,13 @@ from lulong_data.contract import (
     NO_WORK_ABILITIES,
 )
 from lulong_data.departments import FANGPIN
-from lulong_data.metrics.places import count, in_township
+from lulong_data.metrics.places import (
+    RURAL,
+    denominator_figure,
+    in_township,
+    population,
+    population_by_township,
+)
 from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
 from lulong_data.workdays import WorkCalendar, calendar_of
@@ -219,11 +226,8 @@ def _visits(b: Bundle, as_of: dt.date) -> pd.DataFrame:
     return _memo(b, ("visits", _day(as_of)), build)
 
 
-def _rural_population(b: Bundle, township: str | None) -> int:
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    return count(b, t.rural_population.sum())
+def _rural_population(b: Bundle, township: str | None, as_of: dt.date) -> int:
+    return population(b, year=_day(as_of).year, scope=RURAL, township=township).persons or 0
 
 
 # -- counts ----------------------------------------------------------------------------------------
@@ -258,7 +262,7 @@ def _eliminated(df: pd.DataFrame) -> pd.DataFrame:
 def summary(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Summary:
     df = cases(b, as_of=as_of, township=township)
     mon, el = _households(df, "monitored"), _eliminated(df)
-    rural = _rural_population(b, township)
+    rural = _rural_population(b, township, as_of)
     persons = int(mon["persons"].sum())
     return Summary(
         monitored_households=len(mon),
@@ -301,7 +305,9 @@ def breakdown(
         .reset_index()
     )
     if by == "township":
-        t = b.execute(b.table("townships").select("township_code", "name", "rural_population"))
+        t = b.execute(b.table("townships").select("township_code", "name"))
+        rural_by = population_by_township(b, year=_day(as_of).year)
+        t["rural_population"] = t["township_code"].map(rural_by).astype("Float64")
         if township is not None:
             t = t[t["township_code"] == township]
         out = t.rename(columns={"name": "township_name"}).merge(out, on="township_code", how="left")
@@ -761,6 +767,46 @@ def no_labour_unflagged(b: Bundle, *, as_of: dt.date, township: str | None = Non
     return out[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
 
 
+def should_be_monitored(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """应纳未纳: households on the roll (脱贫户 and 一般农户) not under monitoring nor in the procedure on
+    ``as_of`` whose latest income per head is below the monitoring line of ``as_of``'s year, or whose
+    义务教育/住房安全/饮水安全 is recorded as not secured. Columns: household_id, place and masked head,
+    household_type, persons, income_latest, income_year, income_line, below_line, guarantee_gap.
+
+    Without the year's line the income part is not judged (elimination_caveats says so); households without
+    a recorded income are not judged on income either."""
+    as_of = _day(as_of)
+    line = b.rules.income_line(as_of.year)
+    df = cases(b, as_of=as_of, township=township)
+    open_ = set(df.loc[df["status"].isin(("monitored", "in_procedure")), "household_id"])
+    facts = household_facts(b, township)
+    facts = facts[~facts["household_id"].isin(open_)].copy()
+    facts["income_line"] = line.amount if line else float("nan")
+    facts["below_line"] = (facts["income_latest"] < facts["income_line"]).fillna(False).astype(bool)
+    facts["guarantee_gap"] = _guarantee_gap(facts)
+    out = facts[facts["below_line"] | facts["guarantee_gap"]]
+    places = _household_places(b, out["household_id"])
+    out = out.merge(places, on="household_id")
+    cols = [
+        *_HOUSEHOLD_COLS, "household_type", "persons", "income_latest", "income_year", "income_line",
+        "below_line", "guarantee_gap",
+    ]  # fmt: skip
+    return out[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
+
+
+def _household_places(b: Bundle, ids: pd.Series) -> pd.DataFrame:
+    """household_id, township_code/name, village_code/name and the masked head of the given households."""
+    h = b.table("households").select("household_id", "village_code", "head_name")
+    p = _places(b)
+    j = h.left_join(p, "village_code").select(
+        h.household_id, h.head_name, h.village_code, p.township_code, p.township_name, p.village_name
+    )
+    df = b.execute(j)
+    df = df[df["household_id"].isin(set(ids))].copy()
+    df["head_masked"] = df.pop("head_name").map(mask_name).astype("str")
+    return df
+
+
 def elimination_caveats(b: Bundle, *, as_of: dt.date) -> tuple[Caveat, ...]:
     """Notes for the elimination lists at ``as_of``: the year's income line is missing (no candidate can be
     judged on income; eliminations of that year are not checked against a line)."""
@@ -862,12 +908,14 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     frequency="实时",
     pages=("monitoring", "press"),
     phrases=("农村人口", "占"),
-    scope="全县(或所选乡镇)监测帮扶中人口与农村人口",
-    method="监测帮扶中人数除以农村人口数,乘以100",
+    scope="全县(或所选乡镇)监测帮扶中人口与所选日期所在年度的农村户籍人口",
+    method="监测帮扶中人数除以农村户籍人口数,乘以100;该年度人口未导入时取最近的上一年度并注明",
     definition_en="Persons under monitoring divided by the rural population, × 100.",
 )
-def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
-    return summary(b, as_of=as_of, township=township).share_pct
+def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    d = population(b, year=_day(as_of).year, scope=RURAL, township=township)
+    share = summary(b, as_of=as_of, township=township).share_pct
+    return denominator_figure("monitored_persons_share", share, d, _day(as_of))
 
 
 @metric(
@@ -955,4 +1003,116 @@ def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
         Period.point(_day(as_of)),
         "stock",
         caveats=deadline_caveats(b, as_of=as_of, township=township),
+    )
+
+
+OUTCOME_MISSING = "outcome_missing"
+
+
+def _outcome_households(b: Bundle, as_of: dt.date, year: int, outcome: str, township: str | None) -> Figure:
+    """Households newly identified in ``year`` (by as_of) whose case the national system marks ``outcome``
+    (返贫/致贫); missing when the folder does not carry the mark (no zero is claimed then)."""
+    from lulong_data.figures import Figure, Period
+
+    name = "relapse_households" if outcome == "返贫" else "impoverished_households"
+    period = Period(dt.date(int(year), 1, 1), min(as_of, dt.date(int(year), 12, 31)))
+    if not b.has_column("monitoring_cases", "poverty_outcome"):
+        missing = _caveat(
+            OUTCOME_MISSING,
+            "数据中没有返贫致贫标识,无法统计返贫、致贫户数;请导入防止返贫监测信息系统的返贫致贫标识。",
+            "The data carry no 返贫/致贫 mark, so these households cannot be counted; import the mark from the "
+            "national monitoring system.",
+        )
+        return Figure(name, None, period, "flow", missing=missing)
+    df = cases(b, as_of=as_of, township=township)
+    first, last = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    hit = df[(df["poverty_outcome"] == outcome) & df["approved_on"].between(first, last)]
+    return Figure(name, int(hit["household_id"].nunique()), period, "flow")
+
+
+@metric(
+    "relapse_households",
+    label_zh="返贫户数",
+    label_en="households that fell back into poverty",
+    unit="户",
+    basis="flow",
+    better="down",
+    department=FANGPIN,
+    frequency="年",
+    pages=("monitoring", "press"),
+    phrases=("返贫",),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期纳入监测、经防止返贫监测信息系统认定为返贫的脱贫户",
+    method="以纳入监测日期为准,按户计数;未导入返贫致贫标识的,不作统计并注明",
+    definition_en="Households lifted out of poverty taken into monitoring between 1 January and the date "
+    "whose case the national monitoring system marks as having fallen back into poverty (a flow).",
+    datasets=("monitoring_cases",),
+)
+def relapse_households(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    return _outcome_households(b, _day(as_of), year, "返贫", township)
+
+
+@metric(
+    "impoverished_households",
+    label_zh="致贫户数",
+    label_en="households that fell into poverty",
+    unit="户",
+    basis="flow",
+    better="down",
+    department=FANGPIN,
+    frequency="年",
+    pages=("monitoring", "press"),
+    phrases=("致贫",),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期纳入监测、经防止返贫监测信息系统认定为致贫的一般农户",
+    method="以纳入监测日期为准,按户计数;未导入返贫致贫标识的,不作统计并注明",
+    definition_en="Ordinary rural households taken into monitoring between 1 January and the date whose case "
+    "the national monitoring system marks as having fallen into poverty (a flow).",
+    datasets=("monitoring_cases",),
+)
+def impoverished_households(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    return _outcome_households(b, _day(as_of), year, "致贫", township)
+
+
+INCOME_MISSING = "income_missing"
+
+
+@metric(
+    "should_monitor_households",
+    label_zh="应纳未纳户数",
+    label_en="households that should be monitored but are not",
+    unit="户",
+    basis="stock",
+    better="down",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring",),
+    phrases=("应纳未纳",),
+    scope="全县(或所选乡镇)截至所选日期未纳入监测、也不在认定程序中的脱贫户和一般农户中,最新人均纯收入低于"
+    "当年防止返贫监测收入标准,或义务教育、住房安全、饮水安全未保障的",
+    method="按户计数;当年收入标准未配置或未导入农户收入的,不作统计并注明",
+    definition_en="Households lifted out of poverty and ordinary households, neither monitored nor in the "
+    "procedure, whose latest income per head is below the year's monitoring line or whose education, "
+    "housing or water is not secured.",
+    datasets=("households",),
+)
+def should_monitor_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    from lulong_data.figures import Figure, Period
+
+    as_of = _day(as_of)
+    period = Period.point(as_of)
+    if b.rules.income_line(as_of.year) is None:
+        return Figure(
+            "should_monitor_households", None, period, "stock", missing=income_line_caveat(as_of.year)
+        )
+    if not b.has_column("households", "income_per_capita"):
+        missing = _caveat(
+            INCOME_MISSING,
+            "数据中没有农户人均纯收入,无法判断应纳未纳;请导入农户最新人均纯收入。",
+            "The data give no household income per head, so this cannot be judged; import the latest incomes.",
+        )
+        return Figure("should_monitor_households", None, period, "stock", missing=missing)
+    return Figure(
+        "should_monitor_households",
+        len(should_be_monitored(b, as_of=as_of, township=township)),
+        period,
+        "stock",
     )
