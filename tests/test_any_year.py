@@ -7,9 +7,11 @@ estimated on weekdays."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
-from apptest import open_page, switch_to
+from apptest import download_data, open_page, switch_to
 from time_travel import shifted_sample
 
 from lulong_data import access
@@ -66,5 +68,11 @@ def test_every_page_builds_in_2027_and_monitoring_says_the_calendar_is_estimated
         assert not errors, f"{url_path}: {errors}"
         if url_path == "monitoring":
             assert ESTIMATE in [w.value for w in at.warning]
+            # the overdue list's spreadsheet says it too, under its title
+            sheet = openpyxl.load_workbook(io.BytesIO(download_data(at, "mon_overdue_xlsx"))).active
+            assert [row[0] for row in sheet.iter_rows(min_row=1, max_row=2, values_only=True)] == [
+                "数据截至 2027-01-20",
+                ESTIMATE,
+            ]
         if url_path == "overview":  # next to the longest overdue items
             assert ESTIMATE in [c.value for c in at.caption]
