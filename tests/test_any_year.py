@@ -16,7 +16,7 @@ from time_travel import shifted_sample
 
 from lulong_data import access
 from lulong_data.bundle import load_bundle
-from lulong_data.metrics import monitoring
+from lulong_data.metrics import compute, monitoring
 
 AS_OF = dt.date(2027, 1, 20)
 DATA_ROLES = '[groups."data-office"]\nrole = "data"\n'
@@ -49,6 +49,11 @@ def test_the_2027_folder_validates_and_warns_about_the_calendar(folder_2027):
     assert b.as_of == AS_OF and not b.errors
     (warning,) = [p for p in b.warnings if p.code == "calendar_not_covered"]
     assert "2027年节假日安排未导入" in warning.message_zh
+    # nor has the county a 2027 income line: said on the data-status page, and no 2023 line is reused
+    (line,) = [p for p in b.warnings if p.code == "income_line_missing"]
+    assert line.file == "rules.toml" and "2027年防止返贫监测收入标准" in line.message_zh
+    assert compute(b, "should_monitor_households", AS_OF) is None
+    assert monitoring.elimination_candidates(b, as_of=AS_OF).empty
     notes = monitoring.deadline_caveats(b, as_of=AS_OF)
     assert [c.code for c in notes] == ["calendar_estimated"]
     assert notes[0].zh == ESTIMATE
