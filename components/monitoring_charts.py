@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from components.chart import cached
-from components.theme import BLUE, GREY, STATUS, VERMILLION
+from components.theme import BLUE, GREY, ORANGE, STATUS, VERMILLION
 from lulong_data.formatting import fmt_int, fmt_pct
 
 # Compliance cue bands (display only): ≥ 95% on track, ≥ 80% watch, below behind.
@@ -63,7 +63,7 @@ def funnel(df: pd.DataFrame, *, title: str, cases_label: str, overdue_label: str
 
 @cached
 def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
-    """Monthly new (纳入) and eliminated (消除) households as two lines; the latest month is labelled
+    """Monthly new (纳入) and eliminated (帮扶消除, 自然消除) households as lines; the latest month is labelled
     (labels on every point collide on a projector; the tooltip has them all)."""
     long = df.melt("month", value_vars=list(names), var_name="series", value_name="households")
     long["series"] = long["series"].map(names)
@@ -74,13 +74,15 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
         "color": alt.Color(
             "series:N",
             sort=order,
-            scale=alt.Scale(range=[BLUE, GREY]),
+            scale=alt.Scale(range=[BLUE, GREY, ORANGE]),
             legend=alt.Legend(title=None, orient="top"),
         ),
         "strokeDash": alt.StrokeDash(
-            "series:N", sort=order, scale=alt.Scale(range=[[1, 0], [6, 4]]), legend=None
+            "series:N", sort=order, scale=alt.Scale(range=[[1, 0], [6, 4], [2, 2]]), legend=None
         ),
-        "shape": alt.Shape("series:N", sort=order, scale=alt.Scale(range=["circle", "square"]), legend=None),
+        "shape": alt.Shape(
+            "series:N", sort=order, scale=alt.Scale(range=["circle", "square", "triangle"]), legend=None
+        ),
     }
     base = alt.Chart(long, title=title).encode(**enc, tooltip=["month", "series", "households"])
     lines = base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)

@@ -7,6 +7,8 @@ shows the case number, township, village and the masked head name only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -36,6 +38,9 @@ COLUMNS = {
     "days_monitored": ("监测天数", "Days monitored"),
     "measures": ("帮扶措施数", "Measures"),
     "income_per_capita": ("人均纯收入(元)", "Income per head (yuan)"),
+    "income_latest": ("最新人均纯收入(元)", "Latest income per head (yuan)"),
+    "income_year": ("收入年度", "Income year"),
+    "income_at_elimination": ("消除时人均纯收入(元)", "Income per head at elimination (yuan)"),
     "income_line": ("监测标准(元)", "Monitoring line (yuan)"),
     "reason": ("问题", "Problem"),
 }
@@ -65,12 +70,21 @@ def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
     pick = 1 if language == "en" else 0
     if "too_soon" in df:  # premature eliminations: say which rule was broken
         why = [
-            (t("监测期不足", "monitored too briefly"), "too_soon"),
+            (t("帮扶消除监测期不足", "assisted: monitored too briefly"), "too_soon"),
             (t("消除前无帮扶措施", "no measure before"), "no_measure"),
+            (t("消除时收入低于当年监测标准", "income at elimination below the year's line"), "below_line"),
+            (t("整户无劳动能力,应兜底保障", "no one can work: 兜底, not assisted elimination"), "no_labour"),
+            (t("三保障或饮水安全未保障", "education, housing or water not secured"), "guarantee_gap"),
         ]
         df = df.assign(reason=[
-            "、".join(text for text, col in why if row[col]) for _, row in df.iterrows()
+            "、".join(text for text, col in why if col in row and row[col]) for _, row in df.iterrows()
         ])  # fmt: skip
+    elif "below_line" in df:  # 应纳未纳: why the household should be monitored
+        why = [
+            (t("最新收入低于当年监测标准", "latest income below the year's line"), "below_line"),
+            (t("三保障或饮水安全未保障", "education, housing or water not secured"), "guarantee_gap"),
+        ]
+        df = df.assign(reason=["、".join(text for text, col in why if row[col]) for _, row in df.iterrows()])
     out = df[[c for c in COLUMNS if c in df.columns]].copy()
     if "check" in out:
         out["check"] = out["check"].map(lambda c: CHECK_LABELS[c][pick])
@@ -82,8 +96,11 @@ def _screen_frame(df: pd.DataFrame, language: str) -> pd.DataFrame:
     return out.rename(columns={c: t(*COLUMNS[c]) for c in out.columns})
 
 
-def household_table(df: pd.DataFrame, file_stem: str, *, key: str, total_label: str) -> pd.DataFrame:
-    """Count line, then the rows this user may see (with an XLSX download); returns what was shown."""
+def household_table(
+    df: pd.DataFrame, file_stem: str, *, key: str, total_label: str, notes: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Count line, then the rows this user may see (with an XLSX download carrying ``notes``); returns what
+    was shown."""
     shown = visible_rows(df)
     st.markdown(t(f"**{total_label}:{fmt_int(len(df))}**", f"**{total_label}: {fmt_int(len(df))}**"))
     if len(shown) < len(df):
@@ -96,5 +113,5 @@ def household_table(df: pd.DataFrame, file_stem: str, *, key: str, total_label: 
         )
     frame = screen_frame(shown)
     if not shown.empty or df.empty:
-        show_table(frame, file_stem, key=key, height=rows_height(len(frame)))
+        show_table(frame, file_stem, key=key, height=rows_height(len(frame)), notes=notes)
     return frame

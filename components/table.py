@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -29,10 +29,13 @@ def show_table(
     height: int | None = None,
     download: bool = True,
     style: Callable[[pd.DataFrame], Any] | None = None,
+    notes: Sequence[str] = (),
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
     ``style(df)`` may return a pandas Styler (e.g. colour cues) for the screen; the download stays plain.
+    ``notes`` (sentences, e.g. a deadline's calendar caveat) are written under the XLSX title; the page
+    shows them itself.
     """
     if df.empty:
         st.info(t("暂无数据", "No rows"))
@@ -55,7 +58,7 @@ def show_table(
         st.download_button(
             t("下载 Excel", "Download Excel"),
             data=audited(
-                lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}")),
+                lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}"), notes=tuple(notes)),
                 f"{file_stem}_{stamp}.xlsx",
             ),
             file_name=f"{file_stem}_{stamp}.xlsx",

@@ -221,11 +221,13 @@ def _welfare(b: Bundle, d: dt.date) -> list[Sentence]:
     new_tekun = f"assistance_new_persons:scheme=特困供养,year={y}"
     dibao_hh, dibao_p = "assistance_households:scheme=农村低保", "assistance_persons:scheme=农村低保"
     tekun_p = "assistance_persons:scheme=特困供养"
+    # the year's flow (households that stopped qualifying this year), as the county reports it (P20/P21)
+    phaseout_h, phaseout_p = f"phaseout_flow_households:year={y}", f"phaseout_flow_persons:year={y}"
     return [
         lambda f: f"今年以来,全县新增农村低保对象{f(new_dibao)}人,新增特困人员{f(new_tekun)}人。",
         lambda f: f"目前全县保障农村低保对象{f(dibao_hh)}户{f(dibao_p)}人、特困供养人员{f(tekun_p)}人。",
         lambda f: (
-            f"对不再符合低保条件的脱贫户{f('phaseout_households')}户、{f('phaseout_persons')}人,"
+            f"对不再符合低保条件的脱贫户{f(phaseout_h)}户、{f(phaseout_p)}人,"
             "给予不低于一年的渐退期,确保稳定脱贫。"
         ),
         lambda f: (
@@ -296,7 +298,7 @@ def title(b: Bundle) -> str:
 
 # --- what a figure is called -----------------------------------------------------------------------------
 def spec_title(spec: str, lang: str = "zh") -> str:
-    """A figure's name for a table: the metric title with its parameters, e.g. 脱贫劳动力务工就业人数(2022年)."""
+    """A figure's name for a table: the metric title with its parameters, e.g. 脱贫人口和监测对象务工就业人数(2022年)."""
     name, params = parse_spec(spec)
     if name == "indicator":
         return str(params.get("name", name)) + (f"({params['period']})" if "period" in params else "")

@@ -197,6 +197,9 @@ class Bundle:
     manifest: Mapping[str, Any] = field(default_factory=dict)
     geo: Mapping[str, dict] = field(default_factory=dict)
     files: Any = ()  # what the loader read, as it reports it
+    # dataset -> the contract columns its file had (an optional column a file leaves out is "not recorded",
+    # which a metric must not read as zero); see has_column
+    columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _con: Any = field(init=False, repr=False, default=None)
     _local: Any = field(init=False, repr=False, default=None)
 
@@ -237,6 +240,16 @@ class Bundle:
         """True if the dataset was present in the folder (not just an empty stand-in)."""
         return name in self.present
 
+    def has_column(self, name: str, column: str) -> bool:
+        """True if the dataset's file had ``column`` (an optional column of contract v2, say). Without a
+        record of the file's columns: the dataset is present and the column holds a value."""
+        if not self.has(name):
+            return False
+        if name in self.columns:
+            return column in self.columns[name]
+        frame = self.frames.get(name)
+        return frame is not None and column in frame.columns and bool(frame[column].notna().any())
+
     @property
     def connection(self) -> Any:
         """The Ibis DuckDB backend that owns the tables (single-threaded use; metrics use :meth:`table`)."""
@@ -271,10 +284,12 @@ class Bundle:
         if unknown:
             raise KeyError(f"unknown datasets: {sorted(unknown)}")
         typed = {}
+        given: dict[str, frozenset[str]] = {}
         for name in DATASETS:
             if name in frames:
                 df = frames[name]
                 df = df if isinstance(df, pd.DataFrame) else pd.DataFrame(list(df))
+                given[name] = frozenset(df.columns)
                 typed[name] = coerce(name, df)
             else:
                 typed[name] = empty_frame(name)
@@ -288,6 +303,7 @@ class Bundle:
             rules=rules or load_rules(),
             manifest=dict(manifest or {}),
             geo=dict(geo or {}),
+            columns=given,
         )
 
 
@@ -350,4 +366,5 @@ def load_bundle(folder: str | Path, *, snapshots: bool = True) -> Bundle:
         manifest=manifest,
         geo=dict(result.geo or {}),
         files=getattr(result, "files", ()),
+        columns={name: frozenset(headers) for name, headers in (result.headers or {}).items()},
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lulong_data import messages
-from lulong_data.contract import CASE_DATE_ORDER, DATASETS, FORWARD_DATES, Problem
+from lulong_data.contract import CASE_DATE_ORDER, DATASETS, FORWARD_DATES, NOT_LEDGERS, Problem
 
 # 18-character resident ID: 6-digit area, birth date 19xx/20xx, 3-digit sequence, check character.
 # Requiring a real-looking birth date keeps long pseudonymous ids (village code + sequence) out.
@@ -727,6 +727,22 @@ def after_as_of(t: Tables, as_of: dt.date | None) -> list[Problem]:
                 as_of=as_of.isoformat(),
             )
     return out
+
+
+def latest_date(frames: dict[str, pd.DataFrame]) -> dt.date | None:
+    """The as-of date a folder without one in its manifest gets (as the bundle does): the latest event date
+    in the ledgers, never after today."""
+    latest = None
+    for name, df in frames.items():
+        if name in NOT_LEDGERS:
+            continue
+        for col in DATASETS[name].columns:
+            if col.kind != "date" or (name, col.name) in FORWARD_DATES or col.name not in df.columns:
+                continue
+            m = df[col.name].max()
+            if pd.notna(m) and (latest is None or m.date() > latest):
+                latest = m.date()
+    return min(latest, dt.date.today()) if latest else None
 
 
 # Threads running the cross-dataset rules (see run). One: on the province two threads saved ≈ 1 s of

@@ -200,6 +200,7 @@ def subset(b: Bundle, code: str) -> Bundle:
         manifest=manifest,
         geo=_geo_subset(b.geo or {}, code),
         files=b.files,
+        columns=b.columns,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -42,22 +42,28 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 _safe_frame = safe_frame  # the old private name
 
 
-def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], *, title: str | None = None) -> bytes:
+def to_xlsx(
+    sheets: pd.DataFrame | Mapping[str, pd.DataFrame],
+    *,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> bytes:
     """One or several frames as an XLSX workbook; text cells are formula-safe.
 
     ``title`` (e.g. "数据截至 2022-07-26") goes in the first row above the table so a printed sheet
-    says what it is.
+    says what it is; ``notes`` (e.g. "2027年节假日安排未导入,按周一至周五估算。") one per row below it.
     """
     if isinstance(sheets, pd.DataFrame):
         sheets = {"数据": sheets}
+    lines = ([title] if title else []) + list(notes)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            start = 2 if title else 0
+            start = len(lines) + 1 if lines else 0
             safe_frame(df).to_excel(writer, sheet_name=name[:31], index=False, startrow=start)
             ws = writer.sheets[name[:31]]
-            if title:
-                ws.cell(row=1, column=1, value=safe_cell(title))
+            for row, line in enumerate(lines, start=1):
+                ws.cell(row=row, column=1, value=safe_cell(line))
             for i, col in enumerate(df.columns, start=1):
                 width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) + 2
                 ws.column_dimensions[ws.cell(row=start + 1, column=i).column_letter].width = min(

@@ -8,6 +8,7 @@ frames") with a plain RangeIndex; ``rows[name]`` gives each row's spreadsheet ro
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from lulong_data import cells as text_cells
-from lulong_data import checks, messages, reading, schemas
+from lulong_data import checks, messages, reading, schemas, workdays
 from lulong_data.contract import (
     CODE_LENGTH,
     DATASETS,
@@ -32,6 +33,7 @@ from lulong_data.contract import (
     Problem,
 )
 from lulong_data.parsing import DTYPES, empty_frame, month_only, parse_column
+from lulong_data.rules import RulesError, load_rules
 
 # Kinds that can hide a personal number: free text and numbers. Codes are left out: they are
 # checked for their exact length anyway, and an 11-digit slip in a code is not a phone number.
@@ -156,9 +158,33 @@ def load_folder(path: str | os.PathLike) -> LoadResult:
         result.headers,
         unavailable,
     )
-    result.problems += checks.run(tables, result.manifest.get("data_as_of"))
+    as_of = result.manifest.get("data_as_of")
+    result.problems += checks.run(tables, as_of)
+    # the working-day calendar of the data's year and the next 30 days (deadlines are estimated without it)
+    holidays = work.get("holidays")
+    as_of = as_of or checks.latest_date(work)
+    file = result.files["holidays"].name if holidays is not None else "holidays.csv"
+    result.problems += workdays.coverage_problems(holidays, as_of, file)
+    # the monitoring income line of the data's year (figures that need it are missing without it)
+    result.problems += _income_line(folder, as_of)
     _release_free_memory()
     return _finish(result, work)
+
+
+def _income_line(folder: Path, as_of: dt.date | None) -> list[Problem]:
+    """A warning when the rules (the folder's rules.toml, else the packaged ones) give no monitoring income
+    line for the data's year: figures that need it show as missing. A broken rules.toml is the bundle's
+    error to report (bad_rules)."""
+    if as_of is None:
+        return []
+    path = folder / RULES_FILE
+    try:
+        rules = load_rules(path if path.is_file() else None)
+    except RulesError:
+        return []
+    if rules.income_line(as_of.year) is not None:
+        return []
+    return [messages.make("income_line_missing", RULES_FILE, severity="warning", year=str(as_of.year))]
 
 
 def _finish(result: LoadResult, work: dict[str, pd.DataFrame]) -> LoadResult:

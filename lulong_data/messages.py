@@ -296,6 +296,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {row} 行「{col}」{value} 晚于数据截至日期 {as_of}",
         "Row {row}: {col} {value} is after the data's as-of date {as_of}",
     ),
+    "calendar_not_covered": (
+        "{year}年节假日安排未导入(数据截至 {as_of},及其后 {days} 天):工作日按周一至周五估算,"
+        "相关时限均注明“估算”。请按国务院办公厅当年节假日安排通知,在 holidays 文件中补充该年的放假(休)和调休上班(班)日期",
+        "The holiday schedule of {year} has not been imported (data as of {as_of}, and the {days} days after): "
+        "working days are estimated as Monday to Friday and deadlines say so. Add the year's days off (休) and "
+        "adjusted working days (班) from the State Council notice to the holidays file",
+    ),
+    "income_line_missing": (
+        "规则文件未配置{year}年防止返贫监测收入标准(监测范围):收入条件(风险消除、应纳未纳)不作判断,相关数字显示为缺失。"
+        "请按省级当年通知补充 [[income_lines]] 的 year、amount、document 和 document_no",
+        "The rules give no {year} monitoring income line: income conditions (risk elimination, households that "
+        "should be monitored) are not judged and those figures show as missing. Add the year's [[income_lines]] "
+        "entry (year, amount, document, document_no) from the province's notice",
+    ),
     # manifest and maps
     "bad_manifest": (
         "manifest.toml 无法读取:{reason}",

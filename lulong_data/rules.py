@@ -105,9 +105,9 @@ class Rules:
         return dict(self.sources).get(rule, "")
 
     def income_line(self, year: int) -> IncomeLine | None:
-        """The line in force for ``year``: that year's, else the latest earlier one, else None."""
-        earlier = [line for line in self.income_lines if line.year <= year]
-        return earlier[-1] if earlier else None
+        """The line of ``year``, or None when the rules give none for it. A line is set for each year by the
+        province; an earlier year's line is never carried over (a missing line is shown as missing)."""
+        return next((line for line in self.income_lines if line.year == int(year)), None)
 
 
 # Keys a county's own rules.toml may leave out: added after the first release, they take the packaged

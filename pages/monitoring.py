@@ -15,7 +15,7 @@ from components import safe
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
-from components.context import as_of, bundle, t, township
+from components.context import as_of, bundle, lang, t, township
 from components.help import metric_help
 from components.kpi import tile
 from components.monitoring_tables import household_table, rows_height
@@ -34,8 +34,8 @@ def _label(labels: dict[str, tuple[str, str]], code: str) -> str:
 def _kpis(day: dt.date, tw: str | None) -> None:
     now = compute(mon.summary, as_of=day, township=tw)
     before = compute(mon.summary, as_of=day - WEEK, township=tw)
-    overdue = compute(mon.overdue_items, as_of=day, township=tw)
-    overdue_before = compute(mon.overdue_items, as_of=day - WEEK, township=tw)
+    overdue = compute(mon.overdue_items, as_of=day, township=tw).value  # caveats: _deadline_notes
+    overdue_before = compute(mon.overdue_items, as_of=day - WEEK, township=tw).value
     cols = st.columns(5)
     with cols[0]:
         tile(
@@ -60,7 +60,12 @@ def _kpis(day: dt.date, tw: str | None) -> None:
             t("风险已消除(户)", "Risk eliminated (households)"),
             fmt_count(now.eliminated_households, t("户", "")),
             now.eliminated_households - before.eliminated_households,
-            note=t(f"{fmt_int(now.eliminated_persons)}人", f"{fmt_int(now.eliminated_persons)} persons"),
+            note=t(
+                f"帮扶消除{fmt_int(now.eliminated_assisted_households)}户·"
+                f"自然消除{fmt_int(now.eliminated_natural_households)}户",
+                f"{fmt_int(now.eliminated_assisted_households)} by assistance · "
+                f"{fmt_int(now.eliminated_natural_households)} by itself",
+            ),
             help=metric_help("eliminated_households"),
         )
     with cols[3]:
@@ -83,7 +88,8 @@ def _objects(day: dt.date, tw: str | None) -> None:
     trend = compute(mon.monthly_trend, as_of=day, township=tw)
     names = {
         "identified": t("新纳入监测(户)", "newly monitored"),
-        "eliminated": t("风险消除(户)", "risk eliminated"),
+        "eliminated_assisted": t("帮扶消除(户)", "eliminated by assistance"),
+        "eliminated_natural": t("自然消除(户)", "risk went away by itself"),
     }
     if not trend.empty:
         show_chart(
@@ -125,7 +131,8 @@ def _objects(day: dt.date, tw: str | None) -> None:
                 "township_name",
                 "monitored_households",
                 "monitored_persons",
-                "eliminated_households",
+                "eliminated_assisted_households",
+                "eliminated_natural_households",
                 "rural_population",
                 "share_pct",
             ]
@@ -134,7 +141,8 @@ def _objects(day: dt.date, tw: str | None) -> None:
                 "township_name": t("乡镇", "Township"),
                 "monitored_households": t("监测户", "Monitored households"),
                 "monitored_persons": t("监测人口", "Monitored persons"),
-                "eliminated_households": t("风险消除户", "Eliminated households"),
+                "eliminated_assisted_households": t("帮扶消除户", "Eliminated by assistance"),
+                "eliminated_natural_households": t("自然消除户", "Went away by itself"),
                 "rural_population": t("农村人口", "Rural population"),
                 "share_pct": t("占农村人口%", "% of rural population"),
             }
@@ -157,7 +165,16 @@ def _objects(day: dt.date, tw: str | None) -> None:
     )
 
 
-def _procedure(day: dt.date, tw: str | None) -> None:
+def _deadline_notes(day: dt.date, tw: str | None) -> list[str]:
+    """What every deadline figure must say (estimated calendar, no procedure ledger), shown once under the
+    tiles and written into the overdue list's XLSX."""
+    notes = [c.text(lang()) for c in compute(mon.deadline_caveats, as_of=day, township=tw)]
+    for note in notes:
+        st.warning(note)
+    return notes
+
+
+def _procedure(day: dt.date, tw: str | None, notes: list[str]) -> None:
     funnel = compute(mon.procedure_funnel, as_of=day, township=tw)
     funnel["label"] = funnel["stage"].map(lambda s: _label(mon.STAGE_LABELS, s) + t("(已完成)", " done"))
     left, right = st.columns([2, 3])
@@ -210,7 +227,11 @@ def _procedure(day: dt.date, tw: str | None) -> None:
     st.subheader(t("逾期未办清单", "Overdue list"))
     overdue = compute(mon.overdue_list, as_of=day, township=tw)
     household_table(
-        overdue, "monitoring_overdue", key="mon_overdue", total_label=t("逾期未办事项", "Overdue items")
+        overdue,
+        "monitoring_overdue",
+        key="mon_overdue",
+        total_label=t("逾期未办事项", "Overdue items"),
+        notes=notes,
     )
 
 
@@ -299,20 +320,40 @@ def _checks(day: dt.date, tw: str | None) -> None:
     el, income = rules.elimination, rules.income_line(day.year)
     amount = fmt_int(income.amount) if income else "—"
     line = compute(mon.elimination_candidates, as_of=day, township=tw)
-    st.subheader(t("符合风险消除条件", "Eligible for risk elimination"))
+    st.subheader(t("符合帮扶消除条件", "Eligible for elimination by assistance"))
     st.caption(
         t(
-            f"纳入监测满{el.min_months}个月、至少{el.min_measures}项帮扶措施、"
-            f"识别时人均纯收入高于{day.year}年监测标准({amount}元)。",
-            f"Monitored ≥ {el.min_months} months, ≥ {el.min_measures} measure(s), income per head above the "
-            f"{day.year} monitoring line ({amount} yuan).",
+            f"纳入监测满{el.min_months}个月、至少{el.min_measures}项帮扶措施、最新人均纯收入不低于"
+            f"{day.year}年监测标准({amount}元)、三保障和饮水安全无缺项、非整户无劳动能力户。",
+            f"Monitored ≥ {el.min_months} months, ≥ {el.min_measures} measure(s), latest income per head not "
+            f"below the {day.year} monitoring line ({amount} yuan), no gap in education, housing or water, not "
+            "a household where no one can work.",
         )
     )
+    for note in compute(mon.elimination_caveats, as_of=day):
+        st.warning(note.text(lang()))
     household_table(line, "monitoring_eligible", key="mon_eligible", total_label=t("户数", "Households"))
+    st.subheader(
+        t("整户无劳动能力、未标注兜底保障户", "No one can work, not flagged 整户无劳动能力兜底保障户")
+    )
+    unflagged = compute(mon.no_labour_unflagged, as_of=day, township=tw)
+    household_table(
+        unflagged, "monitoring_unflagged", key="mon_unflagged", total_label=t("户数", "Households")
+    )
+    st.subheader(t("应纳未纳", "Should be monitored but are not"))
+    st.caption(
+        t(
+            "未纳入监测的脱贫户和一般农户中,最新人均纯收入低于当年监测标准,或义务教育、住房安全、饮水安全未保障的户。",
+            "脱贫户 and 一般农户 not monitored whose latest income is below the year's line, or whose education, "
+            "housing or water is not secured.",
+        )
+    )
+    should = compute(mon.should_be_monitored, as_of=day, township=tw)
+    household_table(should, "monitoring_should", key="mon_should", total_label=t("户数", "Households"))
     st.subheader(t("整户无劳动能力、未纳入低保特困(应兜尽兜)", "No one can work, no 低保/特困 cover"))
     gap = compute(mon.no_labour_without_cover, as_of=day, township=tw)
     household_table(gap, "monitoring_no_cover", key="mon_nocover", total_label=t("户数", "Households"))
-    st.subheader(t("提前或无措施消除风险", "Eliminated before the rules allow"))
+    st.subheader(t("风险消除存疑", "Eliminations in doubt"))
     early = compute(mon.premature_eliminations, as_of=day, township=tw)
     household_table(early, "monitoring_premature", key="mon_premature", total_label=t("户次", "Cases"))
 
@@ -322,6 +363,7 @@ def render() -> None:
     day, tw = as_of(), township()
     st.title(t("防返贫动态监测", "Monitoring against relapse into poverty"))
     _kpis(day, tw)
+    notes = _deadline_notes(day, tw)
     tabs = st.tabs(
         [
             t("监测对象", "Monitored households"),
@@ -333,7 +375,7 @@ def render() -> None:
     with tabs[0]:
         _objects(day, tw)
     with tabs[1]:
-        _procedure(day, tw)
+        _procedure(day, tw, notes)
     with tabs[2]:
         _assistance(day, tw)
     with tabs[3]:

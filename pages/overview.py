@@ -235,6 +235,8 @@ def _choropleth(b, league: pd.DataFrame) -> None:
 
 def _overdue(day, where) -> None:
     st.markdown(t("**逾期最久的事项**", "**Longest overdue items**"))
+    for note in compute(monitoring.deadline_caveats, as_of=day, township=where):
+        st.caption(note.text(lang()))  # e.g. the year's holiday schedule is not imported: weekdays estimated
     items = compute(monitoring.overdue_list, as_of=day, township=where)
     if items.empty:
         st.success(t("✔ 没有逾期事项", "✔ Nothing overdue"))

@@ -11,7 +11,7 @@ from components import kpi, theme
 from components.auth import require_page
 from components.cache import compute, figure
 from components.chart import show_chart
-from components.context import as_of, can_see_households, t, township
+from components.context import as_of, can_see_households, lang, t, township
 from components.employment_charts import simple_bars
 from components.help import definitions
 from components.table import labelled, show_table
@@ -132,6 +132,8 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     new_tekun = compute(wf.assistance_new_persons, as_of=d, scheme=TEKUN, year=year, township=tw)
     ph_h = compute(wf.phaseout_households, as_of=d, township=tw)
     ph_p = compute(wf.phaseout_persons, as_of=d, township=tw)
+    flow_h = compute(wf.phaseout_flow_households, as_of=d, year=year, township=tw).value
+    flow_p = compute(wf.phaseout_flow_persons, as_of=d, year=year, township=tw).value
     c = st.columns(3)
     with c[0]:
         kpi.tile(t("今年新增农村低保", f"New dibao, {year}"), fmt_count(new_dibao, t("人", "")))
@@ -139,10 +141,11 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         kpi.tile(t("今年新增特困人员", f"New tekun, {year}"), fmt_count(new_tekun, t("人", "")))
     with c[2]:
         kpi.tile(
-            t("渐退期脱贫户", "Households in phase-out"),
-            _hh_count(ph_h, ph_p),
+            t("今年给予渐退期的脱贫户", f"Given a phase-out in {year}"),
+            "—" if flow_h is None else _hh_count(flow_h, flow_p),
             note=t(
-                "不再符合低保条件,给予不少于一年的渐退期", "no longer eligible; at least a year's phase-out"
+                f"不再符合低保条件(年内流量);目前渐退期内{_hh_count(ph_h, ph_p)}(时点)",
+                f"no longer eligible (this year); now in phase-out: {_hh_count(ph_h, ph_p)}",
             ),
         )
     left, right = st.columns(2)
@@ -202,7 +205,9 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
                 "phaseout_households",
                 key="wf_phaseout_list",
             )
-    definitions("assistance_new_persons", "phaseout_households", "phaseout_persons")
+    definitions(
+        "assistance_new_persons", "phaseout_flow_households", "phaseout_flow_persons", "phaseout_households"
+    )
 
 
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
@@ -385,7 +390,7 @@ def render() -> None:
     tekun_p = compute(wf.assistance_persons, as_of=d, scheme=TEKUN, township=tw)
     dibao_amount = compute(wf.assistance_monthly_amount, as_of=d, scheme=DIBAO, township=tw)
     tekun_amount = compute(wf.assistance_monthly_amount, as_of=d, scheme=TEKUN, township=tw)
-    coverage = compute(wf.dibao_coverage, as_of=d, township=tw)
+    coverage = figure("dibao_coverage", as_of=d, township=tw)  # says when the population is not the year's
     share = compute(wf.poverty_assistance_share, as_of=d, township=tw)
     c = st.columns(4)
     for col, label, persons, households, amount in (
@@ -405,8 +410,8 @@ def render() -> None:
     with c[2]:
         kpi.tile(
             t("农村低保覆盖率", "Dibao coverage"),
-            fmt_pct(coverage, 1),
-            note=t("占农村人口", "of rural population"),
+            fmt_pct(coverage.value, 1),
+            note=" · ".join([t("占农村户籍人口", "of rural registered population"), *coverage.notes(lang())]),
         )
     with c[3]:
         kpi.tile(

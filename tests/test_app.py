@@ -62,7 +62,7 @@ def test_overview_tiles_are_the_metrics(sample_bundle):
     persons = places.poverty_persons(b, as_of=day)
     assert tiles["脱贫人口"] == f"{hh:,}户 / {persons:,}人"
     assert tiles["监测对象(在监测)"] == fmt_count(monitoring.monitored_households(b, as_of=day), "户")
-    assert tiles["逾期未办事项"].endswith(fmt_count(monitoring.overdue_items(b, as_of=day), "项"))
+    assert tiles["逾期未办事项"].endswith(fmt_count(monitoring.overdue_items(b, as_of=day).value, "项"))
     assert tiles["务工就业(本年)"] == fmt_count(
         employment.employment_placed(b, as_of=day, year=day.year), "人"
     )

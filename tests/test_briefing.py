@@ -171,7 +171,7 @@ def test_figures_table_carries_the_definitions(sample_bundle, sample_draft):
     assert list(df.columns) == ["指标", "数值", "单位", "口径", "来源", "更新频次", "指标代码"]
     row = df.set_index("指标代码").loc["employment_placed:year=2022"]
     assert (row["指标"], row["数值"], row["单位"], row["来源"]) == (
-        "脱贫劳动力务工就业人数(2022年)",
+        "脱贫人口和监测对象务工就业人数(2022年)",
         "4019",
         "人",
         "卢龙县人力资源和社会保障局",  # full official names, never 县人社局 (issue 19)

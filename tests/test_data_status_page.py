@@ -56,7 +56,7 @@ def test_page_shows_status_datasets_and_report():
     assert metric(at, "校验结果") == "有效"
     datasets = next(d.value for d in at.dataframe if "行数" in d.value.columns)
     households = datasets[datasets["名称"] == "households"].iloc[0]
-    assert households["文件"] == "households.csv" and households["行数"] == 5846
+    assert households["文件"] == "households.csv" and households["行数"] == 6486
     assert households["最后修改"] is not None
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert set(report["级别"]) == {"警告"}  # the sample has warnings only

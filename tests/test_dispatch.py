@@ -19,6 +19,8 @@ NOW, THEN = D(2022, 7, 26), D(2022, 7, 19)
 
 # H1-H2 in T1 (卢龙镇); H3-H9 in T2 (潘庄镇). One person each.
 HOMES = {"H1": V1, "H2": V2, **{f"H{i}": V3 for i in range(3, 10)}}
+# 脱贫户 in work (the 就业 口径 counts 脱贫人口 and monitoring objects): one in T1, three in T2.
+WORKERS = {"W1": V1, "W3": V3, "W4": V3, "W5": V3}
 
 
 def _case(cid: str, hh: str, found: str, approved: str | None = None, **kw) -> dict:
@@ -58,11 +60,12 @@ def sample(**extra) -> object:
             {
                 "household_id": h,
                 "village_code": v,
-                "household_type": "一般农户",
+                "household_type": "一般农户" if h in HOMES else "脱贫户",
+                "exit_year": None if h in HOMES else 2016,
                 "persons": 1,
                 "head_name": "张三",
             }
-            for h, v in HOMES.items()
+            for h, v in {**HOMES, **WORKERS}.items()
         ],
         "persons": [
             {
@@ -73,7 +76,7 @@ def sample(**extra) -> object:
                 "labour_ability": "普通劳动力",
                 "health": "健康",
             }
-            for h in HOMES
+            for h in {**HOMES, **WORKERS}
         ],  # fmt: skip
         "monitoring_cases": CASES,
         # Targets of 4 each: on 26 July (day 207 of 365) the pace is 4 × 207/365 = 2.27.
@@ -90,8 +93,10 @@ def sample(**extra) -> object:
                 "location": "省外",
                 "started_on": "2022-03-01",
             }
-            for p in ("H1", "H3", "H4", "H5")
+            for p in WORKERS
         ],  # fmt: skip
+        # the visit ledger is there but records no visit (no visits file at all: gaps are not judged)
+        "visits": [],
     }
     frames.update(extra)
     return bundle_from_frames(as_of=NOW, **frames)

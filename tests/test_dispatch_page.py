@@ -59,7 +59,7 @@ def test_june_30_against_june_23(sample_bundle):
     d = dispatch.prepare(sample_bundle, as_of=dt.date(2022, 6, 30), comparison="week")
     assert d.since == dt.date(2022, 6, 23)
     assert shown_headlines(at) == expected_headlines(d)
-    assert dict((r[0], r[1]) for r in shown_headlines(at))["监测帮扶中"] == "356户"
+    assert dict((r[0], r[1]) for r in shown_headlines(at))["监测帮扶中"] == "424户"
     assert township_frame(at).values.tolist() == dispatch.township_table(d).values.tolist()
 
     # The Word sheet the button would download: its name carries the date, its figures equal the page's.
@@ -87,7 +87,7 @@ def test_presentation_mode():
     at = open_page(present="1", date="2022-06-30")
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "stSidebar" in html and "display: none" in html  # the sidebar is hidden for this view only
-    assert "dp-grid" in html and "356户" in html and "会议日期 2022-06-30" in html
+    assert "dp-grid" in html and "424户" in html and "会议日期 2022-06-30" in html
     # Large HTML, not the page's tiles and grid (the header's problem list stays, hidden by the CSS).
     assert not at.metric and not [df for df in at.dataframe if "原因" in df.value.columns]
     assert at.button(key="dispatch_next").proto.shortcut.lower() == "right"

@@ -100,10 +100,11 @@ MENU = [
 ]
 
 
-def bundle(cases, *, as_of, measures=(), visits=(), social_assistance=(), ability=None):
+def bundle(cases, *, as_of, measures=(), visits=(), social_assistance=(), ability=None, income=None):
+    income = income or {}
     return bundle_from_frames(
         as_of=as_of,
-        households=HOUSEHOLDS,
+        households=[h | {"income_per_capita": income.get(h["household_id"])} for h in HOUSEHOLDS],
         persons=_persons(ability),
         monitoring_cases=list(cases),
         policy_menu=MENU,
@@ -192,8 +193,12 @@ def test_township_filter_narrows_counts():
 def test_breakdowns():
     b = bundle(COUNT_CASES, as_of="2022-07-26")
     by_cat = m.breakdown(b, as_of=D(2022, 7, 26), by="category").set_index("category")
-    assert by_cat.loc["脱贫不稳定户"].tolist() == [1, 3, 1]  # H1 monitored; H4 eliminated
-    assert by_cat.loc["突发严重困难户"].tolist() == [1, 2, 0]  # H2's latest case C3
+    three = ["monitored_households", "monitored_persons", "eliminated_households"]
+    assert by_cat.loc["脱贫不稳定户", three].tolist() == [1, 3, 1]  # H1 monitored; H4 eliminated
+    assert by_cat.loc["突发严重困难户", three].tolist() == [1, 2, 0]  # H2's latest case C3
+    # H4's risk went away by itself (风险自然消除): counted apart from 帮扶消除
+    split = ["eliminated_assisted_households", "eliminated_natural_households"]
+    assert by_cat.loc["脱贫不稳定户", split].tolist() == [0, 1]
     assert "边缘易致贫户" not in by_cat.index  # H2's old case is not counted twice
     by_channel = m.breakdown(b, as_of=D(2022, 7, 26), by="channel").set_index("channel")
     assert by_channel.loc["部门筛查预警", "monitored_households"] == 1
@@ -211,7 +216,8 @@ def test_monthly_trend():
     b = bundle(COUNT_CASES, as_of="2022-07-26")
     tr = m.monthly_trend(b, as_of=D(2022, 7, 26)).set_index("month")
     assert tr.index[0] == "2021-03" and tr.index[-1] == "2022-07" and len(tr) == 17
-    assert tr.loc["2022-01"].tolist() == [1, 1]  # C1 approved, C2 eliminated
+    assert tr.loc["2022-01", ["identified", "eliminated"]].tolist() == [1, 1]  # C1 approved, C2 eliminated
+    assert tr.loc["2022-01", ["eliminated_assisted", "eliminated_natural"]].tolist() == [1, 0]
     assert tr.loc["2021-12", "eliminated"] == 1
     assert tr.loc["2022-05", "identified"] == 1
     assert tr["identified"].sum() == 4  # C4 is not approved
@@ -375,8 +381,8 @@ def test_compliance_and_overdue_list():
         "王*",
         10,
     )
-    assert m.overdue_items(b, as_of=D(2022, 7, 26)) == 1
-    assert m.overdue_items(b, as_of=D(2022, 7, 26), township=T1) == 0
+    assert m.overdue_items(b, as_of=D(2022, 7, 26)).value == 1
+    assert m.overdue_items(b, as_of=D(2022, 7, 26), township=T1).value == 0
 
 
 # -- assistance ------------------------------------------------------------------------------------
@@ -416,14 +422,16 @@ def test_consultation_batches_five_households_same_day():
 
 
 def test_elimination_candidates():
+    # issue 17: income is the latest (at elimination, were it now), not the income at identification
     cs = [
-        case("YES", "H1", "2022-01-01", "2022-01-10", income_per_capita=8000),
-        case("POOR", "H2", "2022-01-01", "2022-01-10", income_per_capita=7300),  # not above the 2022 line
-        case("SHORT", "H3", "2022-01-20", "2022-01-27", income_per_capita=9000),  # 6 months on 07-27
-        case("NOMEAS", "H4", "2022-01-01", "2022-01-10", income_per_capita=9000),
+        case("YES", "H1", "2022-01-01", "2022-01-10", income_per_capita=5000),
+        case("POOR", "H2", "2022-01-01", "2022-01-10", income_per_capita=9000),  # latest below the 2022 line
+        case("SHORT", "H3", "2022-01-20", "2022-01-27"),  # 6 months on 07-27
+        case("NOMEAS", "H4", "2022-01-01", "2022-01-10"),
     ]
     ms = [measure(f"M{c}", c, "2022-02-01") for c in ("YES", "POOR", "SHORT")]
-    b = bundle(cs, as_of="2022-07-26", measures=ms)
+    income = {"H1": 7300, "H2": 7299, "H3": 9000, "H4": 9000}
+    b = bundle(cs, as_of="2022-07-26", measures=ms, income=income)
     out = m.elimination_candidates(b, as_of=D(2022, 7, 26))
     assert out["case_id"].tolist() == ["YES"]
     assert out.iloc[0]["income_line"] == 7300

@@ -23,7 +23,8 @@ def test_lulong_defaults():
 def test_income_line_in_force():
     r = load_rules()
     assert r.income_line(2022).amount == 7300
-    assert r.income_line(2025).amount == 8300  # the latest known line stays in force
+    assert r.income_line(2024) is None  # not configured: missing, never 2023's 8300 carried over
+    assert r.income_line(2025) is None
     assert r.income_line(2020) is None
 
 

@@ -45,8 +45,8 @@ FIGURES = (
         "assistance_new_persons:scheme=农村低保,year=2022",
     ),
     ("P19", "新增特困人员61人", 61, "人", "assistance_new_persons:scheme=特困供养,year=2022"),
-    ("P20", "不再符合低保条件的脱贫户940户给予渐退期", 940, "户", "phaseout_households"),
-    ("P21", "渐退期1721人", 1721, "人", "phaseout_persons"),
+    ("P20", "不再符合低保条件的脱贫户940户给予渐退期", 940, "户", "phaseout_flow_households:year=2022"),
+    ("P21", "渐退期1721人", 1721, "人", "phaseout_flow_persons:year=2022"),
     ("P22", "全县农村低保覆盖率达到了3.1%", 3.1, "%", "dibao_coverage"),
     ("P23", "脱贫人口中农村低保和特困供养人员占73%", 73, "%", "poverty_assistance_share"),
     ("P24", "为6572名低收入家庭学生发放资助", 6572, "人", "student_aid_students:year=2022"),
@@ -75,23 +75,23 @@ FIGURES = (
 # County-level indicators: (name, unit, department, [(period, value), ...]). The published value is the
 # latest period <= as_of (or the period the figure names); earlier periods give the trend.
 INDICATORS = (
-    ("家庭医生签约团队数", "个", "县卫健委", [("2021-12-31", 452), ("2022-06-30", 458)]),
-    ("城乡居民医保参保率", "%", "县医保局", [("2021-12-31", 96.5), ("2022-06-30", 96.8)]),
-    ("养老保险覆盖率", "%", "县人社局", [("2021-12-31", 99.3), ("2022-06-30", 99.5)]),
-    ("县本级衔接资金", "万元", "县财政局", [("2021", 2200), ("2022", 2700)]),
-    ("资产收益人均年收入", "元", "县农业农村局", [("2021-12-31", 960), ("2022-06-30", 1016)]),
-    ("公益岗人均增收", "元", "县人社局", [("2022-06-30", 1100)]),
-    ("帮扶责任人", "人", "县防贫中心", [("2021-12-31", 3960), ("2022-06-30", 4000)]),
-    ("科技特派专家团", "个", "县科技局", [("2021-12-31", 4), ("2022-06-30", 5)]),
-    ("省级科技特派员", "人", "县科技局", [("2021-12-31", 9), ("2022-06-30", 11)]),
-    ("县级科技特派员", "人", "县科技局", [("2021-12-31", 46), ("2022-06-30", 52)]),
-    ("整合涉农资金", "万元", "县财政局", [("2021", 13800), ("2022", 15000)]),
-    ("防贫工作站", "个", "县防贫中心", [("2021-12-31", 12), ("2022-06-30", 12)]),
-    ("巡回宣讲", "次", "县防贫中心", [("2022-07-20", 15)]),
-    ("培训人次", "人次", "县防贫中心", [("2022-07-20", 5106)]),
-    ("农村幼儿园覆盖率", "%", "县教育局", [("2021-12-31", 100), ("2022-06-30", 100)]),
-    ("乡镇卫生院", "个", "县卫健委", [("2021-12-31", 12), ("2022-06-30", 12)]),
-    ("村卫生室", "个", "县卫健委", [("2021-12-31", 548), ("2022-06-30", 548)]),
+    ("家庭医生签约团队数", "个", "卢龙县卫生健康局", [("2021-12-31", 452), ("2022-06-30", 458)]),
+    ("城乡居民医保参保率", "%", "卢龙县医疗保障局", [("2021-12-31", 96.5), ("2022-06-30", 96.8)]),
+    ("养老保险覆盖率", "%", "卢龙县人力资源和社会保障局", [("2021-12-31", 99.3), ("2022-06-30", 99.5)]),
+    ("县本级衔接资金", "万元", "卢龙县财政局", [("2021", 2200), ("2022", 2700)]),
+    ("资产收益人均年收入", "元", "卢龙县农业农村局", [("2021-12-31", 960), ("2022-06-30", 1016)]),
+    ("公益岗人均增收", "元", "卢龙县人力资源和社会保障局", [("2022-06-30", 1100)]),
+    ("帮扶责任人", "人", "卢龙县防贫中心", [("2021-12-31", 3960), ("2022-06-30", 4000)]),
+    ("科技特派专家团", "个", "卢龙县科技局", [("2021-12-31", 4), ("2022-06-30", 5)]),
+    ("省级科技特派员", "人", "卢龙县科技局", [("2021-12-31", 9), ("2022-06-30", 11)]),
+    ("县级科技特派员", "人", "卢龙县科技局", [("2021-12-31", 46), ("2022-06-30", 52)]),
+    ("整合涉农资金", "万元", "卢龙县财政局", [("2021", 13800), ("2022", 15000)]),
+    ("防贫工作站", "个", "卢龙县防贫中心", [("2021-12-31", 12), ("2022-06-30", 12)]),
+    ("巡回宣讲", "次", "卢龙县防贫中心", [("2022-07-20", 15)]),
+    ("培训人次", "人次", "卢龙县防贫中心", [("2022-07-20", 5106)]),
+    ("农村幼儿园覆盖率", "%", "卢龙县教育局", [("2021-12-31", 100), ("2022-06-30", 100)]),
+    ("乡镇卫生院", "个", "卢龙县卫生健康局", [("2021-12-31", 12), ("2022-06-30", 12)]),
+    ("村卫生室", "个", "卢龙县卫生健康局", [("2021-12-31", 548), ("2022-06-30", 548)]),
 )
 # Indicators also given per township (their township rows sum to the county row of the same period).
 TOWNSHIP_PERIOD = "2022-06-30"
@@ -123,16 +123,18 @@ def make_indicators(rng, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     codes = townships["township_code"].tolist()
     # One 卫生院 and one 防贫工作站 per township; one 村卫生室 per village committee.
     for code in codes:
-        rows.append(("乡镇卫生院", TOWNSHIP_PERIOD, code, 1.0, "个", "县卫健委"))
-        rows.append(("防贫工作站", TOWNSHIP_PERIOD, code, 1.0, "个", "县防贫中心"))
-        rows.append(("村卫生室", TOWNSHIP_PERIOD, code, float(committees.get(code, 0)), "个", "县卫健委"))
+        rows.append(("乡镇卫生院", TOWNSHIP_PERIOD, code, 1.0, "个", "卢龙县卫生健康局"))
+        rows.append(("防贫工作站", TOWNSHIP_PERIOD, code, 1.0, "个", "卢龙县防贫中心"))
+        rows.append(
+            ("村卫生室", TOWNSHIP_PERIOD, code, float(committees.get(code, 0)), "个", "卢龙县卫生健康局")
+        )
     # Family-doctor teams: about one per village clinic plus the township hospital's own, summing to 458.
     weights = np.array([committees.get(c, 0) for c in codes], dtype=float) * rng.uniform(
         0.75, 0.9, len(codes)
     )
     teams = _largest_remainder(458 - len(codes), weights) + 1
     rows += [
-        ("家庭医生签约团队数", TOWNSHIP_PERIOD, c, float(t), "个", "县卫健委")
+        ("家庭医生签约团队数", TOWNSHIP_PERIOD, c, float(t), "个", "卢龙县卫生健康局")
         for c, t in zip(codes, teams, strict=True)
     ]
     # county_code (multi-county extension) stays out of the single-county sample
@@ -177,14 +179,27 @@ def compute(frames: dict[str, pd.DataFrame], metric: str, as_of: date) -> float:
     if name == "village_count":
         return int((frames["villages"]["kind"] == "村委会").sum())
     if name == "registered_population":
-        return frames["townships"]["population"].sum() / 10000
+        pop = frames["population"]
+        county = pop[_missing(pop["township_code"]) & (pop["basis"] == "户籍") & (pop["scope"] == "总人口")]
+        return float(county.loc[county["year"] == day.year, "persons"].iloc[0]) / 10000
     if name == "poverty_households":
         return int((hh["household_type"] == "脱贫户").sum())
     if name == "poverty_persons":
         return int(hh.loc[hh["household_type"] == "脱贫户", "persons"].sum())
     if name == "employment_placed":
-        e = frames["employment"]
-        return e.loc[(e["year"] == year) & (_dates(e["started_on"]) <= day), "person_id"].nunique()
+        # persons of 脱贫户 and of monitoring objects (a case approved by the day) in work in the year: a row
+        # of the year, or a row without a year that started by 31 December and had not ended by 1 January
+        e, mc = frames["employment"], frames["monitoring_cases"]
+        started, ended = _dates(e["started_on"]), _dates(e["ended_on"])
+        overlaps = (started <= pd.Timestamp(year, 12, 31)) & (
+            ended.isna() | (ended >= pd.Timestamp(year, 1, 1))
+        )
+        in_year = (e["year"] == year).fillna(False).astype(bool) | (e["year"].isna() & overlaps)
+        objects = set(mc.loc[_dates(mc["approved_on"]) <= day, "household_id"])
+        roll = set(hh.loc[hh["household_type"] == "脱贫户", "household_id"]) | objects
+        people = frames["persons"].loc[frames["persons"]["household_id"].isin(roll), "person_id"]
+        sel = in_year & (started <= day) & e["person_id"].isin(people)
+        return e.loc[sel, "person_id"].nunique()
     if name == "employment_target":
         t = frames["employment_targets"]
         t = t[t["year"] == year]
@@ -212,8 +227,8 @@ def compute(frames: dict[str, pd.DataFrame], metric: str, as_of: date) -> float:
         return len(t) if name == "training_sessions" else int(t["participants"].sum())
     if name in (
         "assistance_new_persons",
-        "phaseout_households",
-        "phaseout_persons",
+        "phaseout_flow_households",
+        "phaseout_flow_persons",
         "dibao_coverage",
         "poverty_assistance_share",
     ):
@@ -249,11 +264,14 @@ def _assistance(frames: dict[str, pd.DataFrame], name: str, p: dict[str, str], d
         year = int(p["year"])
         sel = (sa["scheme"] == p["scheme"]) & (started.dt.year == year) & (started <= day)
         return int(sa.loc[sel, "persons"].sum())
-    if name in ("phaseout_households", "phaseout_persons"):
-        sel = dibao & active & poor & (_dates(sa["phaseout_until"]) >= day)
+    if name in ("phaseout_flow_households", "phaseout_flow_persons"):
+        # 脱贫户 whose 低保 phase-out began in the year, by the day (households that stopped qualifying)
+        began = _dates(sa["phaseout_from"])
+        year = int(p["year"])
+        sel = dibao & poor & (began >= pd.Timestamp(year, 1, 1)) & (began <= day)
         return (
             sa.loc[sel, "household_id"].nunique()
-            if name == "phaseout_households"
+            if name == "phaseout_flow_households"
             else int(sa.loc[sel, "persons"].sum())
         )
     if name == "dibao_coverage":
@@ -270,14 +288,14 @@ def _decimals(value: float) -> int:
 def check_figures(frames: dict[str, pd.DataFrame], as_of: date) -> dict[str, float]:
     """Recompute every published figure whose datasets are present; raise if one does not match."""
     needs = {
-        "township_count": "townships", "village_count": "villages", "registered_population": "townships",
+        "township_count": "townships", "village_count": "villages", "registered_population": "population",
         "poverty_households": "households", "poverty_persons": "households", "employment_placed": "employment",
         "employment_target": "employment_targets", "employment_rate": "employment_targets",
         "welfare_post_persons": "welfare_jobs", "welfare_post_persons_change": "welfare_jobs",
         "welfare_post_months": "welfare_jobs", "welfare_post_subsidy": "welfare_jobs",
         "training_sessions": "trainings", "training_participants": "trainings",
-        "assistance_new_persons": "social_assistance", "phaseout_households": "social_assistance",
-        "phaseout_persons": "social_assistance", "dibao_coverage": "social_assistance",
+        "assistance_new_persons": "social_assistance", "phaseout_flow_households": "social_assistance",
+        "phaseout_flow_persons": "social_assistance", "dibao_coverage": "social_assistance",
         "poverty_assistance_share": "social_assistance", "student_aid_students": "student_aid",
         "student_aid_amount": "student_aid", "policy_menu_items": "policy_menu", "indicator": "indicators",
     }  # fmt: skip

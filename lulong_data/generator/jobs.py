@@ -10,6 +10,11 @@ Planted for the data office's reconciliation (公益岗 ledger vs employment led
 - one 2022 employment row with channel 公益岗位 for a person who holds no post (就业台账有、岗位无);
 - two persons recorded 丧失劳动力/无劳动力 who are in the ledger as 劳务输出.
 Township targets leave three townships behind at mid-year (two clearly, one just under).
+
+Who counts (the 口径 of P06): members of 脱贫户 and of households that are monitoring objects (a case
+approved by as_of). A worker in other channels who kept the job from 2021 into 2022 has one open record
+(no year, no end date: still in work) that counts in both years; a 2021 worker who stopped has a record
+with its end date. 公益岗 records are yearly contracts (with their year).
 """
 
 from __future__ import annotations
@@ -98,7 +103,7 @@ TRAINING_TITLES = (
 
 def make(ctx, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     rng = ctx.rng("jobs")
-    pool = _pool(frames)
+    pool = _pool(frames, ctx.as_of)
 
     # ---- who works in which year
     welfare21 = _draw(rng, pool, WELFARE_2021, _welfare_weight(pool, 2021), exclude=set())
@@ -141,15 +146,16 @@ def make(ctx, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     welfare_jobs = pd.DataFrame(posts, columns=[c.name for c in DATASETS["welfare_jobs"].columns])
 
     channel_of: dict[str, str] = {}
+    retained = set(keep_other)  # in work in 2021 and still in the same work in 2022: one open record
     rows = []
     for year, others in ((2021, other21), (2022, other22)):
         year_posts = welfare_jobs[welfare_jobs["year"] == year]
         for person, started in zip(year_posts["person_id"], year_posts["started_on"], strict=True):
             if year == 2022 and person == post_without_row:
                 continue
-            rows.append((person, year, "公益岗位", "县内", started))
+            rows.append((person, year, "公益岗位", "县内", started, None))
         if year == 2022:
-            rows.append((row_without_post, year, "公益岗位", "县内", _start_date(rng, year, ctx.as_of)))
+            rows.append((row_without_post, year, "公益岗位", "县内", _start_date(rng, year, ctx.as_of), None))
         for person in others:
             if person in no_work:
                 channel = "劳务输出"
@@ -157,21 +163,34 @@ def make(ctx, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 channel = channel_of[person]
             else:
                 channel = _pick(rng, CHANNELS)
+            started = _start_date(rng, year, ctx.as_of)
+            if year == 2022 and person in retained:
+                continue  # still in the work of the open 2021 record (the draws above keep their order)
             channel_of[person] = channel
-            rows.append(
-                (person, year, channel, _pick(rng, LOCATIONS[channel]), _start_date(rng, year, ctx.as_of))
-            )
+            if year == 2021:
+                # no year: counted in every year it overlaps; ends in 2021 unless the person kept working
+                ended = None if person in retained else _end_date(rng, started)
+                rows.append((person, None, channel, _pick(rng, LOCATIONS[channel]), started, ended))
+            else:
+                rows.append((person, year, channel, _pick(rng, LOCATIONS[channel]), started, None))
         # Job changes: a second, later row in another channel (the person counts once).
-        changers = rng.choice([p for p in others if p not in no_work], DOUBLE_ROWS[year], replace=False)
-        first = {r[0]: r[4] for r in rows if r[1] == year}
+        movers = [p for p in others if p not in no_work and not (year == 2022 and p in retained)]
+        changers = rng.choice(movers, DOUBLE_ROWS[year], replace=False)
+        first = {r[0]: r[4] for r in rows if r[1] == year or (r[1] is None and r[4].year == year)}
         for person in sorted(changers):
             channel = _pick(rng, {k: v for k, v in CHANNELS.items() if k != channel_of[person]})
             later = _later_date(rng, first[person], year, ctx.as_of)
-            rows.append((person, year, channel, _pick(rng, LOCATIONS[channel]), later))
+            rows.append((person, year, channel, _pick(rng, LOCATIONS[channel]), later, None))
 
-    employment = pd.DataFrame(rows, columns=["person_id", "year", "channel", "location", "started_on"])
-    employment = employment.sort_values(["year", "started_on", "person_id"], kind="stable", ignore_index=True)
-    employment.insert(0, "record_id", [f"E{y}{i:05d}" for i, y in enumerate(employment["year"], start=1)])
+    employment = pd.DataFrame(
+        rows, columns=["person_id", "year", "channel", "location", "started_on", "ended_on"]
+    )
+    employment["year"] = employment["year"].astype("Int64")
+    start_year = pd.Series([d.year for d in employment["started_on"]], index=employment.index)
+    employment = employment.assign(_y=employment["year"].fillna(start_year)).sort_values(
+        ["_y", "started_on", "person_id"], kind="stable", ignore_index=True
+    )
+    employment.insert(0, "record_id", [f"E{y}{i:05d}" for i, y in enumerate(employment.pop("_y"), start=1)])
 
     targets = _targets(rng, pool, employment, frames["townships"])
     trainings = _trainings(rng, ctx, frames["townships"])
@@ -189,10 +208,15 @@ def make(ctx, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- who
 
 
-def _pool(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every member of a household on the roll, with age (2022), village and township; index person_id."""
+def _pool(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
+    """Every member of a 脱贫户 or of a monitoring object's household (a case approved by as_of), with age
+    (2022), village and township; index person_id."""
     hh = frames["households"][["household_id", "village_code", "household_type"]]
-    pool = frames["persons"].merge(hh, on="household_id", how="left", validate="many_to_one")
+    mc = frames["monitoring_cases"]
+    approved = pd.to_datetime(mc["approved_on"]) <= pd.Timestamp(as_of)
+    monitored = set(mc.loc[approved, "household_id"])
+    hh = hh[(hh["household_type"] == "脱贫户") | hh["household_id"].isin(monitored)]
+    pool = frames["persons"].merge(hh, on="household_id", how="inner", validate="many_to_one")
     pool["township_code"] = pool["village_code"].str[:9]
     pool["age"] = 2022 - pool["birth_year"].astype(int)
     pool["able"] = pool["labour_ability"].isin(ABLE)
@@ -260,6 +284,11 @@ def _start_date(rng, year: int, as_of: date) -> date:
     return first + timedelta(days=int(rng.integers(0, (last - first).days + 1)))
 
 
+def _end_date(rng, started: date) -> date:
+    """The end of a 2021 job that did not last into 2022: one to eight months later, by 31 December."""
+    return min(started + timedelta(days=int(rng.integers(30, 240))), date(started.year, 12, 31))
+
+
 def _later_date(rng, after: date, year: int, as_of: date) -> date:
     end = min(date(year, 12, 31), as_of)
     if after >= end:
@@ -304,10 +333,18 @@ def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
+def _in_year(employment: pd.DataFrame, year: int) -> pd.Series:
+    """Rows of ``year``: its year, or (no year) started by 31 December and not ended before 1 January."""
+    started = pd.to_datetime(employment["started_on"])
+    ended = pd.to_datetime(employment["ended_on"])
+    overlaps = (started <= pd.Timestamp(year, 12, 31)) & (ended.isna() | (ended >= pd.Timestamp(year, 1, 1)))
+    return (employment["year"] == year).fillna(False).astype(bool) | (employment["year"].isna() & overlaps)
+
+
 def _placed_by_township(
     employment: pd.DataFrame, pool: pd.DataFrame, year: int, codes: list[str]
 ) -> np.ndarray:
-    persons = employment.loc[employment["year"] == year, "person_id"].drop_duplicates()
+    persons = employment.loc[_in_year(employment, year), "person_id"].drop_duplicates()
     counts = pool.loc[persons, "township_code"].value_counts()
     return np.array([int(counts.get(c, 0)) for c in codes])
 
@@ -384,10 +421,15 @@ def _check(
     ctx, employment, welfare_jobs, targets, trainings, post_without_row, row_without_post, no_work, pool
 ):
     as_of = ctx.as_of
-    e22 = employment[(employment["year"] == 2022) & (employment["started_on"] <= as_of)]
+    e22 = employment[_in_year(employment, 2022) & (employment["started_on"] <= as_of)]
     assert e22["person_id"].nunique() == PLACED_2022, e22["person_id"].nunique()
     assert (employment["started_on"] <= as_of).all()
-    assert all(d.year == y for d, y in zip(employment["started_on"], employment["year"], strict=True))
+    dated = employment[employment["year"].notna()]
+    assert all(d.year == y for d, y in zip(dated["started_on"], dated["year"], strict=True))
+    ended = employment.dropna(subset=["ended_on"])
+    assert (ended["ended_on"] >= ended["started_on"]).all()
+    still = employment[employment["year"].isna() & employment["ended_on"].isna()]
+    assert still["person_id"].nunique() == RETAINED_OTHER  # in work since 2021, counted in 2022 too
     for year, n in ((2022, WELFARE_2022), (2021, WELFARE_2021)):
         w = welfare_jobs[(welfare_jobs["year"] == year) & (welfare_jobs["started_on"] <= as_of)]
         assert w["person_id"].nunique() == n == len(w)

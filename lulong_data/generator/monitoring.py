@@ -12,6 +12,8 @@ dashboard's checks have something to find:
 - a handful of premature eliminations (< 6 months, or no measure) and some visit gaps over 61 days,
   a few of them still open on as_of;
 - batches of ≥ 5 households approved on one day (county consultation), also in July 2022.
+A household whose members all lack labour is a 兜底 household (整户无劳动能力兜底保障户): it is not
+eliminated by assistance; its case stays under monitoring (a 自然消除 of its other risk stays possible).
 Working days follow the State Council calendar (lulong_data.workdays).
 """
 
@@ -165,6 +167,7 @@ class Household:
     kind: str  # 脱贫户 / 一般农户
     persons: int
     exposure: dict[str, float]  # risk -> weight; only the risks the members make possible
+    all_unable: bool = False  # every member 丧失劳动力/无劳动力: 兜底, never 帮扶消除
 
 
 def member_flags(persons: pd.DataFrame) -> pd.DataFrame:
@@ -182,6 +185,7 @@ def member_flags(persons: pd.DataFrame) -> pd.DataFrame:
             "pupil": (age >= 6) & (age < 15),
             "able": able,
             "able_young": able & (age <= 59),
+            "can_work": ~ability.isin(["丧失劳动力", "无劳动力"]),
         }
     )
     return flags.groupby("household_id", sort=True).any()
@@ -214,7 +218,7 @@ def load_households(frames: dict[str, pd.DataFrame]) -> list[Household]:
     hh = frames["households"]
     flags = member_flags(frames["persons"]).loc[hh["household_id"]]
     return [
-        Household(hid, village[:9], kind, int(n), household_exposure(f))
+        Household(hid, village[:9], kind, int(n), household_exposure(f), all_unable=not f.can_work)
         for hid, village, kind, n, f in zip(
             hh["household_id"],
             hh["village_code"],
@@ -443,8 +447,11 @@ def decide_elimination(rng: np.random.Generator, case: Case, ctx: Context) -> No
             review = _next_workday(review + int(rng.integers(3, 40)) * DAY)
             if review > ctx.as_of:
                 continue
+        kind = _elimination_kind(rng, case)
+        if case.household.all_unable and kind == "帮扶后稳定消除":
+            return  # 兜底: stays under monitoring (the draws above are kept, so other cases do not move)
         case.eliminated_on = review
-        case.elimination_kind = _elimination_kind(rng, case)
+        case.elimination_kind = kind
         return
 
 
@@ -459,7 +466,10 @@ def premature_eliminations(rng: np.random.Generator, cases: list[Case], ctx: Con
     pool = [
         c
         for c in cases
-        if c.approved_on and D(2021, 3, 1) <= c.approved_on <= D(2021, 12, 31) and c.eliminated_on is None
+        if c.approved_on
+        and D(2021, 3, 1) <= c.approved_on <= D(2021, 12, 31)
+        and c.eliminated_on is None
+        and not c.household.all_unable
     ]
     weak = [c for c in pool if c.household.township in WEAK_TOWNSHIPS]
     other = [c for c in pool if c.household.township not in WEAK_TOWNSHIPS]

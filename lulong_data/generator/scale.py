@@ -19,9 +19,9 @@ What differs per county (each county has its own random stream, seeded by ``seed
 - place: township names get the county number, and every coordinate (villages, seats, both GeoJSON
   files) is shifted onto a grid so counties lie side by side on a map.
 
-County-wide rows (``employment_targets`` and ``indicators`` with an empty township_code) are cloned for
-every county and name it in the contract's ``county_code`` extension column (filled on every row of those
-two datasets); ``published_figures`` is left out: the published figures are Lulong's only.
+County-wide rows (``employment_targets``, ``indicators`` and ``population`` with an empty township_code) are
+cloned for every county and name it in the contract's ``county_code`` extension column (filled on every row
+of those datasets; the population rows shrink with the townships); ``published_figures`` is left out: the published figures are Lulong's only.
 The bundled sample and the generator's own output are not touched. ``lulong_data.county`` reads such a
 folder back one county at a time.
 """
@@ -55,7 +55,7 @@ RATES = (("social_assistance", "monthly_amount"), ("welfare_jobs", "monthly_subs
 COORDS = {"villages": ("lon", "lat"), "townships": ("seat_lon", "seat_lat")}
 DROPPED = ("published_figures",)
 SHARED = ("policy_menu",)  # one province-wide menu: written with the first county only
-COUNTY_ROWS = ("employment_targets", "indicators")  # empty township_code = the county itself
+COUNTY_ROWS = ("employment_targets", "indicators", "population")  # empty township_code = the county itself
 
 
 def county_code(number: int) -> str:
@@ -152,6 +152,22 @@ def _populations(template: dict[str, pd.DataFrame], frames: dict[str, pd.DataFra
     for col in ("population", "rural_population"):
         values = pd.to_numeric(tw[col].replace("", None)).to_numpy(dtype=float)
         tw[col] = [("" if math.isnan(v) else str(round(v * r))) for v, r in zip(values, ratio, strict=True)]
+    pop = frames.get("population")
+    if pop is None or pop.empty:
+        return
+    # The population table (contract v2) follows: township rows by the same share, county rows the sum.
+    by_town = dict(zip(tw["township_code"], ratio, strict=True))
+    persons = pd.to_numeric(pop["persons"].replace("", None)).to_numpy(dtype=float)
+    town = pop["township_code"].ne("").to_numpy()
+    scaled = [round(v * by_town.get(c, 0.0)) for v, c in zip(persons, pop["township_code"], strict=True)]
+    totals = {
+        "总人口": sum(int(v) for v in tw["population"].replace("", "0")),
+        "农村人口": sum(int(v) for v in tw["rural_population"].replace("", "0")),
+    }
+    pop["persons"] = [
+        str(s) if is_town else str(totals.get(scope, round(v)))
+        for s, is_town, scope, v in zip(scaled, town, pop["scope"], persons, strict=True)
+    ]
 
 
 def make_county(

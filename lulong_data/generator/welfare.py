@@ -1,7 +1,8 @@
 """Social assistance (农村低保, 特困供养; 民政局) and student aid (学生资助; 教育局).
 
 Exact figures at as_of (docs/published-figures.md): new 低保 persons 2022 = 183 (P18), new 特困 persons
-2022 = 61 (P19); 940 脱贫户 households / 1721 persons in a 低保 phase-out period (渐退期, P20/P21);
+2022 = 61 (P19); 940 脱贫户 households / 1721 persons that stopped qualifying in 2022 and were given a 低保
+phase-out period (渐退期, a flow: P20/P21), besides those of late 2021 still in theirs (the stock);
 active 低保 persons = 3.10% of the rural population (P22); persons of 脱贫户 on active 低保/特困 records
 = 73.0% of the 9236 脱贫 persons (P23); 2022 student aid to 6572 students, 5,838,600.00 元 (P24/P25).
 
@@ -10,7 +11,8 @@ How the ledger is built:
   特困 for old or disabled people living alone, 单人保 for the disabled or seriously ill member of a
   household that has workers;
 - the phase-out households are those whose members found work (employment ledger): their income rose
-  in 2021-08..2022-07, and their 渐退期 runs at least 12 months from that month;
+  in 2022 (P20/P21) or in 2021-08..2021-12 (still in phase-out on as_of), and their 渐退期 runs from that
+  day (phaseout_from) to the end of the month 12 months later;
 - households that had a 低保纳入/特困供养 measure in monitoring get their record from that date;
 - ended records: completed phase-outs (2021..2022-06) and 低保 records closed when the person moved to
   特困; non-roll records (household_id empty) are rural residents who are not on the 脱贫/监测 roll;
@@ -31,8 +33,9 @@ from lulong_data.contract import DATASETS, NO_WORK_ABILITIES
 
 NEW_DIBAO_2022 = 183  # P18
 NEW_TEKUN_2022 = 61  # P19
-PHASEOUT_HOUSEHOLDS = 940  # P20
+PHASEOUT_HOUSEHOLDS = 940  # P20: stopped qualifying in 2022 (by as_of), given a phase-out period
 PHASEOUT_PERSONS = 1721  # P21
+PHASEOUT_LATE_2021 = 160  # households whose phase-out began in 2021-08..12 and still runs on as_of
 DIBAO_COVERAGE = 0.031  # P22, of townships.rural_population
 POOR_SHARE = 0.73  # P23, of the 脱贫 persons
 UNCOVERED = 5  # monitored households with nobody able to work and no 低保/特困 (应兜尽兜 finding)
@@ -124,6 +127,7 @@ class _Ledger:
             "tier": None,
             "single_person": None,
             "ended_on": None,
+            "phaseout_from": None,
             "phaseout_until": None,
         }
         base.update(row)
@@ -159,6 +163,8 @@ def _household_table(frames) -> pd.DataFrame:
             pp[["person_id", "household_id"]], on="person_id"
         )
         jobs["started_on"] = pd.to_datetime(jobs["started_on"])
+        # a record without a year (in work since its start) belongs to the year it started
+        jobs["year"] = jobs["year"].astype("Float64").fillna(jobs["started_on"].dt.year.astype("Float64"))
         g = jobs.groupby("household_id")
         t["any_work"] = g.size().reindex(t.index).fillna(0) > 0
         t["wage_work"] = (
@@ -249,8 +255,8 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
         )
     uncovered = set(str(h) for h in rng.choice(cand, UNCOVERED, replace=False))
 
-    # ---- phase-out: 脱贫户 on 低保 whose income rose in 2021-08..2022-07 through work (a new job in
-    # 2022, or the 民政 review of a household in work); 渐退期 to the end of the month 12 months later.
+    # ---- phase-out: 脱贫户 on 低保 whose income rose in 2022 through work (a new job in 2022, or the 民政
+    # review of a household in work); 渐退期 from that day to the end of the month 12 months later.
     rise_cand = poor[poor["any_work"] & ~poor.index.isin(uncovered)]
     weight = np.where(rise_cand["wage_work"], 3.0, 1.0)
     phase = _subset_with_sum(rng, rise_cand["persons"], weight, PHASEOUT_HOUSEHOLDS, PHASEOUT_PERSONS)
@@ -259,7 +265,7 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
         if pd.notna(h["new_work_on"]):
             rise = pd.Timestamp(h["new_work_on"]).date()
         else:
-            rise = _day_in(rng, date(2021, 8, 1), date(2022, 6, 30))
+            rise = _day_in(rng, date(2022, 1, 4), date(2022, 6, 30))
         cls, tier = _dibao_class(rng, h, phaseout=True)
         ledger.add(
             household_id=hid,
@@ -270,9 +276,38 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
             tier=tier,
             single_person=False,
             started_on=_start_before_history(rng, START_YEARS_POOR, 2015),
+            phaseout_from=rise,
             phaseout_until=_month_end(_add_months(rise, 12)),
             monthly_amount=TIER_AMOUNT[tier] * persons,
         )
+
+    # ---- phase-outs that began in 2021-08..12 and still run on as_of (the stock, not the 2022 flow)
+    late = poor[poor["any_work"] & ~poor.index.isin(phase) & ~poor.index.isin(uncovered)]
+    late = late[late["new_work_on"].isna()]  # in work before 2022
+    weight = np.where(late["wage_work"], 3.0, 1.0)
+    late_ids = sorted(
+        str(h) for h in rng.choice(late.index, PHASEOUT_LATE_2021, replace=False, p=weight / weight.sum())
+    )
+    late_persons = 0
+    for hid in late_ids:
+        h = poor.loc[hid]
+        rise = _day_in(rng, date(2021, 8, 2), date(2021, 12, 30))
+        cls, tier = _dibao_class(rng, h, phaseout=True)
+        ledger.add(
+            household_id=hid,
+            village_code=h["village_code"],
+            scheme="农村低保",
+            persons=int(h["persons"]),
+            dibao_class=cls,
+            tier=tier,
+            single_person=False,
+            started_on=_start_before_history(rng, START_YEARS_POOR, 2015),
+            phaseout_from=rise,
+            phaseout_until=_month_end(_add_months(rise, 12)),
+            monthly_amount=TIER_AMOUNT[tier] * int(h["persons"]),
+        )
+        late_persons += int(h["persons"])
+    phase = {**phase, **dict.fromkeys(late_ids, 0)}  # kept out of the groups below
 
     # ---- completed phase-outs (ended before as_of): income rose in 2020-03..2021-05
     early = poor[poor["any_work"] & ~poor.index.isin(phase) & ~poor.index.isin(uncovered)]
@@ -295,6 +330,7 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
             single_person=False,
             started_on=_start_before_history(rng, START_YEARS_POOR, 2015),
             ended_on=until,
+            phaseout_from=rise,
             phaseout_until=until,
             monthly_amount=TIER_AMOUNT[tier] * int(h["persons"]),
         )
@@ -308,7 +344,7 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
     must = rest.index.isin(no_work_open.index) | rest.index.isin(list(measures))
     rest.loc[must, "priority"] += 10
     rest = rest.assign(_id=rest.index).sort_values(["priority", "_id"], ascending=[False, True])
-    need = poor_target - PHASEOUT_PERSONS
+    need = poor_target - PHASEOUT_PERSONS - late_persons
     new_dibao = new_tekun = 0
     for hid, h in rest.iterrows():
         if need <= 0:
@@ -420,6 +456,12 @@ def make_assistance(ctx, frames) -> pd.DataFrame:
     sa.insert(0, "record_id", [f"MZ{i:06d}" for i in range(1, len(sa) + 1)])
     for col in ("dibao_class", "tier"):
         sa[col] = sa[col].astype("Int64")
+    # 家庭人口数 (contract v2): the household's size on the roll; a record off the roll is its own family
+    sizes = hh["persons"].astype("int64")
+    single = sa["single_person"].eq(True).fillna(False).astype(bool)
+    own = sa["persons"] + np.where(single, 2, 0)  # 单人保 off the roll: a family of 3 or more
+    sa["family_size"] = sa["household_id"].map(sizes).fillna(own).astype("Int64")
+    sa["date_precision"] = None
     sa = sa[[c.name for c in DATASETS["social_assistance"].columns if c.name in sa]]
     _check_assistance(sa, frames, as_of, uncovered, dibao_target, poor_target)
     return sa
@@ -500,7 +542,10 @@ def _non_roll(
     for s in split(min(260, rest), sizes):
         rise = _day_in(rng, date(2021, 8, 1), as_of - timedelta(days=10))
         dibao(
-            s, _start_before_history(rng, START_YEARS_OTHER), phaseout_until=_month_end(_add_months(rise, 12))
+            s,
+            _start_before_history(rng, START_YEARS_OTHER),
+            phaseout_from=rise,
+            phaseout_until=_month_end(_add_months(rise, 12)),
         )
     rest -= min(260, rest)
     for s in split(rest, sizes):
@@ -542,11 +587,15 @@ def _check_assistance(sa, frames, as_of, uncovered, dibao_target, poor_target) -
     dibao = sa["scheme"] == "农村低保"
     assert sa.loc[dibao & active, "persons"].sum() == dibao_target
     assert sa.loc[active & poor, "persons"].sum() == poor_target
-    po = dibao & active & poor & (pd.to_datetime(sa["phaseout_until"]) >= day)
-    assert (sa.loc[po, "household_id"].nunique(), sa.loc[po, "persons"].sum()) == (
+    began = pd.to_datetime(sa["phaseout_from"])
+    flow = dibao & poor & (began >= pd.Timestamp(2022, 1, 1)) & (began <= day)
+    assert (sa.loc[flow, "household_id"].nunique(), sa.loc[flow, "persons"].sum()) == (
         PHASEOUT_HOUSEHOLDS,
         PHASEOUT_PERSONS,
     )
+    stock = dibao & active & poor & (pd.to_datetime(sa["phaseout_until"]) >= day)
+    assert sa.loc[stock, "household_id"].nunique() == PHASEOUT_HOUSEHOLDS + PHASEOUT_LATE_2021
+    assert (began.isna() == pd.to_datetime(sa["phaseout_until"]).isna()).all()
     new = started.dt.year == 2022
     assert sa.loc[new & dibao, "persons"].sum() == NEW_DIBAO_2022
     assert sa.loc[new & ~dibao, "persons"].sum() == NEW_TEKUN_2022
@@ -659,6 +708,11 @@ def make_student_aid(ctx, frames) -> pd.DataFrame:
     rows21 = _aid_rows(rng, 2021, prev)
 
     aid = pd.DataFrame(rows21 + rows22)
+    # 发放日期 (paid_on): 2022 is the spring term, paid by June; 2021 both terms. Its own stream, so the
+    # students and amounts above do not move.
+    paid_rng = ctx.rng("welfare.student_aid.paid")
+    spans = {2021: (date(2021, 3, 15), date(2021, 12, 20)), 2022: (date(2022, 3, 15), date(2022, 6, 30))}
+    aid["paid_on"] = [_day_in(paid_rng, *spans[int(y)]) for y in aid["year"]]
     aid.insert(
         0, "record_id", [f"ZZ{r['year']}{i:06d}" for i, r in enumerate(aid.to_dict("records"), start=1)]
     )
@@ -666,6 +720,7 @@ def make_student_aid(ctx, frames) -> pd.DataFrame:
     a22 = aid[aid["year"] == 2022]
     assert a22["student_id"].nunique() == STUDENTS_2022, a22["student_id"].nunique()
     assert round(float(a22["amount"].sum()), 2) == AID_2022, a22["amount"].sum()
+    assert (pd.to_datetime(a22["paid_on"]) <= pd.Timestamp(ctx.as_of)).all()  # P24/P25 hold at as_of
     return aid
 
 

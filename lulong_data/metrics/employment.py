@@ -30,6 +30,25 @@ def in_year(e: ibis.Table, year: int) -> ibis.BooleanValue:
     return (e.year == int(year)) | (e.year.isnull() & overlaps)
 
 
+def scope_persons(b: Bundle, as_of: dt.date) -> ibis.Table:
+    """person_id of 脱贫人口 and 防贫监测对象: members of 脱贫户 and of households with a case approved (纳入监测)
+    on or before ``as_of``, whether still monitored or since eliminated."""
+    h = b.table("households")
+    c = b.table("monitoring_cases")
+    objects = c.filter(c.approved_on <= as_of).select("household_id")
+    poor = h.filter(h.household_type == "脱贫户").select("household_id")
+    p = b.table("persons")
+    return p.semi_join(poor.union(objects), "household_id").select("person_id")
+
+
+def in_work(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
+    """Employment rows of persons in scope (脱贫人口 and 监测对象) in work in ``year`` by ``as_of``: rows of
+    the year, and rows without a year still running into it (people in work since an earlier year)."""
+    e = b.table("employment")
+    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
+    return e.semi_join(scope_persons(b, as_of), "person_id")
+
+
 def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
     """The annual targets of ``kind`` (rows without a month; an empty target_kind is 务工就业)."""
     kinds = t.target_kind.isnull() | (t.target_kind == kind) if kind == "务工就业" else t.target_kind == kind
@@ -38,8 +57,8 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
 
 @metric(
     "employment_placed",
-    label_zh="脱贫劳动力务工就业人数",
-    label_en="persons lifted out of poverty in work",
+    label_zh="脱贫人口和监测对象务工就业人数",
+    label_en="persons lifted out of poverty and monitored persons in work",
     unit="人",
     basis="ytd",
     better="up",
@@ -47,15 +66,15 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
     frequency="月",
     pages=("overview", "map", "dispatch", "employment", "press"),
     phrases=("实现就业", "务工就业", "就业", "脱贫劳动力"),
-    scope="全县(或所选乡镇)脱贫劳动力中,所选年度通过劳务输出、企业吸纳等途径实现务工就业的人员",
+    scope="全县(或所选乡镇)脱贫人口和防贫监测对象(已纳入监测的户,含已消除风险的)中,所选年度通过劳务输出、"
+    "企业吸纳、公益岗位等途径在岗务工就业的人员,包括上年起就业、本年仍在岗的人员",
     method="按人计数;同一人有多次就业记录的只计1人",
-    definition_en="Persons lifted out of poverty who took up work in the year, each counted once.",
-    datasets=("employment",),
+    definition_en="Persons lifted out of poverty and members of monitored households in work in the year — "
+    "new jobs and jobs held since an earlier year — each counted once.",
+    datasets=("employment", "households", "persons"),
 )
 def employment_placed(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> int:
-    e = b.table("employment")
-    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
-    return count(b, persons_in(b, e, township).person_id.nunique())
+    return count(b, persons_in(b, in_work(b, as_of, year), township).person_id.nunique())
 
 
 def _target_rows(b: Bundle, year: int) -> ibis.Table:
@@ -100,7 +119,7 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
     frequency="月",
     pages=("overview", "map", "dispatch", "employment", "press"),
     phrases=("完成", "目标任务"),
-    scope="全县(或所选乡镇)脱贫劳动力务工就业人数与全年就业目标任务",
+    scope="全县(或所选乡镇)脱贫人口和防贫监测对象务工就业人数与全年就业目标任务",
     method="年初至所选日期的务工就业人数除以全年目标任务人数,乘以100",
     definition_en="Persons in work so far this year divided by the full-year target, × 100.",
     datasets=("employment", "employment_targets"),
@@ -315,8 +334,7 @@ def employment_pace(b: Bundle, *, as_of: dt.date, year: int, township: str | Non
 
 def _first_rows(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
     """One row per person of the year: the first by started_on, then record_id (a person counts once)."""
-    e = b.table("employment")
-    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
+    e = in_work(b, as_of, year)
     w = ibis.window(group_by="person_id", order_by=[e.started_on, e.record_id])
     return e.mutate(_n=ibis.row_number().over(w)).filter(lambda x: x._n == 0).drop("_n")
 

@@ -11,8 +11,9 @@
 - Households are counted once, however many cases they have (a household can be re-identified).
   Persons = ``households.persons`` of those households (household size on the roll).
 - 风险消除户: households with an eliminated case that are not monitored again on ``as_of``.
-- Share of the rural population: monitored persons / ``townships.rural_population`` × 100. The households
-  roll holds only 脱贫户 and former/current monitoring objects, so it is no denominator for a share.
+- Share of the rural population: monitored persons / the rural registered (户籍) population of ``as_of``'s
+  year (population table; townships.rural_population as a fallback) × 100. The households roll is no
+  denominator for a share (it holds 脱贫户, monitoring objects and some surveyed households only).
 - Breakdowns (category, main risk, channel, township) use the household's latest case in that state.
 - Deadlines (rules.toml): identification found_on + 15 calendar days → approved_on; contact approved_on +
   1 working day; plan contact_assigned_on + 2 working days; feedback started_on + 2 working days (per
@@ -30,21 +31,32 @@ import datetime as dt
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import ibis
 import pandas as pd
 
-from lulong_data.contract import CASE_DATE_ORDER
+from lulong_data.contract import (
+    ASSISTED_ELIMINATION,
+    CASE_DATE_ORDER,
+    NATURAL_ELIMINATION,
+    NO_WORK_ABILITIES,
+)
 from lulong_data.departments import FANGPIN
-from lulong_data.metrics.places import count, in_township
+from lulong_data.metrics.places import (
+    RURAL,
+    denominator_figure,
+    in_township,
+    population,
+    population_by_township,
+)
 from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
-from lulong_data.workdays import add_workdays
+from lulong_data.workdays import WorkCalendar, calendar_of
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
+    from lulong_data.figures import Caveat, Figure
 
 # -- vocabulary (codes in frames; the page shows the labels) ---------------------------------------
 
@@ -81,7 +93,8 @@ STATUS_LABELS = {
     "overdue": ("逾期未办", "overdue"),
     "pending": ("未到期", "not yet due"),
 }
-NO_LABOUR = ("丧失劳动力", "无劳动力")
+NO_LABOUR = NO_WORK_ABILITIES  # 丧失劳动力, 无劳动力
+ASSISTED, NATURAL = ASSISTED_ELIMINATION, NATURAL_ELIMINATION  # 帮扶消除, 自然消除
 COVER_SCHEMES = ("农村低保", "特困供养")
 
 _DATES = tuple(col for _, col, _, _ in STEPS) + ("contact_assigned_on", "plan_on", "eliminated_on")
@@ -213,11 +226,8 @@ def _visits(b: Bundle, as_of: dt.date) -> pd.DataFrame:
     return _memo(b, ("visits", _day(as_of)), build)
 
 
-def _rural_population(b: Bundle, township: str | None) -> int:
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    return count(b, t.rural_population.sum())
+def _rural_population(b: Bundle, township: str | None, as_of: dt.date) -> int:
+    return population(b, year=_day(as_of).year, scope=RURAL, township=township).persons or 0
 
 
 # -- counts ----------------------------------------------------------------------------------------
@@ -232,6 +242,9 @@ class Summary:
     in_procedure_cases: int
     rural_population: int
     share_pct: float | None  # monitored persons / rural population × 100
+    # the eliminated households by how the risk went away (帮扶消除 / 自然消除): they add up to the total
+    eliminated_assisted_households: int = 0
+    eliminated_natural_households: int = 0
 
 
 def _households(df: pd.DataFrame, status: str) -> pd.DataFrame:
@@ -249,7 +262,7 @@ def _eliminated(df: pd.DataFrame) -> pd.DataFrame:
 def summary(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Summary:
     df = cases(b, as_of=as_of, township=township)
     mon, el = _households(df, "monitored"), _eliminated(df)
-    rural = _rural_population(b, township)
+    rural = _rural_population(b, township, as_of)
     persons = int(mon["persons"].sum())
     return Summary(
         monitored_households=len(mon),
@@ -259,6 +272,8 @@ def summary(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Summar
         in_procedure_cases=int((df["status"] == "in_procedure").sum()),
         rural_population=rural,
         share_pct=persons / rural * 100 if rural else None,
+        eliminated_assisted_households=int((el["elimination_kind"] == ASSISTED).sum()),
+        eliminated_natural_households=int((el["elimination_kind"] == NATURAL).sum()),
     )
 
 
@@ -270,45 +285,64 @@ def breakdown(
     df = cases(b, as_of=as_of, township=township)
     key = {"township": "township_code"}.get(by, by)
     mon, el = _households(df, "monitored"), _eliminated(df)
+    el = el.assign(
+        assisted=(el["elimination_kind"] == ASSISTED).astype("int64"),
+        natural=(el["elimination_kind"] == NATURAL).astype("int64"),
+    )
     out = (
         mon.groupby(key)
         .agg(monitored_households=("household_id", "size"), monitored_persons=("persons", "sum"))
-        .join(el.groupby(key).agg(eliminated_households=("household_id", "size")), how="outer")
+        .join(
+            el.groupby(key).agg(
+                eliminated_households=("household_id", "size"),
+                eliminated_assisted_households=("assisted", "sum"),
+                eliminated_natural_households=("natural", "sum"),
+            ),
+            how="outer",
+        )
         .fillna(0)
         .astype("int64")
         .reset_index()
     )
     if by == "township":
-        t = b.execute(b.table("townships").select("township_code", "name", "rural_population"))
+        t = b.execute(b.table("townships").select("township_code", "name"))
+        rural_by = population_by_township(b, year=_day(as_of).year)
+        t["rural_population"] = t["township_code"].map(rural_by).astype("Float64")
         if township is not None:
             t = t[t["township_code"] == township]
         out = t.rename(columns={"name": "township_name"}).merge(out, on="township_code", how="left")
-        out[["monitored_households", "monitored_persons", "eliminated_households"]] = (
-            out[["monitored_households", "monitored_persons", "eliminated_households"]]
-            .fillna(0)
-            .astype("int64")
-        )
+        counts = [
+            "monitored_households",
+            "monitored_persons",
+            "eliminated_households",
+            "eliminated_assisted_households",
+            "eliminated_natural_households",
+        ]
+        out[counts] = out[counts].fillna(0).astype("int64")
         rural = pd.to_numeric(out["rural_population"], errors="coerce")
         out["share_pct"] = (out["monitored_persons"] / rural.where(rural > 0) * 100).astype("float64")
     return out.sort_values("monitored_households", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def monthly_trend(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Per month up to ``as_of``: households newly approved (纳入) and newly eliminated (消除)."""
+    """Per month up to ``as_of``: households newly approved (纳入) and newly eliminated (消除), the latter
+    also by how (eliminated_assisted = 帮扶消除, eliminated_natural = 自然消除)."""
     df = cases(b, as_of=as_of, township=township)
     new = (
         df.dropna(subset=["approved_on"])
         .groupby(df["approved_on"].dt.strftime("%Y-%m"))["household_id"]
         .nunique()
     )
-    gone = (
-        df.dropna(subset=["eliminated_on"])
-        .groupby(df["eliminated_on"].dt.strftime("%Y-%m"))["household_id"]
-        .nunique()
-    )
-    out = pd.DataFrame({"identified": new, "eliminated": gone}).fillna(0).astype("int64")
+    done = df.dropna(subset=["eliminated_on"])
+    month = done["eliminated_on"].dt.strftime("%Y-%m")
+    gone = done.groupby(month)["household_id"].nunique()
+    series = {"identified": new, "eliminated": gone}
+    for name, kind in (("eliminated_assisted", ASSISTED), ("eliminated_natural", NATURAL)):
+        part = done[done["elimination_kind"] == kind]
+        series[name] = part.groupby(month[part.index])["household_id"].nunique()
+    out = pd.DataFrame(series).fillna(0).astype("int64")
     if out.empty:
-        return pd.DataFrame({"month": pd.Series([], dtype="str"), "identified": [], "eliminated": []})
+        return pd.DataFrame({"month": pd.Series([], dtype="str")} | {k: [] for k in series})
     months = pd.period_range(min(out.index), pd.Timestamp(_day(as_of)).strftime("%Y-%m"), freq="M").strftime(
         "%Y-%m"
     )
@@ -332,15 +366,22 @@ def procedure_funnel(b: Bundle, *, as_of: dt.date, township: str | None = None) 
     return pd.DataFrame(rows)
 
 
-@lru_cache(maxsize=8192)
-def _add_workdays(d: dt.date, n: int) -> dt.date:
-    return add_workdays(d, n)
+def _workday_due(cal: WorkCalendar, start: pd.Series, n: int) -> pd.Series:
+    days = {d: pd.Timestamp(cal.add_workdays(d.date(), n)) for d in start.dropna().unique()}
+    return start.map(days).astype("datetime64[ns]")
 
 
-def _workday_due(start: pd.Series, n: int) -> pd.Series:
-    return start.map(lambda d: pd.Timestamp(_add_workdays(d.date(), n)) if pd.notna(d) else pd.NaT).astype(
-        "datetime64[ns]"
-    )
+def has_ledger(df: pd.DataFrame) -> pd.Series:
+    """Cases whose procedure dates come from the county's own ledger: a day-precise 发现日期. The national
+    system's export gives only the month of approval and no step dates, so no deadline can be judged for
+    a case without the ledger (it is said, 需导入本县程序台账, never guessed)."""
+    day = df["date_precision"].ne("月").fillna(True) if "date_precision" in df else True
+    return (df["found_on"].notna() & day).astype(bool)
+
+
+# The codes of the notes deadline features carry (see deadline_caveats).
+LEDGER_MISSING = "ledger_missing"
+VISITS_MISSING = "visits_missing"
 
 
 def _items(base: pd.DataFrame, check: str, start: pd.Series, due: pd.Series, done: pd.Series) -> pd.DataFrame:
@@ -397,11 +438,15 @@ def deadline_items(b: Bundle, *, as_of: dt.date, township: str | None = None) ->
 def _deadline_items(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataFrame:
     ts = pd.Timestamp(as_of)
     dl = b.rules.deadlines
+    cal = calendar_of(b)
     df = cases(b, as_of=as_of, township=township)
+    df = df[has_ledger(df)]  # no procedure ledger, no deadline: said by deadline_caveats
     approved = df.dropna(subset=["approved_on"])
     contacted = approved.dropna(subset=["contact_assigned_on"])
     ms = measures(b, as_of=as_of, township=township)
-    visits = _visits(b, as_of)
+    ms = ms[ms["case_id"].isin(df["case_id"]) & ms["date_precision"].ne("月").fillna(True).astype(bool)]
+    # without the visit records every gap would look overdue: not judged (said by deadline_caveats)
+    visits = _visits(b, as_of) if b.has("visits") else None
     parts = [
         _items(
             df,
@@ -414,29 +459,85 @@ def _deadline_items(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataF
             approved,
             "contact",
             approved["approved_on"],
-            _workday_due(approved["approved_on"], dl.contact_workdays),
+            _workday_due(cal, approved["approved_on"], dl.contact_workdays),
             approved["contact_assigned_on"],
         ),
         _items(
             contacted,
             "plan",
             contacted["contact_assigned_on"],
-            _workday_due(contacted["contact_assigned_on"], dl.plan_workdays),
+            _workday_due(cal, contacted["contact_assigned_on"], dl.plan_workdays),
             contacted["plan_on"],
         ),
         _items(
             ms,
             "feedback",
             ms["started_on"],
-            _workday_due(ms["started_on"], dl.feedback_workdays),
+            _workday_due(cal, ms["started_on"], dl.feedback_workdays),
             ms["feedback_on"],
         ),
-        _visit_items(df, visits[visits["case_id"].isin(df["case_id"])], ts, b.rules.visit_max_gap_days),
     ]
+    if visits is not None:
+        visits = visits[visits["case_id"].isin(df["case_id"])]
+        parts.append(_visit_items(df, visits, ts, b.rules.visit_max_gap_days))
     items = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
     for col in ("start_on", "due_on", "done_on"):
         items[col] = pd.to_datetime(items[col]).astype("datetime64[ns]")
     return _judge(items, ts)
+
+
+def deadline_caveats(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Caveat, ...]:
+    """What a reader of any deadline figure, list or export at ``as_of`` must be told, as sentences:
+
+    - ``calendar_estimated``: a working-day deadline fell in a year whose holiday schedule nobody supplied
+      (counted Monday to Friday), e.g. "2027年节假日安排未导入,按周一至周五估算。";
+    - ``ledger_missing``: cases without the county's procedure ledger (no 发现日期/step dates), not judged;
+    - ``visits_missing``: no visit records in the folder, so visit gaps are not judged.
+
+    Pages print them under the figure, the overdue XLSX and the dispatch paper carry them as lines, the
+    press text appends them. Empty when every deadline is counted on a known calendar.
+    """
+    as_of = _day(as_of)
+    out: list[Caveat] = []
+    items = deadline_items(b, as_of=as_of, township=township)
+    workday = items[items["check"].isin(("contact", "plan", "feedback"))]
+    years = set(pd.concat([workday["start_on"], workday["due_on"]]).dropna().dt.year.astype(int))
+    # a deadline still open on as_of is counted into as_of's year too
+    if not workday.empty:
+        years.add(as_of.year)
+    estimate = calendar_of(b).caveat(years)
+    if estimate is not None:
+        out.append(estimate)
+    df = cases(b, as_of=as_of, township=township)
+    missing = df[~has_ledger(df)]
+    if not missing.empty:
+        n = missing["household_id"].nunique()
+        out.append(
+            _caveat(
+                LEDGER_MISSING,
+                f"{n}户监测对象没有本县程序台账(发现日期、各环节日期),其认定、联系人选派、帮扶计划、部门反馈和走访时限"
+                "未作判断;需导入本县程序台账。",
+                f"{n} monitored households have no county procedure ledger (date found, step dates); their "
+                "identification, contact, plan, feedback and visit deadlines are not judged. Import the county's "
+                "procedure ledger.",
+            )
+        )
+    if not b.has("visits") and not df[has_ledger(df)].dropna(subset=["approved_on"]).empty:
+        out.append(
+            _caveat(
+                VISITS_MISSING,
+                "走访记录未导入,走访间隔未作判断;需导入本县程序台账。",
+                "No visit records were imported, so visit gaps are not judged. Import the county's procedure "
+                "ledger.",
+            )
+        )
+    return tuple(out)
+
+
+def _caveat(code: str, zh: str, en: str) -> Caveat:
+    from lulong_data.figures import Caveat
+
+    return Caveat(code, zh, en)
 
 
 def compliance(
@@ -525,45 +626,192 @@ def _measure_counts(b: Bundle, as_of: dt.date, township: str | None) -> pd.DataF
     return measures(b, as_of=as_of, township=township)[["case_id", "started_on"]]
 
 
+INCOME_LINE_MISSING = "income_line_missing"
+
+
+def income_line_caveat(year: int) -> Caveat:
+    """The note for a figure that needs the monitoring income line of a year the rules do not give."""
+    return _caveat(
+        INCOME_LINE_MISSING,
+        f"{year}年防止返贫监测收入标准(监测范围)未配置,收入条件未作判断;请在规则文件中补充该年度标准及依据文号。",
+        f"The {year} monitoring income line is not configured, so income was not judged; add the year's line "
+        "and its document to the rules file.",
+    )
+
+
+def household_facts(b: Bundle, township: str | None = None) -> pd.DataFrame:
+    """One row per household of the roll: its latest income (income_latest, income_year), the three
+    guarantees as recorded (education_ok, housing_ok, water_ok: True/False/<NA> = not recorded), the
+    整户无劳动能力 flag as recorded (no_labour_flag) and whether every member lacks labour (all_unable)."""
+
+    def build() -> pd.DataFrame:
+        p = b.table("persons")
+        per = p.group_by("household_id").agg(
+            members=p.count(), unable=p.labour_ability.isin(NO_LABOUR).cast("int64").sum()
+        )
+        h = in_township(b, b.table("households"), township)
+        j = h.left_join(per, "household_id").select(
+            h.household_id, h.household_type, h.persons, h.income_per_capita, h.income_year,
+            h.no_labour_household, h.education_ok, h.housing_ok, h.water_ok, per.members, per.unable,
+        )  # fmt: skip
+        df = b.execute(j)
+        members = df.pop("members").fillna(0).astype("int64")
+        df["all_unable"] = (members > 0) & (members == df.pop("unable").fillna(0).astype("int64"))
+        df = df.rename(
+            columns={"income_per_capita": "income_latest", "no_labour_household": "no_labour_flag"}
+        )
+        for col in ("no_labour_flag", "education_ok", "housing_ok", "water_ok"):
+            df[col] = df[col].astype("boolean")
+        df["income_year"] = df["income_year"].astype("Int64")
+        return df
+
+    return _memo(b, ("facts", township), build)
+
+
+def _guarantee_gap(df: pd.DataFrame) -> pd.Series:
+    """A guarantee recorded as not secured (义务教育, 住房安全 or 饮水安全 = 否); not recorded is no gap."""
+    gap = pd.Series(False, index=df.index)
+    for col in ("education_ok", "housing_ok", "water_ok"):
+        gap |= df[col].eq(False).fillna(False).astype(bool)
+    return gap
+
+
+def _no_labour(df: pd.DataFrame) -> pd.Series:
+    """Every member lacks labour, or the household is flagged 整户无劳动能力兜底保障户."""
+    return (df["all_unable"] | df["no_labour_flag"].eq(True).fillna(False)).astype(bool)
+
+
 def elimination_candidates(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Monitored cases that meet the elimination rules: ≥ min_months monitored, ≥ min_measures measures,
-    and income per head (at identification) above the monitoring line of ``as_of``'s year."""
-    el = b.rules.elimination
-    line = b.rules.income_line(_day(as_of).year)
+    """Monitored cases that may be proposed for 帮扶消除 (rules.toml [elimination]):
+
+    ≥ min_months under monitoring and ≥ min_measures measures; income per head — the latest recorded, i.e.
+    the income at elimination if it were eliminated now — not below the monitoring line of ``as_of``'s year;
+    三保障 and 饮水 not recorded as lacking; not a household whose members all lack labour (nor one flagged
+    整户无劳动能力兜底保障户: 兜底, not 帮扶消除). A year without a line gives no candidates (the page says why:
+    income_line_caveat); a household without a recorded income is not a candidate (its income is unknown).
+    """
+    as_of = _day(as_of)
+    rules = b.rules
+    el, line = rules.elimination, rules.income_line(as_of.year)
     df = cases(b, as_of=as_of, township=township)
     df = df[df["status"] == "monitored"].copy()
     n = _measure_counts(b, as_of, township).groupby("case_id").size()
     df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
+    df = df.merge(household_facts(b, township).drop(columns=["household_type", "persons"]), on="household_id")
     df["income_line"] = line.amount if line else float("nan")
-    ts = pd.Timestamp(_day(as_of))
+    ts = pd.Timestamp(as_of)
     long_enough = df["approved_on"] + pd.DateOffset(months=el.min_months) <= ts
-    ok = long_enough & (df["measures"] >= el.min_measures) & (df["income_per_capita"] > df["income_line"])
-    out = df[ok].copy()
+    ok = long_enough & (df["measures"] >= el.min_measures) & (df["income_latest"] >= df["income_line"])
+    ok &= ~_no_labour(df)
+    if el.require_guarantees:
+        ok &= ~_guarantee_gap(df)
+    out = df[ok.fillna(False).astype(bool)].copy()
     out["days_monitored"] = (ts - out["approved_on"]).dt.days.astype("int64")
     cols = [
         "case_id", *_HOUSEHOLD_COLS, "category", "approved_on", "days_monitored", "measures",
-        "income_per_capita", "income_line",
+        "income_latest", "income_year", "income_line",
     ]  # fmt: skip
     return out[cols].sort_values("days_monitored", ascending=False).reset_index(drop=True)
 
 
+# The doubts about an elimination, in the order the page names them.
+DOUBTS = ("too_soon", "no_measure", "below_line", "no_labour", "guarantee_gap")
+
+
 def premature_eliminations(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Eliminated cases that broke the rules: under min_months monitored, or no measure before elimination."""
-    el = b.rules.elimination
+    """Eliminated cases that official checks would doubt (rules.toml [elimination]):
+
+    - too_soon: a 帮扶消除 under min_months after approval (自然消除 is exempt: applies_to);
+    - no_measure: a 帮扶消除 with fewer than min_measures measures started by the elimination;
+    - below_line: a 帮扶消除 whose income at elimination is below the line of the elimination's year
+      (not judged where either is missing);
+    - no_labour: a 帮扶消除 of a household whose members all lack labour (it is 兜底, not 帮扶消除);
+    - guarantee_gap: 三保障 or 饮水 recorded as not secured (either kind: the risk is not gone).
+    """
+    rules = b.rules
+    el = rules.elimination
     df = cases(b, as_of=as_of, township=township)
     df = df[df["status"] == "eliminated"].copy()
     ms = _measure_counts(b, as_of, township).merge(df[["case_id", "eliminated_on"]], on="case_id")
     n = ms[ms["started_on"] <= ms["eliminated_on"]].groupby("case_id").size()
     df["measures"] = df["case_id"].map(n).fillna(0).astype("int64")
-    df["too_soon"] = df["approved_on"] + pd.DateOffset(months=el.min_months) > df["eliminated_on"]
-    df["no_measure"] = df["measures"] < el.min_measures
-    out = df[df["too_soon"] | df["no_measure"]].copy()
+    df = df.merge(household_facts(b, township).drop(columns=["household_type", "persons"]), on="household_id")
+    applies = df["elimination_kind"].isin(el.applies_to)
+    assisted = df["elimination_kind"] == ASSISTED
+    df["too_soon"] = applies & (df["approved_on"] + pd.DateOffset(months=el.min_months) > df["eliminated_on"])
+    df["no_measure"] = applies & (df["measures"] < el.min_measures)
+    lines = {line.year: line.amount for line in rules.income_lines}
+    df["income_line"] = df["eliminated_on"].dt.year.map(lines).astype("float64")
+    below = df["income_at_elimination"] < df["income_line"]
+    df["below_line"] = (assisted & below.fillna(False)).astype(bool)
+    df["no_labour"] = assisted & _no_labour(df)
+    df["guarantee_gap"] = _guarantee_gap(df) if el.require_guarantees else False
+    flagged = df[list(DOUBTS)].any(axis=1)
+    out = df[flagged].copy()
     out["days_monitored"] = (out["eliminated_on"] - out["approved_on"]).dt.days.astype("int64")
     cols = [
         "case_id", *_HOUSEHOLD_COLS, "approved_on", "eliminated_on", "elimination_kind", "days_monitored",
-        "measures", "too_soon", "no_measure",
+        "measures", "income_at_elimination", "income_line", *DOUBTS,
     ]  # fmt: skip
-    return out[cols].sort_values("eliminated_on", ascending=False).reset_index(drop=True)
+    return out[cols].sort_values(["eliminated_on", "case_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def no_labour_unflagged(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """Monitored households whose members all lack labour (丧失劳动力/无劳动力) but that are not flagged
+    整户无劳动能力兜底保障户 (flag empty or 否): the flag decides 兜底 rather than 帮扶消除."""
+    mon = _households(cases(b, as_of=as_of, township=township), "monitored")
+    facts = household_facts(b, township)
+    df = mon.merge(facts[["household_id", "all_unable", "no_labour_flag"]], on="household_id")
+    out = df[df["all_unable"] & ~df["no_labour_flag"].eq(True).fillna(False).astype(bool)]
+    cols = ["case_id", *_HOUSEHOLD_COLS, "category", "risk_1", "persons"]
+    return out[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
+
+
+def should_be_monitored(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
+    """应纳未纳: households on the roll (脱贫户 and 一般农户) not under monitoring nor in the procedure on
+    ``as_of`` whose latest income per head is below the monitoring line of ``as_of``'s year, or whose
+    义务教育/住房安全/饮水安全 is recorded as not secured. Columns: household_id, place and masked head,
+    household_type, persons, income_latest, income_year, income_line, below_line, guarantee_gap.
+
+    Without the year's line the income part is not judged (elimination_caveats says so); households without
+    a recorded income are not judged on income either."""
+    as_of = _day(as_of)
+    line = b.rules.income_line(as_of.year)
+    df = cases(b, as_of=as_of, township=township)
+    open_ = set(df.loc[df["status"].isin(("monitored", "in_procedure")), "household_id"])
+    facts = household_facts(b, township)
+    facts = facts[~facts["household_id"].isin(open_)].copy()
+    facts["income_line"] = line.amount if line else float("nan")
+    facts["below_line"] = (facts["income_latest"] < facts["income_line"]).fillna(False).astype(bool)
+    facts["guarantee_gap"] = _guarantee_gap(facts)
+    out = facts[facts["below_line"] | facts["guarantee_gap"]]
+    places = _household_places(b, out["household_id"])
+    out = out.merge(places, on="household_id")
+    cols = [
+        *_HOUSEHOLD_COLS, "household_type", "persons", "income_latest", "income_year", "income_line",
+        "below_line", "guarantee_gap",
+    ]  # fmt: skip
+    return out[cols].sort_values(["township_code", "village_code", "household_id"]).reset_index(drop=True)
+
+
+def _household_places(b: Bundle, ids: pd.Series) -> pd.DataFrame:
+    """household_id, township_code/name, village_code/name and the masked head of the given households."""
+    h = b.table("households").select("household_id", "village_code", "head_name")
+    p = _places(b)
+    j = h.left_join(p, "village_code").select(
+        h.household_id, h.head_name, h.village_code, p.township_code, p.township_name, p.village_name
+    )
+    df = b.execute(j)
+    df = df[df["household_id"].isin(set(ids))].copy()
+    df["head_masked"] = df.pop("head_name").map(mask_name).astype("str")
+    return df
+
+
+def elimination_caveats(b: Bundle, *, as_of: dt.date) -> tuple[Caveat, ...]:
+    """Notes for the elimination lists at ``as_of``: the year's income line is missing (no candidate can be
+    judged on income; eliminations of that year are not checked against a line)."""
+    year = _day(as_of).year
+    return () if b.rules.income_line(year) else (income_line_caveat(year),)
 
 
 def no_labour_without_cover(
@@ -660,12 +908,14 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     frequency="实时",
     pages=("monitoring", "press"),
     phrases=("农村人口", "占"),
-    scope="全县(或所选乡镇)监测帮扶中人口与农村人口",
-    method="监测帮扶中人数除以农村人口数,乘以100",
+    scope="全县(或所选乡镇)监测帮扶中人口与所选日期所在年度的农村户籍人口",
+    method="监测帮扶中人数除以农村户籍人口数,乘以100;该年度人口未导入时取最近的上一年度并注明",
     definition_en="Persons under monitoring divided by the rural population, × 100.",
 )
-def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
-    return summary(b, as_of=as_of, township=township).share_pct
+def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    d = population(b, year=_day(as_of).year, scope=RURAL, township=township)
+    share = summary(b, as_of=as_of, township=township).share_pct
+    return denominator_figure("monitored_persons_share", share, d, _day(as_of))
 
 
 @metric(
@@ -688,6 +938,44 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 
 @metric(
+    "eliminated_assisted_households",
+    label_zh="帮扶消除户数",
+    label_en="households whose risk was eliminated by assistance",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring", "press"),
+    phrases=("帮扶消除", "帮扶后稳定消除"),
+    scope="全县(或所选乡镇)已标注风险消除、且未再次纳入监测的防止返贫监测对象中,通过落实帮扶措施稳定消除风险的",
+    method="按户计数;同一户只计1户",
+    definition_en="Households marked risk-eliminated (not monitored again) whose risk was eliminated by "
+    "assistance, each counted once.",
+)
+def eliminated_assisted_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).eliminated_assisted_households
+
+
+@metric(
+    "eliminated_natural_households",
+    label_zh="自然消除户数",
+    label_en="households whose risk went away by itself",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring", "press"),
+    phrases=("自然消除",),
+    scope="全县(或所选乡镇)已标注风险消除、且未再次纳入监测的防止返贫监测对象中,风险自然消除的",
+    method="按户计数;同一户只计1户",
+    definition_en="Households marked risk-eliminated (not monitored again) whose risk went away by itself, "
+    "each counted once.",
+)
+def eliminated_natural_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).eliminated_natural_households
+
+
+@metric(
     "overdue_items",
     label_zh="逾期未办事项数",
     label_en="overdue procedure items",
@@ -701,9 +989,130 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
     scope="全县(或所选乡镇)防止返贫监测帮扶各环节中办结时限已过仍未办结的事项:识别认定超过15天、"
     "监测联系人选派超过1个工作日、制定帮扶计划超过2个工作日、部门反馈帮扶结果超过2个工作日、"
     "入户走访间隔超过61天(每2个月走访一次)",
-    method="按事项计数;工作日按国务院办公厅公布的节假日安排计算",
+    method="按事项计数;工作日按国务院办公厅公布的节假日安排(含调休)计算,该年安排未导入时按周一至周五估算并注明;"
+    "未导入本县程序台账的监测对象不作判断并注明",
     definition_en="Procedure steps past their deadline and not done: identification over 15 days, contact "
     "over 1 working day, plan over 2 working days, feedback over 2 working days, visits over 61 days apart.",
 )
-def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
-    return len(overdue_list(b, as_of=as_of, township=township))
+def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    from lulong_data.figures import Figure, Period
+
+    return Figure(
+        "overdue_items",
+        len(overdue_list(b, as_of=as_of, township=township)),
+        Period.point(_day(as_of)),
+        "stock",
+        caveats=deadline_caveats(b, as_of=as_of, township=township),
+    )
+
+
+OUTCOME_MISSING = "outcome_missing"
+
+
+def _outcome_households(b: Bundle, as_of: dt.date, year: int, outcome: str, township: str | None) -> Figure:
+    """Households newly identified in ``year`` (by as_of) whose case the national system marks ``outcome``
+    (返贫/致贫); missing when the folder does not carry the mark (no zero is claimed then)."""
+    from lulong_data.figures import Figure, Period
+
+    name = "relapse_households" if outcome == "返贫" else "impoverished_households"
+    period = Period(dt.date(int(year), 1, 1), min(as_of, dt.date(int(year), 12, 31)))
+    if not b.has_column("monitoring_cases", "poverty_outcome"):
+        missing = _caveat(
+            OUTCOME_MISSING,
+            "数据中没有返贫致贫标识,无法统计返贫、致贫户数;请导入防止返贫监测信息系统的返贫致贫标识。",
+            "The data carry no 返贫/致贫 mark, so these households cannot be counted; import the mark from the "
+            "national monitoring system.",
+        )
+        return Figure(name, None, period, "flow", missing=missing)
+    df = cases(b, as_of=as_of, township=township)
+    first, last = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    hit = df[(df["poverty_outcome"] == outcome) & df["approved_on"].between(first, last)]
+    return Figure(name, int(hit["household_id"].nunique()), period, "flow")
+
+
+@metric(
+    "relapse_households",
+    label_zh="返贫户数",
+    label_en="households that fell back into poverty",
+    unit="户",
+    basis="flow",
+    better="down",
+    department=FANGPIN,
+    frequency="年",
+    pages=("monitoring", "press"),
+    phrases=("返贫",),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期纳入监测、经防止返贫监测信息系统认定为返贫的脱贫户",
+    method="以纳入监测日期为准,按户计数;未导入返贫致贫标识的,不作统计并注明",
+    definition_en="Households lifted out of poverty taken into monitoring between 1 January and the date "
+    "whose case the national monitoring system marks as having fallen back into poverty (a flow).",
+    datasets=("monitoring_cases",),
+)
+def relapse_households(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    return _outcome_households(b, _day(as_of), year, "返贫", township)
+
+
+@metric(
+    "impoverished_households",
+    label_zh="致贫户数",
+    label_en="households that fell into poverty",
+    unit="户",
+    basis="flow",
+    better="down",
+    department=FANGPIN,
+    frequency="年",
+    pages=("monitoring", "press"),
+    phrases=("致贫",),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期纳入监测、经防止返贫监测信息系统认定为致贫的一般农户",
+    method="以纳入监测日期为准,按户计数;未导入返贫致贫标识的,不作统计并注明",
+    definition_en="Ordinary rural households taken into monitoring between 1 January and the date whose case "
+    "the national monitoring system marks as having fallen into poverty (a flow).",
+    datasets=("monitoring_cases",),
+)
+def impoverished_households(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    return _outcome_households(b, _day(as_of), year, "致贫", township)
+
+
+INCOME_MISSING = "income_missing"
+
+
+@metric(
+    "should_monitor_households",
+    label_zh="应纳未纳户数",
+    label_en="households that should be monitored but are not",
+    unit="户",
+    basis="stock",
+    better="down",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring",),
+    phrases=("应纳未纳",),
+    scope="全县(或所选乡镇)截至所选日期未纳入监测、也不在认定程序中的脱贫户和一般农户中,最新人均纯收入低于"
+    "当年防止返贫监测收入标准,或义务教育、住房安全、饮水安全未保障的",
+    method="按户计数;当年收入标准未配置或未导入农户收入的,不作统计并注明",
+    definition_en="Households lifted out of poverty and ordinary households, neither monitored nor in the "
+    "procedure, whose latest income per head is below the year's monitoring line or whose education, "
+    "housing or water is not secured.",
+    datasets=("households",),
+)
+def should_monitor_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    from lulong_data.figures import Figure, Period
+
+    as_of = _day(as_of)
+    period = Period.point(as_of)
+    if b.rules.income_line(as_of.year) is None:
+        return Figure(
+            "should_monitor_households", None, period, "stock", missing=income_line_caveat(as_of.year)
+        )
+    if not b.has_column("households", "income_per_capita"):
+        missing = _caveat(
+            INCOME_MISSING,
+            "数据中没有农户人均纯收入,无法判断应纳未纳;请导入农户最新人均纯收入。",
+            "The data give no household income per head, so this cannot be judged; import the latest incomes.",
+        )
+        return Figure("should_monitor_households", None, period, "stock", missing=missing)
+    return Figure(
+        "should_monitor_households",
+        len(should_be_monitored(b, as_of=as_of, township=township)),
+        period,
+        "stock",
+    )

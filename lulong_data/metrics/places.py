@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -16,6 +17,7 @@ from lulong_data.metrics.registry import metric
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
+    from lulong_data.figures import Figure
 
 POVERTY = "脱贫户"  # household_type of households lifted out of poverty
 
@@ -81,6 +83,83 @@ def poverty_household_ids(b: Bundle, township: str | None = None) -> ibis.Table:
     return h.filter(h.household_type == POVERTY).select("household_id")
 
 
+# -- denominators by year --------------------------------------------------------------------------
+
+RURAL, TOTAL = "农村人口", "总人口"
+REGISTERED = "户籍"
+POPULATION_FALLBACK = "population_fallback"
+
+
+@dataclass(frozen=True)
+class Denominator:
+    """A population figure used as a denominator, and what it is: the year and 口径 (户籍/常住) of the
+    population table, or the townships table's figure (no year, no 口径) when the table has none."""
+
+    persons: int | None
+    year: int | None  # None: from the townships table
+    basis: str | None  # 户籍 / 常住; None: from the townships table
+
+    @property
+    def fallback(self) -> bool:
+        return self.year is None
+
+    def caveat(self, as_of_year: int) -> Any:
+        """The note a figure divided by this must carry, or None when it is the year's own figure."""
+        from lulong_data.figures import Caveat
+
+        if self.persons is None:
+            return None
+        if self.fallback:
+            return Caveat(
+                POPULATION_FALLBACK,
+                "人口数取自乡镇表,未注明年度和户籍/常住口径;请在人口表中导入各年度人口。",
+                "The population comes from the townships table, with no year and no registered/resident "
+                "basis; import the population by year.",
+            )
+        if self.year != as_of_year:
+            return Caveat(
+                POPULATION_FALLBACK,
+                f"{as_of_year}年人口未导入,按{self.year}年{self.basis}人口计算。",
+                f"No population of {as_of_year} imported; the {self.year} {self.basis} population is used.",
+            )
+        return None
+
+
+def population(
+    b: Bundle, *, year: int, scope: str = RURAL, township: str | None = None, basis: str = REGISTERED
+) -> Denominator:
+    """The population of ``scope`` (农村人口/总人口) and ``basis`` (户籍/常住) of the county or a township for
+    ``year``: the population table's row of that year, else of the latest earlier year (the caveat says
+    which), else the townships table (rural_population / population, with a caveat)."""
+    p = b.frames["population"]
+    p = p[(p["scope"] == scope) & (p["basis"] == basis) & p["year"].notna()]
+    if township is not None:
+        p = p[p["township_code"] == str(township)]
+    years = sorted({int(y) for y in p["year"] if int(y) <= int(year)})
+    if years:
+        rows = p[p["year"] == years[-1]]
+        county = rows[rows["township_code"].isna()]
+        total = county["persons"].sum() if township is None and len(county) else rows["persons"].sum()
+        return Denominator(int(total), years[-1], basis)
+    column = "rural_population" if scope == RURAL else "population"
+    t = b.frames["townships"]
+    if township is not None:
+        t = t[t["township_code"] == str(township)]
+    values = t[column].dropna()
+    return Denominator(int(values.sum()) if len(values) else None, None, None)
+
+
+def population_by_township(b: Bundle, *, year: int, scope: str = RURAL, basis: str = REGISTERED) -> Any:
+    """township_code -> population of ``scope`` for ``year`` (as :func:`population`, township by township)."""
+    import pandas as pd
+
+    codes = b.frames["townships"]["township_code"].dropna().tolist()
+    return pd.Series(
+        {c: population(b, year=year, scope=scope, township=c, basis=basis).persons for c in codes},
+        dtype="Float64",
+    )
+
+
 # -- metrics --------------------------------------------------------------------------------------
 
 
@@ -136,17 +215,33 @@ def village_count(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
     frequency="年",
     pages=("press",),
     phrases=("户籍人口",),
-    scope="户籍登记在全县(或所选乡镇)的人口",
-    method="各乡镇户籍人口相加,以万人为单位",
-    definition_en="Persons with household registration in the county (or township), in 10,000s.",
+    scope="户籍登记在全县(或所选乡镇)的人口,按所选日期所在年度的户籍人口统计;该年度未导入时取最近的上一年度并注明",
+    method="人口表中该年度户籍总人口,以万人为单位;未导入人口表时取各乡镇户籍人口之和并注明",
+    definition_en="Persons with household registration in the county (or township) in the year of the date "
+    "(else the latest earlier year, said so), in 10,000s.",
     datasets=("townships",),
 )
-def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    total = scalar(b, t.population.sum())
-    return None if total is None else total / 10000
+def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    d = population(b, year=as_of.year, scope=TOTAL, township=township)
+    value = None if d.persons is None else d.persons / 10000
+    return denominator_figure("registered_population", value, d, as_of)
+
+
+def denominator_figure(name: str, value: float | None, d: Denominator, as_of: dt.date) -> Figure:
+    """A figure computed on a population: a stock on ``as_of`` that says when the population is not the
+    year's own (population_fallback)."""
+    from lulong_data.figures import Figure, Period
+    from lulong_data.metrics.registry import NO_VALUE
+
+    caveat = d.caveat(as_of.year)
+    return Figure(
+        name,
+        value,
+        Period.point(as_of),
+        "stock",
+        caveats=(caveat,) if caveat is not None else (),
+        missing=NO_VALUE if value is None else None,
+    )
 
 
 @metric(

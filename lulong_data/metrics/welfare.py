@@ -13,8 +13,12 @@ from typing import TYPE_CHECKING
 from lulong_data import departments
 from lulong_data.figures import Caveat, Figure, Period
 from lulong_data.metrics.places import (
+    RURAL,
     count,
+    denominator_figure,
     in_township,
+    population,
+    population_by_township,
     poverty_household_ids,
     poverty_persons,
     scalar,
@@ -31,6 +35,12 @@ MINZHENG = departments.MINZHENG
 JIAOYU = departments.JIAOYU
 DIBAO = "农村低保"
 TEKUN = "特困供养"
+
+
+def single_person(s: ibis.Table) -> ibis.BooleanValue:
+    """单人保: as recorded, else (the 民政 roster has no such flag) persons covered < family size."""
+    derived = s.family_size.notnull() & (s.persons < s.family_size)
+    return s.single_person.fill_null(derived).fill_null(False)
 
 
 def active_assistance(b: Bundle, as_of: dt.date, township: str | None = None) -> ibis.Table:
@@ -70,24 +80,29 @@ def assistance_new_persons(
 
 def _phaseout(b: Bundle, as_of: dt.date, township: str | None) -> ibis.Table:
     s = active_assistance(b, as_of, township)
-    s = s.filter((s.scheme == DIBAO) & s.phaseout_until.notnull() & (s.phaseout_until >= as_of))
+    s = s.filter(
+        (s.scheme == DIBAO)
+        & s.phaseout_until.notnull()
+        & (s.phaseout_until >= as_of)
+        & (s.phaseout_from.isnull() | (s.phaseout_from <= as_of))  # a phase-out not yet begun is not one
+    )
     return s.semi_join(poverty_household_ids(b), "household_id")
 
 
 @metric(
     "phaseout_households",
-    label_zh="渐退期脱贫户数",
-    label_en="households lifted out of poverty in the dibao phase-out period",
+    label_zh="渐退期内脱贫户数(时点)",
+    label_en="households lifted out of poverty in a dibao phase-out period on the date (stock)",
     unit="户",
     basis="stock",
     department=MINZHENG,
     frequency="月",
     pages=("welfare", "press"),
-    phrases=("渐退期", "不再符合低保条件"),
-    scope="全县(或所选乡镇)不再符合农村低保条件、截至所选日期仍处于渐退期的脱贫户",
+    phrases=("仍处于渐退期", "渐退期内"),
+    scope="全县(或所选乡镇)截至所选日期仍处于农村低保渐退期内的脱贫户,含往年开始、尚未期满的(时点存量)",
     method="按户计数;同一户只计1户",
-    definition_en="Households lifted out of poverty that no longer qualify for rural dibao and are still in "
-    "their phase-out period on the date, each counted once.",
+    definition_en="Households lifted out of poverty still in their rural dibao phase-out period on the date, "
+    "including phase-outs begun in earlier years (a stock), each counted once.",
     datasets=("social_assistance", "households"),
 )
 def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -96,21 +111,91 @@ def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = Non
 
 @metric(
     "phaseout_persons",
-    label_zh="渐退期人数",
-    label_en="persons in the dibao phase-out period",
+    label_zh="渐退期内人数(时点)",
+    label_en="persons in a dibao phase-out period on the date (stock)",
     unit="人",
     basis="stock",
     department=MINZHENG,
     frequency="月",
     pages=("welfare", "press"),
-    phrases=("渐退期",),
-    scope="全县(或所选乡镇)截至所选日期仍处于农村低保渐退期的脱贫户",
+    phrases=("仍处于渐退期", "渐退期内"),
+    scope="全县(或所选乡镇)截至所选日期仍处于农村低保渐退期内的脱贫户(时点存量)",
     method="各渐退期保障户的保障人数相加",
-    definition_en="Persons covered by the phase-out records of households lifted out of poverty on the date.",
+    definition_en="Persons covered by the phase-out records of households lifted out of poverty still in "
+    "their phase-out period on the date (a stock).",
     datasets=("social_assistance", "households"),
 )
 def phaseout_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return count(b, _phaseout(b, as_of, township).persons.sum())
+
+
+def _phaseout_flow(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.Table | None:
+    """农村低保 records of 脱贫户 whose phase-out began in ``year`` (by as_of); None when the folder does not
+    record when phase-outs begin (the flow cannot be counted then)."""
+    if not b.has_column("social_assistance", "phaseout_from"):
+        return None
+    first, last = dt.date(int(year), 1, 1), min(as_of, dt.date(int(year), 12, 31))
+    s = b.table("social_assistance")
+    s = s.filter((s.scheme == DIBAO) & (s.phaseout_from >= first) & (s.phaseout_from <= last))
+    return in_township(b, s, township).semi_join(poverty_household_ids(b), "household_id")
+
+
+PHASEOUT_START_MISSING = Caveat(
+    "phaseout_start_missing",
+    "数据中没有渐退期起始日期,无法统计年内给予渐退期的户数;请在低保与特困供养表中填写渐退期起始。",
+    "The data give no start date of phase-outs, so those begun in the year cannot be counted; fill in the "
+    "phase-out start in the social assistance file.",
+)
+
+
+@metric(
+    "phaseout_flow_households",
+    label_zh="年内给予渐退期的脱贫户数",
+    label_en="households lifted out of poverty given a dibao phase-out period this year (flow)",
+    unit="户",
+    basis="flow",
+    department=MINZHENG,
+    frequency="年",
+    pages=("welfare", "press"),
+    phrases=("不再符合低保条件", "给予渐退期", "渐退期"),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期,因收入增加等不再符合农村低保条件、给予渐退期的脱贫户(年内流量)",
+    method="以渐退期起始日期为准,按户计数;同一户只计1户",
+    definition_en="Households lifted out of poverty that stopped qualifying for rural dibao and were given a "
+    "phase-out period between 1 January and the date (a flow), each counted once.",
+    datasets=("social_assistance", "households"),
+)
+def phaseout_flow_households(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    s = _phaseout_flow(b, as_of, year, township)
+    return _flow(
+        "phaseout_flow_households", as_of, year, None if s is None else count(b, s.household_id.nunique())
+    )
+
+
+@metric(
+    "phaseout_flow_persons",
+    label_zh="年内给予渐退期的人数",
+    label_en="persons of households given a dibao phase-out period this year (flow)",
+    unit="人",
+    basis="flow",
+    department=MINZHENG,
+    frequency="年",
+    pages=("welfare", "press"),
+    phrases=("给予渐退期", "渐退期"),
+    scope="全县(或所选乡镇)所选年度1月1日至所选日期给予低保渐退期的脱贫户(年内流量)",
+    method="以渐退期起始日期为准,各渐退保障户的保障人数相加",
+    definition_en="Persons covered by the phase-out records of households lifted out of poverty begun between "
+    "1 January and the date (a flow).",
+    datasets=("social_assistance", "households"),
+)
+def phaseout_flow_persons(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Figure:
+    s = _phaseout_flow(b, as_of, year, township)
+    return _flow("phaseout_flow_persons", as_of, year, None if s is None else count(b, s.persons.sum()))
+
+
+def _flow(name: str, as_of: dt.date, year: int, value: int | None) -> Figure:
+    """A phase-out flow: 1 January .. as_of of ``year``; missing (why) when phase-out starts are not recorded."""
+    period = Period(dt.date(int(year), 1, 1), min(as_of, dt.date(int(year), 12, 31)))
+    return Figure(name, value, period, "flow", missing=PHASEOUT_START_MISSING if value is None else None)
 
 
 @metric(
@@ -123,19 +208,18 @@ def phaseout_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) 
     frequency="月",
     pages=("welfare", "press"),
     phrases=("低保覆盖率", "覆盖率"),
-    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保对象与农村人口",
-    method="农村低保保障人数除以农村人口数,乘以100",
-    definition_en="Persons on rural dibao on the date (phase-out included) divided by the rural population, × 100.",
+    scope="全县(或所选乡镇)截至所选日期仍在保障期内(含渐退期)的农村低保对象与所选日期所在年度的农村户籍人口",
+    method="农村低保保障人数除以农村户籍人口数,乘以100;该年度人口未导入时取最近的上一年度并注明",
+    definition_en="Persons on rural dibao on the date (phase-out included) divided by the rural registered "
+    "population of the year (else the latest earlier year, said so), × 100.",
     datasets=("social_assistance", "townships"),
 )
-def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) -> float | None:
+def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
     s = active_assistance(b, as_of, township)
     covered = count(b, s.filter(s.scheme == DIBAO).persons.sum())
-    t = b.table("townships")
-    if township is not None:
-        t = t.filter(t.township_code == str(township))
-    rural = scalar(b, t.rural_population.sum())
-    return covered / rural * 100 if rural else None
+    d = population(b, year=as_of.year, scope=RURAL, township=township)
+    value = covered / d.persons * 100 if d.persons else None
+    return denominator_figure("dibao_coverage", value, d, as_of)
 
 
 @metric(
@@ -274,8 +358,13 @@ DIBAO_TIERS = tuple(range(1, 5))
 STUDENT_STAGES = ("学前", "义务教育", "普通高中", "中职", "高校")
 
 
-def _township_names(b: Bundle, township: str | None = None) -> pd.DataFrame:
-    return township_rows(b, township, "rural_population")
+def _township_names(b: Bundle, township: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """township_code, township and its rural registered population of ``year`` (population table first)."""
+    out = township_rows(b, township)
+    if year is None:
+        return out.assign(rural_population=pd.Series(pd.NA, index=out.index, dtype="Float64"))
+    rural = population_by_township(b, year=int(year))
+    return out.assign(rural_population=out["township_code"].map(rural).astype("Float64"))
 
 
 def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:
@@ -355,7 +444,7 @@ def assistance_by_scheme(b: Bundle, *, as_of: dt.date, township: str | None = No
         s.group_by("scheme").aggregate(
             households=s.count(),
             persons=s.persons.sum(),
-            single_person=s.single_person.fill_null(False).cast("int64").sum(),
+            single_person=single_person(s).cast("int64").sum(),
             phaseout=(s.phaseout_until.notnull() & (s.phaseout_until >= as_of)).cast("int64").sum(),
             monthly_amount=s.monthly_amount.sum(),
         )
@@ -403,11 +492,11 @@ def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = 
             dibao_persons=ibis.ifelse(s.scheme == DIBAO, s.persons, 0).sum(),
             tekun_households=(s.scheme == TEKUN).cast("int64").sum(),
             tekun_persons=ibis.ifelse(s.scheme == TEKUN, s.persons, 0).sum(),
-            single_person=s.single_person.fill_null(False).cast("int64").sum(),
+            single_person=single_person(s).cast("int64").sum(),
             monthly_amount=s.monthly_amount.sum(),
         )
     )
-    out = _township_names(b, township).merge(agg, on="township_code", how="left")
+    out = _township_names(b, township, as_of.year).merge(agg, on="township_code", how="left")
     ints = ["dibao_households", "dibao_persons", "tekun_households", "tekun_persons", "single_person"]
     out[ints] = out[ints].fillna(0).astype("int64")
     out["monthly_amount"] = out["monthly_amount"].fillna(0.0)
