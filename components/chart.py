@@ -18,27 +18,22 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, lang, t
+from components.context import as_of, bundle, lang, t
 from lulong_data import images
+from lulong_data.county import name_of
+from lulong_data.metrics import METRICS
+from lulong_data.metrics.registry import department_for
 
 try:  # Streamlit's own Altair → Vega-Lite conversion (Arrow datasets), verified on Streamlit 1.67.0
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 except ImportError:  # pragma: no cover - another Streamlit: charts go through st.altair_chart every run
     _convert_altair_to_vega_lite_spec = None
 
-# The department that keeps the data of each metric module: the 数据来源 of a chart drawn from it.
-SOURCES = {
-    "places": "县防贫中心",
-    "monitoring": "县防贫中心",
-    "employment": "县人社局",
-    "environment": "县农业农村局",
-    "welfare": "县民政局",
-}
 
-
-def source_of(module: str) -> str:
-    """数据来源 of a chart of ``module``'s figures (lulong_data.metrics.<module>)."""
-    return SOURCES.get(module, "县防贫中心")
+def source_of(name: str) -> str:
+    """数据来源 of a chart of the registered figure ``name``: its department's full name, for the county
+    the data hold (lulong_data.metrics.registry.department_for)."""
+    return department_for(METRICS[name], name_of(bundle()))
 
 
 @dataclass(frozen=True)

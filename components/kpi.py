@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from components import nav
@@ -82,3 +84,51 @@ def figure_tile(
         note=" · ".join(n for n in notes if n),
         page=page,
     )
+
+
+def _value(f: Figure) -> str:
+    return fmt_value(f.value, f.unit or METRICS[f.name].unit, f.name)
+
+
+def figures_tile(view: Any, *, label: str, page: str | None = None) -> None:
+    """A tile of registered figures (lulong_data.metrics.overview.Tile): the first figures as the value,
+    the change of the first on seven days earlier, then its own period ("截至7月26日", "1月1日至7月26日")
+    and caveats, and the second-line figures with their labels — each with its period where it differs
+    ("就业目标 3,946人(2022年全年)"): a figure never borrows another's date."""
+    first = view.figures[0]
+    period = first.period
+
+    def when(f: Figure) -> str:
+        return (
+            ""
+            if f.period == period
+            else t(f"({f.period.short('zh', today=as_of())})", f" ({f.period.short('en', today=as_of())})")
+        )
+
+    notes = [period.short(lang(), today=as_of())]
+    for f in view.figures + view.notes:
+        notes += [n for n in f.notes(lang()) if n not in notes]
+    seconds = [f"{METRICS[f.name].label(lang(), short=True)} {_value(f)}{when(f)}" for f in view.notes]
+    tile(
+        label,
+        " / ".join(_value(f) + when(f) for f in view.figures),
+        view.change,
+        better=METRICS[first.name].better,
+        help=definition(first.name),
+        note=" · ".join([*seconds, *notes]),
+        page=page,
+    )
+
+
+def column(name: str) -> Any:
+    """The column_config of a table column holding the registered figure ``name``."""
+    m = METRICS[name]
+    if name in formatting.RATES:
+        return st.column_config.ProgressColumn(
+            format=f"%.{formatting.RATE_DIGITS}f%%", min_value=0, max_value=120
+        )
+    if m.unit == "%":
+        return st.column_config.NumberColumn(format="%.1f%%")
+    if m.unit in ("分", "万元", "万人"):
+        return st.column_config.NumberColumn(format="%.2f")
+    return st.column_config.NumberColumn(format="localized")

@@ -13,7 +13,7 @@ from components.context import as_of, bundle, lang, role, t, township
 from components.map import build_map, legend, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo
-from lulong_data.metrics import overview
+from lulong_data.metrics import METRICS, overview
 from lulong_data.privacy import protect_counts
 from lulong_data.settings import get_settings
 
@@ -23,20 +23,19 @@ def render() -> None:
     st.title(t("乡镇地图", "Township map"))
     day = as_of()
     league = compute(overview.league, as_of=day)
-    # Stable keys as options (labels via format_func): the value survives a language switch.
-    choices = {i.key: i for i in overview.INDICATORS if i.key in league.columns}
-    key = st.selectbox(
+    # Registry names as options (labels via format_func): the value survives a language switch.
+    name = st.selectbox(
         t("地图指标", "Indicator"),
-        options=list(choices),
-        index=list(choices).index("employment_rate") if "employment_rate" in choices else 0,
-        format_func=lambda k: t(choices[k].title_zh, choices[k].title_en),
+        options=list(overview.LEAGUE),
+        index=overview.LEAGUE.index("employment_rate"),
+        format_func=lambda n: METRICS[n].label(lang()),
         key="map_indicator",
     )
-    _map_and_profile(choices[key], league)
+    _map_and_profile(name, league)
 
 
 @st.fragment
-def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
+def _map_and_profile(name: str, league: pd.DataFrame) -> None:
     # A fragment: a click reruns only the map and the profile, and pans/zooms rerun nothing.
     b = bundle()
     shapes = b.geo.get("township_boundaries")
@@ -45,14 +44,15 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
         st.info(t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw."))
         return
     values = {r["township_code"]: r for r in league.to_dict("records")}
-    edges = theme.bins([v[ind.key] for v in values.values()])
-    title = t(ind.title_zh, ind.title_en)
+    edges = theme.bins([v[name] for v in values.values()])
+    figure = METRICS[name]
+    title = figure.label(lang())
 
     def fmt(v):
-        return kpi.fmt_value(v, ind.unit, key=ind.key)
+        return kpi.fmt_value(v, figure.unit, key=name)
 
     def tooltip(props) -> str:
-        return f"{props.get('name', '')}: {title} {fmt(props.get(ind.key))}"
+        return f"{props.get('name', '')}: {title} {fmt(props.get(name))}"
 
     map_col, side = st.columns([3, 2], gap="large")
     with map_col:
@@ -60,10 +60,10 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
             shapes,
             county,
             values,
-            field=ind.key,
+            field=name,
             tooltip=tooltip,
             edges=edges,
-            label=lambda props: fmt(props.get(ind.key)),
+            label=lambda props: fmt(props.get(name)),
             selected=township(),  # the sidebar's choice only: a click must not change the map's script
             tile_url=get_settings().tile_url,
         )
@@ -72,7 +72,7 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
         if geo.has_schematic(shapes):
             schematic_notice()
         if shapes:
-            _export(shapes, values, ind, edges, fmt)
+            _export(shapes, values, name, edges, fmt)
     with side:
         chosen = clicked or township()
         if chosen is None or chosen not in values:
@@ -87,7 +87,7 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
         _profile(chosen, values[chosen]["name"])
 
 
-def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) -> None:
+def _export(shapes, values, name: str, edges: list[float], fmt) -> None:
     """The same indicator as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
     with st.expander(t("下载地图图片(PNG / SVG)", "Download the map as a picture (PNG / SVG)")):
         st.caption(
@@ -97,21 +97,22 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
                 "indicator as a township chart, downloadable as print-resolution PNG and SVG.",
             )
         )
-        title = t(f"各乡镇{ind.title_zh}", f"{ind.title_en} by township")
+        m = METRICS[name]
+        title = t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
         show_chart(
             charts.choropleth(
                 shapes,
                 values,
-                field=ind.key,
+                field=name,
                 edges=edges,
-                texts={c: fmt((values.get(c) or {}).get(ind.key)) for c in geo.codes(shapes)},
+                texts={c: fmt((values.get(c) or {}).get(name)) for c in geo.codes(shapes)},
                 missing=fmt(None),
                 title=title,
             ),
             key="map_export",
             title=title,
-            unit=ind.unit,
-            source=source_of(ind.module),
+            unit=m.unit,
+            source=source_of(name),
             schematic=geo.has_schematic(shapes),
         )
 
@@ -120,21 +121,17 @@ def _profile(code: str, name: str) -> None:
     day = as_of()
     st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
     prof = compute(overview.profile, as_of=day, township=code)
+    units = [METRICS[n].unit for n in prof["name"]]
     rows = pd.DataFrame(
         {
-            t("指标", "Indicator"): [
-                t(zh, en) for zh, en in zip(prof["title_zh"], prof["title_en"], strict=True)
-            ],
-            t("本乡镇", "Township"): [
-                kpi.fmt_value(v, u) for v, u in zip(prof["township"], prof["unit"], strict=True)
-            ],
-            t("全县", "County"): [
-                kpi.fmt_value(v, u) for v, u in zip(prof["county"], prof["unit"], strict=True)
-            ],
+            t("指标", "Indicator"): [METRICS[n].label(lang()) for n in prof["name"]],
+            t("本乡镇", "Township"): list(map(kpi.fmt_value, prof["township"], units, prof["name"])),
+            t("全县", "County"): list(map(kpi.fmt_value, prof["county"], units, prof["name"])),
             t("排名", "Rank"): [
                 "—" if pd.isna(r) else t(f"第{int(r)}/{n}", f"{int(r)} of {n}")
                 for r, n in zip(prof["rank"], prof["of"], strict=True)
             ],
+            t("统计时段", "Period"): prof["period_en" if lang() == "en" else "period_zh"],
         }
     )
     show_table(rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False)
@@ -145,7 +142,7 @@ def _profile(code: str, name: str) -> None:
         )
     )
 
-    trend = compute(overview.trend, as_of=day, key="monitored", township=code, months=12)
+    trend = compute(overview.trend, as_of=day, name="monitored_households", township=code, months=12)
     show_chart(
         charts.trend(
             trend,
@@ -155,9 +152,9 @@ def _profile(code: str, name: str) -> None:
         key="map_trend_monitored",
         title=t(f"{name}在监测户(近12个月月末)", f"{name}: monitored households (last 12 month-ends)"),
         unit=t("户", "households"),
-        source=source_of("monitoring"),
+        source=source_of("monitored_households"),
     )
-    placed = compute(overview.trend, as_of=day, key="employment_placed", township=code, months=day.month)
+    placed = compute(overview.trend, as_of=day, name="employment_placed", township=code, months=day.month)
     show_chart(
         charts.trend(
             placed,
@@ -168,7 +165,7 @@ def _profile(code: str, name: str) -> None:
         key="map_trend_placed",
         title=t(f"{name}{day.year}年务工就业人数(月末累计)", f"{name}: in work in {day.year} (cumulative)"),
         unit=t("人", "persons"),
-        source=source_of("employment"),
+        source=source_of("employment_placed"),
     )
 
     vil = compute(overview.villages, as_of=day, township=code)
@@ -181,7 +178,7 @@ def _profile(code: str, name: str) -> None:
             t("类型", "Kind"): vil["kind"],
             t("脱贫户", "Households out of poverty"): vil["poverty_households"],
             t("脱贫人口", "Persons"): vil["poverty_persons"],
-            **({t("在监测户", "Monitored"): vil["monitored"]} if "monitored" in vil else {}),
+            t("在监测户", "Monitored"): vil["monitored_households"],
         }
     )
     if not access.can(role(), access.VILLAGES):

@@ -177,3 +177,33 @@ def test_a_caveat_is_kept_once():
     c = Caveat("x", "甲。", "A.")
     f = Figure("n", 1, Period.point(D(2022, 1, 1)), "stock").with_caveat(c).with_caveat(c)
     assert f.caveats == (c,) and f.notes() == ["甲。"]
+
+
+# -- every township at once (issue 21: grouped computations are a registry capability) -------------------
+
+
+@pytest.mark.parametrize("day", [None, D(2022, 2, 15), D(2020, 6, 30)], ids=["data-date", "2022-02", "2020"])
+def test_grouped_figures_equal_the_metric_per_township(sample_bundle, day):
+    from lulong_data.metrics.registry import by_townships
+
+    b = sample_bundle
+    day = day or b.as_of
+    names = sorted(n for n, m in METRICS.items() if m.by_township is not None)
+    assert {"poverty_households", "employment_rate", "overdue_items", "env_mean_score"} <= set(names)
+    grouped = by_townships(b, names, as_of=day)
+    assert list(grouped.index) == sorted(b.frames["townships"]["township_code"])
+    for name in names:
+        for code in grouped.index:
+            expected = evaluate(b, name, as_of=day, township=code).value
+            got = grouped.loc[code, name]
+            assert got == pytest.approx(expected) if expected is not None else got is None, (name, code)
+
+
+def test_a_metric_without_a_grouped_form_is_evaluated_per_township(sample_bundle):
+    from lulong_data.metrics.registry import by_township
+
+    b = sample_bundle
+    assert METRICS["monitored_persons"].by_township is None
+    got = by_township(b, "monitored_persons", as_of=b.as_of)
+    code = got.index[0]
+    assert got[code] == evaluate(b, "monitored_persons", as_of=b.as_of, township=code).value

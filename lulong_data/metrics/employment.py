@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from lulong_data import departments
 from lulong_data.figures import same_day_year_before as _year_before
 from lulong_data.metrics.places import count, in_township, persons_in, scalar, township_rows
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
     import ibis
@@ -40,6 +40,8 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
     "employment_placed",
     label_zh="脱贫劳动力务工就业人数",
     label_en="persons lifted out of poverty in work",
+    short_zh="务工就业",
+    short_en="In work",
     unit="人",
     basis="ytd",
     better="up",
@@ -67,6 +69,8 @@ def _target_rows(b: Bundle, year: int) -> ibis.Table:
     "employment_target",
     label_zh="就业目标任务",
     label_en="employment target",
+    short_zh="就业目标",
+    short_en="Target",
     unit="人",
     basis="full_year",
     department=RENSHE,
@@ -93,6 +97,8 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
     "employment_rate",
     label_zh="就业目标完成率",
     label_en="share of the employment target reached",
+    short_zh="完成率",
+    short_en="Share of target",
     unit="%",
     basis="ytd",
     better="up",
@@ -123,6 +129,8 @@ def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.T
     "welfare_post_persons",
     label_zh="公益岗位安置人数",
     label_en="persons on public-welfare posts",
+    short_zh="公益岗位",
+    short_en="Welfare posts",
     unit="人",
     basis="ytd",
     department=RENSHE,
@@ -462,6 +470,14 @@ def welfare_posts_by_type(
     return out
 
 
+@grouped("employment_placed", "employment_target", "employment_rate", zero=("employment_placed",))
+def _employment_grouped(b: Bundle, *, as_of: dt.date, year: int) -> pd.DataFrame:
+    by = employment_by_township(b, as_of=as_of, year=year).set_index("township_code")
+    return by.rename(
+        columns={"placed": "employment_placed", "target": "employment_target", "rate": "employment_rate"}
+    )
+
+
 def welfare_posts_by_township(
     b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
 ) -> pd.DataFrame:
@@ -585,3 +601,9 @@ def employment_years(b: Bundle, *, as_of: dt.date) -> list[int]:
     if pd.notna(first):  # rows without a year count in every year from their start
         years |= set(range(first.year, as_of.year + 1))
     return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]
+
+
+@grouped("welfare_post_persons", zero=("welfare_post_persons",))
+def _posts_grouped(b: Bundle, *, as_of: dt.date, year: int) -> pd.DataFrame:
+    by = welfare_posts_by_township(b, as_of=as_of, year=year).set_index("township_code")
+    return by.rename(columns={"persons": "welfare_post_persons"})

@@ -35,7 +35,7 @@ import pandas as pd
 
 from lulong_data.departments import NONGYE
 from lulong_data.figures import Caveat, Figure, Period
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -514,6 +514,8 @@ def _month_figure(
     name="env_red_villages",
     label_zh="人居环境红榜村数",
     label_en="Villages on the red list",
+    short_zh="红榜村",
+    short_en="Red-list villages",
     unit="个",
     basis="period",
     department=NONGYE,
@@ -537,6 +539,8 @@ def env_red_villages(
     name="env_black_villages",
     label_zh="人居环境黑榜村数",
     label_en="Villages on the black list",
+    short_zh="黑榜村",
+    short_en="Black-list villages",
     unit="个",
     basis="period",
     better="down",
@@ -592,6 +596,8 @@ def env_talk_villages(
     name="env_mean_score",
     label_zh="人居环境村平均得分",
     label_en="Mean village environment score",
+    short_zh="人居环境平均分",
+    short_en="Environment score",
     unit="分",
     basis="period",
     better="up",
@@ -616,3 +622,25 @@ def env_mean_score(
         return None if value is None or pd.isna(value) else round(float(value), 2)
 
     return _month_figure("env_mean_score", b, as_of, period, mean)
+
+
+@grouped(
+    "env_red_villages",
+    "env_black_villages",
+    "env_mean_score",
+    zero=("env_red_villages", "env_black_villages"),
+)
+def _month_grouped(b: Bundle, *, as_of: dt.date, period: str | None = None) -> pd.DataFrame:
+    """The month's list counts and mean score per township; no column at all before the first list month
+    (every township then has no value, like the county)."""
+    lists = month_lists(b, as_of=as_of, period=period)
+    if lists.period is None:
+        return pd.DataFrame(index=pd.Index([], name="township_code"))
+    ranking = township_ranking(b, as_of=as_of, period=lists.period).set_index("township_code")
+    return pd.DataFrame(
+        {
+            "env_red_villages": lists.red.groupby("township_code").size().astype("float64"),
+            "env_black_villages": lists.black.groupby("township_code").size().astype("float64"),
+            "env_mean_score": pd.to_numeric(ranking["mean_score"], errors="coerce").round(2),
+        }
+    )

@@ -39,7 +39,7 @@ import pandas as pd
 from lulong_data.contract import CASE_DATE_ORDER
 from lulong_data.departments import FANGPIN
 from lulong_data.metrics.places import count, in_township
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 from lulong_data.privacy import mask_name
 from lulong_data.workdays import add_workdays
 
@@ -617,6 +617,8 @@ _MONITORED = "全县(或所选乡镇)经县级审定纳入防止返贫动态监�
     "monitored_households",
     label_zh="监测帮扶中户数",
     label_en="households under monitoring",
+    short_zh="在监测户",
+    short_en="Monitored",
     unit="户",
     basis="stock",
     department=FANGPIN,
@@ -672,6 +674,8 @@ def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None =
     "eliminated_households",
     label_zh="风险已消除户数",
     label_en="households with risk eliminated",
+    short_zh="已消除风险户",
+    short_en="Risk eliminated",
     unit="户",
     basis="stock",
     better="up",
@@ -691,6 +695,8 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
     "overdue_items",
     label_zh="逾期未办事项数",
     label_en="overdue procedure items",
+    short_zh="逾期事项",
+    short_en="Overdue items",
     unit="项",
     basis="stock",
     better="down",
@@ -707,3 +713,15 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 )
 def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
     return len(overdue_list(b, as_of=as_of, township=township))
+
+
+@grouped(
+    "monitored_households", "eliminated_households", zero=("monitored_households", "eliminated_households")
+)
+def _households_grouped(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
+    return breakdown(b, as_of=as_of, by="township").set_index("township_code")
+
+
+@grouped("overdue_items", zero=("overdue_items",))
+def _overdue_grouped(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
+    return overdue_list(b, as_of=as_of).groupby("township_code").size().rename("overdue_items").to_frame()
