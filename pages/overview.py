@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, kpi, safe, theme
+from components import charts, kpi, nav, safe, theme
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
@@ -200,4 +200,4 @@ def _laggards(day, league: pd.DataFrame) -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import kpi, theme
+from components import kpi, nav, theme
 from components.auth import require_page
 from components.cache import compute, figure
 from components.chart import show_chart
@@ -437,4 +437,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address
