@@ -207,3 +207,45 @@ def test_a_metric_without_a_grouped_form_is_evaluated_per_township(sample_bundle
     got = by_township(b, "monitored_persons", as_of=b.as_of)
     code = got.index[0]
     assert got[code] == evaluate(b, "monitored_persons", as_of=b.as_of, township=code).value
+
+
+# -- 口径 as official definitions (issues 17.5, 19.5) ------------------------------------------------------
+
+
+def _contract_words() -> set[str]:
+    from lulong_data.contract import DATASETS
+
+    words = set(DATASETS)  # dataset names: households, social_assistance, …
+    for d in DATASETS.values():
+        words |= {c.name for c in d.columns}
+        words |= {f"{d.title}表", f"{d.title}数据"}  # 农户表, 学生资助表 … (how the old texts named them)
+    return words
+
+
+def test_definitions_are_official_definitions_without_table_or_column_names():
+    import re
+
+    words = _contract_words()
+    for name, m in METRICS.items():
+        zh, en = m.definition_zh, m.definition_en
+        assert not re.search(r"[A-Za-z_]", zh), (name, zh)  # no identifiers, rule keys or table.column
+        assert not [w for w in words if not w.isascii() and w in zh], (name, zh)
+        assert not any(w in zh for w in ("行数", "字段", "表中", "表的", "规则 ", "ranking")), (name, zh)
+        for part in ("统计范围:", "计算方法:", f"责任单位:{m.department}。"):
+            assert part in zh, (name, part, zh)
+        assert "统计时点:" in zh or "统计时段:" in zh, (name, zh)
+        assert ("统计时点:" in zh) == (m.basis == "stock"), (name, m.basis)
+        # English: plain words, no snake_case names or table.column.
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b", en), (name, en)
+
+
+def test_departments_are_never_short_forms():
+    from lulong_data.departments import full_name
+
+    for m in METRICS.values():
+        assert "县人社局" not in m.definition_zh and m.department == full_name(m.department), m.name
+    assert full_name("县人社局") == "卢龙县人力资源和社会保障局"
+    assert full_name("县医保局") == "卢龙县医疗保障局"
+    assert full_name("县财政局") == "卢龙县财政局"
+    assert full_name("县卫健委", "昌黎县") == "昌黎县卫生健康局"
+    assert full_name("") == ""

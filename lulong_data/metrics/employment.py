@@ -108,6 +108,7 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
     phrases=("完成", "目标任务"),
     scope="全县(或所选乡镇)脱贫劳动力务工就业人数与全年就业目标任务",
     method="年初至所选日期的务工就业人数除以全年目标任务人数,乘以100",
+    when="所选年度1月1日至所选日期(目标任务为全年数);所选年度已结束的,为全年",
     definition_en="Persons in work so far this year divided by the full-year target, × 100.",
     datasets=("employment", "employment_targets"),
 )
@@ -159,6 +160,7 @@ def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str 
     scope="全县(或所选乡镇)公益岗位安置人数,本年与上年同期",
     method="本年1月1日至所选日期的安置人数,减去上年1月1日至上年同一日期的安置人数;所选年度已结束的,"
     "为两个全年数之差",
+    when="本年1月1日至所选日期,与上年同期相比",
     definition_en="Persons placed on public-welfare posts from 1 January to the date, minus those placed in the "
     "same days of the year before.",
     datasets=("welfare_jobs",),
@@ -183,6 +185,7 @@ def welfare_post_persons_change(b: Bundle, *, as_of: dt.date, year: int, townshi
     phrases=("签订期限", "聘期"),
     scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
     method="各岗位签订期限(月数)的中位数",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Median contract term, in months, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
@@ -202,6 +205,7 @@ def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str |
     phrases=("月补贴", "补贴"),
     scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
     method="各岗位每人每月补贴标准(元)的中位数",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Median monthly subsidy per person, in yuan, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
@@ -312,6 +316,7 @@ def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
     phrases=("序时进度",),
     scope="全县(或所选乡镇)所选年度就业目标任务",
     method="全年目标任务人数乘以所选日期为当年第几天、再除以当年天数(按全年均匀推进计算,不取整)",
+    when="所选年度1月1日至所选日期",
     definition_en="The full-year target × the day of the year of the date / the days in the year "
     "(an even pace, unrounded).",
     datasets=("employment_targets",),
@@ -538,6 +543,7 @@ def welfare_post_holders(
     scope="全县(或所选乡镇)所选年度公益岗位在岗人员",
     method="劳动能力为弱劳动力或半劳动力、丧失劳动力、无劳动力,或当年年满60周岁的在岗人数,除以在岗总人数,"
     "乘以100;同一人只计1次",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Post holders with weak, half, lost or no labour ability or aged 60 or over in the year, "
     "divided by all post holders, × 100; each person once.",
     datasets=("welfare_jobs", "persons"),
