@@ -29,10 +29,13 @@ def show_table(
     height: int | None = None,
     download: bool = True,
     style: Callable[[pd.DataFrame], Any] | None = None,
+    note: str | None = None,
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
     ``style(df)`` may return a pandas Styler (e.g. colour cues) for the screen; the download stays plain.
+    ``note`` (e.g. the periods of the figures in the columns, lulong_data.figures.periods_text) is shown
+    under the table and written into the spreadsheet's title row.
     """
     if df.empty:
         st.info(t("暂无数据", "No rows"))
@@ -50,12 +53,15 @@ def show_table(
         height=height if height is not None else "auto",
         key=f"{key}_table",
     )
+    if note:
+        st.caption(note)
     if download:
         stamp = as_of().isoformat()
+        title = t(f"数据截至 {stamp}", f"Data as of {stamp}") + (f" {note}" if note else "")
         st.download_button(
             t("下载 Excel", "Download Excel"),
             data=audited(
-                lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}")),
+                lambda: to_xlsx(df, title=title),
                 f"{file_stem}_{stamp}.xlsx",
             ),
             file_name=f"{file_stem}_{stamp}.xlsx",

@@ -14,6 +14,7 @@ from components.context import as_of, bundle, can_see_households, lang, t, towns
 from components.map import legend, schematic_notice
 from components.table import labelled, show_table
 from lulong_data import geo
+from lulong_data.figures import periods_text
 from lulong_data.formatting import fmt_int, fmt_rate
 from lulong_data.metrics import METRICS, monitoring, overview
 
@@ -79,6 +80,7 @@ def _league(league: pd.DataFrame) -> None:
             lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[status_col]
         )
 
+    county = compute(overview.values, as_of=as_of())  # each column's period: the county figure's
     show_table(
         shown,
         t("乡镇排行", "townships"),
@@ -86,6 +88,11 @@ def _league(league: pd.DataFrame) -> None:
         column_config=config,
         style=style,
         height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
+        note=periods_text(
+            [(METRICS[n].label(lang(), short=True), county[n]) for n in overview.LEAGUE],
+            lang(),
+            today=as_of(),
+        ),
     )
     st.caption(
         t(

@@ -249,3 +249,18 @@ def test_departments_are_never_short_forms():
     assert full_name("县财政局") == "卢龙县财政局"
     assert full_name("县卫健委", "昌黎县") == "昌黎县卫生健康局"
     assert full_name("") == ""
+
+
+def test_periods_text_groups_figures_by_their_own_dates(sample_bundle):
+    from lulong_data.figures import periods_text
+
+    b, day = sample_bundle, sample_bundle.as_of
+    figs = [
+        (n, evaluate(b, n, as_of=day))
+        for n in ("poverty_households", "employment_placed", "employment_target")
+    ]
+    figs.append(("参保率", evaluate(b, "indicator:name=城乡居民医保参保率", as_of=day)))
+    assert periods_text(figs, today=day) == (
+        "统计时段:poverty_households截至7月26日;employment_placed1月1日至7月26日;employment_target2022年全年;"
+        "参保率截至6月底。"
+    )
