@@ -6,12 +6,12 @@ from typing import Any
 
 import streamlit as st
 
-from components import nav
+from components import nav, theme
 from components.context import as_of, lang, t
 from components.help import metric_help
 from lulong_data import formatting
 from lulong_data.figures import Figure
-from lulong_data.formatting import MINUS, fmt_delta
+from lulong_data.formatting import MINUS, fmt_delta, fmt_int
 from lulong_data.metrics import METRICS
 
 # Which way is good: "up" (more is better), "down" (fewer is better), None (a size: neither).
@@ -132,3 +132,41 @@ def column(name: str) -> Any:
     if m.unit in ("分", "万元", "万人"):
         return st.column_config.NumberColumn(format="%.2f")
     return st.column_config.NumberColumn(format="localized")
+
+
+def cue(status: str, words: str) -> str:
+    """A judgment from lulong_data as icon + words ("✔ 已完成全年目标"); colour never carries it alone."""
+    return f"{theme.STATUS[status]['icon']} {words}"
+
+
+def versus_note(now: Figure, before: Figure) -> str:
+    """The same figure a year earlier, with its own period and the change: "2021年1月1日至7月26日 2,227人(+207)";
+    a percentage changes in 个百分点."""
+    if before.value is None:
+        return " · ".join(before.notes(lang())) or ""
+    unit = before.unit or METRICS[before.name].unit
+    text = f"{before.period.short(lang(), today=as_of())} {fmt_value(before.value, unit, before.name)}"
+    if now.value is None:
+        return text
+    delta = now.value - before.value
+    if unit == "%":
+        return text + t(f"({delta:+.1f}个百分点)", f" ({delta:+.1f} pp)").replace("-", MINUS)
+    return text + f"({fmt_delta(delta)})"
+
+
+def figure_row(tiles: list[tuple[Figure, str, str | None, float | None]]) -> None:
+    """Tiles of registered figures side by side: (figure, label, note, change) each."""
+    for col, (fig, label, note, change) in zip(st.columns(len(tiles)), tiles, strict=True):
+        with col:
+            figure_tile(fig, label=label, note=note, change=change)
+
+
+def status_line(status: str, words: str) -> None:
+    """A judgment from lulong_data as a coloured box with its icon: good → success, else warning."""
+    (st.success if status == "good" else st.warning)(cue(status, words))
+
+
+def finding_tile(label: str, findings: int) -> None:
+    """A count of data-quality findings: ✔ 0 正常, or ▲ n 关注 (a data office's to-do, not a figure)."""
+    cue_ = theme.STATUS["good" if findings == 0 else "watch"]
+    tile(label, f"{cue_['icon']} {fmt_int(findings)}", note=t(cue_["zh"], cue_["en"]))

@@ -44,6 +44,17 @@ __all__ = [
     "summary",
 ]
 
+NOTE = (
+    "以下为数据质量提示,不影响上面数字的计算;请卢龙县人力资源和社会保障局据此核实更正台账。",
+    "Data-quality findings: the figures above are still computed; the county's Human Resources and Social "
+    "Security Bureau should check these rows.",
+)
+# The columns of the findings lists, in order (lulong_data.columns gives their headers).
+COLUMNS = (
+    "year", "job_id", "record_id", "person_id", "household_id", "head_masked", "township", "village",
+    "post_type", "labour_ability", "location", "rows", "channels", "record_ids", "started_on",
+)  # fmt: skip
+
 WELFARE_CHANNEL = "公益岗位"
 EXPORT_CHANNEL = "劳务输出"
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lulong_data.departments import DEPARTMENTS_EN
-from lulong_data.figures import BASES, Caveat, Figure, Period
+from lulong_data.figures import BASES, Caveat, Figure, Period, same_day_year_before
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +40,7 @@ __all__ = [
     "lookup",
     "metric",
     "parse_spec",
+    "year_before",
 ]
 
 MetricFn = Callable[..., Any]
@@ -360,6 +361,20 @@ def evaluate(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
         return result
     value = _plain(result)
     return Figure(name, value, period, basis, missing=NO_VALUE if value is None else None)
+
+
+def year_before(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
+    """The figure ``spec`` names for the same period of the year before (上年同期): a year-to-date figure
+    of ``year`` at ``as_of`` against ``year - 1`` up to the same calendar day (the whole year once
+    ``year`` is over), a stock one year earlier — never part of this year against all of last year."""
+    name, spec_params = parse_spec(spec)
+    m = lookup(name)
+    p = {**spec_params, **params}
+    if m.yearly:
+        year = int(p.get("year") or as_of.year)
+        end = min(as_of, dt.date(year, 12, 31))
+        return evaluate(b, name, as_of=same_day_year_before(end), **{**p, "year": year - 1})
+    return evaluate(b, name, as_of=same_day_year_before(as_of), **p)
 
 
 def compute(b: Bundle, spec: str, as_of: dt.date) -> float | None:

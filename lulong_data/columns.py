@@ -1,0 +1,106 @@
+"""The one column-label table: what every table column on a page and in a spreadsheet is called.
+
+A page shows a table by its frame's column keys (``components.table.show_table(df, …, columns=[...])``);
+the header comes from here, so a column is called the same on every page and in every export, and the
+privacy guard decides on the keys (:data:`HOUSEHOLD_KEYS`), never on the words on screen.
+
+A column that holds a figure names the registered metric it shows per row (``metric``), so every number
+in a table is traceable to the registry in two hops, like a tile. ``table`` scopes an entry to one table
+when a key means something else there ("persons" of a welfare post is not "persons" of a dibao record);
+a header may hold ``{year}`` / ``{prev}`` (the year before), filled in by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["COLUMNS", "HOUSEHOLD_KEYS", "Column", "UnknownColumn", "column", "header"]
+
+
+class UnknownColumn(KeyError):
+    """A column key the table does not have."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    metric: str | None = None  # the registry name whose value the column holds per row (a figure)
+    table: str | None = None  # None: every table; else only the named table
+
+
+# Keys that identify a household or a person: a table holding one is household-level (never for a role
+# without household access, never in an export for it).
+HOUSEHOLD_KEYS = frozenset(
+    {"household_id", "head_masked", "head_name", "person_id", "case_id", "record_id", "record_ids", "job_id"}
+)
+
+_ROWS: tuple[Column, ...] = (
+    # -- places and identities (not figures) ----------------------------------------------------------
+    Column("township", "乡镇", "Township"),
+    Column("township_name", "乡镇", "Township"),
+    Column("name", "乡镇", "Township"),
+    Column("village", "村", "Village"),
+    Column("village_name", "村", "Village"),
+    Column("kind", "类型", "Kind"),
+    Column("head_masked", "户主", "Head"),
+    Column("household_id", "户编号", "Household id"),
+    Column("person_id", "人编号", "Person id"),
+    Column("record_id", "记录编号", "Record id"),
+    Column("record_ids", "记录编号", "Record ids"),
+    Column("job_id", "岗位编号", "Post id"),
+    Column("case_id", "监测编号", "Case"),
+    Column("year", "年度", "Year"),
+    Column("status", "状态", "Status"),
+    Column("reasons", "原因", "Why"),
+    # -- employment ----------------------------------------------------------------------------------
+    Column("placed", "已就业(人)", "Placed", metric="employment_placed"),
+    Column("target", "目标任务(人)", "Target", metric="employment_target"),
+    Column("gap", "距目标差(人)", "To target", metric="employment_target"),
+    Column("rate", "完成率(%)", "Rate (%)", metric="employment_rate"),
+    Column("pace", "序时进度(人)", "Pace to date", metric="employment_pace"),
+    Column("short", "落后序时进度(人)", "Short of pace", metric="employment_pace"),
+    Column("channel", "就业渠道", "Channel"),
+    Column("location", "务工地点", "Place of work"),
+    Column("persons", "{year}年(人)", "{year}", metric="employment_placed", table="employment_channels"),
+    Column(
+        "persons_prev", "{prev}年同期(人)", "{prev} same date", "employment_placed", "employment_channels"
+    ),
+    Column("change", "增减(人)", "Change", metric="employment_placed", table="employment_channels"),
+    Column("share", "占比", "Share", metric="employment_placed", table="employment_channels"),
+    Column("township", "乡镇(岗位所在村)", "Township (of the post's village)", table="welfare_posts"),
+    Column("persons", "{year}年(人)", "{year}", metric="welfare_post_persons", table="welfare_posts"),
+    Column("persons_prev", "{prev}年(人)", "{prev}", metric="welfare_post_persons", table="welfare_posts"),
+    Column("change", "增减(人)", "Change", metric="welfare_post_persons_change", table="welfare_posts"),
+    Column("months", "聘期中位数(月)", "Median term (months)", metric="welfare_post_months"),
+    Column("subsidy", "月补贴中位数(元)", "Median subsidy (yuan)", metric="welfare_post_subsidy"),
+    Column("post_type", "岗位类型", "Post type"),
+    Column("labour_ability", "劳动能力", "Labour ability"),
+    Column("sessions", "期数", "Sessions", metric="training_sessions"),
+    Column("participants", "参训人数", "Participants", metric="training_participants"),
+    Column("title", "培训名称", "Title"),
+    Column("started_on", "开班日期", "Start", table="trainings"),
+    Column("started_on", "日期", "Date"),
+    Column("rows", "记录条数", "Rows"),
+    Column("channels", "就业渠道", "Channels"),
+)
+
+COLUMNS: dict[tuple[str | None, str], Column] = {(c.table, c.key): c for c in _ROWS}
+
+
+def column(key: str, table: str | None = None) -> Column:
+    """The entry of ``key`` in ``table`` (its own entry, else the general one). Raises UnknownColumn."""
+    found = COLUMNS.get((table, key)) or COLUMNS.get((None, key))
+    if found is None:
+        raise UnknownColumn(f"{key!r}" + (f" (table {table!r})" if table else ""))
+    return found
+
+
+def header(key: str, lang: str = "zh", *, table: str | None = None, year: int | None = None) -> str:
+    """The header of column ``key``: "已就业(人)", "2022年(人)" (``year``), "2021年同期(人)"."""
+    c = column(key, table)
+    text = c.en if lang == "en" else c.zh
+    if year is not None:
+        text = text.format(year=year, prev=year - 1)
+    return text
