@@ -58,8 +58,9 @@ def definition(metric: str) -> str | None:
 
 
 def fmt_value(value: float | None, unit: str, key: str | None = None) -> str:
-    """A figure with its unit, the Chinese way (lulong_data.formatting.fmt_value)."""
-    return formatting.fmt_value(value, unit, key, lang=lang())
+    """A figure with its unit, the Chinese way (lulong_data.formatting.fmt_value; ``key`` a registry name)."""
+    digits = METRICS[key].digits if key in METRICS else None
+    return formatting.fmt_value(value, unit, key, lang=lang(), digits=digits)
 
 
 def figure_tile(
@@ -170,3 +171,21 @@ def finding_tile(label: str, findings: int) -> None:
     """A count of data-quality findings: ✔ 0 正常, or ▲ n 关注 (a data office's to-do, not a figure)."""
     cue_ = theme.STATUS["good" if findings == 0 else "watch"]
     tile(label, f"{cue_['icon']} {fmt_int(findings)}", note=t(cue_["zh"], cue_["en"]))
+
+
+def companions(figs: list[Figure]) -> str:
+    """Figures on a tile's second line: "低保户 5,617户 · 月保障金 377.54万元/月" (short labels)."""
+    return " · ".join(f"{METRICS[f.name].label(lang(), short=True)} {_value(f)}" for f in figs)
+
+
+def short_label(name: str) -> str:
+    """A registered figure's short label in the chosen language."""
+    return METRICS[name].label(lang(), short=True)
+
+
+def figure_tiles(entries: list[tuple[str, tuple[str, str], str | None]], **params: Any) -> None:
+    """A row of tiles of the registered figures ``entries`` names: (spec, label (zh, en), note) each,
+    evaluated with ``params`` (as_of, year, township …)."""
+    from components.cache import figure
+
+    figure_row([(figure(spec, **params), t(*label), note, None) for spec, label, note in entries])

@@ -34,7 +34,8 @@ def test_published_figures_at_the_default_date(sample_bundle):
     shown = tiles(at)
     assert shown["今年新增农村低保"] == "183人"
     assert shown["今年新增特困人员"] == "61人"
-    assert shown["渐退期脱贫户"] == "940户 / 1,721人"
+    assert shown["渐退期脱贫户"] == "940户"
+    assert any("渐退期人数 1,721人" in c.value for c in at.caption)
     assert shown["农村低保覆盖率"] == "3.1%"
     assert shown["脱贫人口中低保特困占比"] == "73%"
     assert shown["2022年受资助学生"] == "6,572人"  # the registry's unit
@@ -46,7 +47,7 @@ def test_published_figures_at_the_default_date(sample_bundle):
     assert number(shown["整户无劳动能力但未纳入低保特困"]) == gap["household_id"].nunique()
     # The indicators panel says where its figures come from.
     assert any("没有台账" in i.value for i in at.info)
-    assert {"指标", "数值", "期间", "单位", "来源单位"} <= headers(at)
+    assert {"指标", "数值", "统计时点或时段", "单位", "来源单位"} <= headers(at)
 
 
 def test_student_aid_tiles_read_their_own_date():
@@ -68,7 +69,8 @@ def test_an_earlier_date(sample_bundle):
     new = wf.assistance_new_persons(sample_bundle, as_of=day, scheme="农村低保", year=2022)
     assert number(shown["今年新增农村低保"]) == new < 183
     h, p = wf.phaseout_households(sample_bundle, as_of=day), wf.phaseout_persons(sample_bundle, as_of=day)
-    assert shown["渐退期脱贫户"] == f"{h:,}户 / {p:,}人"
+    assert shown["渐退期脱贫户"] == f"{h:,}户"
+    assert any(f"渐退期人数 {p:,}人" in c.value for c in at.caption)
     assert number(shown["农村低保"]) == wf.assistance_persons(sample_bundle, as_of=day, scheme="农村低保")
 
 

@@ -657,6 +657,7 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     label_zh="监测人口占农村人口比例",
     label_en="monitored persons as a share of the rural population",
     unit="%",
+    digits=2,
     basis="stock",
     department=FANGPIN,
     frequency="实时",

@@ -69,6 +69,7 @@ class MetricDef:
     fn: MetricFn
     datasets: tuple[str, ...] = ()  # datasets it reads; an absent one makes the figure missing
     frequency: str = ""  # 更新频次: 实时 / 月 / 年 / 按期
+    digits: int | None = None  # decimals the figure is written with (None: by its unit), e.g. 73% not 73.0%
     short_zh: str = ""  # a short label for a narrow table column or a tile line ("" = the label)
     short_en: str = ""
     by_township: Callable[..., Any] | None = None  # optional: every township at once (see grouped)
@@ -120,6 +121,7 @@ def metric(
     label_en: str | None = None,
     short_zh: str = "",
     short_en: str = "",
+    digits: int | None = None,
     unit: str | None = None,
     department: str | None = None,
     basis: str | None = None,
@@ -203,6 +205,7 @@ def metric(
             frequency=frequency,
             short_zh=short_zh,
             short_en=short_en,
+            digits=digits,
         )
         return fn
 
