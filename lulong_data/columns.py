@@ -110,6 +110,20 @@ _ROWS: tuple[Column, ...] = (
     Column("unit", "单位", "Unit"),
     Column("period_text", "统计时点或时段", "Period"),
     Column("department", "来源单位", "Source"),
+    # -- living environment --------------------------------------------------------------------------
+    Column("change_text", "变化", "Change"),
+    Column("position", "本月序号", "Position"),
+    Column("previous_position", "上月序号", "Last month"),
+    Column("period", "月份", "Month", table="village_history"),
+    Column("total", "总分", "Total", metric="env_mean_score"),
+    Column("garbage", "垃圾治理", "Garbage", metric="env_mean_score"),
+    Column("toilets", "厕所革命", "Toilets", metric="env_mean_score"),
+    Column("sewage", "污水治理", "Sewage", metric="env_mean_score"),
+    Column("appearance", "村容村貌", "Appearance", metric="env_mean_score"),
+    Column("upkeep", "长效管护", "Upkeep", metric="env_mean_score"),
+    Column("rank", "全县排名", "County rank"),
+    Column("list_text", "榜单", "List"),
+    Column("note", "问题描述", "Note"),
 )
 
 COLUMNS: dict[tuple[str | None, str], Column] = {(c.table, c.key): c for c in _ROWS}
