@@ -184,6 +184,6 @@ def test_every_url_path_has_a_file_for_the_legacy_discovery():
     for url_path in nav.SPECS:
         path = ROOT / "pages" / f"{url_path}.py"
         assert path.is_file(), path
-        # The guard keeps the query string: a first-request link keeps its township and date.
-        guard = 'st.switch_page("app.py", query_params=st.query_params.to_dict())'
-        assert guard in path.read_text(encoding="utf-8"), path
+        # The guard keeps the query string and names the page (components.nav.back_to_router): a
+        # first-request link keeps its township and date and lands on its page.
+        assert "nav.back_to_router(__file__)" in path.read_text(encoding="utf-8"), path
