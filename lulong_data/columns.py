@@ -54,6 +54,14 @@ _ROWS: tuple[Column, ...] = (
     Column("year", "年度", "Year"),
     Column("status", "状态", "Status"),
     Column("reasons", "原因", "Why"),
+    Column("check", "事项", "Item"),
+    Column("label", "指标", "Indicator", table="profile"),
+    Column("township_text", "本乡镇", "Township", table="profile"),
+    Column("county_text", "全县", "County", table="profile"),
+    Column("rank_text", "排名", "Rank", table="profile"),
+    Column("period_text", "统计时段", "Period", table="profile"),
+    Column("days_over", "逾期天数", "Days over"),
+    Column("items", "项数", "Items", metric="overdue_items"),
     # -- employment ----------------------------------------------------------------------------------
     Column("placed", "已就业(人)", "Placed", metric="employment_placed"),
     Column("target", "目标任务(人)", "Target", metric="employment_target"),
@@ -130,9 +138,15 @@ COLUMNS: dict[tuple[str | None, str], Column] = {(c.table, c.key): c for c in _R
 
 
 def column(key: str, table: str | None = None) -> Column:
-    """The entry of ``key`` in ``table`` (its own entry, else the general one). Raises UnknownColumn."""
+    """The entry of ``key`` in ``table`` (its own entry, else the general one); a registry name is its own
+    column (the figure's short label, per township or per row). Raises UnknownColumn."""
     found = COLUMNS.get((table, key)) or COLUMNS.get((None, key))
     if found is None:
+        from lulong_data.metrics import METRICS
+
+        if key in METRICS:
+            m = METRICS[key]
+            return Column(key, m.label("zh", short=True), m.label("en", short=True), metric=key)
         raise UnknownColumn(f"{key!r}" + (f" (table {table!r})" if table else ""))
     return found
 

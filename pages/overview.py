@@ -12,10 +12,10 @@ from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import legend, schematic_notice
-from components.table import labelled, show_table
+from components.table import show_table
 from lulong_data import geo
 from lulong_data.figures import periods_text
-from lulong_data.formatting import fmt_int, fmt_rate
+from lulong_data.formatting import fmt_int
 from lulong_data.metrics import METRICS, monitoring, overview
 
 # Tile labels (fixed texts; the figures are the registry's, named in overview.TILES).
@@ -58,19 +58,9 @@ def _tiles(tiles: tuple[overview.Tile, ...]) -> None:
 
 def _league(league: pd.DataFrame) -> None:
     st.subheader(t("乡镇排行", "Townships"))
-    shown = labelled(
-        league.assign(status=league["status"].map(_status_label)),
-        {
-            "status": ("状态", "Status"),
-            "name": ("乡镇", "Township"),
-            **{
-                n: (METRICS[n].label("zh", short=True), METRICS[n].label("en", short=True))
-                for n in overview.LEAGUE
-            },
-            ("reasons_en" if lang() == "en" else "reasons_zh"): ("原因", "Why"),
-        },
-    )
-    config = {METRICS[n].label(lang(), short=True): kpi.column(n) for n in overview.LEAGUE}
+    reasons = "reasons_en" if lang() == "en" else "reasons_zh"
+    shown = league.assign(status=league["status"].map(_status_label), reasons=league[reasons])
+    config = {n: kpi.column(n) for n in overview.LEAGUE}
     status_col = t("状态", "Status")
     colours = {_status_label(k): v["color"] for k, v in theme.STATUS.items()}
 
@@ -85,6 +75,7 @@ def _league(league: pd.DataFrame) -> None:
         shown,
         t("乡镇排行", "townships"),
         key="overview_league",
+        columns=("status", "name", *overview.LEAGUE, "reasons"),
         column_config=config,
         style=style,
         height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
@@ -161,25 +152,14 @@ def _overdue(day, where) -> None:
         st.success(t("✔ 没有逾期事项", "✔ Nothing overdue"))
         return
     rows["check"] = rows["check"].map({k: t(*v) for k, v in monitoring.CHECK_LABELS.items()})
-    shown = labelled(
-        rows,
-        {
-            "check": ("事项", "Item"),
-            "township_name": ("乡镇", "Township"),
-            "village_name": ("村", "Village"),
-            "head_masked": ("户主", "Head"),
-            "days_over": ("逾期天数", "Days over"),
-            "items": ("项数", "Items"),
-        },
+    show_table(
+        rows, t("逾期事项", "overdue"), key="overview_overdue", download=False,
+        columns=("check", "township_name", "village_name", "head_masked", "days_over", "items"),
+    )  # fmt: skip
+    total = fmt_int(
+        compute(overview.values, as_of=day, township=where, names=("overdue_items",))["overdue_items"].value
     )
-    show_table(shown, t("逾期事项", "overdue"), key="overview_overdue", download=False)
-    total = compute(overview.values, as_of=day, township=where, names=("overdue_items",))["overdue_items"]
-    st.caption(
-        t(
-            f"共 {fmt_int(total.value)} 项,全部清单见防返贫监测页",
-            f"{fmt_int(total.value)} in all; see the monitoring page",
-        )
-    )
+    st.caption(t(f"共 {total} 项,全部清单见防返贫监测页", f"{total} in all; see the monitoring page"))
 
 
 def _laggards(day, league: pd.DataFrame) -> None:
@@ -191,17 +171,9 @@ def _laggards(day, league: pd.DataFrame) -> None:
     judged = dict(zip(league["township_code"], league["status"], strict=True))  # the one status rule
     for r in lag.itertuples(index=False):
         s = theme.STATUS[judged.get(r.township_code, "good")]
-        gap = (
-            t(f"差 {fmt_int(r.gap)} 人", f"{fmt_int(r.gap)} short")
-            if r.gap > 0
-            else t("已完成目标", "target reached")
-        )
-        share = (
-            f"{fmt_rate(r.employment_rate)}({fmt_int(r.employment_placed)}/{fmt_int(r.employment_target)})"
-        )
         st.markdown(
             f"<span style='color:{s['color']};font-weight:700'>{s['icon']}</span> **{safe.text(r.name)}** — "
-            + t(f"完成 {share},{gap}", f"{share}, {gap}"),
+            + overview.laggard_text(r, lang()),
             unsafe_allow_html=True,
         )
 

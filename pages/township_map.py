@@ -121,24 +121,15 @@ def _profile(code: str, name: str) -> None:
     day = as_of()
     st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
     prof = compute(overview.profile, as_of=day, township=code)
-    units = [METRICS[n].unit for n in prof["name"]]
-    rows = pd.DataFrame(
-        {
-            t("指标", "Indicator"): [METRICS[n].label(lang()) for n in prof["name"]],
-            t("本乡镇", "Township"): list(map(kpi.fmt_value, prof["township"], units, prof["name"])),
-            t("全县", "County"): list(map(kpi.fmt_value, prof["county"], units, prof["name"])),
-            t("排名", "Rank"): [
-                "—" if pd.isna(r) else t(f"第{int(r)}/{n}", f"{int(r)} of {n}")
-                for r, n in zip(prof["rank"], prof["of"], strict=True)
-            ],
-            t("统计时段", "Period"): prof["period_en" if lang() == "en" else "period_zh"],
-        }
-    )
-    show_table(rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False)
+    rows = overview.profile_view(prof, lang(), fmt=kpi.fmt_value)
+    show_table(
+        rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False,
+        columns=("label", "township_text", "county_text", "rank_text", "period_text"), table="profile",
+    )  # fmt: skip
     st.caption(
         t(
             "排名:有方向的指标从好到差,其余从大到小。",
-            "Rank: best first where there is a direction, else largest first.",
+            "Rank: best first where there is a direction, else largest.",
         )
     )
 
@@ -172,20 +163,11 @@ def _profile(code: str, name: str) -> None:
     st.markdown(
         t(f"**{safe.text(name)}的村({len(vil)}个)**", f"**Villages of {safe.text(name)} ({len(vil)})**")
     )
-    shown = pd.DataFrame(
-        {
-            t("村", "Village"): vil["name"],
-            t("类型", "Kind"): vil["kind"],
-            t("脱贫户", "Households out of poverty"): vil["poverty_households"],
-            t("脱贫人口", "Persons"): vil["poverty_persons"],
-            t("在监测户", "Monitored"): vil["monitored_households"],
-        }
-    )
+    counts = ["poverty_households", "poverty_persons", "monitored_households"]
     if not access.can(role(), access.VILLAGES):
         # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
         # enough others read "×" that the township total (public) gives none of them away.
-        counts = [c for c in shown.columns if c not in (t("村", "Village"), t("类型", "Kind"))]
-        shown = protect_counts(shown, counts, get_settings().small_count)
+        vil = protect_counts(vil, counts, get_settings().small_count)
         st.caption(
             t(
                 f"按保密规则,小于{get_settings().small_count}的数显示为“<{get_settings().small_count}”,"
@@ -194,7 +176,10 @@ def _profile(code: str, name: str) -> None:
                 "others “×”, so none can be worked out from the township total.",
             )
         )
-    show_table(shown, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320)
+    show_table(
+        vil, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320,
+        columns=("village_name", "kind", *counts),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -173,6 +173,18 @@ def laggards(b: Bundle, *, as_of: dt.date, limit: int = 3) -> pd.DataFrame:
     return df.nsmallest(limit, "employment_rate")[cols].reset_index(drop=True)
 
 
+def laggard_text(row: Any, lang: str = "zh") -> str:
+    """One laggard (a row of :func:`laggards`) in words: "完成 94%(345/368),差 23 人"."""
+    from lulong_data.formatting import fmt_int, fmt_rate
+
+    share = (
+        f"{fmt_rate(row.employment_rate)}({fmt_int(row.employment_placed)}/{fmt_int(row.employment_target)})"
+    )
+    if lang == "en":
+        return f"{share}, " + (f"{fmt_int(row.gap)} short" if row.gap > 0 else "target reached")
+    return f"完成 {share}," + (f"差 {fmt_int(row.gap)} 人" if row.gap > 0 else "已完成目标")
+
+
 # -- headline tiles --------------------------------------------------------------------------------
 
 
@@ -264,8 +276,27 @@ def profile(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFrame:
+    """:func:`profile` for a table: label, township_text, county_text (``fmt(value, unit, name)``),
+    rank_text ("第3/12"), period_text."""
+    units = [METRICS[n].unit for n in prof["name"]]
+    ranks = [
+        "—" if pd.isna(r) else (f"{int(r)} of {n}" if lang == "en" else f"第{int(r)}/{n}")
+        for r, n in zip(prof["rank"], prof["of"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "label": [METRICS[n].label(lang) for n in prof["name"]],
+            "township_text": list(map(fmt, prof["township"], units, prof["name"])),
+            "county_text": list(map(fmt, prof["county"], units, prof["name"])),
+            "rank_text": ranks,
+            "period_text": prof["period_en" if lang == "en" else "period_zh"],
+        }
+    )
+
+
 def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
-    """The township's villages: village_code, name, kind, poverty_households, poverty_persons and
+    """The township's villages: village_code, village_name, kind, poverty_households, poverty_persons and
     monitored_households (the registry's figures by village)."""
     v = b.table("villages")
     v = v.filter(v.township_code == str(township)).select("village_code", "name", "kind")
@@ -277,7 +308,7 @@ def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
     df = b.execute(
         v.left_join(counts, "village_code").select(v, counts.poverty_households, counts.poverty_persons)
     )
-    df = df.sort_values("village_code").reset_index(drop=True)
+    df = df.sort_values("village_code").reset_index(drop=True).rename(columns={"name": "village_name"})
     c = monitoring.cases(b, as_of=as_of, township=township)
     c = c[c["status"] == "monitored"].drop_duplicates("household_id")
     df["monitored_households"] = df["village_code"].map(c.groupby("village_code").size())
