@@ -11,7 +11,7 @@ from components.context import as_of, lang, t
 from components.help import metric_help
 from lulong_data import formatting
 from lulong_data.figures import Figure
-from lulong_data.formatting import MINUS, fmt_delta, fmt_int
+from lulong_data.formatting import MINUS, fmt_delta
 from lulong_data.metrics import METRICS
 
 # Which way is good: "up" (more is better), "down" (fewer is better), None (a size: neither).
@@ -167,12 +167,6 @@ def status_line(status: str, words: str) -> None:
     (st.success if status == "good" else st.warning)(cue(status, words))
 
 
-def finding_tile(label: str, findings: int) -> None:
-    """A count of data-quality findings: ✔ 0 正常, or ▲ n 关注 (a data office's to-do, not a figure)."""
-    cue_ = theme.STATUS["good" if findings == 0 else "watch"]
-    tile(label, f"{cue_['icon']} {fmt_int(findings)}", note=t(cue_["zh"], cue_["en"]))
-
-
 def companions(figs: list[Figure]) -> str:
     """Figures on a tile's second line: "低保户 5,617户 · 月保障金 377.54万元/月" (short labels)."""
     return " · ".join(f"{METRICS[f.name].label(lang(), short=True)} {_value(f)}" for f in figs)
@@ -189,3 +183,15 @@ def figure_tiles(entries: list[tuple[str, tuple[str, str], str | None]], **param
     from components.cache import figure
 
     figure_row([(figure(spec, **params), t(*label), note, None) for spec, label, note in entries])
+
+
+def versus_tiles(entries: list[tuple[str, tuple[str, str]]], **params: Any) -> None:
+    """A row of tiles of registered figures, each with the same figure for the same period of the year
+    before under it (registry.year_before): (spec, label (zh, en)) each."""
+    from components.cache import versus
+
+    tiles = []
+    for spec, label in entries:
+        now, before = versus(spec, **params)
+        tiles.append((now, t(*label), versus_note(now, before), None))
+    figure_row(tiles)

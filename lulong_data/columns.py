@@ -132,6 +132,16 @@ _ROWS: tuple[Column, ...] = (
     Column("rank", "全县排名", "County rank"),
     Column("list_text", "榜单", "List"),
     Column("note", "问题描述", "Note"),
+    Column("position", "序号", "No.", table="env_list"),
+    Column("rank", "全县排名", "County rank", table="env_list"),
+    Column("score", "得分", "Score", metric="env_mean_score"),
+    Column("veto_text", "一票否决", "Veto"),
+    Column("reason", "主要原因", "Reason"),
+    Column("rank", "排名", "Rank", table="env_townships"),
+    Column("villages", "受检村数", "Villages inspected", metric="env_inspected_villages"),
+    Column("mean_score", "平均分", "Mean score", metric="env_mean_score"),
+    Column("months_running", "连续上黑榜(月)", "Months running on black list", metric="env_talk_villages"),
+    Column("since", "起始月份", "Since"),
 )
 
 COLUMNS: dict[tuple[str | None, str], Column] = {(c.table, c.key): c for c in _ROWS}

@@ -9,11 +9,12 @@ import streamlit as st
 
 from components import kpi, nav
 from components.auth import require_page
-from components.cache import compute, figure, versus
+from components.cache import compute, figure
 from components.chart import show_chart, source_of
 from components.context import as_of, can_see_households, lang, t, township
 from components.employment_charts import bullet_chart, cumulative_chart, simple_bars, year_bars
 from components.help import definitions
+from components.layout import tabbed
 from components.table import column_header, show_table
 from lulong_data.metrics import employment as em
 from lulong_data.metrics import reconciliation as rc
@@ -26,22 +27,20 @@ def render() -> None:
     with st.columns([1, 4])[0]:
         year = st.selectbox(t("年度", "Year"), compute(em.employment_years, as_of=d), key="employment_year")
     _headline(compute(em.progress, as_of=d, year=year, township=tw))
-    names = (t("目标进度", "Target"), t("渠道与地点", "Channels"), t("公益岗位", "Welfare posts"))
-    tabs = st.tabs([*names, t("技能培训", "Training"), t("台账核对", "Reconciliation")])
-    for tab, section in zip(tabs, (_targets, _channels, _posts, _training, _reconciliation), strict=True):
-        with tab:
-            section(year, d, tw)
+    tabbed(
+        [(("目标进度", "Target"), _targets), (("渠道与地点", "Channels"), _channels), (("公益岗位", "Welfare posts"), _posts),
+         (("技能培训", "Training"), _training), (("台账核对", "Reconciliation"), _reconciliation)],
+        year, d, tw,
+    )  # fmt: skip
 
 
 def _headline(p: em.Progress) -> None:
     kpi.figure_row(
-        [
-            (p.placed, t("脱贫劳动力就业", "Persons in work"), None, p.week_change),
-            (p.target, t("市下目标任务", "City's target"), None, None),
-            (p.rate, t("目标完成率", "Target reached"), kpi.cue(*p.target_cue(lang())), None),
-            (p.pace, t("序时进度", "Pace to date"), kpi.cue(*p.pace_cue(lang())), None),
-        ]
-    )
+        [(p.placed, t("脱贫劳动力就业", "Persons in work"), None, p.week_change),
+         (p.target, t("市下目标任务", "City's target"), None, None),
+         (p.rate, t("目标完成率", "Target reached"), kpi.cue(*p.target_cue(lang())), None),
+         (p.pace, t("序时进度", "Pace to date"), kpi.cue(*p.pace_cue(lang())), None)]
+    )  # fmt: skip
 
 
 def _chart(chart, key: str, title: tuple[str, str], source: str, **kw) -> None:
@@ -106,16 +105,13 @@ def _channels(year: int, d: dt.date, tw: str | None) -> None:
 
 def _posts(year: int, d: dt.date, tw: str | None) -> None:
     st.subheader(t("乡村公益性岗位", "Public-welfare posts"))
-    labels = {
-        "welfare_post_persons": (f"{year}年安置公益岗位", f"Persons on posts, {year}"),
-        "welfare_post_months": ("聘期(中位数)", "Term (median)"),
-        "welfare_post_subsidy": ("月补贴(中位数)", "Monthly subsidy (median)"),
-        "welfare_post_weak_share": ("弱半劳力、无劳力或60岁以上占比", "Weak/no labour or 60+"),
-    }
-    for col, (name, label) in zip(st.columns(4), labels.items(), strict=True):
-        with col:
-            now, before = versus(name, as_of=d, year=year, township=tw)
-            kpi.figure_tile(now, label=t(*label), note=kpi.versus_note(now, before))
+    kpi.versus_tiles(
+        [("welfare_post_persons", (f"{year}年安置公益岗位", f"Persons on posts, {year}")),
+         ("welfare_post_months", ("聘期(中位数)", "Term (median)")),
+         ("welfare_post_subsidy", ("月补贴(中位数)", "Monthly subsidy (median)")),
+         ("welfare_post_weak_share", ("弱半劳力、无劳力或60岁以上占比", "Weak/no labour or 60+"))],
+        as_of=d, year=year, township=tw,
+    )  # fmt: skip
     by_type = compute(em.welfare_posts_by_type, as_of=d, year=year, township=tw)
     holders = compute(em.welfare_post_holders, as_of=d, year=year, township=tw)
     left, right = st.columns(2)
@@ -143,19 +139,19 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
         f"welfare_posts_by_township_{year}", key="emp_posts_township", table="welfare_posts", year=year,
         columns=("township", "persons", "persons_prev", "change", "months", "subsidy"),
     )  # fmt: skip
-    definitions(*labels, "welfare_post_persons_change")
+    definitions(
+        "welfare_post_persons", "welfare_post_months", "welfare_post_subsidy", "welfare_post_weak_share",
+        "welfare_post_persons_change",
+    )  # fmt: skip
 
 
 def _training(year: int, d: dt.date, tw: str | None) -> None:
     st.subheader(t("实用技术培训", "Skills training"))
-    for col, name, label in zip(
-        st.columns(2),
-        ("training_sessions", "training_participants"),
-        ((f"{year}年培训期数", f"Sessions, {year}"), (f"{year}年参训人数", f"Participants, {year}")),
-        strict=True,
-    ):
-        with col:
-            kpi.figure_tile(figure(name, as_of=d, year=year, township=tw), label=t(*label))
+    kpi.figure_tiles(
+        [("training_sessions", (f"{year}年培训期数", f"Sessions, {year}"), None),
+         ("training_participants", (f"{year}年参训人数", f"Participants, {year}"), None)],
+        as_of=d, year=year, township=tw,
+    )  # fmt: skip
     by_year = compute(em.trainings_by_year, as_of=d, township=tw)
     left, right = st.columns(2)
     with left:
@@ -167,9 +163,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
                 value_title=column_header("participants"),
             )  # fmt: skip
             _chart(chart, "emp_train_by_year", title, "training_participants")
-            show_table(
-                by_year, "trainings", key="emp_train_year", columns=("year", "sessions", "participants")
-            )
+            show_table(by_year, "trainings", key="emp_train_year", columns=("year", "sessions", "participants"))  # fmt: skip
     with right:
         show_table(
             compute(em.trainings_by_township, as_of=d, year=year, township=tw), f"trainings_by_township_{year}",
@@ -187,20 +181,19 @@ def _reconciliation(year: int, d: dt.date, tw: str | None) -> None:
     st.subheader(t("台账核对(数据办公室)", "Ledger reconciliation (data office)"))
     st.caption(t(*rc.NOTE))
     summary = compute(rc.summary, as_of=d, year=year, township=tw)
-    for col, row in zip(st.columns(len(summary)), summary.itertuples(index=False), strict=True):
-        with col:
-            kpi.finding_tile(t(row.title_zh, row.title_en), row.findings)
-    see = can_see_households(tw)
+    kpi.figure_tiles(
+        [(f"employment_ledger_findings:check={c}", (zh, en), None)
+         for c, zh, en in summary[["check", "title_zh", "title_en"]].itertuples(index=False)],
+        as_of=d, year=year, township=tw,
+    )  # fmt: skip
     for row in summary.itertuples(index=False):
         with st.expander(t(f"{row.title_zh}({row.findings})", f"{row.title_en} ({row.findings})")):
             st.caption(t(row.action_zh, row.action_en))
-            if not see:
+            if not can_see_households(tw):
                 st.info(t("本角色不显示到户明细。", "Household rows are not shown to this role."))
                 continue
             df = compute(rc.FUNCTIONS[row.check], as_of=d, year=year, township=tw)
-            show_table(
-                df, f"reconciliation_{row.check}_{year}", key=f"emp_recon_{row.check}", columns=rc.COLUMNS
-            )
+            show_table(df, f"reconciliation_{row.check}_{year}", key=f"emp_recon_{row.check}", columns=rc.COLUMNS)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -32,16 +32,11 @@ def _pick_month(months: list[str]) -> str:
     options = list(reversed(months))  # latest first: the default is the latest month up to as_of
     if st.session_state.get(MONTH_KEY) not in options:
         st.session_state.pop(MONTH_KEY, None)  # the as-of date moved and the month is gone
-    return st.selectbox(
-        t("检查月份", "Inspection month"),
-        options,
-        format_func=lambda p: notice.period_label(p, lang()),
-        key=MONTH_KEY,
-        help=t(
-            "默认为截至日期前最近一个有检查记录的月份。",
-            "Default: the latest inspected month up to the date.",
-        ),
+    hint = t(
+        "默认为截至日期前最近一个有检查记录的月份。", "Default: the latest inspected month up to the date."
     )
+    label = t("检查月份", "Inspection month")
+    return st.selectbox(label, options, format_func=lambda p: notice.period_label(p, lang()), key=MONTH_KEY, help=hint)  # fmt: skip
 
 
 def _kpis(period: str, vetoes: int) -> None:
@@ -60,49 +55,31 @@ def _chart(chart, key: str, title: tuple[str, str], unit: tuple[str, str], **kw)
     show_chart(chart, key=key, title=t(*title), unit=t(*unit), source=source_of("env_mean_score"), **kw)
 
 
-def _fit(df: pd.DataFrame) -> int:
-    """A table height that shows every row (lists are short; scrolling would hide the last ones)."""
+def _fit(df: pd.DataFrame) -> int:  # every row shown: lists are short, scrolling would hide the last
     return 36 * (len(df) + 1) + 6
 
 
 def _lists(lists: env.MonthLists, period: str) -> None:
+    """The two lists side by side, each with its movement against the previous list month under it."""
     tw = township()
     if tw:
         mine = compute(env.month_lists, as_of=as_of(), period=period, township=tw)
         st.caption(env.township_note(len(mine.red), len(mine.black), lang()))
-    for col, name, badge, table in zip(st.columns(2), ("red", "black"), (RED_BADGE, BLACK_BADGE),
-                                       (notice.red_table, notice.black_table), strict=True):  # fmt: skip
-        rows = getattr(lists, name)
-        n = len(rows)
-        title = (
-            t(f"红榜({n}个村)", f"Red list ({n} villages)")
-            if name == "red"
-            else t(f"黑榜({n}个村)", f"Black list ({n} villages)")
-        )
+    mv = compute(env.movement, as_of=as_of(), period=period) if lists.previous else None
+    for col, name, badge in zip(st.columns(2), ("red", "black"), (RED_BADGE, BLACK_BADGE), strict=True):
+        rows, n = getattr(lists, name), len(getattr(lists, name))
+        title = t(f"红榜({n}个村)", f"Red list ({n} villages)") if name == "red" else t(f"黑榜({n}个村)", f"Black list ({n} villages)")  # fmt: skip
         with col:
             st.subheader(badge.format(title))
-            show_table(table(lists, lang()), f"{name}_list_{period}", key=f"env_{name}", height=_fit(rows))
-
-
-def _movement(lists: env.MonthLists, period: str) -> None:
-    st.subheader(t("与上月相比", "Against last month"))
-    if lists.previous is None:
-        st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
-        return
-    st.caption(
-        t(f"上一检查月:{notice.period_label(lists.previous)}", f"Previous list month: {lists.previous}")
-    )
-    mv = compute(env.movement, as_of=as_of(), period=period)
-    left, right = st.columns(2)
-    for col, name, badge, title in ((left, "red", RED_BADGE, ("红榜变化", "Red list changes")),
-                                    (right, "black", BLACK_BADGE, ("黑榜变化", "Black list changes"))):  # fmt: skip
-        with col:
-            st.markdown(badge.format(t(*title)))
-            rows = env.movement_view(mv, name, lang())
-            show_table(
-                rows, f"{name}_movement_{period}", key=f"env_mv_{name}", download=False, height=_fit(rows),
-                columns=("change_text", "village", "township", "position", "previous_position"),
-            )  # fmt: skip
+            show_table(notice.list_rows(rows, lang(), black=name == "black"), f"{name}_list_{period}",
+                       key=f"env_{name}", height=_fit(rows), columns=notice.LIST_COLUMNS, table="env_list")  # fmt: skip
+            st.markdown(t(f"**与上月({notice.period_label(lists.previous or '')})相比**", "**Against last month**"))  # fmt: skip
+            if mv is None:
+                st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
+                continue
+            moved = env.movement_view(mv, name, lang())
+            show_table(moved, f"{name}_movement_{period}", key=f"env_mv_{name}", download=False, height=_fit(moved),
+                       columns=("change_text", "village", "township", "position", "previous_position"))  # fmt: skip
 
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
@@ -111,7 +88,8 @@ def _talks(talks: pd.DataFrame, period: str) -> None:
     kpi.status_line(*env.talk_finding(len(talks), n, lang()))
     if talks.empty:
         return
-    show_table(notice.talk_table(talks, lang()), f"talks_{period}", key="env_talks", height=_fit(talks))
+    show_table(notice.talk_rows(talks), f"talks_{period}", key="env_talks", height=_fit(talks),
+               columns=notice.TALK_COLUMNS, table="env_talks")  # fmt: skip
 
 
 def _townships(period: str) -> None:
@@ -123,37 +101,21 @@ def _townships(period: str) -> None:
         st.info(unranked)
     left, right = st.columns([5, 6])
     with left:
-        show_table(
-            notice.township_table(ranking, lang()),
-            f"township_ranking_{period}",
-            key="env_townships",
-            height=_fit(ranking),
-        )
+        show_table(notice.township_rows(ranking, lang()), f"township_ranking_{period}", key="env_townships",
+                   height=_fit(ranking), columns=notice.TOWNSHIP_COLUMNS, table="env_townships")  # fmt: skip
     with right:
         boundaries = b.geo.get("township_boundaries")
         if not boundaries:
-            st.info(
-                t("数据文件夹中没有乡镇边界,无法绘制地图。", "No township boundaries in the data: no map.")
-            )
+            st.info(t("数据文件夹中没有乡镇边界,无法绘制地图。", "No township boundaries in the data: no map."))  # fmt: skip
         else:
             schematic = geo.has_schematic(boundaries)
             caption = t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else None
-            chart = charts.township_map(
-                boundaries,
-                ranking,
-                labels=env.chart_labels(lang()),
-                title=t(f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score, {period}"),
-                notice=caption,
-            )
+            title = (f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score by township, {period}")  # fmt: skip
+            labels = env.chart_labels(lang())
+            chart = charts.township_map(boundaries, ranking, labels=labels, title=t(*title), notice=caption)
             # Schematic polygons: the export carries the notice and show_chart's caption repeats it.
-            title = (
-                f"{notice.period_label(period)} 乡镇村平均分",
-                f"Mean village score by township, {period}",
-            )
             _chart(chart, "env_map", title, ("分", "points"), schematic=schematic)
-    st.markdown(
-        "**" + t("近12个检查月乡镇排名走势(1 = 第一名)", "Township rank, last 12 months (1 = best)") + "**"
-    )
+    st.markdown(t("**近12个检查月乡镇排名走势(1 = 第一名)**", "**Township rank, last 12 months (1 = best)**"))  # fmt: skip
     history = compute(env.township_rank_history, as_of=as_of(), period=period, months=12)
     chart = charts.rank_trend(history, labels=env.chart_labels(lang()), selected=township())
     title = ("近12个检查月乡镇排名走势", "Township rank, last 12 months")
@@ -162,25 +124,19 @@ def _townships(period: str) -> None:
 
 def _why(period: str) -> None:
     st.subheader(t("失分在哪里", "Where points are lost"))
-    st.caption(
-        t("失分 = 该项满分 − 得分,按受检村平均。", "Points lost = item maximum − score, mean per village.")
-    )
+    st.caption(t("失分 = 该项满分 − 得分,按受检村平均。", "Points lost = item maximum − score, mean per village."))  # fmt: skip
     towns, _ = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period))
     c1, c2 = st.columns(2)
     with c1:
         codes = list(towns)
         default = codes.index(township()) if township() in codes else 0
-        tw = st.selectbox(
-            t("乡镇", "Township"), codes, index=default, format_func=towns.get, key="env_why_township"
-        )
+        tw = st.selectbox(t("乡镇", "Township"), codes, index=default, format_func=towns.get, key="env_why_township")  # fmt: skip
     _, names = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period), tw)
     with c2:
         whole = t("— 全乡镇 —", "— whole township —")
         village = st.selectbox(t("村(可选)", "Village (optional)"), [None, *names],
                                format_func=lambda c: whole if c is None else names[c], key="env_why_village")  # fmt: skip
-    frames = compute(
-        env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang()
-    )
+    frames = compute(env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang())  # fmt: skip
     chart = charts.losses_chart(frames, labels=env.chart_labels(lang()), lang=lang())
     title = (f"{notice.period_label(period)} 失分在哪里", f"Where points are lost, {period}")
     _chart(chart, "env_losses", title, ("分(受检村平均失分)", "points lost (mean per village inspected)"))
@@ -200,12 +156,7 @@ def _why(period: str) -> None:
 
 def _exports(period: str) -> None:
     st.subheader(t("导出通报", "Export the notice"))
-    st.caption(
-        t(
-            "通报为全县红黑榜(A4,仿宋),内容与本页表格一致。",
-            "The notice carries the same tables as this page.",
-        )
-    )
+    st.caption(t("通报为全县红黑榜(A4,仿宋),内容与本页表格一致。", "The notice carries the same tables as this page."))  # fmt: skip
     day, stem = as_of(), f"红黑榜通报_{period}"
     files = (("docx", ("下载 Word 通报", "Download Word notice"), notice.notice_docx, DOCX_MIME),
              ("xlsx", ("下载 Excel 表格", "Download Excel"), notice.notice_xlsx, XLSX_MIME))  # fmt: skip
@@ -225,16 +176,12 @@ def render() -> None:
         st.markdown(notice.rule_text(b.rules, lang()))
     months = compute(env.list_months, as_of=as_of())
     if not months:
-        st.info(
-            t("截至所选日期尚无人居环境检查记录。", "No living-environment inspection up to the chosen date.")
-        )
-        return
+        return st.info(t("截至所选日期尚无人居环境检查记录。", "No living-environment inspection up to the date."))  # fmt: skip
     period = _pick_month(months)
     lists = compute(env.month_lists, as_of=as_of(), period=period)
     talks = compute(env.talk_flags, as_of=as_of(), period=period)
     _kpis(period, lists.vetoes)
     _lists(lists, period)
-    _movement(lists, period)
     _talks(talks, period)
     _townships(period)
     _why(period)

@@ -28,27 +28,26 @@ def render() -> None:
     require_page("welfare")  # re-checked here: a deep link or page switch bypasses the menu
     st.title(t("兜底保障与民生", "Social assistance and livelihoods"))
     d, tw = as_of(), township()
-
-    def fig(spec: str):
-        return figure(spec, as_of=d, township=tw)
-
-    tiles = []
-    for scheme, label in ((DIBAO, ("农村低保", "Rural dibao")), (TEKUN, ("特困供养", "Tekun"))):
-        also = [fig(f"{n}:scheme={scheme}") for n in ("assistance_households", "assistance_monthly_amount")]
-        tiles.append((fig(f"assistance_persons:scheme={scheme}"), t(*label), kpi.companions(also), None))
-    for name, label, note in (
-        ("dibao_coverage", ("农村低保覆盖率", "Dibao coverage"), ("占农村人口", "of rural population")),
-        ("poverty_assistance_share", ("脱贫人口中低保特困占比", "Poverty-exit persons on dibao/tekun"),
-         ("低保 + 特困供养", "dibao + tekun")),
-    ):  # fmt: skip
-        tiles.append((fig(name), t(*label), t(*note), None))
-    kpi.figure_row(tiles)
+    kpi.figure_tiles(
+        [(f"assistance_persons:scheme={DIBAO}", ("农村低保", "Rural dibao"), _also(DIBAO, d, tw)),
+         (f"assistance_persons:scheme={TEKUN}", ("特困供养", "Tekun"), _also(TEKUN, d, tw)),
+         ("dibao_coverage", ("农村低保覆盖率", "Dibao coverage"), t("占农村人口", "of rural population")),
+         ("poverty_assistance_share", ("脱贫人口中低保特困占比", "Poverty-exit persons on dibao/tekun"),
+          t("低保 + 特困供养", "dibao + tekun"))],
+        as_of=d, township=tw,
+    )  # fmt: skip
     tabbed(
         [(("低保与特困", "Dibao & tekun"), _coverage), (("新增与渐退", "New & phase-out"), _new_and_phaseout),
          (("监测衔接", "Monitoring link"), _monitoring_link), (("学生资助", "Student aid"), _student_aid),
          (("其他指标", "Other figures"), _indicators)],
         d, tw,
     )  # fmt: skip
+
+
+def _also(scheme: str, d: dt.date, tw: str | None) -> str:
+    """The households and monthly payments of a scheme, for its tile's second line."""
+    return kpi.companions([figure(f"assistance_households:scheme={scheme}", as_of=d, township=tw),
+                           figure(f"assistance_monthly_amount:scheme={scheme}", as_of=d, township=tw)])  # fmt: skip
 
 
 def _chart(chart, key: str, title: tuple[str, str], unit: tuple[str, str], source: str, **kw) -> None:
@@ -67,14 +66,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     with left:
         grid = compute(wf.dibao_class_tier, as_of=d, township=tw)
         title = ("农村低保户按类别与档次", "Rural dibao households by class and tier")
-        _chart(
-            class_tier_heat(grid),
-            "wf_class_tier",
-            title,
-            ("户", "households"),
-            "assistance_households",
-            width="content",
-        )
+        _chart(class_tier_heat(grid), "wf_class_tier", title, ("户", "households"), "assistance_households", width="content")  # fmt: skip
         unclassified = compute(wf.dibao_unclassified, as_of=d, township=tw)
         st.caption(wf.class_tier_note(int(grid["households"].sum()), unclassified, lang()))
     with right:
@@ -111,9 +103,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         if by_month["persons"].sum():
             title = (f"{year}年每月新增救助人数", f"New persons on assistance per month, {year}")
             shown = by_month.assign(scheme=by_month["scheme"].map(lambda s: wf.scheme_name(s, lang())))
-            chart = scheme_month_bars(
-                shown, value="persons", title=t(*title), x_title=t("纳入月份", "month included")
-            )
+            chart = scheme_month_bars(shown, value="persons", title=t(*title), x_title=t("纳入月份", "month included"))  # fmt: skip
             _chart(chart, "wf_new_by_month", title, ("人", "persons"), "assistance_new_persons")
         else:
             st.info(t("今年尚无新增记录。", "No new records this year."))
@@ -141,17 +131,15 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
 
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
     st.subheader(t("与防返贫监测衔接(应兜尽兜)", "Link with monitoring (cover everyone who should be)"))
-    names = ("monitored_households", "monitored_assisted_households", "no_labour_uncovered_households")
-    figs = [figure(n, as_of=d, township=tw) for n in names]
-    labels = [t("监测帮扶中", "Households monitored"), *(None,) * 2]
-    for col, fig, label in zip(st.columns(3), figs, labels, strict=True):
-        with col:
-            kpi.figure_tile(
-                fig, label=label or kpi.short_label(fig.name), page="monitoring" if label else None
-            )
-    status, words = wf.cover_finding(figs[2].value or 0, lang())
-    kpi.status_line(status, words)
-    if status != "good" and can_see_households(tw):
+    kpi.figure_tiles(
+        [("monitored_households", ("监测帮扶中", "Households monitored"), None),
+         ("monitored_assisted_households", ("其中享受低保或特困", "of which on dibao or tekun"), None),
+         ("no_labour_uncovered_households", ("整户无劳动能力但未纳入低保特困", "No one can work, yet no cover"), None)],
+        as_of=d, township=tw,
+    )  # fmt: skip
+    gap = figure("no_labour_uncovered_households", as_of=d, township=tw).value or 0
+    kpi.status_line(*wf.cover_finding(gap, lang()))
+    if gap and can_see_households(tw):
         show_table(
             compute(mon.no_labour_without_cover, as_of=d, township=tw, scope="monitored"), "no_labour_without_cover",
             key="wf_no_cover", table="no_labour_without_cover",
@@ -164,13 +152,10 @@ def _monitoring_link(d: dt.date, tw: str | None) -> None:
 def _student_aid(d: dt.date, tw: str | None) -> None:
     st.subheader(t("学生资助", "Student aid"))
     with st.columns([1, 4])[0]:
-        year = st.selectbox(
-            t("资助年度", "Year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year"
-        )
-    names = ("student_aid_students", "student_aid_amount")
+        year = st.selectbox(t("资助年度", "Year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year")  # fmt: skip
     kpi.figure_tiles(
-        [(names[0], (f"{year}年受资助学生", f"Students aided, {year}"), None),
-         (names[1], (f"{year}年资助资金", f"Aid paid, {year}"), None)],
+        [("student_aid_students", (f"{year}年受资助学生", f"Students aided, {year}"), None),
+         ("student_aid_amount", (f"{year}年资助资金", f"Aid paid, {year}"), None)],
         as_of=d, year=year, township=tw,
     )  # fmt: skip
 
@@ -195,7 +180,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     with st.expander(t("按乡镇", "By township")):
         show_table(aid("township"), f"student_aid_by_township_{year}", key="wf_aid_township", table="student_aid",
                    columns=("township", "students", "amount"))  # fmt: skip
-    definitions(*names)
+    definitions("student_aid_students", "student_aid_amount")
 
 
 def _indicators(d: dt.date, tw: str | None) -> None:

@@ -23,6 +23,7 @@ PARAMS = {
     "assistance_households": {"scheme": "特困供养"},
     "assistance_persons": {"scheme": "农村低保"},
     "indicator": {"name": "家庭医生签约团队数"},
+    "employment_ledger_findings": {"check": "duplicate_employment"},
 }
 
 
