@@ -70,12 +70,13 @@ def figure_tile(
     change: float | None = None,
     note: str | None = None,
     page: str | None = None,
+    said: frozenset[str] = frozenset(),
 ) -> None:
     """A tile of one registered figure: its label, value and unit from the registry, and its own period
     ("截至6月底", "1月1日至7月26日") under it — never the page's date for a figure of another date. A missing
-    value reads "—" with the reason."""
+    value reads "—" with the reason. ``said``: caveats already said once for the whole row."""
     m = METRICS[fig.name]
-    notes = [fig.period.short(lang(), today=as_of()), *fig.notes(lang()), note]
+    notes = [note, fig.period.short(lang(), today=as_of()), *(n for n in fig.notes(lang()) if n not in said)]
     tile(
         label or m.label(lang()),
         fmt_value(fig.value, fig.unit or m.unit, fig.name),
@@ -156,10 +157,14 @@ def versus_note(now: Figure, before: Figure) -> str:
 
 
 def figure_row(tiles: list[tuple[Figure, str, str | None, float | None]]) -> None:
-    """Tiles of registered figures side by side: (figure, label, note, change) each."""
+    """Tiles of registered figures side by side: (figure, label, note, change) each. A caveat every figure
+    of the row carries (a month still being inspected) is said once, under the row."""
+    common = frozenset.intersection(*(frozenset(c.text(lang()) for c in f.caveats) for f, *_ in tiles))
     for col, (fig, label, note, change) in zip(st.columns(len(tiles)), tiles, strict=True):
         with col:
-            figure_tile(fig, label=label, note=note, change=change)
+            figure_tile(fig, label=label, note=note, change=change, said=common)
+    for text in sorted(common):
+        st.caption(text)
 
 
 def status_line(status: str, words: str) -> None:
