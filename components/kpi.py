@@ -200,3 +200,13 @@ def versus_tiles(entries: list[tuple[str, tuple[str, str]]], **params: Any) -> N
         now, before = versus(spec, **params)
         tiles.append((now, t(*label), versus_note(now, before), None))
     figure_row(tiles)
+
+
+def label(name: str) -> str:
+    """A registered figure's label in the chosen language (e.g. a selectbox's format_func)."""
+    return METRICS[name].label(lang())
+
+
+def unit(name: str) -> str:
+    """A registered figure's unit in the chosen language (English: the glossary's word for it, else none)."""
+    return t(METRICS[name].unit, "")

@@ -10,11 +10,10 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
-from components.map import build_map, legend, schematic_notice, show_map
+from components.map import build_map, figure_choropleth, legend, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo
 from lulong_data.metrics import METRICS, overview
-from lulong_data.privacy import protect_counts
 from lulong_data.settings import get_settings
 
 
@@ -24,13 +23,8 @@ def render() -> None:
     day = as_of()
     league = compute(overview.league, as_of=day)
     # Registry names as options (labels via format_func): the value survives a language switch.
-    name = st.selectbox(
-        t("地图指标", "Indicator"),
-        options=list(overview.LEAGUE),
-        index=overview.LEAGUE.index("employment_rate"),
-        format_func=lambda n: METRICS[n].label(lang()),
-        key="map_indicator",
-    )
+    index = overview.LEAGUE.index("employment_rate")
+    name = st.selectbox(t("地图指标", "Indicator"), overview.LEAGUE, index=index, format_func=kpi.label, key="map_indicator")  # fmt: skip
     _map_and_profile(name, league)
 
 
@@ -41,80 +35,47 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
     shapes = b.geo.get("township_boundaries")
     county = b.geo.get("county_boundary")
     if not shapes and not county:
-        st.info(t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw."))
-        return
+        return st.info(
+            t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw.")
+        )
     values = {r["township_code"]: r for r in league.to_dict("records")}
     edges = theme.bins([v[name] for v in values.values()])
-    figure = METRICS[name]
-    title = figure.label(lang())
+    title, unit = kpi.label(name), METRICS[name].unit
 
     def fmt(v):
-        return kpi.fmt_value(v, figure.unit, key=name)
-
-    def tooltip(props) -> str:
-        return f"{props.get('name', '')}: {title} {fmt(props.get(name))}"
+        return kpi.fmt_value(v, unit, key=name)
 
     map_col, side = st.columns([3, 2], gap="large")
     with map_col:
         m = build_map(
-            shapes,
-            county,
-            values,
-            field=name,
-            tooltip=tooltip,
-            edges=edges,
+            shapes, county, values, field=name, edges=edges, tile_url=get_settings().tile_url,
+            tooltip=lambda props: f"{props.get('name', '')}: {title} {fmt(props.get(name))}",
             label=lambda props: fmt(props.get(name)),
             selected=township(),  # the sidebar's choice only: a click must not change the map's script
-            tile_url=get_settings().tile_url,
-        )
+        )  # fmt: skip
         clicked = show_map(m, key=f"township_map_{lang()}")
         legend(edges, fmt, title)
         if geo.has_schematic(shapes):
             schematic_notice()
         if shapes:
-            _export(shapes, values, name, edges, fmt)
+            _export(name)
     with side:
         chosen = clicked or township()
         if chosen is None or chosen not in values:
-            st.info(
-                t(
-                    "点击地图上的乡镇,查看该乡镇的村、数字和趋势。",
-                    "Click a township to see its villages, figures and trends.",
-                ),
-                icon=":material/touch_app:",
-            )
-            return
+            hint = t("点击地图上的乡镇,查看该乡镇的村、数字和趋势。", "Click a township to see its villages, figures and trends.")  # fmt: skip
+            return st.info(hint, icon=":material/touch_app:")
         _profile(chosen, values[chosen]["name"])
 
 
-def _export(shapes, values, name: str, edges: list[float], fmt) -> None:
-    """The same indicator as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
+def _export(name: str) -> None:
+    """The same figure as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
     with st.expander(t("下载地图图片(PNG / SVG)", "Download the map as a picture (PNG / SVG)")):
-        st.caption(
-            t(
-                "上方交互地图(含底图)无法导出为图片;此处为同一指标的乡镇分级图,可下载打印分辨率的 PNG 和 SVG。",
-                "The interactive map above (with its base map) cannot be saved as a picture; this is the same "
-                "indicator as a township chart, downloadable as print-resolution PNG and SVG.",
-            )
-        )
-        m = METRICS[name]
-        title = t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
-        show_chart(
-            charts.choropleth(
-                shapes,
-                values,
-                field=name,
-                edges=edges,
-                texts={c: fmt((values.get(c) or {}).get(name)) for c in geo.codes(shapes)},
-                missing=fmt(None),
-                title=title,
-            ),
-            key="map_export",
-            title=title,
-            unit=m.unit,
-            source=source_of(name),
-            schematic=geo.has_schematic(shapes),
-        )
+        st.caption(t(
+            "上方交互地图(含底图)无法导出为图片;此处为同一指标的乡镇分级图,可下载打印分辨率的 PNG 和 SVG。",
+            "The interactive map above cannot be saved as a picture; this is the same figure as a township "
+            "chart, downloadable as print-resolution PNG and SVG.",
+        ))  # fmt: skip
+        figure_choropleth(compute(overview.league, as_of=as_of()), name, key="map_export", with_legend=False)
 
 
 def _profile(code: str, name: str) -> None:
@@ -126,56 +87,34 @@ def _profile(code: str, name: str) -> None:
         rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False,
         columns=("label", "township_text", "county_text", "rank_text", "period_text"), table="profile",
     )  # fmt: skip
-    st.caption(
-        t(
-            "排名:有方向的指标从好到差,其余从大到小。",
-            "Rank: best first where there is a direction, else largest.",
-        )
-    )
+    st.caption(t("排名:有方向的指标从好到差,其余从大到小。", "Rank: best first where there is a direction, else largest."))  # fmt: skip
 
-    trend = compute(overview.trend, as_of=day, name="monitored_households", township=code, months=12)
-    show_chart(
-        charts.trend(
-            trend,
-            title=t("在监测户(近12个月月末)", "Monitored households (last 12 month-ends)"),
-            y_title=t("户", "hh"),
-        ),
-        key="map_trend_monitored",
-        title=t(f"{name}在监测户(近12个月月末)", f"{name}: monitored households (last 12 month-ends)"),
-        unit=t("户", "households"),
-        source=source_of("monitored_households"),
-    )
-    placed = compute(overview.trend, as_of=day, name="employment_placed", township=code, months=day.month)
-    show_chart(
-        charts.trend(
-            placed,
-            title=t(f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)"),
-            y_title=t("人", "persons"),
-            color=theme.GREEN,
-        ),
-        key="map_trend_placed",
-        title=t(f"{name}{day.year}年务工就业人数(月末累计)", f"{name}: in work in {day.year} (cumulative)"),
-        unit=t("人", "persons"),
-        source=source_of("employment_placed"),
-    )
-
-    vil = compute(overview.villages, as_of=day, township=code)
-    st.markdown(
-        t(f"**{safe.text(name)}的村({len(vil)}个)**", f"**Villages of {safe.text(name)} ({len(vil)})**")
-    )
-    counts = ["poverty_households", "poverty_persons", "monitored_households"]
-    if not access.can(role(), access.VILLAGES):
-        # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
-        # enough others read "×" that the township total (public) gives none of them away.
-        vil = protect_counts(vil, counts, get_settings().small_count)
-        st.caption(
-            t(
-                f"按保密规则,小于{get_settings().small_count}的数显示为“<{get_settings().small_count}”,"
-                "另有部分数显示为“×”,以免由乡镇合计推算出来。",
-                f"Counts below {get_settings().small_count} read “<{get_settings().small_count}”, and some "
-                "others “×”, so none can be worked out from the township total.",
-            )
+    for fig, months, colour, title in (
+        ("monitored_households", 12, theme.BLUE, ("在监测户(近12个月月末)", "Monitored households (last 12 month-ends)")),
+        ("employment_placed", day.month, theme.GREEN,
+         (f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)")),
+    ):  # fmt: skip
+        trend = compute(overview.trend, as_of=day, name=fig, township=code, months=months)
+        chart = charts.trend(trend, title=t(*title), y_title=kpi.unit(fig), color=colour)
+        unit = METRICS[fig].unit
+        show_chart(
+            chart,
+            key=f"map_trend_{fig}",
+            title=t(f"{name}{title[0]}", f"{name}: {title[1]}"),
+            unit=unit,
+            source=source_of(fig),
         )
+
+    st.markdown(t(f"**{safe.text(name)}的村**", f"**Villages of {safe.text(name)}**"))
+    # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
+    # enough others read "×" that the township total (public) gives none of them away.
+    small = None if access.can(role(), access.VILLAGES) else get_settings().small_count
+    vil = compute(overview.villages, as_of=day, township=code, small=small)
+    counts = ("poverty_households", "poverty_persons", "monitored_households")
+    if small is not None:
+        st.caption(t(f"按保密规则,小于{small}的数显示为“<{small}”,另有部分数显示为“×”,以免由乡镇合计推算出来。",
+                     f"Counts below {small} read “<{small}”, and some others “×”, so none can be worked out "
+                     "from the township total."))  # fmt: skip
     show_table(
         vil, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320,
         columns=("village_name", "kind", *counts),

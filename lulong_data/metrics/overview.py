@@ -27,14 +27,21 @@ WEEK = dt.timedelta(days=7)
 _NOT_EVENTS = contract.FORWARD_DATES
 _NOT_LEDGERS = contract.NOT_LEDGERS
 
-# The headline tiles: (figures shown as the tile's value, figures on its second line).
-TILES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("poverty_persons",), ("poverty_households",)),
-    (("monitored_households",), ("eliminated_households",)),
-    (("overdue_items",), ()),
-    (("employment_placed",), ("employment_target", "employment_rate")),
-    (("welfare_post_persons",), ()),
-    (("env_red_villages", "env_black_villages"), ()),
+# The headline tiles: figures shown as the tile's value, figures on its second line, the tile's label and
+# the page it opens.
+TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...] = (
+    (("poverty_persons",), ("poverty_households",), ("脱贫人口", "Out of poverty"), "monitoring"),
+    (("monitored_households",), ("eliminated_households",), ("监测对象(在监测)", "Monitored households"), "monitoring"),
+    (("overdue_items",), (), ("逾期未办事项", "Overdue items"), "monitoring"),
+    (("employment_placed",), ("employment_target", "employment_rate"), ("务工就业(本年)", "In work (this year)"), "employment"),
+    (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
+    (("env_red_villages", "env_black_villages"), (), ("人居环境红榜 / 黑榜村", "Red / black-listed villages"), "environment"),
+)  # fmt: skip
+# The league's status rule in words (until lulong_data.status describes the one rule, PLAN §5).
+STATUS_RULE = (
+    "✖ 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。",
+    "✖ behind: bottom-three employment share and below the county, or most overdue items; "
+    "▲ watch: below the county's share or any overdue item.",
 )
 # The township league table's columns (and the map's choices), in order.
 LEAGUE: tuple[str, ...] = (
@@ -195,6 +202,8 @@ class Tile:
     figures: tuple[Figure, ...]
     week_ago: Figure
     notes: tuple[Figure, ...] = ()
+    label: tuple[str, str] = ("", "")
+    page: str = ""
 
     @property
     def name(self) -> str:
@@ -226,8 +235,14 @@ def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Ti
         return evaluate(b, name, as_of=as_of, township=township)
 
     return tuple(
-        Tile(tuple(map(fig, shown)), _week_ago(b, shown[0], as_of, township), tuple(map(fig, notes)))
-        for shown, notes in TILES
+        Tile(
+            tuple(map(fig, shown)),
+            _week_ago(b, shown[0], as_of, township),
+            tuple(map(fig, notes)),
+            label,
+            page,
+        )
+        for shown, notes, label, page in TILES
     )
 
 
@@ -295,9 +310,11 @@ def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFr
     )
 
 
-def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
+def villages(b: Bundle, *, as_of: dt.date, township: str, small: int | None = None) -> pd.DataFrame:
     """The township's villages: village_code, village_name, kind, poverty_households, poverty_persons and
-    monitored_households (the registry's figures by village)."""
+    monitored_households (the registry's figures by village). ``small``: for a role that may not see
+    villages' small counts, counts below it read "<small" and enough others "×" that the township's public
+    total gives none away (lulong_data.privacy.protect_counts)."""
     v = b.table("villages")
     v = v.filter(v.township_code == str(township)).select("village_code", "name", "kind")
     h = b.table("households")
@@ -312,6 +329,11 @@ def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
     c = monitoring.cases(b, as_of=as_of, township=township)
     c = c[c["status"] == "monitored"].drop_duplicates("household_id")
     df["monitored_households"] = df["village_code"].map(c.groupby("village_code").size())
-    for col in ("poverty_households", "poverty_persons", "monitored_households"):
+    counts = ["poverty_households", "poverty_persons", "monitored_households"]
+    for col in counts:
         df[col] = pd.to_numeric(df[col]).fillna(0).astype("int64")
+    if small is not None:
+        from lulong_data.privacy import protect_counts
+
+        df = protect_counts(df, counts, small)
     return df
