@@ -693,6 +693,26 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 
 @metric(
+    "in_procedure_cases",
+    label_zh="认定程序中户数",
+    label_en="cases in the identification procedure",
+    short_zh="认定程序中",
+    short_en="In procedure",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("dispatch", "monitoring"),
+    phrases=("认定程序",),
+    scope="全县(或所选乡镇)已发现、尚未经县级审定纳入监测的防止返贫监测识别对象",
+    method="按识别记录计数,一户一次识别计1户",
+    definition_en="Households found and in the identification procedure, not yet approved at county level.",
+)
+def in_procedure_cases(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).in_procedure_cases
+
+
+@metric(
     "overdue_items",
     label_zh="逾期未办事项数",
     label_en="overdue procedure items",
