@@ -109,4 +109,6 @@ def _with_separators(df: pd.DataFrame, column_config: dict | None) -> dict:
             continue
         if pd.api.types.is_integer_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
             config[name] = st.column_config.NumberColumn(format="localized")
+        elif pd.api.types.is_float_dtype(df[col]) and df[col].dropna().abs().ge(1000).any():
+            config[name] = st.column_config.NumberColumn(format="localized")  # amounts: 3,775,410
     return config
