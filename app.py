@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import assets, auth, nav, theme
-from components.context import bundle, t
+from components.context import bundle, start_run, t
 from components.header import render_header
 from components.sidebar import render_sidebar
 
@@ -25,6 +25,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # open on a PC, collapsed on a phone
 )
+start_run()  # before any figure: the data version is resolved once per run (components.context)
 assets.ensure_leaflet()
 theme.enable()
 

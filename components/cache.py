@@ -31,3 +31,8 @@ def compute(fn: Callable[..., Any], **params: Any) -> Any:
 def figure(spec: str, **params: Any) -> Figure:
     """The registered figure ``spec`` names (``registry.evaluate``), cached like :func:`compute`."""
     return compute(registry.evaluate, spec=spec, **params)
+
+
+def versus(spec: str, **params: Any) -> tuple[Figure, Figure]:
+    """The registered figure and the same figure for the same period of the year before (上年同期)."""
+    return figure(spec, **params), compute(registry.year_before, spec=spec, **params)

@@ -18,36 +18,26 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, lang, t
+from components.context import as_of, bundle, lang, t
 from lulong_data import images
-
-try:  # Streamlit's own Altair → Vega-Lite conversion (Arrow datasets), verified on Streamlit 1.67.0
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-except ImportError:  # pragma: no cover - another Streamlit: charts go through st.altair_chart every run
-    _convert_altair_to_vega_lite_spec = None
-
-# The department that keeps the data of each metric module: the 数据来源 of a chart drawn from it.
-SOURCES = {
-    "places": "县防贫中心",
-    "monitoring": "县防贫中心",
-    "employment": "县人社局",
-    "environment": "县农业农村局",
-    "welfare": "县民政局",
-}
+from lulong_data.county import name_of
+from lulong_data.metrics import METRICS
+from lulong_data.metrics.registry import department_for
 
 
-def source_of(module: str) -> str:
-    """数据来源 of a chart of ``module``'s figures (lulong_data.metrics.<module>)."""
-    return SOURCES.get(module, "县防贫中心")
+def source_of(name: str) -> str:
+    """数据来源 of a chart of the registered figure ``name``: its department's full name, for the county
+    the data hold (lulong_data.metrics.registry.department_for)."""
+    return department_for(METRICS[name], name_of(bundle()))
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A chart built once for its inputs: the Altair chart (for exports) and the Vega-Lite spec Streamlit
-    draws (``None`` when this Streamlit cannot give it: then st.altair_chart converts it)."""
+    """A chart built once for its inputs: the Altair chart (for exports) and its Vega-Lite spec (Altair's
+    public ``to_dict``, data inline), which st.vega_lite_chart draws."""
 
     chart: alt.TopLevelMixin
-    spec: dict[str, Any] | None
+    spec: dict[str, Any]
 
 
 _BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {}
@@ -73,8 +63,7 @@ def _prepared(name: str, language: str, key: tuple, _args: tuple, _kwargs: dict)
     # and its spec are shared read-only: st.vega_lite_chart copies the spec before changing it, and
     # exports copy the chart (lulong_data.images._sized).
     chart = _BUILDERS[name](*_args, **_kwargs)
-    spec = _convert_altair_to_vega_lite_spec(chart) if _convert_altair_to_vega_lite_spec else None
-    return Prepared(chart, spec)
+    return Prepared(chart, chart.to_dict())
 
 
 def cached(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., Prepared]:
@@ -113,10 +102,10 @@ def show_chart(
     """
     day = as_of()
     size = dict(width=width, height=height if height is not None else "content", key=f"{key}_chart")
-    if isinstance(chart, Prepared) and chart.spec is not None:
-        st.vega_lite_chart(spec=chart.spec, **size)  # the spec st.altair_chart would have made
+    if isinstance(chart, Prepared):
+        st.vega_lite_chart(spec=chart.spec, **size)  # validated once, when the chart was prepared
     else:
-        st.altair_chart(chart.chart if isinstance(chart, Prepared) else chart, **size)
+        st.altair_chart(chart, **size)
     if isinstance(chart, Prepared):
         chart = chart.chart
     note = t(

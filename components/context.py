@@ -7,6 +7,7 @@ functions, so a page never touches a file or a widget key of another page.
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import date
 
 import streamlit as st
@@ -43,22 +44,24 @@ def _load(folder) -> Bundle:
 
 # served() of the script run in progress, per script thread: (the run's token, what it served).
 _THIS_RUN = threading.local()
+RUN_KEY = "_run_token"
+
+
+def start_run() -> None:
+    """Mark the start of a script run (the router calls it first thing): served() resolves the data
+    version once per run. A fragment rerun keeps its page's run, and so the page's data version."""
+    st.session_state[RUN_KEY] = uuid.uuid4().hex
 
 
 def served() -> lastgood.Served:
     """What is served and why: the current published version, or the last valid one when the folder on
     disk has errors. Resolved once per script run (every metric call asks; each resolution scans the
     data folder), so a publish reaches every session on its next rerun and one page never mixes two
-    versions. Publishing and rollback rerun the script themselves."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    # ScriptRunContext.reset() gives every run (and fragment run) a new ``cursors`` dict: the run's token.
-    # Verified on Streamlit 1.67.0 (runtime/scriptrunner_utils/script_run_context.py). No run (e.g. a
-    # download built on click): resolve every time.
-    token = getattr(ctx, "cursors", None)
+    versions. Publishing and rollback rerun the script themselves. Outside a run (a download built on
+    click) there is no token: resolve every time."""
+    token = st.session_state.get(RUN_KEY)
     memo = getattr(_THIS_RUN, "served", None)
-    if token is not None and memo is not None and memo[0] is token:
+    if token is not None and memo is not None and memo[0] == token:
         return memo[1]
     s = lastgood.serve(get_settings(), _load, _LAST_GOOD)
     _THIS_RUN.served = (token, s) if token is not None else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from components import nav
+from components import nav, theme
 from components.context import as_of, lang, t
 from components.help import metric_help
 from lulong_data import formatting
@@ -56,8 +58,9 @@ def definition(metric: str) -> str | None:
 
 
 def fmt_value(value: float | None, unit: str, key: str | None = None) -> str:
-    """A figure with its unit, the Chinese way (lulong_data.formatting.fmt_value)."""
-    return formatting.fmt_value(value, unit, key, lang=lang())
+    """A figure with its unit, the Chinese way (lulong_data.formatting.fmt_value; ``key`` a registry name)."""
+    digits = METRICS[key].digits if key in METRICS else None
+    return formatting.fmt_value(value, unit, key, lang=lang(), digits=digits)
 
 
 def figure_tile(
@@ -67,12 +70,13 @@ def figure_tile(
     change: float | None = None,
     note: str | None = None,
     page: str | None = None,
+    said: frozenset[str] = frozenset(),
 ) -> None:
     """A tile of one registered figure: its label, value and unit from the registry, and its own period
     ("截至6月底", "1月1日至7月26日") under it — never the page's date for a figure of another date. A missing
-    value reads "—" with the reason."""
+    value reads "—" with the reason. ``said``: caveats already said once for the whole row."""
     m = METRICS[fig.name]
-    notes = [fig.period.short(lang(), today=as_of()), *fig.notes(lang()), note]
+    notes = [note, fig.period.short(lang(), today=as_of()), *(n for n in fig.notes(lang()) if n not in said)]
     tile(
         label or m.label(lang()),
         fmt_value(fig.value, fig.unit or m.unit, fig.name),
@@ -82,3 +86,127 @@ def figure_tile(
         note=" · ".join(n for n in notes if n),
         page=page,
     )
+
+
+def _value(f: Figure) -> str:
+    return fmt_value(f.value, f.unit or METRICS[f.name].unit, f.name)
+
+
+def figures_tile(view: Any, *, label: str, page: str | None = None) -> None:
+    """A tile of registered figures (lulong_data.metrics.overview.Tile): the first figures as the value,
+    the change of the first on seven days earlier, then its own period ("截至7月26日", "1月1日至7月26日")
+    and caveats, and the second-line figures with their labels — each with its period where it differs
+    ("就业目标 3,946人(2022年全年)"): a figure never borrows another's date."""
+    first = view.figures[0]
+    period = first.period
+
+    def when(f: Figure) -> str:
+        return (
+            ""
+            if f.period == period
+            else t(f"({f.period.short('zh', today=as_of())})", f" ({f.period.short('en', today=as_of())})")
+        )
+
+    notes = [period.short(lang(), today=as_of())]
+    for f in view.figures + view.notes:
+        notes += [n for n in f.notes(lang()) if n not in notes]
+    seconds = [f"{METRICS[f.name].label(lang(), short=True)} {_value(f)}{when(f)}" for f in view.notes]
+    tile(
+        label,
+        " / ".join(_value(f) + when(f) for f in view.figures),
+        view.change,
+        better=METRICS[first.name].better,
+        help=definition(first.name),
+        note=" · ".join([*seconds, *notes]),
+        page=page,
+    )
+
+
+def column(name: str) -> Any:
+    """The column_config of a table column holding the registered figure ``name``."""
+    m = METRICS[name]
+    if name in formatting.RATES:
+        return st.column_config.ProgressColumn(
+            format=f"%.{formatting.RATE_DIGITS}f%%", min_value=0, max_value=120
+        )
+    if m.unit == "%":
+        return st.column_config.NumberColumn(format="%.1f%%")
+    if m.unit in ("分", "万元", "万人"):
+        return st.column_config.NumberColumn(format="%.2f")
+    return st.column_config.NumberColumn(format="localized")
+
+
+def cue(status: str, words: str) -> str:
+    """A judgment from lulong_data as icon + words ("✔ 已完成全年目标"); colour never carries it alone."""
+    return f"{theme.STATUS[status]['icon']} {words}"
+
+
+def versus_note(now: Figure, before: Figure) -> str:
+    """The same figure a year earlier, with its own period and the change: "2021年1月1日至7月26日 2,227人(+207)";
+    a percentage changes in 个百分点."""
+    if before.value is None:
+        return " · ".join(before.notes(lang())) or ""
+    unit = before.unit or METRICS[before.name].unit
+    text = f"{before.period.short(lang(), today=as_of())} {fmt_value(before.value, unit, before.name)}"
+    if now.value is None:
+        return text
+    delta = now.value - before.value
+    if unit == "%":
+        return text + t(f"({delta:+.1f}个百分点)", f" ({delta:+.1f} pp)").replace("-", MINUS)
+    return text + f"({fmt_delta(delta)})"
+
+
+def figure_row(tiles: list[tuple[Figure, str, str | None, float | None]]) -> None:
+    """Tiles of registered figures side by side: (figure, label, note, change) each. A caveat every figure
+    of the row carries (a month still being inspected) is said once, under the row."""
+    common = frozenset.intersection(*(frozenset(c.text(lang()) for c in f.caveats) for f, *_ in tiles))
+    for col, (fig, label, note, change) in zip(st.columns(len(tiles)), tiles, strict=True):
+        with col:
+            figure_tile(fig, label=label, note=note, change=change, said=common)
+    for text in sorted(common):
+        st.caption(text)
+
+
+def status_line(status: str, words: str) -> None:
+    """A judgment from lulong_data as a coloured box with its icon: good → success, else warning."""
+    (st.success if status == "good" else st.warning)(cue(status, words))
+
+
+def companions(figs: list[Figure]) -> str:
+    """Figures on a tile's second line: "低保户 5,617户 · 月保障金 377.54万元/月" (short labels)."""
+    return " · ".join(f"{METRICS[f.name].label(lang(), short=True)} {_value(f)}" for f in figs)
+
+
+def short_label(name: str) -> str:
+    """A registered figure's short label in the chosen language."""
+    return METRICS[name].label(lang(), short=True)
+
+
+def figure_tiles(entries: list[tuple[str, tuple[str, str], str | None]], **params: Any) -> None:
+    """A row of tiles of the registered figures ``entries`` names: (spec, label (zh, en), note) each,
+    evaluated with ``params`` (as_of, year, township …)."""
+    from components.cache import figure
+
+    figure_row([(figure(spec, **params), t(*label), note, None) for spec, label, note in entries])
+
+
+def versus_tiles(entries: list[tuple[str, tuple[str, str]]], **params: Any) -> None:
+    """A row of tiles of registered figures, each with the same figure for the same period of the year
+    before under it (registry.year_before): (spec, label (zh, en)) each."""
+    from components.cache import versus
+
+    tiles = []
+    for spec, label in entries:
+        now, before = versus(spec, **params)
+        tiles.append((now, t(*label), versus_note(now, before), None))
+    figure_row(tiles)
+
+
+def label(name: str) -> str:
+    """A registered figure's label in the chosen language (e.g. a selectbox's format_func)."""
+    return METRICS[name].label(lang())
+
+
+def unit(name: str) -> str:
+    """A registered figure's unit in the chosen language (English: the glossary's word for it, else none)."""
+    return t(METRICS[name].unit, "")

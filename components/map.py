@@ -183,3 +183,41 @@ def legend(edges: list[float], fmt: Callable[[float], str], title: str) -> None:
 def schematic_notice() -> None:
     """The notice every map of schematic polygons must carry on screen."""
     st.warning(t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN), icon=":material/info:")
+
+
+def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = True) -> None:
+    """The townships coloured by the registered figure ``name`` (a column of the overview's league table),
+    as an exportable chart with its legend and, on schematic boundaries, the notice."""
+    from components import charts, kpi
+    from components.chart import show_chart, source_of
+    from components.context import bundle, lang
+    from lulong_data.metrics import METRICS
+
+    shapes = bundle().geo.get("township_boundaries")
+    if not shapes:
+        st.info(t("数据中没有乡镇边界文件。", "The data has no township boundary file."))
+        return
+    m = METRICS[name]
+    values = {r["township_code"]: r for r in league.to_dict("records")}
+    edges = theme.bins([v[name] for v in values.values()])
+
+    def fmt(v: Any) -> str:
+        return kpi.fmt_value(v, m.unit, key=name)
+
+    schematic = geo.has_schematic(shapes)
+    chart = charts.choropleth(
+        shapes,
+        values,
+        field=name,
+        edges=edges,
+        texts={c: fmt((values.get(c) or {}).get(name)) for c in geo.codes(shapes)},
+        missing=fmt(None),
+        title=m.label(lang()),
+        subtitle=t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else "",
+    )
+    title = t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
+    show_chart(chart, key=key, title=title, unit=m.unit, source=source_of(name), schematic=schematic)
+    if with_legend:
+        legend(edges, fmt, m.label(lang()))
+        if schematic:
+            schematic_notice()

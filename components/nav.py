@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from pathlib import Path
 
 import streamlit as st
 
@@ -98,28 +98,39 @@ def link(url_path: str, label: str | None = None, *, icon: str | None = None) ->
     st.page_link(page(url_path), label=label, icon=icon)
 
 
-def _browser_page() -> str | None:
-    """The url_path in the browser's address bar (its last path segment), if it names one of our pages."""
-    try:
-        # Private, but the only place the raw address survives a redirect (st.context.url is rewritten
-        # to the page being run). If Streamlit moves it, deep links fall back to the overview.
-        from streamlit.runtime.context import _context_info_field
+# A page module's guard names itself here when Streamlit's legacy pages/ discovery ran it directly (see
+# back_to_router): the address's page, read through public API.
+PAGE_PARAM = "page"
+_FILES = {spec.module.rsplit(".", 1)[-1]: url for url, spec in SPECS.items()}
 
-        url = _context_info_field("url")
-    except Exception:  # noqa: BLE001
+
+def back_to_router(file: str) -> None:
+    """The guard every page module ends with (``if __name__ == "__main__": nav.back_to_router(__file__)``).
+
+    On a freshly started server, Streamlit's legacy pages/ discovery runs e.g. pages/monitoring.py directly
+    for /monitoring, skipping the router and its role checks. The guard sends the run to app.py, keeping
+    the query string and naming the page the address asked for.
+    """
+    st.switch_page("app.py", query_params={**st.query_params.to_dict(), PAGE_PARAM: Path(file).stem})
+
+
+def _browser_page() -> str | None:
+    """The url_path the address asked for, as a page's guard passed it on (``?page=``); the parameter is
+    taken off the address once read."""
+    wanted = st.query_params.get(PAGE_PARAM)
+    if wanted is None:
         return None
-    if not url:
-        return None
-    segment = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
-    return segment if segment in SPECS else None
+    del st.query_params[PAGE_PARAM]
+    wanted = _FILES.get(wanted, wanted)
+    return wanted if wanted in SPECS else None
 
 
 def follow_deep_link(current: st.Page) -> None:
     """Once per session, go to the page the address bar names if the router resolved another one.
 
     On a freshly started server, Streamlit's legacy pages/ discovery runs e.g. pages/monitoring.py
-    directly for /monitoring; its guard sends the run back to app.py, which then resolves to the default
-    page. The address bar still says /monitoring, so the link lands where it points.
+    directly for /monitoring; its guard (:func:`back_to_router`) sends the run back to app.py with
+    ``?page=monitoring``, which then resolves to the default page; here the link lands where it points.
     """
     if st.session_state.get(_ROUTED_KEY):
         return

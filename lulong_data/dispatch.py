@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,63 +140,19 @@ def thresholds_for(b: Bundle) -> Thresholds:
 # -- headline figures now / then / change ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HeadlineSpec:
-    key: str
-    title_zh: str
-    title_en: str
-    unit: str
-    metric: str  # the registered 口径 it shows ("" when the figure is part of a registered summary)
-    better: str | None  # "up", "down" or None (a size, neither)
-    value: Callable[[Bundle, dt.date, int], Any]
-
-
-def _registered(name: str, yearly: bool = False) -> Callable[[Bundle, dt.date, int], Any]:
-    def value(b: Bundle, day: dt.date, year: int) -> Any:
-        params = {"year": year} if yearly else {}
-        return METRICS[name](b, as_of=day, **params)
-
-    return value
-
-
-HEADLINES: tuple[HeadlineSpec, ...] = (
-    HeadlineSpec(
-        "monitored_households", "监测帮扶中", "Monitored", "户", "monitored_households", None,
-        _registered("monitored_households"),
-    ),
-    HeadlineSpec(
-        "monitored_persons", "监测帮扶中人数", "Monitored persons", "人", "monitored_persons", None,
-        _registered("monitored_persons"),
-    ),
-    HeadlineSpec(
-        "eliminated_households", "风险已消除", "Risk eliminated", "户", "eliminated_households", "up",
-        _registered("eliminated_households"),
-    ),
-    HeadlineSpec(
-        "in_procedure", "认定程序中", "In procedure", "件", "", None,
-        lambda b, d, y: mon.summary(b, as_of=d).in_procedure_cases,
-    ),
-    HeadlineSpec(
-        "overdue_items", "逾期未办事项", "Overdue items", "项", "overdue_items", "down",
-        _registered("overdue_items"),
-    ),
-    HeadlineSpec(
-        "employment_placed", "务工就业(本年)", "In work (this year)", "人", "employment_placed", "up",
-        _registered("employment_placed", yearly=True),
-    ),
-    HeadlineSpec(
-        "employment_rate", "就业目标完成率", "Share of job target", "%", "employment_rate", "up",
-        _registered("employment_rate", yearly=True),
-    ),
-    HeadlineSpec(
-        "env_black_villages", "人居环境黑榜村", "Black-listed villages", "个", "env_black_villages", "down",
-        _registered("env_black_villages"),
-    ),
-    HeadlineSpec(
-        "env_talk_villages", "需约谈村", "Villages due a talk", "个", "env_talk_villages", "down",
-        _registered("env_talk_villages"),
-    ),
-)  # fmt: skip
+# The meeting's headline figures: registry names with the meeting's own short wording (fixed texts). The
+# unit, better direction and year handling are the registry's.
+HEADLINES: tuple[tuple[str, str, str], ...] = (
+    ("monitored_households", "监测帮扶中", "Monitored"),
+    ("monitored_persons", "监测帮扶中人数", "Monitored persons"),
+    ("eliminated_households", "风险已消除", "Risk eliminated"),
+    ("in_procedure_cases", "认定程序中", "In procedure"),
+    ("overdue_items", "逾期未办事项", "Overdue items"),
+    ("employment_placed", "务工就业(本年)", "In work (this year)"),
+    ("employment_rate", "就业目标完成率", "Share of job target"),
+    ("env_black_villages", "人居环境黑榜村", "Black-listed villages"),
+    ("env_talk_villages", "需约谈村", "Villages due a talk"),
+)
 
 
 @dataclass(frozen=True)
@@ -259,9 +214,11 @@ def _clean(value: Any) -> float | None:
 def headlines(b: Bundle, *, as_of: dt.date, since: dt.date) -> tuple[Headline, ...]:
     """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both)."""
     out = []
-    for s in HEADLINES:
-        now, then = (_clean(s.value(b, d, as_of.year)) for d in (as_of, since))
-        out.append(Headline(s.key, s.title_zh, s.title_en, s.unit, s.metric, s.better, now, then))
+    for name, zh, en in HEADLINES:
+        m = METRICS[name]
+        params = {"year": as_of.year} if m.yearly else {}
+        now, then = (_clean(METRICS[name](b, as_of=d, **params)) for d in (as_of, since))
+        out.append(Headline(name, zh, en, m.unit, name, m.better, now, then))
     return tuple(out)
 
 

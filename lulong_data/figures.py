@@ -19,6 +19,7 @@ __all__ = [
     "Caveat",
     "Figure",
     "Period",
+    "periods_text",
     "same_day_year_before",
 ]
 
@@ -205,3 +206,16 @@ class Figure:
         if self.missing is not None:
             out.insert(0, self.missing.text(lang))
         return out
+
+
+def periods_text(
+    labelled: list[tuple[str, Figure]], lang: str = "zh", *, today: dt.date | None = None
+) -> str:
+    """Which period each figure stands for, grouped: "统计时段:脱贫户、在监测户截至7月26日;务工就业1月1日至7月26日;
+    就业目标2022年全年。" — for a table or an export whose columns are figures of different dates."""
+    groups: dict[str, list[str]] = {}
+    for label, fig in labelled:
+        groups.setdefault(fig.period.short(lang, today=today), []).append(label)
+    if lang == "en":
+        return "Periods: " + "; ".join(f"{', '.join(names)}: {when}" for when, names in groups.items()) + "."
+    return "统计时段:" + ";".join(f"{'、'.join(names)}{when}" for when, names in groups.items()) + "。"

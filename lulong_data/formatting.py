@@ -78,14 +78,17 @@ def fmt_delta(d: Any) -> str:
 _UNIT_DIGITS = {"万人": 1, "万元": 2, "万元/月": 2, "分": 1}
 
 
-def fmt_value(value: Any, unit: str, name: str | None = None, *, lang: str = "zh") -> str:
+def fmt_value(
+    value: Any, unit: str, name: str | None = None, *, lang: str = "zh", digits: int | None = None
+) -> str:
     """A figure with its unit, as the county writes it: completion rates (``name`` in RATES) without
-    decimals, other percentages with one, 万-units and scores with their decimals, counts with thousands
-    separators. English drops Chinese units (the label says what is counted)."""
+    decimals, other percentages with one (or ``digits``, the registry's for the figure), 万-units and
+    scores with their decimals, counts with thousands separators. English drops Chinese units (the label
+    says what is counted)."""
     if name in RATES:
         return fmt_rate(value)
     if unit == "%":
-        return fmt_pct(value)
+        return fmt_pct(value, 1 if digits is None else digits)
     shown = "" if lang == "en" and unit not in ("万人", "万元", "万元/月") else unit
     if unit in _UNIT_DIGITS:
         if _missing(value):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lulong_data import exports
+from lulong_data.columns import header
 from lulong_data.county import name_of
 from lulong_data.metrics import environment as env
 
@@ -100,32 +101,35 @@ def rule_text(rules: Rules, lang: str = "zh") -> str:
 
 
 # --- tables shown on screen and in the notice -----------------------------------------------------
-def _list_table(df: pd.DataFrame, lang: str, black: bool) -> pd.DataFrame:
+# Keyed frames; headers from the one column-label table (lulong_data.columns), so page and paper agree.
+LIST_COLUMNS = ("position", "rank", "village", "township", "score", "veto_text", "reason")
+TOWNSHIP_COLUMNS = ("rank", "township", "villages", "mean_score", "list_text")
+TALK_COLUMNS = ("village", "township", "months_running", "since")
+
+
+def _yes(lang: str) -> str:
+    return _h(lang, "是", "yes")
+
+
+def list_rows(df: pd.DataFrame, lang: str = "zh", *, black: bool) -> pd.DataFrame:
+    """A red or black list (MonthLists.red / .black) keyed by LIST_COLUMNS (veto only on the black list)."""
     out = pd.DataFrame(
         {
-            _h(lang, "序号", "No."): df["position"].astype("Int64"),
-            _h(lang, "全县排名", "County rank"): df["rank"].astype("Int64"),
-            _h(lang, "村", "Village"): df["village"],
-            _h(lang, "乡镇", "Township"): df["township"],
-            _h(lang, "得分", "Score"): df["total"].astype(float).round(1),
+            "position": df["position"].astype("Int64"),
+            "rank": df["rank"].astype("Int64"),
+            "village": df["village"],
+            "township": df["township"],
+            "score": df["total"].astype(float).round(1),
         }
     )
     if black:
-        out[_h(lang, "一票否决", "Veto")] = [_h(lang, "是", "yes") if v else "" for v in df["veto"]]
-    out[_h(lang, "主要原因", "Reason")] = df["reason"]
+        out["veto_text"] = [_yes(lang) if v else "" for v in df["veto"]]
+    out["reason"] = df["reason"]
     return out
 
 
-def red_table(lists: env.MonthLists, lang: str = "zh") -> pd.DataFrame:
-    return _list_table(lists.red, lang, black=False)
-
-
-def black_table(lists: env.MonthLists, lang: str = "zh") -> pd.DataFrame:
-    return _list_table(lists.black, lang, black=True)
-
-
-def township_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Every township; the unranked ones (no inspected village) say so instead of a rank."""
+def township_rows(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Every township keyed by TOWNSHIP_COLUMNS; the unranked ones (no inspected village) say so."""
     labels = {env.RED: _h(lang, "红榜", "red list"), env.BLACK: _h(lang, "黑榜", "black list")}
     status = [
         labels.get(row["list"], "")
@@ -135,26 +139,45 @@ def township_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     ]
     return pd.DataFrame(
         {
-            _h(lang, "排名", "Rank"): ranking["rank"].astype("Int64"),
-            _h(lang, "乡镇", "Township"): ranking["township"],
-            _h(lang, "受检村数", "Villages inspected"): ranking["villages"].astype("Int64"),
-            _h(lang, "平均分", "Mean score"): ranking["mean_score"].astype(float).round(2),
-            _h(lang, "榜单", "List"): status,
+            "rank": ranking["rank"].astype("Int64"),
+            "township": ranking["township"],
+            "villages": ranking["villages"].astype("Int64"),
+            "mean_score": ranking["mean_score"].astype(float).round(2),
+            "list_text": status,
         }
     )
+
+
+def talk_rows(talks: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "village": talks["village"],
+            "township": talks["township"],
+            "months_running": talks["months_running"].astype("Int64"),
+            "since": talks["since"],
+        }
+    )
+
+
+def _labelled(df: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
+    return df.rename(columns={k: header(k, lang, table=table) for k in df.columns})
+
+
+def red_table(lists: env.MonthLists, lang: str = "zh") -> pd.DataFrame:
+    return _labelled(list_rows(lists.red, lang, black=False), "env_list", lang)
+
+
+def black_table(lists: env.MonthLists, lang: str = "zh") -> pd.DataFrame:
+    return _labelled(list_rows(lists.black, lang, black=True), "env_list", lang)
+
+
+def township_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Every township; the unranked ones (no inspected village) say so instead of a rank."""
+    return _labelled(township_rows(ranking, lang), "env_townships", lang)
 
 
 def talk_table(talks: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            _h(lang, "村", "Village"): talks["village"],
-            _h(lang, "乡镇", "Township"): talks["township"],
-            _h(lang, "连续上黑榜(月)", "Months running on black list"): talks["months_running"].astype(
-                "Int64"
-            ),
-            _h(lang, "起始月份", "Since"): talks["since"],
-        }
-    )
+    return _labelled(talk_rows(talks), "env_talks", lang)
 
 
 # --- the notice -----------------------------------------------------------------------------------

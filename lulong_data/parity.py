@@ -86,6 +86,10 @@ def _variants(name: str, fn: Callable[..., Any], b: Bundle, as_of: dt.date) -> l
         out = [{**base, "scheme": s} for s in SCHEMES]
     if "name" in params:
         out = [{**base, "name": n} for n in _indicator_names(b)]
+    if "check" in params:
+        from lulong_data.metrics.reconciliation import FUNCTIONS
+
+        out = [{**base, "check": c} for c in FUNCTIONS]
     return out
 
 

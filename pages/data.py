@@ -7,7 +7,7 @@ to the router, which follows the address bar (pages/data_status.py, url_path "da
 components.nav.follow_deep_link and pages/map.py).
 """
 
-import streamlit as st
+from components import nav
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

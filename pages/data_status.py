@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import import_panel, publish_panel, publish_status
+from components import import_panel, nav, publish_panel, publish_status
 from components.auth import require_page
 from components.context import served, t
 
@@ -49,4 +49,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

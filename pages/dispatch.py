@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import dispatch_present, kpi, safe, theme
+from components import dispatch_present, kpi, nav, safe, theme
 from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, can_see_households, lang, t, township
@@ -242,4 +242,4 @@ def _decisions(d: dispatch.Dispatch) -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

@@ -6,7 +6,7 @@ legacy run lands here instead, and the guard sends it to the router, which follo
 the map page (pages/township_map.py, url_path "map"; see components.nav.follow_deep_link).
 """
 
-import streamlit as st
+from components import nav
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

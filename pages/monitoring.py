@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from components import monitoring_charts as charts
-from components import safe
+from components import nav, safe
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -383,4 +383,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

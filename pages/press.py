@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import theme
+from components import nav, theme
 from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import Prepared, cached, show_chart
@@ -280,4 +280,4 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared,
 
 
 if __name__ == "__main__":
-    st.switch_page("app.py", query_params=st.query_params.to_dict())  # keep ?township=…&as_of=…
+    nav.back_to_router(__file__)  # a legacy run: to the router, keeping the address

@@ -60,7 +60,13 @@ def test_overview_tiles_are_the_metrics(sample_bundle):
     tiles = metric_values(at)
     hh = places.poverty_households(b, as_of=day)
     persons = places.poverty_persons(b, as_of=day)
-    assert tiles["脱贫人口"] == f"{hh:,}户 / {persons:,}人"
+    assert tiles["脱贫人口"] == f"{persons:,}人"
+    assert any(f"脱贫户 {hh:,}户" in c.value for c in at.caption)
+    # Each tile prints its figures' own period, not the page's date alone (issue 17).
+    captions = " ".join(c.value for c in at.caption)
+    assert "截至7月26日" in captions and "1月1日至7月26日" in captions and "2022年全年" in captions
+    # The league table says which period each column stands for (and so does its spreadsheet).
+    assert "就业目标2022年全年" in captions and "红榜村、黑榜村7月" in captions
     assert tiles["监测对象(在监测)"] == fmt_count(monitoring.monitored_households(b, as_of=day), "户")
     assert tiles["逾期未办事项"].endswith(fmt_count(monitoring.overdue_items(b, as_of=day).value, "项"))
     assert tiles["务工就业(本年)"] == fmt_count(
@@ -87,15 +93,16 @@ def test_choosing_a_township_filters(sample_bundle):
 
 def test_league_table_agrees_with_per_township_metrics(sample_bundle):
     from lulong_data.metrics import overview
+    from lulong_data.metrics.registry import evaluate
 
     b = sample_bundle
     league = overview.league(b, as_of=EARLIER)
     assert len(league) == 12
-    for row in league.itertuples(index=False):
-        for ind in overview.available(b):
-            expected = ind(b, as_of=EARLIER, township=row.township_code)
-            got = getattr(row, ind.key)
-            assert got == expected or (expected is None and got != got), (row.name, ind.key, got, expected)
+    for row in league.to_dict("records"):
+        for name in overview.LEAGUE:
+            expected = evaluate(b, name, as_of=EARLIER, township=row["township_code"]).value
+            got = row[name]
+            assert got == expected or (expected is None and got != got), (row["name"], name, got, expected)
 
 
 def test_map_component_links_are_served_by_the_app():
@@ -177,6 +184,6 @@ def test_every_url_path_has_a_file_for_the_legacy_discovery():
     for url_path in nav.SPECS:
         path = ROOT / "pages" / f"{url_path}.py"
         assert path.is_file(), path
-        # The guard keeps the query string: a first-request link keeps its township and date.
-        guard = 'st.switch_page("app.py", query_params=st.query_params.to_dict())'
-        assert guard in path.read_text(encoding="utf-8"), path
+        # The guard keeps the query string and names the page (components.nav.back_to_router): a
+        # first-request link keeps its township and date and lands on its page.
+        assert "nav.back_to_router(__file__)" in path.read_text(encoding="utf-8"), path

@@ -62,9 +62,12 @@ def test_welfare_post_comparison_and_training():
     at = open_page()
     shown, notes = tiles(at), captions(at)
     assert shown["2022年安置公益岗位"] == "2,434人"
-    assert "2021年 2,227人(+207人)" in notes
-    assert shown["聘期(中位数)"] == "10个月" and "2021年 9个月" in notes
-    assert shown["月补贴(中位数)"] == "650元/人" and "2021年 600元/人" in notes
+    # Compared with the same period of last year (issue 17), each figure with its own period.
+    assert any("2021年1月1日至7月26日 2,227人(+207)" in n for n in notes)
+    assert shown["聘期(中位数)"] == "10个月" and any("2021年1月1日至7月26日 9个月" in n for n in notes)
+    assert shown["月补贴(中位数)"] == "650元/人·月" and any(
+        "2021年1月1日至7月26日 600元/人·月" in n for n in notes
+    )
     assert shown["2022年培训期数"] == "12期"
     assert shown["2022年参训人数"] == "645人"
 

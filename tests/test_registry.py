@@ -23,6 +23,7 @@ PARAMS = {
     "assistance_households": {"scheme": "特困供养"},
     "assistance_persons": {"scheme": "农村低保"},
     "indicator": {"name": "家庭医生签约团队数"},
+    "employment_ledger_findings": {"check": "duplicate_employment"},
 }
 
 
@@ -177,3 +178,90 @@ def test_a_caveat_is_kept_once():
     c = Caveat("x", "甲。", "A.")
     f = Figure("n", 1, Period.point(D(2022, 1, 1)), "stock").with_caveat(c).with_caveat(c)
     assert f.caveats == (c,) and f.notes() == ["甲。"]
+
+
+# -- every township at once (issue 21: grouped computations are a registry capability) -------------------
+
+
+@pytest.mark.parametrize("day", [None, D(2022, 2, 15), D(2020, 6, 30)], ids=["data-date", "2022-02", "2020"])
+def test_grouped_figures_equal_the_metric_per_township(sample_bundle, day):
+    from lulong_data.metrics.registry import by_townships
+
+    b = sample_bundle
+    day = day or b.as_of
+    names = sorted(n for n, m in METRICS.items() if m.by_township is not None)
+    assert {"poverty_households", "employment_rate", "overdue_items", "env_mean_score"} <= set(names)
+    grouped = by_townships(b, names, as_of=day)
+    assert list(grouped.index) == sorted(b.frames["townships"]["township_code"])
+    for name in names:
+        for code in grouped.index:
+            expected = evaluate(b, name, as_of=day, township=code).value
+            got = grouped.loc[code, name]
+            assert got == pytest.approx(expected) if expected is not None else got is None, (name, code)
+
+
+def test_a_metric_without_a_grouped_form_is_evaluated_per_township(sample_bundle):
+    from lulong_data.metrics.registry import by_township
+
+    b = sample_bundle
+    assert METRICS["monitored_persons"].by_township is None
+    got = by_township(b, "monitored_persons", as_of=b.as_of)
+    code = got.index[0]
+    assert got[code] == evaluate(b, "monitored_persons", as_of=b.as_of, township=code).value
+
+
+# -- 口径 as official definitions (issues 17.5, 19.5) ------------------------------------------------------
+
+
+def _contract_words() -> set[str]:
+    from lulong_data.contract import DATASETS
+
+    words = set(DATASETS)  # dataset names: households, social_assistance, …
+    for d in DATASETS.values():
+        words |= {c.name for c in d.columns}
+        words |= {f"{d.title}表", f"{d.title}数据"}  # 农户表, 学生资助表 … (how the old texts named them)
+    return words
+
+
+def test_definitions_are_official_definitions_without_table_or_column_names():
+    import re
+
+    words = _contract_words()
+    for name, m in METRICS.items():
+        zh, en = m.definition_zh, m.definition_en
+        assert not re.search(r"[A-Za-z_]", zh), (name, zh)  # no identifiers, rule keys or table.column
+        assert not [w for w in words if not w.isascii() and w in zh], (name, zh)
+        assert not any(w in zh for w in ("行数", "字段", "表中", "表的", "规则 ", "ranking")), (name, zh)
+        for part in ("统计范围:", "计算方法:", f"责任单位:{m.department}。"):
+            assert part in zh, (name, part, zh)
+        assert "统计时点:" in zh or "统计时段:" in zh, (name, zh)
+        assert ("统计时点:" in zh) == (m.basis == "stock"), (name, m.basis)
+        # English: plain words, no snake_case names or table.column.
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b", en), (name, en)
+
+
+def test_departments_are_never_short_forms():
+    from lulong_data.departments import full_name
+
+    for m in METRICS.values():
+        assert "县人社局" not in m.definition_zh and m.department == full_name(m.department), m.name
+    assert full_name("县人社局") == "卢龙县人力资源和社会保障局"
+    assert full_name("县医保局") == "卢龙县医疗保障局"
+    assert full_name("县财政局") == "卢龙县财政局"
+    assert full_name("县卫健委", "昌黎县") == "昌黎县卫生健康局"
+    assert full_name("") == ""
+
+
+def test_periods_text_groups_figures_by_their_own_dates(sample_bundle):
+    from lulong_data.figures import periods_text
+
+    b, day = sample_bundle, sample_bundle.as_of
+    figs = [
+        (n, evaluate(b, n, as_of=day))
+        for n in ("poverty_households", "employment_placed", "employment_target")
+    ]
+    figs.append(("参保率", evaluate(b, "indicator:name=城乡居民医保参保率", as_of=day)))
+    assert periods_text(figs, today=day) == (
+        "统计时段:poverty_households截至7月26日;employment_placed1月1日至7月26日;employment_target2022年全年;"
+        "参保率截至6月底。"
+    )

@@ -248,7 +248,8 @@ def test_indicator_panel(b):
     assert set(panel.index) == {"家庭医生签约团队数", "城乡居民医保参保率"}  # 2023 not yet; county rows only
     assert panel.loc["家庭医生签约团队数", "value"] == 458
     assert panel.loc["家庭医生签约团队数", "period"] == "2022-06-30"
-    assert panel.loc["城乡居民医保参保率", "department"] == "县医保局"
+    assert panel.loc["家庭医生签约团队数", "period_text"] == "截至2022年6月30日"
+    assert panel.loc["城乡居民医保参保率", "department"] == "卢龙县医疗保障局"  # full name, not 县医保局
     for name, row in panel.iterrows():
         assert row["value"] == ind.indicator(b, as_of=AS_OF, name=name).value
 
@@ -279,3 +280,32 @@ def test_sample_breakdowns_add_up(sample_bundle):
     panel = ind.indicator_panel(b, as_of=d)
     for name, value in zip(panel["indicator"], panel["value"], strict=True):
         assert value == ind.indicator(b, as_of=d, name=name).value
+
+
+def test_student_aid_respects_the_date(sample_bundle):
+    """Issue 17: the sample's aid ledger gives years only, so at 2022-02-15 nothing of 2022 is known to have
+    been paid: the figure is missing with its reason and the breakdowns are empty, not the July total."""
+    from lulong_data.metrics.registry import evaluate
+
+    b = sample_bundle
+    early = dt.date(2022, 2, 15)
+    assert evaluate(b, "student_aid_students:year=2022", as_of=early).missing.code == "aid_undated"
+    assert wf.student_aid_by(b, as_of=early, year=2022, by="stage")["students"].sum() == 0
+    assert wf.student_aid_by(b, as_of=b.as_of, year=2022, by="stage")["students"].sum() == 6572
+    last_year = evaluate(b, "student_aid_students:year=2021", as_of=early)
+    assert last_year.value is not None and last_year.period.text() == "2021年全年"
+
+
+def test_student_aid_with_payment_dates_counts_what_was_paid_by_the_date():
+    rows = [
+        {"record_id": "A1", "village_code": V1, "year": 2022, "stage": "义务教育", "program": "x", "amount": 1000.0,
+         "student_id": "S1", "paid_on": "2022-03-01"},
+        {"record_id": "A2", "village_code": V1, "year": 2022, "stage": "义务教育", "program": "x", "amount": 500.0,
+         "student_id": "S2", "paid_on": "2022-09-01"},
+    ]  # fmt: skip
+    b = bundle_from_frames(student_aid=rows, as_of="2022-12-31")
+    from lulong_data.metrics.registry import evaluate
+
+    f = evaluate(b, "student_aid_students:year=2022", as_of=dt.date(2022, 6, 30))
+    assert (f.value, f.period.text(), f.caveats) == (1, "2022年1月1日至6月30日", ())
+    assert evaluate(b, "student_aid_amount:year=2022", as_of=dt.date(2022, 12, 31)).value == 0.15

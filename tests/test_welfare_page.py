@@ -35,7 +35,8 @@ def test_published_figures_at_the_default_date(sample_bundle):
     shown = tiles(at)
     assert shown["今年新增农村低保"] == "183人"
     assert shown["今年新增特困人员"] == "61人"
-    assert shown["今年给予渐退期的脱贫户"] == "940户 / 1,721人"  # P20/P21: the flow of the year
+    assert shown["今年给予渐退期的脱贫户"] == "940户"  # P20/P21: the flow of the year
+    assert any("年内给予渐退期人数 1,721人" in c.value for c in at.caption)
     assert shown["农村低保覆盖率"] == "3.1%"
     assert shown["脱贫人口中低保特困占比"] == "73%"
     assert shown["2022年受资助学生"] == "6,572人"  # the registry's unit
@@ -47,7 +48,7 @@ def test_published_figures_at_the_default_date(sample_bundle):
     assert number(shown["整户无劳动能力但未纳入低保特困"]) == gap["household_id"].nunique()
     # The indicators panel says where its figures come from.
     assert any("没有台账" in i.value for i in at.info)
-    assert {"指标", "数值", "期间", "单位", "来源单位"} <= headers(at)
+    assert {"指标", "数值", "统计时点或时段", "单位", "来源单位"} <= headers(at)
 
 
 def test_student_aid_tiles_read_their_own_date():
@@ -71,7 +72,8 @@ def test_an_earlier_date(sample_bundle):
     assert number(shown["今年新增农村低保"]) == new < 183
     h = wf.phaseout_flow_households(sample_bundle, as_of=day, year=2022).value
     p = wf.phaseout_flow_persons(sample_bundle, as_of=day, year=2022).value
-    assert shown["今年给予渐退期的脱贫户"] == f"{h:,}户 / {p:,}人" and h < 940
+    assert shown["今年给予渐退期的脱贫户"] == f"{h:,}户" and h < 940
+    assert any(f"年内给予渐退期人数 {p:,}人" in c.value for c in at.caption)
     assert number(shown["农村低保"]) == wf.assistance_persons(sample_bundle, as_of=day, scheme="农村低保")
 
 

@@ -10,6 +10,7 @@ from lulong_data.metrics import (  # noqa: F401
     indicators,
     monitoring,
     places,
+    reconciliation,
     welfare,
 )
 from lulong_data.metrics.registry import METRICS, MetricDef, compute, lookup, metric

@@ -7,12 +7,15 @@ Each function is self-contained: it states its definition (口径) in the regist
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lulong_data import departments
+from lulong_data.figures import Figure
 from lulong_data.figures import same_day_year_before as _year_before
+from lulong_data.formatting import fmt_int
 from lulong_data.metrics.places import count, in_township, persons_in, scalar, township_rows
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
     import ibis
@@ -59,6 +62,8 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
     "employment_placed",
     label_zh="脱贫人口和监测对象务工就业人数",
     label_en="persons lifted out of poverty and monitored persons in work",
+    short_zh="务工就业",
+    short_en="In work",
     unit="人",
     basis="ytd",
     better="up",
@@ -86,6 +91,8 @@ def _target_rows(b: Bundle, year: int) -> ibis.Table:
     "employment_target",
     label_zh="就业目标任务",
     label_en="employment target",
+    short_zh="就业目标",
+    short_en="Target",
     unit="人",
     basis="full_year",
     department=RENSHE,
@@ -112,6 +119,8 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
     "employment_rate",
     label_zh="就业目标完成率",
     label_en="share of the employment target reached",
+    short_zh="完成率",
+    short_en="Share of target",
     unit="%",
     basis="ytd",
     better="up",
@@ -121,6 +130,7 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
     phrases=("完成", "目标任务"),
     scope="全县(或所选乡镇)脱贫人口和防贫监测对象务工就业人数与全年就业目标任务",
     method="年初至所选日期的务工就业人数除以全年目标任务人数,乘以100",
+    when="所选年度1月1日至所选日期(目标任务为全年数);所选年度已结束的,为全年",
     definition_en="Persons in work so far this year divided by the full-year target, × 100.",
     datasets=("employment", "employment_targets"),
 )
@@ -142,6 +152,8 @@ def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.T
     "welfare_post_persons",
     label_zh="公益岗位安置人数",
     label_en="persons on public-welfare posts",
+    short_zh="公益岗位",
+    short_en="Welfare posts",
     unit="人",
     basis="ytd",
     department=RENSHE,
@@ -170,6 +182,7 @@ def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str 
     scope="全县(或所选乡镇)公益岗位安置人数,本年与上年同期",
     method="本年1月1日至所选日期的安置人数,减去上年1月1日至上年同一日期的安置人数;所选年度已结束的,"
     "为两个全年数之差",
+    when="本年1月1日至所选日期,与上年同期相比",
     definition_en="Persons placed on public-welfare posts from 1 January to the date, minus those placed in the "
     "same days of the year before.",
     datasets=("welfare_jobs",),
@@ -194,6 +207,7 @@ def welfare_post_persons_change(b: Bundle, *, as_of: dt.date, year: int, townshi
     phrases=("签订期限", "聘期"),
     scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
     method="各岗位签订期限(月数)的中位数",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Median contract term, in months, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
@@ -213,6 +227,7 @@ def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str |
     phrases=("月补贴", "补贴"),
     scope="全县(或所选乡镇)所选年度已上岗的乡村公益岗位",
     method="各岗位每人每月补贴标准(元)的中位数",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Median monthly subsidy per person, in yuan, of the year's public-welfare posts taken up so far.",
     datasets=("welfare_jobs",),
 )
@@ -323,6 +338,7 @@ def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
     phrases=("序时进度",),
     scope="全县(或所选乡镇)所选年度就业目标任务",
     method="全年目标任务人数乘以所选日期为当年第几天、再除以当年天数(按全年均匀推进计算,不取整)",
+    when="所选年度1月1日至所选日期",
     definition_en="The full-year target × the day of the year of the date / the days in the year "
     "(an even pace, unrounded).",
     datasets=("employment_targets",),
@@ -451,6 +467,12 @@ def employment_by_location(
 WELFARE_POST_TYPES = ("保洁员", "护路员", "护林员", "护水员", "村务协管员", "养老护理员", "其他")
 
 
+def _this_and_last(as_of: dt.date, year: int) -> tuple[tuple[int, dt.date], tuple[int, dt.date]]:
+    """(year, as_of) and the same period of the year before: (year − 1, the same calendar day)."""
+    end = min(as_of, dt.date(int(year), 12, 31))
+    return (int(year), as_of), (int(year) - 1, same_day_year_before(end))
+
+
 def _post_stats(b: Bundle, posts: ibis.Table, key: str) -> pd.DataFrame:
     return b.execute(
         posts.group_by(key).aggregate(
@@ -466,11 +488,12 @@ def welfare_posts_by_type(
 ) -> pd.DataFrame:
     """Per post type: persons, median months and monthly subsidy, and persons of the year before.
 
-    The year before is counted at the same as_of, i.e. complete (the 口径 of welfare_post_persons_change).
+    The year before is counted over the same period (上年同期, the 口径 of welfare_post_persons_change).
     Columns: post_type, persons, months, subsidy, persons_prev, change.
     """
-    now = _post_stats(b, _posts(b, as_of, year, township), "post_type")
-    prev = _post_stats(b, _posts(b, as_of, int(year) - 1, township), "post_type")
+    (y, d), (y0, d0) = _this_and_last(as_of, year)
+    now = _post_stats(b, _posts(b, d, y, township), "post_type")
+    prev = _post_stats(b, _posts(b, d0, y0, township), "post_type")
     out = pd.DataFrame({"post_type": list(WELFARE_POST_TYPES)}).merge(now, on="post_type", how="left")
     out = out.merge(
         prev[["post_type", "persons"]].rename(columns={"persons": "persons_prev"}), on="post_type", how="left"
@@ -480,14 +503,22 @@ def welfare_posts_by_type(
     return out
 
 
+@grouped("employment_placed", "employment_target", "employment_rate", zero=("employment_placed",))
+def _employment_grouped(b: Bundle, *, as_of: dt.date, year: int) -> pd.DataFrame:
+    by = employment_by_township(b, as_of=as_of, year=year).set_index("township_code")
+    return by.rename(
+        columns={"placed": "employment_placed", "target": "employment_target", "rate": "employment_rate"}
+    )
+
+
 def welfare_posts_by_township(
     b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
 ) -> pd.DataFrame:
     """Per township (of the post's village): persons, median months and subsidy, the year before, change."""
     v = b.table("villages").select("village_code", "township_code")
     frames = []
-    for y in (int(year), int(year) - 1):
-        posts = _posts(b, as_of, y, township).join(v, "village_code")
+    for y, d in _this_and_last(as_of, year):
+        posts = _posts(b, d, y, township).join(v, "village_code")
         frames.append(_post_stats(b, posts, "township_code"))
     out = _townships(b, township).merge(frames[0], on="township_code", how="left")
     out = out.merge(
@@ -540,6 +571,7 @@ def welfare_post_holders(
     scope="全县(或所选乡镇)所选年度公益岗位在岗人员",
     method="劳动能力为弱劳动力或半劳动力、丧失劳动力、无劳动力,或当年年满60周岁的在岗人数,除以在岗总人数,"
     "乘以100;同一人只计1次",
+    when="所选年度1月1日至所选日期已上岗的岗位;所选年度已结束的,为全年",
     definition_en="Post holders with weak, half, lost or no labour ability or aged 60 or over in the year, "
     "divided by all post holders, × 100; each person once.",
     datasets=("welfare_jobs", "persons"),
@@ -603,3 +635,109 @@ def employment_years(b: Bundle, *, as_of: dt.date) -> list[int]:
     if pd.notna(first):  # rows without a year count in every year from their start
         years |= set(range(first.year, as_of.year + 1))
     return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]
+
+
+@grouped("welfare_post_persons", zero=("welfare_post_persons",))
+def _posts_grouped(b: Bundle, *, as_of: dt.date, year: int) -> pd.DataFrame:
+    by = welfare_posts_by_township(b, as_of=as_of, year=year).set_index("township_code")
+    return by.rename(columns={"persons": "welfare_post_persons"})
+
+
+# -- the page's headline: figures and what they mean -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Placements against the target and the pace, as registered figures, with the judgments in words:
+    the year's target met or not; ahead of or behind the pace to date (and by how many)."""
+
+    placed: Figure
+    week_ago: Figure
+    target: Figure
+    rate: Figure
+    pace: Figure
+
+    @property
+    def week_change(self) -> float | None:
+        if self.placed.value is None or self.week_ago.value is None:
+            return None
+        return self.placed.value - self.week_ago.value
+
+    def target_cue(self, lang: str = "zh") -> tuple[str, str]:
+        """(status, words): good = the year's target is met (完成率 ≥ 100%), watch = not yet."""
+        met = self.rate.value is not None and self.rate.value >= 100
+        if lang == "en":
+            return ("good", "yearly target met") if met else ("watch", "not yet met")
+        return ("good", "已完成全年目标") if met else ("watch", "未完成")
+
+    def pace_cue(self, lang: str = "zh") -> tuple[str, str]:
+        """(status, words): good = placements at or above the pace to date, behind = below it."""
+        placed, pace = self.placed.value, self.pace.value
+        if pace is None or placed is None:
+            return ("watch", "no target" if lang == "en" else "无目标,不判断")
+        diff = placed - pace
+        n = fmt_int(abs(diff))
+        if diff >= 0:
+            return ("good", f"{n} ahead" if lang == "en" else f"超出 {n} 人")
+        return ("behind", f"{n} behind" if lang == "en" else f"落后 {n} 人")
+
+
+def progress(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Progress:
+    """The employment page's headline figures for ``year`` at ``as_of`` (and placements a week earlier)."""
+    from lulong_data.metrics.registry import evaluate
+
+    def fig(name: str, day: dt.date = as_of) -> Figure:
+        return evaluate(b, name, as_of=day, year=year, township=township)
+
+    week = as_of - dt.timedelta(days=7)
+    return Progress(fig("employment_placed"), fig("employment_placed", week), *map(fig, _HEADLINE))
+
+
+_HEADLINE = ("employment_target", "employment_rate", "employment_pace")
+
+
+BULLET_NOTE = (
+    "灰色宽条 = 目标任务;蓝色窄条 = 已就业人数;黑色竖线 = 截至当日的序时进度。"
+    "条后文字:已就业 / 目标 · 完成率 · 距目标差额,✔ 超序时进度 / ✖ 落后序时进度。",
+    "Grey wide bar = target; blue narrow bar = placed; black tick = pace to date. "
+    "Text: placed / target · rate · still to go; ✔ ahead of pace / ✖ behind pace.",
+)
+
+
+def same_period_note(as_of: dt.date, year: int) -> tuple[str, str]:
+    """How the channel and place tables compare with last year, in words (zh, en)."""
+    d = min(as_of, dt.date(int(year), 12, 31))
+    before = same_day_year_before(d)
+    return (
+        f"与上年同期比较:{year}年截至 {d:%m月%d日} 对比 {int(year) - 1}年截至 {before:%m月%d日}"
+        "(上年同月同日;2月29日按2月28日)。一人多条记录只计一次,计入其当年第一条记录的渠道和地点。",
+        f"Compared with the same date a year earlier: {year} to {d:%d %b} vs {int(year) - 1} to {before:%d %b} "
+        "(29 Feb → 28 Feb). A person with several rows counts once, in the channel and place of their "
+        "first row of the year.",
+    )
+
+
+GROUP_LABELS = {
+    "weak": ("弱劳动力或半劳动力", "weak or half labour"),
+    "none": ("丧失劳动力/无劳动力", "lost or no labour"),
+    "elderly": ("60岁及以上(其他劳动能力)", "aged 60+ (other abilities)"),
+    "other": ("其他", "others"),
+}
+PACE_NOTE = (
+    "序时进度:目标 × 截至日期是当年第几天 ÷ 当年天数(如 7月26日为第207天,207/365 = 56.7%)。"
+    "市里只下达全年目标,没有分月计划,故按全年均匀推进衡量快慢;落后人数 = ⌈序时进度 − 已就业⌉。"
+    "无乡镇目标的乡镇不判断快慢。",
+    "Pace: target × day of the year of the as-of date ÷ days in the year (26 July is day 207: 56.7%). "
+    "The city sets a yearly target only, so an even pace is the yardstick; short = ⌈pace − placed⌉. "
+    "A township with no target of its own is not judged.",
+)
+
+
+def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:
+    """(status, sentence) about the townships behind the pace (:func:`townships_behind_pace`)."""
+    if behind.empty:
+        return ("good", "No township is behind pace." if lang == "en" else "没有乡镇落后于序时进度。")
+    n, short = len(behind), fmt_int(behind["short"].sum())
+    if lang == "en":
+        return ("behind", f"{n} townships behind pace, {short} persons short in all.")
+    return ("behind", f"{n} 个乡镇落后于序时进度,合计差 {short} 人。")

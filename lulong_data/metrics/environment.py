@@ -35,7 +35,7 @@ import pandas as pd
 
 from lulong_data.departments import NONGYE
 from lulong_data.figures import Caveat, Figure, Period
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -514,6 +514,8 @@ def _month_figure(
     name="env_red_villages",
     label_zh="人居环境红榜村数",
     label_en="Villages on the red list",
+    short_zh="红榜村",
+    short_en="Red-list villages",
     unit="个",
     basis="period",
     department=NONGYE,
@@ -537,6 +539,8 @@ def env_red_villages(
     name="env_black_villages",
     label_zh="人居环境黑榜村数",
     label_en="Villages on the black list",
+    short_zh="黑榜村",
+    short_en="Black-list villages",
     unit="个",
     basis="period",
     better="down",
@@ -592,6 +596,8 @@ def env_talk_villages(
     name="env_mean_score",
     label_zh="人居环境村平均得分",
     label_en="Mean village environment score",
+    short_zh="人居环境平均分",
+    short_en="Environment score",
     unit="分",
     basis="period",
     better="up",
@@ -616,3 +622,146 @@ def env_mean_score(
         return None if value is None or pd.isna(value) else round(float(value), 2)
 
     return _month_figure("env_mean_score", b, as_of, period, mean)
+
+
+@grouped(
+    "env_red_villages",
+    "env_black_villages",
+    "env_mean_score",
+    zero=("env_red_villages", "env_black_villages"),
+)
+def _month_grouped(b: Bundle, *, as_of: dt.date, period: str | None = None) -> pd.DataFrame:
+    """The month's list counts and mean score per township; no column at all before the first list month
+    (every township then has no value, like the county)."""
+    lists = month_lists(b, as_of=as_of, period=period)
+    if lists.period is None:
+        return pd.DataFrame(index=pd.Index([], name="township_code"))
+    ranking = township_ranking(b, as_of=as_of, period=lists.period).set_index("township_code")
+    return pd.DataFrame(
+        {
+            "env_red_villages": lists.red.groupby("township_code").size().astype("float64"),
+            "env_black_villages": lists.black.groupby("township_code").size().astype("float64"),
+            "env_mean_score": pd.to_numeric(ranking["mean_score"], errors="coerce").round(2),
+        }
+    )
+
+
+@metric(
+    name="env_inspected_villages",
+    label_zh="人居环境受检村数",
+    label_en="Villages inspected",
+    short_zh="受检村数",
+    short_en="Villages inspected",
+    unit="个",
+    basis="period",
+    department=NONGYE,
+    frequency="月",
+    pages=("environment",),
+    phrases=("受检村",),
+    scope=_LIST + "中当月受检、参加全县排名的行政村",
+    method="按村计数",
+    when=_MONTH,
+    definition_en="Villages inspected in the month and ranked county-wide.",
+    datasets=("environment_scores",),
+)
+def env_inspected_villages(b: Bundle, *, as_of: dt.date, period: str | None = None) -> Figure:
+    return _month_figure(
+        "env_inspected_villages",
+        b,
+        as_of,
+        period,
+        lambda m: float(month_lists(b, as_of=as_of, period=m).villages_ranked),
+    )
+
+
+# -- words of the red/black list page (generated here, beside the rules they describe) ---------------
+
+
+def chart_labels(lang: str = "zh") -> dict[str, str]:
+    """The words the environment charts use for lists, axes and legends."""
+    zh = {"red": "红榜", "black": "黑榜", "none": "未检查", "score": "平均分", "rank": "排名", "township": "乡镇",
+          "list": "榜单", "month": "月份", "lost": "平均失分", "scope": "范围", "item": "评分项"}  # fmt: skip
+    en = {"red": "red list", "black": "black list", "none": "not inspected", "score": "mean score", "rank": "rank",
+          "township": "township", "list": "list", "month": "month", "lost": "mean points lost", "scope": "scope",
+          "item": "item"}  # fmt: skip
+    return en if lang == "en" else zh
+
+
+def movement_view(mv: pd.DataFrame, list_name: str, lang: str = "zh") -> pd.DataFrame:
+    """One list's movement against the previous month (:func:`movement`), the change in words: 新上榜, 退出,
+    名次不变, ↑2 / ↓1. Columns: change_text, village, township, position, previous_position."""
+    rows = mv[mv["list"] == list_name]
+    words = {"new": ("新上榜", "new"), "off": ("退出", "off the list"), "same": ("名次不变", "unchanged")}
+
+    def text(r) -> str:
+        key = r.status if r.status in ("new", "off") else ("same" if r.change == 0 else None)
+        if key:
+            return words[key][1 if lang == "en" else 0]
+        return f"↑{r.change}" if r.change > 0 else f"↓{-r.change}"
+
+    out = rows[["village", "township", "position", "previous_position"]].copy()
+    out.insert(0, "change_text", [text(r) for r in rows.itertuples()])
+    for col in ("position", "previous_position"):
+        out[col] = ["—" if pd.isna(v) else str(int(v)) for v in out[col]]
+    return out.reset_index(drop=True)
+
+
+def history_view(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A village's months (:func:`village_history`) for a table: period, total, the five items, rank,
+    list in words, note."""
+    labels = chart_labels(lang)
+    out = history[["period", "total", *(i.column for i in ITEMS), "rank", "note"]].copy()
+    out["list_text"] = history["list"].map(lambda v: labels.get(v, "") if isinstance(v, str) else "")
+    return out
+
+
+def township_note(red: int, black: int, lang: str = "zh") -> str:
+    if lang == "en":
+        return f"The lists rank the whole county; this township has {red} red and {black} black."
+    return f"榜单为全县统一排名;本乡镇上红榜 {red} 个村、上黑榜 {black} 个村。"
+
+
+def unranked_note(ranking: pd.DataFrame, lang: str = "zh") -> str | None:
+    """Townships with no village inspected that month (not ranked), in a sentence; None when all were."""
+    names = ranking.loc[~ranking["inspected"], "township"].tolist()
+    if not names:
+        return None
+    if lang == "en":
+        return f"{', '.join(names)}: no village inspected this month, not ranked."
+    return f"{'、'.join(names)}本月无受检村,不参加排名。"
+
+
+def talk_finding(talks: int, months: int, lang: str = "zh") -> tuple[str, str]:
+    """(status, sentence) about the villages due a formal talk (:func:`talk_flags`)."""
+    if talks == 0:
+        if lang == "en":
+            return ("good", f"No village on the black list {months} months running.")
+        return ("good", f"本月无连续{months}个月上黑榜的村。")
+    if lang == "en":
+        return ("behind", f"{talks} villages on the black list {months} or more months running: formal talk.")
+    return ("behind", f"{talks} 个村连续{months}个检查月及以上上黑榜,应予约谈。")
+
+
+def scopes(month: pd.DataFrame, township: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The townships of a month's ranked villages (:func:`ranked_villages`), code → name in code order, and
+    the villages of ``township`` (default: the first), code → name in rank order: the choices of
+    "where points are lost"."""
+    towns = dict(
+        sorted(month[["township_code", "township"]].drop_duplicates().itertuples(index=False, name=None))
+    )
+    tw = township if township in towns else next(iter(towns), None)
+    rows = month[month["township_code"] == tw].sort_values("rank")
+    return towns, dict(rows[["village_code", "village"]].itertuples(index=False, name=None))
+
+
+def losses_by_scope(
+    b: Bundle, *, as_of: dt.date, period: str, township: str, village: str | None = None, lang: str = "zh"
+) -> dict[str, pd.DataFrame]:
+    """:func:`item_losses` of the county, the township and (optionally) the village, keyed by their names."""
+    names = dict(b.frames["townships"][["township_code", "name"]].itertuples(index=False, name=None))
+    out = {("County" if lang == "en" else "全县"): item_losses(b, as_of=as_of, period=period)}
+    out[names.get(township, township)] = item_losses(b, as_of=as_of, period=period, township=township)
+    if village:
+        vnames = dict(b.frames["villages"][["village_code", "name"]].itertuples(index=False, name=None))
+        out[vnames.get(village, village)] = item_losses(b, as_of=as_of, period=period, village=village)
+    return out

@@ -103,7 +103,8 @@ PANEL_NOTE_EN = "These figures are reported by the departments; no ledger stands
 def indicator_panel(b: Bundle, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
     """Every indicator's latest value on ``as_of``, chosen exactly as :func:`indicator` chooses it.
 
-    Columns: indicator, value, period, unit, department; one row per indicator name, sorted by name.
+    Columns: indicator, value, period, unit, department (full name), period_text ("截至2022年6月30日");
+    one row per indicator name, sorted by name.
     County rows (empty township_code) unless ``township`` is given.
     """
     t = b.table("indicators")
@@ -112,9 +113,14 @@ def indicator_panel(b: Bundle, as_of: dt.date, township: str | None = None) -> p
     df = b.execute(t.select("indicator", "period", "period_start", "value", "unit", "department"))
     cols = ["indicator", "value", "period", "unit", "department"]
     if df.empty:
+        cols.append("period_text")
         return pd.DataFrame({c: pd.Series([], dtype="float64" if c == "value" else "str") for c in cols})
     df["_len"] = df["period"].str.len()
     # Latest start, then the more precise period, then the larger value (ties as in indicator()).
     df = df.sort_values(["indicator", "period_start", "_len", "value"])
-    out = df.drop_duplicates("indicator", keep="last")
-    return out[cols].sort_values("indicator").reset_index(drop=True)
+    out = df.drop_duplicates("indicator", keep="last").copy()
+    # What a reader sees: the figure's own period in words and the reporting department's full name.
+    out["period_text"] = [period_of(str(p)).text() for p in out["period"]]
+    county = name_of(b)
+    out["department"] = [full_name(None if pd.isna(d) else str(d), county) for d in out["department"]]
+    return out[[*cols, "period_text"]].sort_values("indicator").reset_index(drop=True)

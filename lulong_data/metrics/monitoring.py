@@ -50,7 +50,7 @@ from lulong_data.metrics.places import (
     population,
     population_by_township,
 )
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 from lulong_data.privacy import mask_name
 from lulong_data.workdays import WorkCalendar, calendar_of
 
@@ -865,6 +865,8 @@ _MONITORED = "全县(或所选乡镇)经县级审定纳入防止返贫动态监�
     "monitored_households",
     label_zh="监测帮扶中户数",
     label_en="households under monitoring",
+    short_zh="在监测户",
+    short_en="Monitored",
     unit="户",
     basis="stock",
     department=FANGPIN,
@@ -903,6 +905,7 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     label_zh="监测人口占农村人口比例",
     label_en="monitored persons as a share of the rural population",
     unit="%",
+    digits=2,
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -922,6 +925,8 @@ def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None =
     "eliminated_households",
     label_zh="风险已消除户数",
     label_en="households with risk eliminated",
+    short_zh="已消除风险户",
+    short_en="Risk eliminated",
     unit="户",
     basis="stock",
     better="up",
@@ -938,9 +943,31 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 
 @metric(
+    "in_procedure_cases",
+    label_zh="认定程序中户数",
+    label_en="cases in the identification procedure",
+    short_zh="认定程序中",
+    short_en="In procedure",
+    unit="户",
+    basis="stock",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("dispatch", "monitoring"),
+    phrases=("认定程序",),
+    scope="全县(或所选乡镇)已发现、尚未经县级审定纳入监测的防止返贫监测识别对象",
+    method="按识别记录计数,一户一次识别计1户",
+    definition_en="Households found and in the identification procedure, not yet approved at county level.",
+)
+def in_procedure_cases(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return summary(b, as_of=as_of, township=township).in_procedure_cases
+
+
+@metric(
     "eliminated_assisted_households",
     label_zh="帮扶消除户数",
     label_en="households whose risk was eliminated by assistance",
+    short_zh="帮扶消除户",
+    short_en="Eliminated by assistance",
     unit="户",
     basis="stock",
     department=FANGPIN,
@@ -960,6 +987,8 @@ def eliminated_assisted_households(b: Bundle, *, as_of: dt.date, township: str |
     "eliminated_natural_households",
     label_zh="自然消除户数",
     label_en="households whose risk went away by itself",
+    short_zh="自然消除户",
+    short_en="Eliminated naturally",
     unit="户",
     basis="stock",
     department=FANGPIN,
@@ -979,6 +1008,8 @@ def eliminated_natural_households(b: Bundle, *, as_of: dt.date, township: str | 
     "overdue_items",
     label_zh="逾期未办事项数",
     label_en="overdue procedure items",
+    short_zh="逾期事项",
+    short_en="Overdue items",
     unit="项",
     basis="stock",
     better="down",
@@ -1116,3 +1147,15 @@ def should_monitor_households(b: Bundle, *, as_of: dt.date, township: str | None
         period,
         "stock",
     )
+
+
+@grouped(
+    "monitored_households", "eliminated_households", zero=("monitored_households", "eliminated_households")
+)
+def _households_grouped(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
+    return breakdown(b, as_of=as_of, by="township").set_index("township_code")
+
+
+@grouped("overdue_items", zero=("overdue_items",))
+def _overdue_grouped(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
+    return overdue_list(b, as_of=as_of).groupby("township_code").size().rename("overdue_items").to_frame()

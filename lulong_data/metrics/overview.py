@@ -1,15 +1,14 @@
-"""Figures of the overview page that no domain module provides: the township list, the date range of the
-data, the headline tiles with their week-on-week change, and the township league table.
+"""The overview page's figures, as lists of registry names, and the township views built from them.
 
-Every number here is a call to a domain metric (places, employment, monitoring, environment); this module
-only puts them side by side, so the overview always agrees with the topic pages.
+Every figure here is a registered metric (``lulong_data.metrics.registry``): the headline tiles, the
+township league columns, the map's choices and the township profile are lists of registry names, and a
+value is ``registry.evaluate`` (or ``registry.by_township`` for all townships at once). A figure on the
+page is two hops from its definition: its name here, then its ``@metric`` function.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,8 @@ import pandas as pd
 
 from lulong_data import contract
 from lulong_data.figures import Figure
-from lulong_data.metrics import places
+from lulong_data.metrics import monitoring, places
+from lulong_data.metrics.registry import METRICS, by_townships, evaluate
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -26,6 +26,38 @@ WEEK = dt.timedelta(days=7)
 # Dates that look forward or are statements about the data, not events in it (see bundle._latest_date).
 _NOT_EVENTS = contract.FORWARD_DATES
 _NOT_LEDGERS = contract.NOT_LEDGERS
+
+# The headline tiles: figures shown as the tile's value, figures on its second line, the tile's label and
+# the page it opens.
+TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...] = (
+    (("poverty_persons",), ("poverty_households",), ("脱贫人口", "Out of poverty"), "monitoring"),
+    (("monitored_households",), ("eliminated_households",), ("监测对象(在监测)", "Monitored households"), "monitoring"),
+    (("overdue_items",), (), ("逾期未办事项", "Overdue items"), "monitoring"),
+    (("employment_placed",), ("employment_target", "employment_rate"), ("务工就业(本年)", "In work (this year)"), "employment"),
+    (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
+    (("env_red_villages", "env_black_villages"), (), ("人居环境红榜 / 黑榜村", "Red / black-listed villages"), "environment"),
+)  # fmt: skip
+# The league's status rule in words (until lulong_data.status describes the one rule, PLAN §5).
+STATUS_RULE = (
+    "✖ 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。",
+    "✖ behind: bottom-three employment share and below the county, or most overdue items; "
+    "▲ watch: below the county's share or any overdue item.",
+)
+# The township league table's columns (and the map's choices), in order.
+LEAGUE: tuple[str, ...] = (
+    "poverty_households",
+    "poverty_persons",
+    "monitored_households",
+    "eliminated_households",
+    "overdue_items",
+    "employment_placed",
+    "employment_target",
+    "employment_rate",
+    "welfare_post_persons",
+    "env_mean_score",
+    "env_red_villages",
+    "env_black_villages",
+)
 
 
 def townships(b: Bundle) -> pd.DataFrame:
@@ -49,214 +81,33 @@ def first_date(b: Bundle) -> dt.date:
     return min(earliest or b.as_of, b.as_of)
 
 
-def _optional(module: str) -> Any:
-    # Topic modules land one by one; the overview shows what exists rather than fail.
-    try:
-        return importlib.import_module(f"lulong_data.metrics.{module}")
-    except ImportError:
-        return None
-
-
 # -- the township league table ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """A per-township figure the league table, the choropleth and the map can show."""
-
-    key: str
-    title_zh: str
-    title_en: str
-    unit: str
-    module: str  # the metric module (places, employment, monitoring, environment)
-    function: str
-    yearly: bool = False  # takes year=as_of.year
-    higher_is_better: bool | None = None  # None: neither (a size, not a performance)
-
-    def fn(self) -> Callable[..., Any] | None:
-        mod = _optional(self.module)
-        return getattr(mod, self.function, None) if mod is not None else None
-
-    def __call__(
-        self, b: Bundle, *, as_of: dt.date, township: str | None = None, year: int | None = None
-    ) -> Any:
-        fn = self.fn()
-        if fn is None:
-            return None
-        params = {"year": year or as_of.year} if self.yearly else {}
-        result = fn(b, as_of=as_of, township=township, **params)
-        return result.value if isinstance(result, Figure) else result
-
-
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator(
-        "poverty_households", "脱贫户", "Households out of poverty", "户", "places", "poverty_households"
-    ),
-    Indicator("poverty_persons", "脱贫人口", "Persons out of poverty", "人", "places", "poverty_persons"),
-    Indicator("monitored", "在监测户", "Monitored households", "户", "monitoring", "monitored_households"),
-    Indicator("eliminated", "已消除风险户", "Risk eliminated", "户", "monitoring", "eliminated_households"),
-    Indicator(
-        "overdue", "逾期事项", "Overdue items", "项", "monitoring", "overdue_items", higher_is_better=False
-    ),
-    Indicator(
-        "employment_placed", "务工就业", "In work", "人", "employment", "employment_placed", yearly=True
-    ),
-    Indicator(
-        "employment_target", "就业目标", "Target", "人", "employment", "employment_target", yearly=True
-    ),
-    Indicator(
-        "employment_rate",
-        "就业目标完成率",
-        "Share of target",
-        "%",
-        "employment",
-        "employment_rate",
-        yearly=True,
-        higher_is_better=True,
-    ),
-    Indicator(
-        "welfare_post_persons",
-        "公益岗位",
-        "Welfare posts",
-        "人",
-        "employment",
-        "welfare_post_persons",
-        yearly=True,
-    ),
-    Indicator(
-        "env_score",
-        "人居环境平均分",
-        "Environment score",
-        "分",
-        "environment",
-        "env_mean_score",
-        higher_is_better=True,
-    ),
-    Indicator("red_list", "本月红榜村", "Red-list villages", "个", "environment", "env_red_villages"),
-    Indicator(
-        "black_list",
-        "本月黑榜村",
-        "Black-list villages",
-        "个",
-        "environment",
-        "env_black_villages",
-        higher_is_better=False,
-    ),
-)
-INDICATOR = {i.key: i for i in INDICATORS}
-
-
-def available(b: Bundle) -> list[Indicator]:
-    """The indicators whose metric module exists (topic modules land one by one)."""
-    return [i for i in INDICATORS if i.fn() is not None]
-
-
-# Grouped figures a township without rows has as zero (absent from a grouped frame = none).
-_ZERO_WHEN_ABSENT = {
-    "red_list": 0.0,
-    "black_list": 0.0,
-    "overdue": 0,
-    "poverty_households": 0,
-    "poverty_persons": 0,
-    "employment_placed": 0,
-    "welfare_post_persons": 0,
-}
-
-
-def _poverty_by_township(b: Bundle) -> pd.DataFrame:
-    """poverty_households and poverty_persons per township_code: places.poverty_households and
-    places.poverty_persons grouped by the township of the household's village (one query)."""
-    h = b.table("households")
-    h = h.filter(h.household_type == places.POVERTY)
-    v = b.table("villages").select("village_code", "township_code")
-    j = h.join(v, "village_code")
-    g = j.group_by("township_code").aggregate(poverty_households=j.count(), poverty_persons=j.persons.sum())
-    return b.execute(g).set_index("township_code")
-
-
-def _grouped(b: Bundle, as_of: dt.date) -> dict[str, pd.Series]:
-    """Per-township values computed once for the county and grouped, where the domain module offers a
-    county-wide frame: one query per indicator instead of one per township (the cold page otherwise
-    grows with the number of townships). They define the same figure as the metric; tests/test_app.py
-    checks they agree with per-township calls. A module that changed shape falls back to those calls."""
-    out: dict[str, pd.Series] = {}
-    try:
-        pov = _poverty_by_township(b)
-        out["poverty_households"] = pov["poverty_households"].astype("int64")
-        out["poverty_persons"] = pd.to_numeric(pov["poverty_persons"]).fillna(0).astype("int64")
-    except (AttributeError, KeyError, TypeError, ValueError):
-        pass
-    emp = _optional("employment")
-    if emp is not None:
-        year = as_of.year
-        try:
-            by = emp.employment_by_township(b, as_of=as_of, year=year).set_index("township_code")
-            out["employment_placed"] = by["placed"]
-            out["employment_target"] = by["target"]
-            out["employment_rate"] = by["rate"]
-        except (AttributeError, KeyError, TypeError, ValueError):
-            pass
-        try:
-            posts = emp.welfare_posts_by_township(b, as_of=as_of, year=year).set_index("township_code")
-            out["welfare_post_persons"] = posts["persons"]
-        except (AttributeError, KeyError, TypeError, ValueError):
-            pass
-    mon = _optional("monitoring")
-    if mon is not None:
-        try:
-            br = mon.breakdown(b, as_of=as_of, by="township").set_index("township_code")
-            out["monitored"] = br["monitored_households"]
-            out["eliminated"] = br["eliminated_households"]
-            out["overdue"] = mon.overdue_list(b, as_of=as_of).groupby("township_code").size()
-        except (AttributeError, KeyError, TypeError, ValueError):
-            pass  # the module changed shape: fall back to one call per township
-    env = _optional("environment")
-    if env is not None:
-        try:
-            lists = env.month_lists(b, as_of=as_of)
-            if lists.period is not None:
-                out["red_list"] = lists.red.groupby("township_code").size().astype("float64")
-                out["black_list"] = lists.black.groupby("township_code").size().astype("float64")
-                ranking = env.township_ranking(b, as_of=as_of).set_index("township_code")
-                out["env_score"] = pd.to_numeric(ranking["mean_score"], errors="coerce").round(2)
-            else:  # no list month yet: no score either (env_mean_score is None without a period)
-                out["env_score"] = pd.Series(dtype="float64")
-        except (AttributeError, KeyError, TypeError, ValueError):
-            pass
-    return out
-
-
 def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
-    """One row per township: township_code, name, every available indicator, and the laggard cue.
+    """One row per township: township_code, name, one column per LEAGUE name (its value), and the
+    township's status with the reasons in words (``status``, ``reasons_zh``, ``reasons_en``)."""
+    df = townships(b)
+    grouped = by_townships(b, LEAGUE, as_of=as_of)  # one call per grouped function, shared by its names
+    for name in LEAGUE:
+        df[name] = [_plain(grouped[name].get(code)) for code in df["township_code"]]
+    county_rate = evaluate(b, "employment_rate", as_of=as_of).value
+    return _with_status(df, county_rate)
 
-    ``status`` is "behind", "watch" or "good" and ``reasons`` says why in words, so the page can pair the
-    colour with a label: behind = among the three lowest target shares and below the county's, or the
-    most overdue items; watch = target share below the county's, or any overdue item.
-    """
-    grouped = _grouped(b, as_of)
-    counts = {"red_list", "black_list", "overdue"}
-    env_period = "red_list" in grouped
-    inds = available(b)
-    rows = []
-    for code, name in townships(b).itertuples(index=False, name=None):
-        row: dict[str, Any] = {"township_code": code, "name": name}
-        for ind in inds:
-            if ind.key in grouped:
-                value = grouped[ind.key].get(code)
-                if value is None or pd.isna(value):
-                    value = _ZERO_WHEN_ABSENT.get(ind.key)
-                row[ind.key] = value.item() if hasattr(value, "item") else value
-            elif ind.key in counts and ind.module == "environment" and not env_period:
-                row[ind.key] = None  # no list month yet
-            else:
-                row[ind.key] = ind(b, as_of=as_of, township=code)
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    county_rate = INDICATOR["employment_rate"](b, as_of=as_of)
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _with_status(df: pd.DataFrame, county_rate: float | None) -> pd.DataFrame:
+    """behind = among the three lowest target shares and below the county's, or the most overdue items;
+    watch = target share below the county's, or any overdue item. Moves to lulong_data.status (PLAN §5)."""
     reasons: list[list[tuple[str, str]]] = [[] for _ in range(len(df))]
     status = ["good"] * len(df)
-    if "employment_rate" in df and df["employment_rate"].notna().any():
-        rate = pd.to_numeric(df["employment_rate"], errors="coerce")
+    rate = pd.to_numeric(df["employment_rate"], errors="coerce")
+    if rate.notna().any():
         lowest = set(rate.nsmallest(3).index)
         for i, r in rate.items():
             if pd.isna(r):
@@ -269,56 +120,29 @@ def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
             elif below:
                 status[i] = "watch"
                 reasons[i].append(("就业完成率低于全县", "employment share below the county's"))
-    if "overdue" in df:
-        overdue = pd.to_numeric(df["overdue"], errors="coerce").fillna(0)
-        worst = overdue.max()
-        for i, n in overdue.items():
-            if n <= 0:
-                continue
-            if n == worst:
-                status[i] = "behind"
-                reasons[i].append((f"逾期事项最多({int(n)}项)", f"most overdue items ({int(n)})"))
-            else:
-                status[i] = "watch" if status[i] == "good" else status[i]
-                reasons[i].append((f"逾期{int(n)}项", f"{int(n)} overdue"))
+    overdue = pd.to_numeric(df["overdue_items"], errors="coerce").fillna(0)
+    worst = overdue.max()
+    for i, n in overdue.items():
+        if n <= 0:
+            continue
+        if n == worst:
+            status[i] = "behind"
+            reasons[i].append((f"逾期事项最多({int(n)}项)", f"most overdue items ({int(n)})"))
+        else:
+            status[i] = "watch" if status[i] == "good" else status[i]
+            reasons[i].append((f"逾期{int(n)}项", f"{int(n)} overdue"))
+    df = df.copy()
     df["status"] = status
     df["reasons_zh"] = ["；".join(zh for zh, _ in r) for r in reasons]
     df["reasons_en"] = ["; ".join(en for _, en in r) for r in reasons]
     return df
 
 
-def _shared(b: Bundle, as_of: dt.date, township: str | None) -> dict[str, Any]:
-    """Indicators that come from one shared computation in their domain module (the monitoring summary,
-    the month's lists): computed once instead of once per indicator. Same definitions as the metrics."""
-    out: dict[str, Any] = {}
-    mon = _optional("monitoring")
-    if mon is not None and hasattr(mon, "summary"):
-        s = mon.summary(b, as_of=as_of, township=township)
-        out["monitored"] = s.monitored_households
-        out["eliminated"] = s.eliminated_households
-    env = _optional("environment")
-    if env is not None and hasattr(env, "month_lists"):
-        lists = env.month_lists(b, as_of=as_of, township=township)
-        none = lists.period is None
-        out["red_list"] = None if none else float(len(lists.red))
-        out["black_list"] = None if none else float(len(lists.black))
-    return out
-
-
 def values(
-    b: Bundle, *, as_of: dt.date, township: str | None = None, year: int | None = None
-) -> dict[str, Any]:
-    """Every available indicator for one area (the county when ``township`` is None)."""
-    shared = _shared(b, as_of, township)
-    return {
-        ind.key: shared[ind.key] if ind.key in shared else ind(b, as_of=as_of, township=township, year=year)
-        for ind in available(b)
-    }
-
-
-def county_values(b: Bundle, *, as_of: dt.date) -> dict[str, Any]:
-    """Every available indicator for the whole county (for "township vs county" comparisons)."""
-    return values(b, as_of=as_of)
+    b: Bundle, *, as_of: dt.date, township: str | None = None, names: tuple[str, ...] = LEAGUE
+) -> dict[str, Figure]:
+    """The figures ``names`` for one area (the county when ``township`` is None)."""
+    return {name: evaluate(b, name, as_of=as_of, township=township) for name in names}
 
 
 def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
@@ -336,30 +160,36 @@ def trend(
     b: Bundle,
     *,
     as_of: dt.date,
-    key: str,
+    name: str,
     township: str | None = None,
     months: int = 12,
     start: dt.date | None = None,
 ) -> pd.DataFrame:
-    """``date, value`` of one indicator at the last ``months`` month-ends (not before ``start``)."""
-    ind = INDICATOR[key]
+    """``date, value`` of the figure ``name`` at the last ``months`` month-ends (not before ``start``)."""
     dates = [d for d in month_ends(as_of, months) if start is None or d >= start]
-    return pd.DataFrame(
-        {"date": pd.to_datetime(dates), "value": [ind(b, as_of=d, township=township) for d in dates]}
-    )
+    got = [evaluate(b, name, as_of=d, township=township).value for d in dates]
+    return pd.DataFrame({"date": pd.to_datetime(dates), "value": got})
 
 
 def laggards(b: Bundle, *, as_of: dt.date, limit: int = 3) -> pd.DataFrame:
     """The townships furthest behind their employment target: name, share, placed, target, gap."""
-    df = league(b, as_of=as_of)
-    need = {"employment_rate", "employment_placed", "employment_target"}
-    if not need <= set(df.columns):
-        return pd.DataFrame(columns=["township_code", "name", "employment_rate", "gap"])
-    df = df.dropna(subset=["employment_rate"]).copy()
+    df = league(b, as_of=as_of).dropna(subset=["employment_rate"]).copy()
     df["employment_rate"] = pd.to_numeric(df["employment_rate"])
     df["gap"] = df["employment_target"] - df["employment_placed"]
     cols = ["township_code", "name", "employment_rate", "employment_placed", "employment_target", "gap"]
     return df.nsmallest(limit, "employment_rate")[cols].reset_index(drop=True)
+
+
+def laggard_text(row: Any, lang: str = "zh") -> str:
+    """One laggard (a row of :func:`laggards`) in words: "完成 94%(345/368),差 23 人"."""
+    from lulong_data.formatting import fmt_int, fmt_rate
+
+    share = (
+        f"{fmt_rate(row.employment_rate)}({fmt_int(row.employment_placed)}/{fmt_int(row.employment_target)})"
+    )
+    if lang == "en":
+        return f"{share}, " + (f"{fmt_int(row.gap)} short" if row.gap > 0 else "target reached")
+    return f"完成 {share}," + (f"差 {fmt_int(row.gap)} 人" if row.gap > 0 else "已完成目标")
 
 
 # -- headline tiles --------------------------------------------------------------------------------
@@ -367,65 +197,124 @@ def laggards(b: Bundle, *, as_of: dt.date, limit: int = 3) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Tile:
-    """One headline figure, with the same figure seven days earlier."""
+    """A headline tile: its figures now, the first one seven days earlier, and its second line."""
 
-    key: str
-    value: float | None
-    week_ago: float | None
-    unit: str
+    figures: tuple[Figure, ...]
+    week_ago: Figure
+    notes: tuple[Figure, ...] = ()
+    label: tuple[str, str] = ("", "")
+    page: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.figures[0].name
 
     @property
     def change(self) -> float | None:
-        if self.value is None or self.week_ago is None:
+        now, before = self.figures[0].value, self.week_ago.value
+        if now is None or before is None:
             return None
-        return self.value - self.week_ago
+        return now - before
 
 
-def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> dict[str, Tile]:
-    """Every available indicator now and seven days earlier (same year for yearly figures, so the change
-    on 3 January is this year's progress, not a comparison with last year's total)."""
-    now = values(b, as_of=as_of, township=township)
-    before = values(b, as_of=as_of - WEEK, township=township, year=as_of.year)
-    return {ind.key: Tile(ind.key, now[ind.key], before[ind.key], ind.unit) for ind in available(b)}
+def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
+    """The figure seven days earlier; a year-to-date figure of the same year (on 3 January the change
+    is this year's progress, not a comparison with last year's total)."""
+    params = {"year": as_of.year} if METRICS[name].yearly else {}
+    before = evaluate(b, name, as_of=as_of - WEEK, township=township, **params)
+    if before.missing is not None and before.missing.code == "period_not_begun":
+        # Before the year began nothing of it had happened: the week's change is the year's progress.
+        return Figure(name, 0, before.period, before.basis)
+    return before
+
+
+def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:
+    """Every tile of TILES at ``as_of`` with its change on seven days earlier."""
+
+    def fig(name: str) -> Figure:
+        return evaluate(b, name, as_of=as_of, township=township)
+
+    return tuple(
+        Tile(
+            tuple(map(fig, shown)),
+            _week_ago(b, shown[0], as_of, township),
+            tuple(map(fig, notes)),
+            label,
+            page,
+        )
+        for shown, notes, label, page in TILES
+    )
+
+
+def overdue_view(
+    b: Bundle, *, as_of: dt.date, township: str | None = None, households: bool, limit: int = 8
+) -> pd.DataFrame:
+    """What the overview lists under "needs attention": the longest overdue items (check, township_name,
+    village_name, head_masked, days_over), or for a role without household access counts only (check,
+    township_name, items) — never a household row."""
+    items = monitoring.overdue_list(b, as_of=as_of, township=township)
+    if households:
+        cols = ["check", "township_name", "village_name", "head_masked", "days_over"]
+        return items.head(limit)[cols].reset_index(drop=True)
+    return items.groupby(["check", "township_name"], as_index=False).size().rename(columns={"size": "items"})
 
 
 # -- the township profile (map page) ---------------------------------------------------------------
 
 
 def profile(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
-    """One row per available indicator: the township's value, the county's, and the township's rank.
+    """One row per LEAGUE figure: name, the township's value, the county's, the township's rank, and
+    the figure's period (``period_zh``/``period_en``).
 
-    ``rank`` counts from the best when the indicator has a direction, else from the largest; ``of`` is
-    the number of townships with a value.
+    ``rank`` counts from the best when the figure has a direction, else from the largest; ``of`` is the
+    number of townships with a value.
     """
     table = league(b, as_of=as_of)
-    county = county_values(b, as_of=as_of)
+    county = values(b, as_of=as_of)
+    mine = table["township_code"] == township
     rows = []
-    for ind in available(b):
-        col = pd.to_numeric(table[ind.key], errors="coerce")
-        mine = table.loc[table["township_code"] == township, ind.key]
-        value = mine.iloc[0] if len(mine) else None
-        ascending = ind.higher_is_better is False
-        ranks = col.rank(ascending=ascending, method="min")
-        rank = ranks[table["township_code"] == township]
-        rank = None if rank.empty or pd.isna(rank.iloc[0]) else int(rank.iloc[0])
+    for name in LEAGUE:
+        col = pd.to_numeric(table[name], errors="coerce")
+        ranks = col.rank(ascending=METRICS[name].better == "down", method="min")[mine]
+        fig = county[name]
         rows.append(
             {
-                "key": ind.key,
-                "title_zh": ind.title_zh,
-                "title_en": ind.title_en,
-                "unit": ind.unit,
-                "township": value,
-                "county": county.get(ind.key),
-                "rank": rank,
+                "name": name,
+                "township": table.loc[mine, name].iloc[0] if mine.any() else None,
+                "county": fig.value,
+                "rank": None if ranks.empty or pd.isna(ranks.iloc[0]) else int(ranks.iloc[0]),
                 "of": int(col.notna().sum()),
+                "period_zh": fig.period.text("zh"),
+                "period_en": fig.period.text("en"),
             }
         )
     return pd.DataFrame(rows)
 
 
-def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
-    """The township's villages with their 脱贫户, 脱贫人口 and households under monitoring."""
+def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFrame:
+    """:func:`profile` for a table: label, township_text, county_text (``fmt(value, unit, name)``),
+    rank_text ("第3/12"), period_text."""
+    units = [METRICS[n].unit for n in prof["name"]]
+    ranks = [
+        "—" if pd.isna(r) else (f"{int(r)} of {n}" if lang == "en" else f"第{int(r)}/{n}")
+        for r, n in zip(prof["rank"], prof["of"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "label": [METRICS[n].label(lang) for n in prof["name"]],
+            "township_text": list(map(fmt, prof["township"], units, prof["name"])),
+            "county_text": list(map(fmt, prof["county"], units, prof["name"])),
+            "rank_text": ranks,
+            "period_text": prof["period_en" if lang == "en" else "period_zh"],
+        }
+    )
+
+
+def villages(b: Bundle, *, as_of: dt.date, township: str, small: int | None = None) -> pd.DataFrame:
+    """The township's villages: village_code, village_name, kind, poverty_households, poverty_persons and
+    monitored_households (the registry's figures by village). ``small``: for a role that may not see
+    villages' small counts, counts below it read "<small" and enough others "×" that the township's public
+    total gives none away (lulong_data.privacy.protect_counts)."""
     v = b.table("villages")
     v = v.filter(v.township_code == str(township)).select("village_code", "name", "kind")
     h = b.table("households")
@@ -436,12 +325,15 @@ def villages(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
     df = b.execute(
         v.left_join(counts, "village_code").select(v, counts.poverty_households, counts.poverty_persons)
     )
-    df = df.sort_values("village_code").reset_index(drop=True)
-    mon = _optional("monitoring")
-    if mon is not None and hasattr(mon, "cases"):
-        c = mon.cases(b, as_of=as_of, township=township)
-        c = c[c["status"] == "monitored"].drop_duplicates("household_id")
-        df["monitored"] = df["village_code"].map(c.groupby("village_code").size()).fillna(0).astype("int64")
-    for col in ("poverty_households", "poverty_persons"):
+    df = df.sort_values("village_code").reset_index(drop=True).rename(columns={"name": "village_name"})
+    c = monitoring.cases(b, as_of=as_of, township=township)
+    c = c[c["status"] == "monitored"].drop_duplicates("household_id")
+    df["monitored_households"] = df["village_code"].map(c.groupby("village_code").size())
+    counts = ["poverty_households", "poverty_persons", "monitored_households"]
+    for col in counts:
         df[col] = pd.to_numeric(df[col]).fillna(0).astype("int64")
+    if small is not None:
+        from lulong_data.privacy import protect_counts
+
+        df = protect_counts(df, counts, small)
     return df

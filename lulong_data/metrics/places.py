@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from lulong_data.departments import FANGPIN, GOVERNMENT, XIANGCUN
-from lulong_data.metrics.registry import metric
+from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -248,6 +248,8 @@ def denominator_figure(name: str, value: float | None, d: Denominator, as_of: dt
     "poverty_households",
     label_zh="脱贫户数",
     label_en="households lifted out of poverty",
+    short_zh="脱贫户",
+    short_en="Households out of poverty",
     unit="户",
     basis="stock",
     department=XIANGCUN,
@@ -267,6 +269,8 @@ def poverty_households(b: Bundle, *, as_of: dt.date, township: str | None = None
     "poverty_persons",
     label_zh="脱贫人口",
     label_en="persons lifted out of poverty",
+    short_zh="脱贫人口",
+    short_en="Persons out of poverty",
     unit="人",
     basis="stock",
     department=XIANGCUN,
@@ -300,3 +304,14 @@ def poverty_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -
 )
 def policy_menu_items(b: Bundle, *, as_of: dt.date) -> int:
     return count(b, b.table("policy_menu").count())
+
+
+@grouped("poverty_households", "poverty_persons", zero=("poverty_households", "poverty_persons"))
+def poverty_by_township(b: Bundle, *, as_of: dt.date) -> Any:
+    """poverty_households and poverty_persons per township_code (the township of the household's village)."""
+    h = b.table("households")
+    h = h.filter(h.household_type == POVERTY)
+    v = b.table("villages").select("village_code", "township_code")
+    j = h.join(v, "village_code")
+    g = j.group_by("township_code").aggregate(poverty_households=j.count(), poverty_persons=j.persons.sum())
+    return b.execute(g).set_index("township_code")

@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lulong_data import departments
 from lulong_data.contract import NO_WORK_ABILITIES
 from lulong_data.metrics.employment import in_year
 from lulong_data.metrics.places import in_township, persons_in
+from lulong_data.metrics.registry import metric
 from lulong_data.privacy import mask_name
 
 if TYPE_CHECKING:
@@ -43,6 +45,17 @@ __all__ = [
     "posts_without_employment",
     "summary",
 ]
+
+NOTE = (
+    "以下为数据质量提示,不影响上面数字的计算;请卢龙县人力资源和社会保障局据此核实更正台账。",
+    "Data-quality findings: the figures above are still computed; the county's Human Resources and Social "
+    "Security Bureau should check these rows.",
+)
+# The columns of the findings lists, in order (lulong_data.columns gives their headers).
+COLUMNS = (
+    "year", "job_id", "record_id", "person_id", "household_id", "head_masked", "township", "village",
+    "post_type", "labour_ability", "location", "rows", "channels", "record_ids", "started_on",
+)  # fmt: skip
 
 WELFARE_CHANNEL = "公益岗位"
 EXPORT_CHANNEL = "劳务输出"
@@ -218,3 +231,28 @@ def summary(
             }
         )
     return pd.DataFrame(rows)
+
+
+@metric(
+    "employment_ledger_findings",
+    label_zh="就业台账核对问题条数",
+    label_en="findings of the employment ledger reconciliation",
+    short_zh="核对问题",
+    short_en="findings",
+    unit="条",
+    basis="ytd",
+    better="down",
+    department=departments.FANGPIN,
+    frequency="实时",
+    pages=("employment",),
+    phrases=("台账核对",),
+    scope="所选年度就业台账与公益岗位台账中,按所选核对项(公益岗位无就业记录、就业记录为公益岗位但无岗位台账、"
+    "同一年度重复就业记录、丧失或无劳动力人员登记为劳务输出)查出的记录",
+    method="按查出的记录计数,每条计1条;截至所选日期已登记的记录",
+    definition_en="Rows of the year's employment and public-welfare post ledgers found by the chosen check.",
+    datasets=("employment",),
+)
+def employment_ledger_findings(
+    b: Bundle, *, as_of: dt.date, check: str, year: int, township: str | None = None
+) -> int:
+    return len(FUNCTIONS[check](b, as_of=as_of, year=year, township=township))

@@ -15,26 +15,32 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lulong_data.departments import DEPARTMENTS_EN
-from lulong_data.figures import BASES, Caveat, Figure, Period
+from lulong_data.figures import BASES, Caveat, Figure, Period, same_day_year_before
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from lulong_data.bundle import Bundle
 
 __all__ = [
     "METRICS",
     "MetricDef",
     "UnknownMetric",
+    "by_township",
+    "by_townships",
     "compute",
     "department_for",
     "evaluate",
+    "grouped",
     "lookup",
     "metric",
     "parse_spec",
+    "year_before",
 ]
 
 MetricFn = Callable[..., Any]
@@ -63,7 +69,11 @@ class MetricDef:
     fn: MetricFn
     datasets: tuple[str, ...] = ()  # datasets it reads; an absent one makes the figure missing
     frequency: str = ""  # 更新频次: 实时 / 月 / 年 / 按期
-    by_township: Callable[..., Any] | None = None  # optional: every township's value in one query
+    digits: int | None = None  # decimals the figure is written with (None: by its unit), e.g. 73% not 73.0%
+    short_zh: str = ""  # a short label for a narrow table column or a tile line ("" = the label)
+    short_en: str = ""
+    by_township: Callable[..., Any] | None = None  # optional: every township at once (see grouped)
+    township_zero: bool = False  # a township absent from by_township's frame has 0 (a count), not None
 
     # Aliases of the first registry's field names (kept while callers migrate).
     @property
@@ -74,7 +84,9 @@ class MetricDef:
     def title_en(self) -> str:
         return self.label_en
 
-    def label(self, lang: str = "zh") -> str:
+    def label(self, lang: str = "zh", *, short: bool = False) -> str:
+        if short:
+            return (self.short_en or self.label_en) if lang == "en" else (self.short_zh or self.label_zh)
         return self.label_en if lang == "en" else self.label_zh
 
     def definition(self, lang: str = "zh") -> str:
@@ -107,6 +119,9 @@ def metric(
     *legacy: str,
     label_zh: str | None = None,
     label_en: str | None = None,
+    short_zh: str = "",
+    short_en: str = "",
+    digits: int | None = None,
     unit: str | None = None,
     department: str | None = None,
     basis: str | None = None,
@@ -118,7 +133,6 @@ def metric(
     phrases: tuple[str, ...] = (),
     datasets: tuple[str, ...] = (),
     frequency: str = "",
-    by_township: Callable[..., Any] | None = None,
     scope: str = "",
     method: str = "",
     when: str = "",
@@ -189,7 +203,9 @@ def metric(
             fn=fn,
             datasets=tuple(datasets),
             frequency=frequency,
-            by_township=by_township,
+            short_zh=short_zh,
+            short_en=short_en,
+            digits=digits,
         )
         return fn
 
@@ -350,6 +366,90 @@ def evaluate(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
     return Figure(name, value, period, basis, missing=NO_VALUE if value is None else None)
 
 
+def year_before(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
+    """The figure ``spec`` names for the same period of the year before (上年同期): a year-to-date figure
+    of ``year`` at ``as_of`` against ``year - 1`` up to the same calendar day (the whole year once
+    ``year`` is over), a stock one year earlier — never part of this year against all of last year."""
+    name, spec_params = parse_spec(spec)
+    m = lookup(name)
+    p = {**spec_params, **params}
+    if m.yearly:
+        year = int(p.get("year") or as_of.year)
+        end = min(as_of, dt.date(year, 12, 31))
+        return evaluate(b, name, as_of=same_day_year_before(end), **{**p, "year": year - 1})
+    return evaluate(b, name, as_of=same_day_year_before(as_of), **p)
+
+
 def compute(b: Bundle, spec: str, as_of: dt.date) -> float | None:
     """The value of :func:`evaluate` (for callers that need no period). Raises UnknownMetric."""
     return evaluate(b, spec, as_of=as_of).value
+
+
+# -- every township at once -------------------------------------------------------------------------
+
+
+def grouped(*names: str, zero: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``f(b, *, as_of, **params) -> DataFrame`` (index township_code, one column per name) as
+    the by-township form of the metrics ``names``: one query for every township instead of one per
+    township. It defines the same figures: tests/test_registry.py checks it against ``evaluate`` per
+    township. A township absent from the frame has 0 for the names in ``zero`` (counts), else no value;
+    a name without a column has no value for any township.
+    The metrics must be registered first (decorate a function below them)."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for name in names:
+            if name not in METRICS:
+                raise ValueError(f"grouped: metric {name!r} is not registered (yet)")
+            METRICS[name] = replace(METRICS[name], by_township=fn, township_zero=name in zero)
+        return fn
+
+    return register
+
+
+def _township_codes(b: Bundle) -> list[str]:
+    return sorted(str(c) for c in b.frames["townships"]["township_code"].dropna())
+
+
+def by_townships(b: Bundle, specs: Sequence[str], *, as_of: dt.date, **params: Any) -> pd.DataFrame:
+    """The figures ``specs`` for every township: index township_code (code order), one column per spec,
+    values as Python numbers or None. Metrics with a grouped form share one call per distinct function
+    and parameters; others are evaluated township by township. The figures' period is the county
+    figure's (``evaluate`` without township): no period differs by township."""
+    import pandas as pd
+
+    codes = _township_codes(b)
+    out = pd.DataFrame(index=pd.Index(codes, name="township_code"))
+    calls: dict[tuple[Any, ...], Any] = {}
+    for spec in specs:
+        name, spec_params = parse_spec(spec)
+        m = lookup(name)
+        p = {**spec_params, **params}
+        if m.yearly and p.get("year") is None:
+            p["year"] = as_of.year
+        try:
+            default_period(m, as_of, p)
+            computable = all(b.has(d) for d in m.datasets)
+        except ValueError:  # the year has not begun
+            computable = False
+        if not computable:
+            column = [None] * len(codes)
+        elif m.by_township is not None:
+            key = (m.by_township, tuple(sorted(p.items())))
+            if key not in calls:
+                calls[key] = m.by_township(b, as_of=as_of, **p)
+            frame = calls[key]
+            if name not in frame:  # no column: no township has a value (e.g. no list month yet)
+                column = [None] * len(codes)
+            else:
+                got, fill = frame[name], (0 if m.township_zero else None)
+                values = (_plain(got[c]) if c in got.index else None for c in codes)
+                column = [fill if v is None else v for v in values]
+        else:
+            column = [evaluate(b, name, as_of=as_of, township=c, **p).value for c in codes]
+        out[spec] = pd.Series(column, index=out.index, dtype=object)
+    return out
+
+
+def by_township(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Any:
+    """One figure for every township (a Series indexed by township_code); see :func:`by_townships`."""
+    return by_townships(b, [spec], as_of=as_of, **params)[spec]

@@ -113,6 +113,8 @@ def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = Non
     "phaseout_persons",
     label_zh="渐退期内人数(时点)",
     label_en="persons in a dibao phase-out period on the date (stock)",
+    short_zh="渐退期内人数",
+    short_en="persons in phase-out",
     unit="人",
     basis="stock",
     department=MINZHENG,
@@ -152,6 +154,8 @@ PHASEOUT_START_MISSING = Caveat(
     "phaseout_flow_households",
     label_zh="年内给予渐退期的脱贫户数",
     label_en="households lifted out of poverty given a dibao phase-out period this year (flow)",
+    short_zh="年内给予渐退期户数",
+    short_en="given a phase-out this year",
     unit="户",
     basis="flow",
     department=MINZHENG,
@@ -175,6 +179,8 @@ def phaseout_flow_households(b: Bundle, *, as_of: dt.date, year: int, township: 
     "phaseout_flow_persons",
     label_zh="年内给予渐退期的人数",
     label_en="persons of households given a dibao phase-out period this year (flow)",
+    short_zh="年内给予渐退期人数",
+    short_en="persons",
     unit="人",
     basis="flow",
     department=MINZHENG,
@@ -203,6 +209,7 @@ def _flow(name: str, as_of: dt.date, year: int, value: int | None) -> Figure:
     label_zh="农村低保覆盖率",
     label_en="rural dibao coverage",
     unit="%",
+    digits=1,
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -227,6 +234,7 @@ def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) ->
     label_zh="脱贫人口中低保特困占比",
     label_en="share of persons lifted out of poverty on dibao or tekun",
     unit="%",
+    digits=0,
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -261,18 +269,27 @@ def _undated(b: Bundle, year: int) -> bool:
     return count(b, a.filter(a.paid_on.isnull()).count()) > 0
 
 
+def _aid_as_of(b: Bundle, year: int, township: str | None, as_of: dt.date) -> ibis.Table | None:
+    """The year's aid records known to have been paid by ``as_of``; None when the ledger cannot tell (it
+    gives only the year, and ``as_of`` is before the data's own date in that year)."""
+    year = int(year)
+    if not _undated(b, year):
+        return _aid(b, year, township, paid_by=as_of)
+    if year < as_of.year or as_of >= b.as_of:
+        return _aid(b, year, township)
+    return None
+
+
 def _aid_figure(
     b: Bundle, name: str, as_of: dt.date, year: int, value: Callable[[ibis.Table], float]
 ) -> Figure | float:
     """Student aid by payment date. A ledger that gives only the year is complete for a past year and,
     for the current one, as of the data's own date: earlier dates cannot be answered from it."""
     year = int(year)
+    known = _aid_as_of(b, year, None, as_of)
     if not _undated(b, year):
-        return value(_aid(b, year, None, paid_by=as_of))  # the registry dates it: 1 January .. as_of
-    if year < as_of.year:
-        return Figure(name, value(_aid(b, year, None)), Period.year(year), "full_year", (UNDATED,))
-    ledger = b.as_of
-    if as_of < ledger:
+        return value(known)  # the registry dates it: 1 January .. as_of
+    if known is None:
         zh = f"{as_of.year}年{as_of.month}月{as_of.day}日"
         why = Caveat(
             "aid_undated",
@@ -280,10 +297,11 @@ def _aid_figure(
             f"The student-aid ledger gives no payment dates: what was paid by {as_of.isoformat()} is unknown.",
         )
         return Figure(name, None, Period.year_to_date(as_of, year), "ytd", missing=why)
-    period = Period.year_to_date(min(as_of, ledger), year)
-    return Figure(
-        name, value(_aid(b, year, None)), period, "full_year" if period.is_full_year else "ytd", (UNDATED,)
-    )
+    if year < as_of.year:
+        return Figure(name, value(known), Period.year(year), "full_year", (UNDATED,))
+    period = Period.year_to_date(min(as_of, b.as_of), year)
+    basis = "full_year" if period.is_full_year else "ytd"
+    return Figure(name, value(known), period, basis, (UNDATED,))
 
 
 UNDATED = Caveat(
@@ -376,6 +394,8 @@ def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:
     "assistance_households",
     label_zh="救助户数",
     label_en="households covered by social assistance",
+    short_zh="保障户",
+    short_en="households",
     unit="户",
     basis="stock",
     department=MINZHENG,
@@ -396,6 +416,8 @@ def assistance_households(b: Bundle, *, as_of: dt.date, scheme: str, township: s
     "assistance_persons",
     label_zh="救助人数",
     label_en="persons covered by social assistance",
+    short_zh="保障人数",
+    short_en="persons",
     unit="人",
     basis="stock",
     department=MINZHENG,
@@ -416,6 +438,8 @@ def assistance_persons(b: Bundle, *, as_of: dt.date, scheme: str, township: str 
     "assistance_monthly_amount",
     label_zh="低保特困月保障金",
     label_en="monthly social-assistance payments",
+    short_zh="月保障金",
+    short_en="a month",
     unit="万元/月",
     basis="stock",
     department=MINZHENG,
@@ -589,15 +613,62 @@ def monitored_cover(b: Bundle, *, as_of: dt.date, township: str | None = None) -
     }
 
 
+@metric(
+    "monitored_assisted_households",
+    label_zh="监测户中享受低保或特困户数",
+    label_en="monitored households on dibao or tekun",
+    short_zh="其中享受低保或特困",
+    short_en="of which on dibao or tekun",
+    unit="户",
+    basis="stock",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare",),
+    phrases=("监测户", "低保", "特困"),
+    scope="全县(或所选乡镇)截至所选日期仍在监测帮扶中的防止返贫监测对象中,有有效农村低保或特困供养记录的户",
+    method="按户计数;同时享受两项的只计1户",
+    definition_en="Households under monitoring on the date with an active rural dibao or tekun record, each once.",
+    datasets=("monitoring_cases", "social_assistance"),
+)
+def monitored_assisted_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return monitored_cover(b, as_of=as_of, township=township)["covered"]
+
+
+@metric(
+    "no_labour_uncovered_households",
+    label_zh="整户无劳动能力未纳入低保特困户数",
+    label_en="monitored households where no one can work, without dibao or tekun",
+    short_zh="整户无劳动能力但未纳入低保特困",
+    short_en="No one can work, yet no cover",
+    unit="户",
+    basis="stock",
+    better="down",
+    department=MINZHENG,
+    frequency="月",
+    pages=("welfare", "monitoring"),
+    phrases=("整户无劳动能力",),
+    scope="全县(或所选乡镇)截至所选日期仍在监测帮扶中、家庭成员全部丧失劳动力或无劳动力的防止返贫监测对象",
+    method="其中截至所选日期没有有效农村低保或特困供养记录的户数(应兜尽兜核查)",
+    definition_en="Households under monitoring on the date whose members have all lost or have no labour "
+    "ability and that have no active rural dibao or tekun record (to be checked: cover all who should be).",
+    datasets=("monitoring_cases", "persons", "social_assistance"),
+)
+def no_labour_uncovered_households(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return monitored_cover(b, as_of=as_of, township=township)["should_not_covered"]
+
+
 def student_aid_by(
     b: Bundle, *, as_of: dt.date, year: int, by: str, township: str | None = None
 ) -> pd.DataFrame:
     """Student aid of the year by ``stage``, ``program`` or ``township``: students (as
     student_aid_students counts them, within each group), records, amount (元).
 
-    A student aided by two programmes counts once in the total but once in each programme's row.
+    A student aided by two programmes counts once in the total but once in each programme's row. Only aid
+    known to have been paid by ``as_of`` (see :func:`_aid_as_of`): no rows when the ledger cannot tell.
     """
-    a = _aid(b, year, township)
+    a = _aid_as_of(b, year, township, as_of)
+    if a is None:
+        a = _aid(b, year, township).filter(ibis.literal(False))
     if by == "township":
         a = _with_township(b, a)
         key = "township_code"
@@ -633,3 +704,68 @@ def student_aid_years(b: Bundle, *, as_of: dt.date) -> list[int]:
     a = b.table("student_aid")
     years = {int(y) for y in b.execute(a.select("year").distinct())["year"].dropna()}
     return sorted((y for y in years if y <= as_of.year), reverse=True) or [as_of.year]
+
+
+# -- words of the 兜底保障 page (judgments and notes beside the figures they are about) ----------------
+
+SCHEME_EN = {DIBAO: "rural dibao", TEKUN: "extreme-poverty support (tekun)"}
+ACTIVE_NOTE = (
+    "“有效”:纳入日期 ≤ 截至日期,且退出日期为空或晚于截至日期;渐退期内仍发放,计入。",
+    "Active: started on or before the date and not ended by then; phase-out is still paid and counted.",
+)
+STUDENT_NOTE = (
+    "一名学生享受多个项目时,在每个项目中各计1人,合计人数按不重复学生计。",
+    "A student with two programmes counts in each programme row, once in the total.",
+)
+COVER_NOTE = (
+    "与“防返贫监测”页使用同一口径:监测中的户,家庭成员全部为丧失劳动力或无劳动力,截至日期没有有效的低保或特困记录。",
+    "Same definition as the monitoring page: households under monitoring where every member has lost or has "
+    "no labour ability, with no active dibao/tekun record on the date.",
+)
+
+
+def scheme_name(scheme: str, lang: str = "zh") -> str:
+    return SCHEME_EN.get(scheme, scheme) if lang == "en" else scheme
+
+
+def class_tier_note(households: int, unclassified: int, lang: str = "zh") -> str:
+    """The caption of the class × tier grid: its total, and the records 民政局 must still classify."""
+    from lulong_data.formatting import fmt_int
+
+    if lang == "en":
+        tail = f"; {fmt_int(unclassified)} more have no class or tier." if unclassified else "."
+        return f"Households in each cell (darker = more). Total {fmt_int(households)}" + tail
+    tail = f";另有 {fmt_int(unclassified)} 户未填类别或档次,请卢龙县民政局补录。" if unclassified else "。"
+    return f"格中数字为户数(颜色越深户数越多)。合计 {fmt_int(households)} 户" + tail
+
+
+def single_person_note(by_scheme: pd.DataFrame, lang: str = "zh") -> str:
+    """单人保 households of each scheme in a sentence (:func:`assistance_by_scheme`)."""
+    from lulong_data.formatting import fmt_int
+
+    single = by_scheme.set_index("scheme")["single_person"]
+    d, k = fmt_int(single.get(DIBAO, 0)), fmt_int(single.get(TEKUN, 0))
+    if lang == "en":
+        return (
+            f"Single-person cover for the severely disabled or ill: dibao **{d}**, tekun **{k}** households."
+        )
+    return f"对重度残疾人、重病患者等单独施保:农村低保 **{d}** 户,特困供养 **{k}** 户。"
+
+
+def cover_finding(gap: int, lang: str = "zh") -> tuple[str, str]:
+    """(status, sentence): 应兜尽兜 on the monitoring link — every no-labour household covered, or how many
+    are not (for 卢龙县民政局 to check)."""
+    from lulong_data.formatting import fmt_int
+
+    if gap == 0:
+        if lang == "en":
+            return ("good", "All monitored households where no one can work are covered.")
+        return ("good", "监测户中整户无劳动能力的均已纳入低保或特困。")
+    if lang == "en":
+        return ("behind", f"{fmt_int(gap)} monitored households where no one can work have no dibao/tekun; "
+                "the Civil Affairs Bureau to check.")  # fmt: skip
+    return (
+        "behind",
+        f"{fmt_int(gap)} 户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
+        "请卢龙县民政局核查是否应兜尽兜。",
+    )
