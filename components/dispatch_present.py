@@ -143,8 +143,8 @@ def _townships(d: dispatch.Dispatch) -> None:
         rows.append(f"<tr>{''.join(cells)}</tr>")
     period = d.env_period or t("无", "none")
     note = t(
-        f"人居环境:{period} 月乡镇排名(名次/参评数)。{d.thresholds.describe('zh')}",
-        f"Environment: township rank of the {period} list. {d.thresholds.describe('en')}",
+        f"人居环境:{period} 月乡镇排名(名次/参评数)。{d.rule_text('zh')}",
+        f"Environment: township rank of the {period} list. {d.rule_text('en')}",
     )
     st.html(
         f"<table class='dp-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -4,31 +4,27 @@ Nothing here is a new figure. Every number is a topic metric (monitoring, employ
 evaluated at two dates, the meeting date and the comparison date, so the dispatch page, its projector
 view, its printed sheet and the topic pages always agree.
 
-Township status (红/黄/绿 = ``behind``/``watch``/``good``, the same cue words as the overview) follows the
-``[dispatch]`` section of rules.toml (see :class:`Thresholds`); each row says why in words, so the cue is
-never colour alone. Rows are ordered worst first: status, then how many red reasons, then overdue items,
-then job pace, then environment rank.
+Township status (``behind``/``watch``/``good``) is :func:`lulong_data.status.township_status`, the one rule
+the overview and map use too; each row says why in words, so the cue is never colour alone, and rows come
+worst first in that rule's order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data import status as status_rule
 from lulong_data.county import name_of
 from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
-from lulong_data.metrics import employment as emp
 from lulong_data.metrics import environment as env
 from lulong_data.metrics import monitoring as mon
-from lulong_data.metrics.overview import townships as township_names
+from lulong_data.metrics import pace
 from lulong_data.metrics.registry import METRICS
-from lulong_data.rules import DEFAULT_RULES_PATH, RulesError
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -65,77 +61,6 @@ def comparison_date(meeting: dt.date, comparison: str = "week") -> dt.date:
 
 def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
-
-
-# -- thresholds (rules.toml [dispatch]) ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    overdue_red: int = 5  # overdue items >= this -> behind
-    overdue_amber: int = 1  # >= this -> watch
-    jobs_red_pct: float = 90.0  # placements < this % of the straight-line pace -> behind
-    jobs_amber_pct: float = 100.0  # < this % -> watch
-    talk_villages_red: int = 1  # villages flagged for 约谈 >= this -> behind (0 = never)
-    black_list_amber: bool = True  # township on the month's black list -> watch
-
-    def describe(self, lang: str = "zh") -> str:
-        """The rule in one sentence, printed under the table and on the sheet."""
-        black_zh = ";乡镇上当月人居环境黑榜" if self.black_list_amber else ""
-        black_en = "; township on the month's black list" if self.black_list_amber else ""
-        return _t(
-            lang,
-            f"✖ 落后:逾期未办≥{self.overdue_red}项,或务工就业低于序时进度的{self.jobs_red_pct:g}%,"
-            f"或有{self.talk_villages_red}个及以上村需约谈。▲ 关注:逾期未办≥{self.overdue_amber}项,"
-            f"或就业低于序时进度的{self.jobs_amber_pct:g}%{black_zh}。✔ 正常:其余。",
-            f"✖ behind: ≥ {self.overdue_red} overdue items, or placements below {self.jobs_red_pct:g}% "
-            f"of the pace, or ≥ {self.talk_villages_red} village(s) due a formal talk. ▲ watch: "
-            f"≥ {self.overdue_amber} overdue item(s), or below {self.jobs_amber_pct:g}% of the pace"
-            f"{black_en}. ✔ on track: the rest.",
-        )
-
-
-def _number(table: dict, key: str, default: float, minimum: float = 0) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise RulesError(
-            f"rules.toml: dispatch.{key} 须为不小于{minimum:g}的数,实为 {value!r} / "
-            f"dispatch.{key} must be a number >= {minimum:g}, got {value!r}"
-        )
-    return value
-
-
-def load_thresholds(path: str | Path | None = None) -> Thresholds:
-    """The ``[dispatch]`` section of ``path`` (default: the packaged rules); missing keys keep defaults.
-
-    A data folder's own rules.toml may omit the section: the dispatch then uses Lulong's defaults.
-    """
-    path = Path(path) if path else DEFAULT_RULES_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件 {path} / cannot read rules file {path}: {exc}") from exc
-    table = data.get("dispatch")
-    if table is None and path != DEFAULT_RULES_PATH:
-        return load_thresholds(None)
-    table = table or {}
-    d = Thresholds()
-    black = table.get("black_list_amber", d.black_list_amber)
-    if not isinstance(black, bool):
-        raise RulesError("rules.toml: dispatch.black_list_amber 须为 true/false / must be true or false")
-    return Thresholds(
-        overdue_red=int(_number(table, "overdue_red", d.overdue_red, 1)),
-        overdue_amber=int(_number(table, "overdue_amber", d.overdue_amber, 1)),
-        jobs_red_pct=float(_number(table, "jobs_red_pct", d.jobs_red_pct)),
-        jobs_amber_pct=float(_number(table, "jobs_amber_pct", d.jobs_amber_pct)),
-        talk_villages_red=int(_number(table, "talk_villages_red", d.talk_villages_red)),
-        black_list_amber=black,
-    )
-
-
-def thresholds_for(b: Bundle) -> Thresholds:
-    """The thresholds of the rules file the bundle was loaded with."""
-    return load_thresholds(b.rules.source or None)
 
 
 # -- headline figures now / then / change ----------------------------------------------------------
@@ -265,19 +190,10 @@ def headlines(b: Bundle, *, as_of: dt.date, since: dt.date) -> tuple[Headline, .
     return tuple(out)
 
 
-# -- townships: one row each, with a status ---------------------------------------------------------
+# -- townships: one row each, with the one status ------------------------------------------------------
 
-STATUS_ORDER = ("behind", "watch", "good")  # 红 / 黄 / 绿
-STATUS_LABELS = {
-    "behind": ("✖", "落后", "behind"),
-    "watch": ("▲", "关注", "watch"),
-    "good": ("✔", "正常", "on track"),
-}
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    icon, zh, en = STATUS_LABELS[status]
-    return f"{icon} {_t(lang, zh, en)}"
+STATUS_ORDER = status_rule.ORDER  # behind, watch, good
+status_label = status_rule.label
 
 
 def _period_counts(df: pd.DataFrame, col: str, since: dt.date, as_of: dt.date) -> pd.Series:
@@ -287,101 +203,24 @@ def _period_counts(df: pd.DataFrame, col: str, since: dt.date, as_of: dt.date) -
     return hit.groupby("township_code")["household_id"].nunique()
 
 
-def _judge(row: dict, th: Thresholds) -> tuple[str, list[tuple[str, str, str]]]:
-    """The status of one township and its reasons as (level, zh, en)."""
-    reasons: list[tuple[str, str, str]] = []
-    n = row["overdue"]
-    if n >= th.overdue_red:
-        reasons.append(("behind", f"逾期{n}项", f"{n} overdue"))
-    elif n >= th.overdue_amber:
-        reasons.append(("watch", f"逾期{n}项", f"{n} overdue"))
-    pct = row["pace_pct"]
-    if pct is not None and pct == pct:
-        text = (f"就业为序时进度的{fmt_pct(pct, 0)}", f"jobs at {fmt_pct(pct, 0)} of pace")
-        if pct < th.jobs_red_pct:
-            reasons.append(("behind", *text))
-        elif pct < th.jobs_amber_pct:
-            reasons.append(("watch", *text))
-    talks = row["talk_villages"]
-    if th.talk_villages_red and talks >= th.talk_villages_red:
-        reasons.append(("behind", f"{talks}村需约谈", f"{talks} village(s) due a talk"))
-    if th.black_list_amber and row["env_list"] == env.BLACK:
-        reasons.append(("watch", "人居环境乡镇黑榜", "township on the black list"))
-    levels = {level for level, _, _ in reasons}
-    status = next((s for s in STATUS_ORDER if s in levels), "good")
-    # Red reasons first, so the first words of the cell say why the row is red.
-    reasons.sort(key=lambda r: STATUS_ORDER.index(r[0]))
-    return status, reasons
-
-
-def township_rows(
-    b: Bundle, *, as_of: dt.date, since: dt.date, thresholds: Thresholds | None = None
-) -> pd.DataFrame:
-    """One row per township, worst first.
-
-    Columns: township_code, township, new_households (newly approved for monitoring in the period),
-    eliminated_households (risk eliminated in the period), overdue (items overdue on as_of),
-    overdue_then, overdue_change, placed, target, pace, pace_pct (placed / pace × 100), short,
-    env_period, env_rank, env_ranked, env_list ("red"/"black"/None), talk_villages, status
-    ("behind"/"watch"/"good"), red_reasons, reasons_zh, reasons_en.
+def township_rows(b: Bundle, *, as_of: dt.date, since: dt.date) -> pd.DataFrame:
+    """One row per township, worst first: :func:`lulong_data.status.township_status` (status, reasons,
+    overdue items and points, job pace, environment) plus what changed in the period: township (name),
+    new_households (newly approved for monitoring), eliminated_households (risk eliminated),
+    overdue_then (overdue items on ``since``) and overdue_change.
     """
-    th = thresholds or thresholds_for(b)
-    out = township_names(b).rename(columns={"name": "township"})
+    out = status_rule.township_status(b, as_of=as_of).rename(columns={"name": "township"})
     cases = mon.cases(b, as_of=as_of)
     out["new_households"] = out["township_code"].map(_period_counts(cases, "approved_on", since, as_of))
     out["eliminated_households"] = out["township_code"].map(
         _period_counts(cases, "eliminated_on", since, as_of)
     )
-    for col, day in (("overdue", as_of), ("overdue_then", since)):
-        counts = mon.overdue_list(b, as_of=day).groupby("township_code").size()
-        out[col] = out["township_code"].map(counts)
-    for col in ("new_households", "eliminated_households", "overdue", "overdue_then"):
+    then = mon.overdue_list(b, as_of=since).groupby("township_code").size()
+    out["overdue_then"] = out["township_code"].map(then)
+    for col in ("new_households", "eliminated_households", "overdue_then"):
         out[col] = out[col].fillna(0).astype("int64")
     out["overdue_change"] = out["overdue"] - out["overdue_then"]
-
-    jobs = emp.employment_by_township(b, as_of=as_of, year=as_of.year)
-    out = out.merge(
-        jobs[["township_code", "placed", "target", "pace", "short"]], on="township_code", how="left"
-    )
-    out["placed"] = out["placed"].fillna(0).astype("int64")
-    pace = pd.to_numeric(out["pace"], errors="coerce")
-    out["pace_pct"] = (out["placed"] / pace.where(pace > 0) * 100).astype("float64")
-
-    months = env.list_months(b, as_of=as_of)
-    rank = env.township_ranking(b, as_of=as_of)[["township_code", "rank", "ranked", "list"]]
-    out = out.merge(
-        rank.rename(columns={"rank": "env_rank", "ranked": "env_ranked", "list": "env_list"}),
-        on="township_code",
-        how="left",
-    )
-    out["env_period"] = months[-1] if months else None
-    out["env_list"] = out["env_list"].astype(object).where(out["env_list"].notna(), None)
-    talks = env.talk_flags(b, as_of=as_of).groupby("township_code").size()
-    out["talk_villages"] = out["township_code"].map(talks).fillna(0).astype("int64")
-
-    judged = [_judge(r, th) for r in out.to_dict("records")]
-    out["status"] = [s for s, _ in judged]
-    out["red_reasons"] = [sum(level == "behind" for level, _, _ in r) for _, r in judged]
-    out["reasons_zh"] = ["、".join(zh for _, zh, _ in r) for _, r in judged]
-    out["reasons_en"] = ["; ".join(en for _, _, en in r) for _, r in judged]
-    return sort_worst_first(out)
-
-
-def sort_worst_first(df: pd.DataFrame) -> pd.DataFrame:
-    """Status, then red reasons, overdue items, job pace (lowest first), environment rank (lowest first)."""
-    key = pd.DataFrame(
-        {
-            "status": df["status"].map(STATUS_ORDER.index),
-            "red": -df["red_reasons"],
-            "overdue": -df["overdue"],
-            "pace": df["pace_pct"].fillna(float("inf")),
-            "env": -pd.to_numeric(df["env_rank"], errors="coerce").fillna(0),
-            "code": df["township_code"],
-        },
-        index=df.index,
-    )
-    order = key.sort_values(list(key.columns), kind="stable").index
-    return df.loc[order].reset_index(drop=True)
+    return out
 
 
 # -- items that need a decision ----------------------------------------------------------------------
@@ -391,7 +230,7 @@ def sort_worst_first(df: pd.DataFrame) -> pd.DataFrame:
 class Decisions:
     overdue: pd.DataFrame  # per township and check: township_code, township, check, items, max_days_over
     overdue_items: pd.DataFrame  # household rows (masked names), longest overdue first: for allowed roles
-    jobs_behind: pd.DataFrame  # townships short of the pace: township, placed, pace, target, short
+    jobs_behind: pd.DataFrame  # townships short of the pace: township, placed, expected, target, short, pct
     talks: pd.DataFrame  # villages black-listed N months running: village, township, months_running, since
     batches: pd.DataFrame  # approval days of >= batch_households households in the period (会商)
 
@@ -407,13 +246,16 @@ def decisions(b: Bundle, *, as_of: dt.date, since: dt.date) -> Decisions:
     grouped["_total"] = grouped.groupby("township_code")["items"].transform("sum")
     grouped["_check"] = grouped["check"].map(order)
     grouped = grouped.sort_values(["_total", "township_code", "_check"], ascending=[False, True, True])
-    behind = emp.townships_behind_pace(b, as_of=as_of, year=as_of.year)
+    jobs = pace.township_pace(b, as_of=as_of)
+    behind = jobs[jobs["short"] > 0].sort_values(["short", "township_code"], ascending=[False, True])
     batches = mon.consultation_batches(b, as_of=as_of)
     batches = batches[batches["approved_on"] > pd.Timestamp(since)].reset_index(drop=True)
     return Decisions(
         overdue=grouped.drop(columns=["_total", "_check"]).reset_index(drop=True),
         overdue_items=items,
-        jobs_behind=behind[["township_code", "township", "placed", "pace", "target", "short"]],
+        jobs_behind=behind[
+            ["township_code", "township", "placed", "expected", "target", "short", "pct"]
+        ].reset_index(drop=True),
         talks=env.talk_flags(b, as_of=as_of),
         batches=batches,
     )
@@ -428,7 +270,8 @@ class Dispatch:
     since: dt.date  # ... compared with this one
     comparison: str  # key of COMPARISONS
     data_as_of: dt.date  # the data's own as-of date
-    thresholds: Thresholds
+    rule: status_rule.StatusRule
+    yardstick: pace.Yardstick  # how the job pace was set (monthly plan / last year's curve / even)
     headlines: tuple[Headline, ...]
     townships: pd.DataFrame
     decisions: Decisions
@@ -443,6 +286,10 @@ class Dispatch:
 
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
+
+    def rule_text(self, lang: str = "zh") -> str:
+        """The status rule and the job yardstick in words (under every township table)."""
+        return status_rule.describe(self.rule, lang) + " " + self.yardstick.text(lang)
 
     def comparison_label(self, lang: str = "zh") -> str:
         zh, en = COMPARISONS[self.comparison]
@@ -474,15 +321,16 @@ class Dispatch:
 def prepare(b: Bundle, *, as_of: dt.date, comparison: str = "week") -> Dispatch:
     """Everything the meeting shows, at ``as_of`` (the meeting date) against the comparison date."""
     since = comparison_date(as_of, comparison)
-    th = thresholds_for(b)
+    rule = status_rule.rule_for(b)
     return Dispatch(
         meeting=as_of,
         since=since,
         comparison=comparison,
         data_as_of=b.as_of,
-        thresholds=th,
+        rule=rule,
+        yardstick=pace.yardstick(b, as_of=as_of),
         headlines=headlines(b, as_of=as_of, since=since),
-        townships=township_rows(b, as_of=as_of, since=since, thresholds=th),
+        townships=township_rows(b, as_of=as_of, since=since),
         decisions=decisions(b, as_of=as_of, since=since),
         batch_households=b.rules.batch_households,
         county_zh=name_of(b, "zh"),
@@ -506,9 +354,9 @@ def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
 
 
 def _jobs_text(r: pd.Series, lang: str) -> str:
-    if pd.isna(r["pace"]):
+    if pd.isna(r["expected"]):
         return _t(lang, f"{fmt_int(r['placed'])}(无目标)", f"{fmt_int(r['placed'])} (no target)")
-    return f"{fmt_int(r['placed'])}/{fmt_int(r['pace'])}({fmt_pct(r['pace_pct'], 0)})"
+    return f"{fmt_int(r['placed'])}/{fmt_int(r['expected'])}({fmt_pct(r['pace_pct'], 0)})"
 
 
 def _env_text(r: pd.Series, lang: str) -> str:
@@ -567,8 +415,8 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
     jobs = [
         _t(
             lang,
-            f"{r.township}:已就业{fmt_int(r.placed)}人,序时进度{fmt_int(r.pace)}人,差{fmt_int(r.short)}人",
-            f"{r.township}: {fmt_int(r.placed)} in work, pace {fmt_int(r.pace)}, {fmt_int(r.short)} short",
+            f"{r.township}:已就业{fmt_int(r.placed)}人,序时进度{fmt_int(r.expected)}人,差{fmt_int(r.short)}人",
+            f"{r.township}: {fmt_int(r.placed)} in work, pace {fmt_int(r.expected)}, {fmt_int(r.short)} short",
         )
         for r in dec.jobs_behind.itertuples(index=False)
     ]

@@ -161,7 +161,7 @@ def build(d: Dispatch, lang: str = "zh") -> bytes:
     _set_widths(towns, _TOWNSHIP_MM, 210 - 2 * MARGIN_MM)
     _compact(towns)
     _colour_status(towns)
-    _paragraph(doc, d.thresholds.describe(lang), pt=8, after=4)
+    _paragraph(doc, d.rule_text(lang), pt=8, after=4)
 
     _paragraph(doc, _t(lang, "三、需研究决定的事项", "3. Items that need a decision"), pt=12, bold=True,
                font=exports.HEADING_FONT)  # fmt: skip
@@ -171,10 +171,10 @@ def build(d: Dispatch, lang: str = "zh") -> bytes:
         _t(
             lang,
             "说明:数字由工作看板按统一口径在会议日期和对比日期分别计算;新纳入、消除为本期内县级审定、"
-            "风险消除的户数;逾期按规则文件中的办理时限;就业序时进度=年度目标×当年已过天数÷全年天数。",
+            "风险消除的户数;逾期按规则文件中的办理时限。" + d.yardstick.text("zh"),
             "Note: every figure is computed by the dashboard with the same definitions at the meeting and "
             "comparison dates; new/eliminated = households approved/eliminated in the period; overdue per the "
-            "deadlines in the rules file; job pace = yearly target × days elapsed / days in the year.",
+            "deadlines in the rules file. " + d.yardstick.text("en"),
         ),
         pt=8,
         after=0,

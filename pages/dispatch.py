@@ -207,7 +207,7 @@ def _townships(d: dispatch.Dispatch) -> None:
             f"Period {d.period_label('en')}; environment = township rank of the {period} list (rank/ranked).",
         )
         + " "
-        + d.thresholds.describe(lang())
+        + d.rule_text(lang())
     )
 
 

@@ -35,7 +35,7 @@ def render() -> None:
         _choropleth(b, league)
     with attention:
         st.subheader(t("需要关注", "Needs attention"))
-        _laggards(day)
+        _laggards(day, league)
         _overdue(day, where)
 
 
@@ -272,15 +272,16 @@ def _overdue(day, where) -> None:
     st.caption(kpi_link)
 
 
-def _laggards(day) -> None:
+def _laggards(day, league: pd.DataFrame) -> None:
     st.markdown(t("**就业目标落后最多的乡镇**", "**Townships furthest behind the employment target**"))
     lag = compute(overview.laggards, as_of=day)
     if lag.empty:
         st.info(t("暂无就业目标数据", "No employment targets in the data"))
         return
+    judged = dict(zip(league["township_code"], league["status"], strict=True))  # the one status rule
     for r in lag.itertuples(index=False):
         gap = r.gap
-        status = "behind" if gap > 0 else "good"
+        status = judged.get(r.township_code, "good")
         s = theme.STATUS[status]
         text = (
             t(f"差 {fmt_int(gap)} 人", f"{fmt_int(gap)} short")

@@ -12,7 +12,7 @@ from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
 from components.map import build_map, legend, schematic_notice, show_map
 from components.table import show_table
-from lulong_data import access, geo
+from lulong_data import access, geo, status
 from lulong_data.metrics import overview
 from lulong_data.privacy import protect_counts
 from lulong_data.settings import get_settings
@@ -84,7 +84,7 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
                 icon=":material/touch_app:",
             )
             return
-        _profile(chosen, values[chosen]["name"])
+        _profile(chosen, values[chosen]["name"], values[chosen])
 
 
 def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) -> None:
@@ -116,9 +116,15 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
         )
 
 
-def _profile(code: str, name: str) -> None:
+def _profile(code: str, name: str, row: dict) -> None:
     day = as_of()
     st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
+    # The one status rule (lulong_data.status), the same words as the overview and the dispatch meeting.
+    reasons = row.get("reasons_en" if lang() == "en" else "reasons_zh") or ""
+    st.markdown(
+        f"{t('状态', 'Status')}:**{status.label(row['status'], lang())}**"
+        + (f" — {safe.text(reasons)}" if reasons else "")
+    )
     prof = compute(overview.profile, as_of=day, township=code)
     rows = pd.DataFrame(
         {

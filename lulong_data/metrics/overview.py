@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lulong_data import contract
+from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import places
 
@@ -227,11 +228,10 @@ def _grouped(b: Bundle, as_of: dt.date) -> dict[str, pd.Series]:
 
 
 def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
-    """One row per township: township_code, name, every available indicator, and the laggard cue.
+    """One row per township, worst first: township_code, name, every available indicator, and the status.
 
-    ``status`` is "behind", "watch" or "good" and ``reasons`` says why in words, so the page can pair the
-    colour with a label: behind = among the three lowest target shares and below the county's, or the
-    most overdue items; watch = target share below the county's, or any overdue item.
+    ``status`` ("behind", "watch", "good"), ``rank`` (1 = worst) and ``reasons_zh`` / ``reasons_en`` are
+    :func:`lulong_data.status.township_status` — the one rule the dispatch meeting and the map use too.
     """
     grouped = _grouped(b, as_of)
     counts = {"red_list", "black_list", "overdue"}
@@ -252,39 +252,13 @@ def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
                 row[ind.key] = ind(b, as_of=as_of, township=code)
         rows.append(row)
     df = pd.DataFrame(rows)
-    county_rate = INDICATOR["employment_rate"](b, as_of=as_of)
-    reasons: list[list[tuple[str, str]]] = [[] for _ in range(len(df))]
-    status = ["good"] * len(df)
-    if "employment_rate" in df and df["employment_rate"].notna().any():
-        rate = pd.to_numeric(df["employment_rate"], errors="coerce")
-        lowest = set(rate.nsmallest(3).index)
-        for i, r in rate.items():
-            if pd.isna(r):
-                continue
-            below = county_rate is not None and r < county_rate
-            # Bottom three only counts as behind when also below the county: all may be above target.
-            if i in lowest and below:
-                status[i] = "behind"
-                reasons[i].append(("就业完成率居后三位", "employment share in the bottom three"))
-            elif below:
-                status[i] = "watch"
-                reasons[i].append(("就业完成率低于全县", "employment share below the county's"))
-    if "overdue" in df:
-        overdue = pd.to_numeric(df["overdue"], errors="coerce").fillna(0)
-        worst = overdue.max()
-        for i, n in overdue.items():
-            if n <= 0:
-                continue
-            if n == worst:
-                status[i] = "behind"
-                reasons[i].append((f"逾期事项最多({int(n)}项)", f"most overdue items ({int(n)})"))
-            else:
-                status[i] = "watch" if status[i] == "good" else status[i]
-                reasons[i].append((f"逾期{int(n)}项", f"{int(n)} overdue"))
-    df["status"] = status
-    df["reasons_zh"] = ["；".join(zh for zh, _ in r) for r in reasons]
-    df["reasons_en"] = ["; ".join(en for _, en in r) for r in reasons]
-    return df
+    judged = status_rule.township_status(b, as_of=as_of)
+    df = df.merge(
+        judged[["township_code", "status", "rank", "reasons_zh", "reasons_en"]],
+        on="township_code",
+        how="left",
+    )
+    return df.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
 def _shared(b: Bundle, as_of: dt.date, township: str | None) -> dict[str, Any]:
