@@ -135,6 +135,9 @@ class Headline:
     better: str | None
     now: float | None
     then: float | None
+    # When ``then`` is what the last issued paper printed: the same figure recomputed from today's data
+    # (None when they agree), so the meeting hears that the data have changed since.
+    revised: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -181,13 +184,30 @@ def _clean(value: Any) -> float | None:
         return None
 
 
-def headlines(b: Bundle, *, as_of: dt.date, since: dt.date) -> tuple[Headline, ...]:
-    """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both)."""
+def headlines(
+    b: Bundle, *, as_of: dt.date, since: dt.date, issued: dict[str, float | None] | None = None
+) -> tuple[Headline, ...]:
+    """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both).
+
+    ``issued``: the values the last issued paper printed (key -> value); they become ``then`` and the
+    recomputation at ``since`` is kept as ``revised`` where it differs.
+    """
     out = []
     for s in HEADLINES:
         now, then = (_clean(s.value(b, d, as_of.year)) for d in (as_of, since))
-        out.append(Headline(s.key, s.title_zh, s.title_en, s.unit, s.metric, s.better, now, then))
+        revised = None
+        if issued is not None and s.key in issued:
+            printed = _clean(issued[s.key])
+            revised = then if _differs(then, printed) else None
+            then = printed
+        out.append(Headline(s.key, s.title_zh, s.title_en, s.unit, s.metric, s.better, now, then, revised))
     return tuple(out)
+
+
+def _differs(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return abs(a - b) > 1e-9
 
 
 # -- townships: one row each, with the one status ------------------------------------------------------
@@ -265,11 +285,28 @@ def decisions(b: Bundle, *, as_of: dt.date, since: dt.date) -> Decisions:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The last issued paper (lulong_data.store.papers): the meeting compares with what it said."""
+
+    label_zh: str  # 2022年第11期
+    label_en: str
+    meeting_on: dt.date
+    data_as_of: dt.date
+    figures: dict  # the paper's snapshot (:func:`snapshot`)
+
+    def headline_values(self) -> dict[str, float | None]:
+        return {h["key"]: h["now"] for h in self.figures.get("headlines", [])}
+
+    def township_overdue(self) -> dict[str, int]:
+        return {t["township_code"]: t["overdue"] for t in self.figures.get("townships", [])}
+
+
+@dataclass(frozen=True)
 class Dispatch:
-    meeting: dt.date  # the figures are as of this date
-    since: dt.date  # ... compared with this one
+    meeting: dt.date  # the meeting's date
+    since: dt.date  # the figures are compared with this date
     comparison: str  # key of COMPARISONS
-    data_as_of: dt.date  # the data's own as-of date
+    data_as_of: dt.date  # the figures are as of this date: the latest data date on or before the meeting
     rule: status_rule.StatusRule
     yardstick: pace.Yardstick  # how the job pace was set (monthly plan / last year's curve / even)
     headlines: tuple[Headline, ...]
@@ -278,6 +315,7 @@ class Dispatch:
     batch_households: int  # the 会商 rule, for the wording
     county_zh: str = ""  # whose meeting: the title of the printed page (lulong_data.county.name_of)
     county_en: str = ""
+    previous: Previous | None = None  # the issued paper "then" comes from (None: recomputed at since)
 
     @property
     def env_period(self) -> str | None:
@@ -293,13 +331,35 @@ class Dispatch:
 
     def comparison_label(self, lang: str = "zh") -> str:
         zh, en = COMPARISONS[self.comparison]
+        if self.previous is not None:
+            p = self.previous
+            return _t(
+                lang,
+                f"上期材料({p.label_zh},数据截至{self.since:%Y-%m-%d})",
+                f"the last paper ({p.label_en}, data as of {self.since:%Y-%m-%d})",
+            )
         return _t(lang, f"{zh}({self.since:%Y-%m-%d})", f"{en} ({self.since:%Y-%m-%d})")
+
+    def revisions(self, lang: str = "zh") -> tuple[str, ...]:
+        """Where the data changed after the last paper was issued: its figure and today's for that date."""
+        if self.previous is None:
+            return ()
+        label = _t(lang, self.previous.label_zh, self.previous.label_en)
+        return tuple(
+            _t(
+                lang,
+                f"{label}所列{h.title_zh}为{h.fmt(h.then, 'zh')},按目前数据为{h.fmt(h.revised, 'zh')}(数据已更新)。",
+                f"{label} printed {h.title_en} {h.fmt(h.then, 'en')}; today's data give {h.fmt(h.revised, 'en')}.",
+            )
+            for h in self.headlines
+            if h.revised is not None
+        )
 
     def period_label(self, lang: str = "zh") -> str:
         return _t(
             lang,
-            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} 至 {self.meeting:%Y-%m-%d}",
-            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} to {self.meeting:%Y-%m-%d}",
+            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} 至 {self.data_as_of:%Y-%m-%d}",
+            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} to {self.data_as_of:%Y-%m-%d}",
         )
 
     def dates_line(self, lang: str = "zh", *, period: bool = True) -> str:
@@ -318,24 +378,70 @@ class Dispatch:
         )
 
 
-def prepare(b: Bundle, *, as_of: dt.date, comparison: str = "week") -> Dispatch:
-    """Everything the meeting shows, at ``as_of`` (the meeting date) against the comparison date."""
-    since = comparison_date(as_of, comparison)
+def prepare(
+    b: Bundle, *, as_of: dt.date, comparison: str = "week", previous: Previous | None = None
+) -> Dispatch:
+    """Everything the meeting of ``as_of`` shows. The figures are as of the latest data date on or before
+    the meeting (data cut on Friday, meeting on Monday: Friday's figures).
+
+    "week" compares with ``previous`` — the last issued paper — when there is one: its data date, and the
+    values it printed (where today's data say otherwise, the headline carries ``revised``). Without one,
+    and for the other comparisons, the figures are recomputed at the comparison date.
+    """
+    on = min(as_of, b.as_of)
+    use_paper = previous is not None and comparison == "week" and previous.data_as_of < on
+    since = previous.data_as_of if use_paper else comparison_date(on, comparison)
     rule = status_rule.rule_for(b)
+    towns = township_rows(b, as_of=on, since=since)
+    if use_paper:
+        printed = previous.township_overdue()
+        then = towns["township_code"].map(printed)
+        towns["overdue_then"] = then.fillna(towns["overdue_then"]).astype("int64")
+        towns["overdue_change"] = towns["overdue"] - towns["overdue_then"]
     return Dispatch(
         meeting=as_of,
         since=since,
         comparison=comparison,
-        data_as_of=b.as_of,
+        data_as_of=on,
         rule=rule,
-        yardstick=pace.yardstick(b, as_of=as_of),
-        headlines=headlines(b, as_of=as_of, since=since),
-        townships=township_rows(b, as_of=as_of, since=since),
-        decisions=decisions(b, as_of=as_of, since=since),
+        yardstick=pace.yardstick(b, as_of=on),
+        headlines=headlines(
+            b, as_of=on, since=since, issued=previous.headline_values() if use_paper else None
+        ),
+        townships=towns,
+        decisions=decisions(b, as_of=on, since=since),
         batch_households=b.rules.batch_households,
         county_zh=name_of(b, "zh"),
         county_en=name_of(b, "en"),
+        previous=previous if use_paper else None,
     )
+
+
+def snapshot(d: Dispatch) -> dict:
+    """What an issued paper keeps as data (JSON): its dates, headline values, townships and lines."""
+    return {
+        "meeting": d.meeting.isoformat(),
+        "data_as_of": d.data_as_of.isoformat(),
+        "since": d.since.isoformat(),
+        "comparison": d.comparison,
+        "headlines": [
+            {"key": h.key, "title_zh": h.title_zh, "unit": h.unit, "now": h.now, "then": h.then}
+            for h in d.headlines
+        ],
+        "townships": [
+            {
+                "township_code": r["township_code"],
+                "township": r["township"],
+                "status": r["status"],
+                "overdue": int(r["overdue"]),
+                "overdue_points": int(r["overdue_points"]),
+                "reasons_zh": r["reasons_zh"],
+            }
+            for r in d.townships.to_dict("records")
+        ],
+        "township_table": township_table(d).values.tolist(),
+        "decisions": {s.key: list(s.lines) for s in decision_sections(d)},
+    }
 
 
 # -- the same tables and sentences for page, projector and paper -----------------------------------
@@ -356,7 +462,7 @@ def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
 def _jobs_text(r: pd.Series, lang: str) -> str:
     if pd.isna(r["expected"]):
         return _t(lang, f"{fmt_int(r['placed'])}(无目标)", f"{fmt_int(r['placed'])} (no target)")
-    return f"{fmt_int(r['placed'])}/{fmt_int(r['expected'])}({fmt_pct(r['pace_pct'], 0)})"
+    return f"{fmt_int(r['placed'])}/{fmt_int(r['expected'])}({fmt_pct(r['pace_pct'], 1)})"
 
 
 def _env_text(r: pd.Series, lang: str) -> str:
@@ -464,3 +570,107 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
             _t(lang, "本期无需会商的批次", "No batch in the period"),
         ),
     )
+
+
+# -- 本周要点: the meeting in a few 公文 sentences (first slide, first paragraph) ------------------------
+
+_PERIOD_WORDS = {"week": ("本周", "This week"), "month": ("本月", "This month"), "quarter": ("本季度", "This quarter"),
+                 "year": ("今年以来", "This year")}  # fmt: skip
+
+
+def _top_overdue(d: Dispatch, lang: str, n: int = 2) -> str:
+    towns = d.townships[d.townships["overdue"] > 0].sort_values(
+        ["overdue", "township_code"], ascending=[False, True]
+    )
+    parts = [
+        _t(lang, f"{r.township}({r.overdue}项)", f"{r.township} ({r.overdue})")
+        for r in towns.head(n).itertuples(index=False)
+    ]
+    return _t(lang, "、", ", ").join(parts)
+
+
+def _n(value: float | None) -> str:
+    """A count in a 公文 sentence: 4019, not 4,019."""
+    return MISSING if value is None else str(round(value))
+
+
+def key_points(d: Dispatch, lang: str = "zh", *, review=None) -> tuple[str, ...]:
+    """本周要点: sentences written from the figures, e.g. "本周新纳入监测19户、风险消除5户;逾期未办19项,
+    较上周增加5项,集中在刘田各庄镇(7项)、石门镇(6项)。" ``review``: the ledger's 上周交办落实情况
+    (lulong_data.store.ledger.Review), when the meeting has one."""
+    word_zh, word_en = _PERIOD_WORDS[d.comparison]
+    prev_zh = "较上期" if d.previous is not None else f"较{COMPARISONS[d.comparison][0]}"
+    new = int(d.townships["new_households"].sum())
+    gone = int(d.townships["eliminated_households"].sum())
+    monitored = d.headline("monitored_households")
+    overdue = d.headline("overdue_items")
+    points = []
+    first_zh = f"{word_zh}新纳入监测{new}户、风险消除{gone}户,监测帮扶中{_n(monitored.now)}户"
+    first_en = f"{word_en}: {new} households newly monitored, {gone} with risk eliminated; {_n(monitored.now)} monitored"
+    if overdue.now:
+        change = overdue.change
+        move_zh = (
+            "" if change is None else (f",{prev_zh}增加{_n(change)}项" if change > 0 else
+                                       f",{prev_zh}减少{_n(-change)}项" if change < 0 else f",与{prev_zh[1:]}持平")
+        )  # fmt: skip
+        move_en = "" if change is None else f" ({fmt_delta(change)} on the comparison)"
+        first_zh += f";逾期未办{_n(overdue.now)}项{move_zh},集中在{_top_overdue(d, 'zh')}"
+        first_en += f"; {_n(overdue.now)} items overdue{move_en}, mostly {_top_overdue(d, 'en')}"
+    else:
+        first_zh += ";无逾期未办事项"
+        first_en += "; nothing overdue"
+    points.append(_t(lang, first_zh + "。", first_en + "."))
+
+    behind = d.townships[d.townships["status"] == status_rule.BEHIND]["township"].tolist()
+    watch = int((d.townships["status"] == status_rule.WATCH).sum())
+    if behind:
+        points.append(
+            _t(lang, f"落后乡镇{len(behind)}个({'、'.join(behind)}),需关注乡镇{watch}个。",
+               f"{len(behind)} township(s) behind ({', '.join(behind)}); {watch} to watch.")
+        )  # fmt: skip
+    else:
+        points.append(_t(lang, f"无落后乡镇,需关注乡镇{watch}个。", f"No township behind; {watch} to watch."))
+
+    placed, rate = d.headline("employment_placed"), d.headline("employment_rate")
+    jobs = d.decisions.jobs_behind
+    county_pct = None
+    expected = d.townships["expected"].dropna()
+    if len(expected) and expected.sum() > 0:
+        county_pct = d.townships["placed"].sum() / expected.sum() * 100
+    if placed.now is not None and county_pct is not None:
+        basis = pace.basis_text(d.yardstick.basis, "zh")
+        text_zh = f"务工就业{_n(placed.now)}人,完成年度目标的{fmt_rate(rate.now)},为序时进度的{county_pct:.1f}%({basis})"
+        text_en = (f"{_n(placed.now)} in work, {fmt_rate(rate.now)} of the year's target and {county_pct:.1f}% "
+                   f"of the pace ({pace.basis_text(d.yardstick.basis, 'en')})")  # fmt: skip
+        if len(jobs):
+            names = "、".join(f"{r.township}差{r.short}人" for r in jobs.head(3).itertuples(index=False))
+            text_zh += f";落后序时进度的乡镇{len(jobs)}个({names})"
+            text_en += f"; {len(jobs)} township(s) behind the pace"
+        points.append(_t(lang, text_zh + "。", text_en + "."))
+
+    talks = d.decisions.talks
+    if len(talks):
+        worst = talks.iloc[0]
+        points.append(
+            _t(lang, f"连续上黑榜需约谈的村{len(talks)}个,其中{worst['township']}{worst['village']}已连续"
+                     f"{int(worst['months_running'])}个月。",
+               f"{len(talks)} village(s) due a formal talk; {worst['village']} ({worst['township']}) "
+               f"{int(worst['months_running'])} months running.")
+        )  # fmt: skip
+    if review is not None and review.previous is not None and review.items:
+        c = review.counts()
+        points.append(
+            _t(lang, f"上周({review.previous.month}月{review.previous.day}日)交办事项{len(review.items)}项,已办结{c['办结']}项、在办{c['在办']}项、"
+                     f"未办{c['未办']}项、逾期{c['逾期']}项。",
+               f"Items of the last meeting ({review.previous:%Y-%m-%d}): {len(review.items)}; {c['办结']} done, "
+               f"{c['在办']} in progress, {c['未办']} not started, {c['逾期']} overdue.")
+        )  # fmt: skip
+    if d.revisions():
+        points.append(
+            _t(
+                lang,
+                "上期材料印发后数据有更新,详见说明。",
+                "Data changed after the last paper was issued; see the notes.",
+            )
+        )
+    return tuple(points)

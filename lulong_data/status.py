@@ -46,7 +46,7 @@ COLUMNS = [
     "township_code", "name", "status", "rank", "behind_reasons", "overdue", "overdue_points",
     *(f"overdue_{c}" for c in CHECKS), "placed", "expected", "pace_pct", "pace_basis", "talk_villages",
     "env_period", "env_rank", "env_ranked", "env_list", "trainings", "posts", "posts_plan", "posts_pct",
-    "reasons_zh", "reasons_en",
+    "reasons_zh", "reasons_en", "short_zh", "short_en",
 ]  # fmt: skip
 
 
@@ -195,9 +195,10 @@ def describe(rule: StatusRule | Bundle, lang: str = "zh") -> str:
 # -- judging ----------------------------------------------------------------------------------------
 
 
-def _judge(row: Mapping, r: StatusRule) -> list[tuple[str, str, str]]:
-    """(level, zh, en) reasons of one township, most serious first."""
-    out: list[tuple[str, str, str]] = []
+def _judge(row: Mapping, r: StatusRule) -> list[tuple[str, str, str, str, str]]:
+    """(level, zh, en, short zh, short en) reasons of one township, most serious first (the short forms
+    fit a projector's table cell)."""
+    out: list[tuple[str, str, str, str, str]] = []
     points, n = row["overdue_points"], row["overdue"]
     if points >= r.overdue_watch:
         ident = row["overdue_identification"]
@@ -208,6 +209,8 @@ def _judge(row: Mapping, r: StatusRule) -> list[tuple[str, str, str]]:
                 BEHIND if points >= r.overdue_behind else WATCH,
                 f"逾期未办{n}项{extra_zh},计{points}分",
                 f"{n} overdue{extra_en}, {points} points",
+                f"逾期{n}项{points}分",
+                f"{n} overdue",
             )
         )
     pct = row["pace_pct"]
@@ -217,20 +220,25 @@ def _judge(row: Mapping, r: StatusRule) -> list[tuple[str, str, str]]:
                 BEHIND if pct < r.jobs_behind_pct else WATCH,
                 f"务工就业为序时进度的{pct:.1f}%",
                 f"jobs at {pct:.1f}% of the pace",
+                f"就业{pct:.1f}%",
+                f"jobs {pct:.1f}%",
             )
         )
     talks = row["talk_villages"]
     if r.talk_villages_behind and talks >= r.talk_villages_behind:
-        out.append((BEHIND, f"{talks}个村连续上黑榜需约谈", f"{talks} village(s) due a formal talk"))
+        out.append((BEHIND, f"{talks}个村连续上黑榜需约谈", f"{talks} village(s) due a formal talk", f"{talks}村约谈",
+                    f"{talks} talk(s)"))  # fmt: skip
     if r.black_list_watch and row["env_list"] == env.BLACK:
+        period = row["env_period"]
         out.append(
-            (WATCH, f"人居环境乡镇黑榜({row['env_period']})", f"on the {row['env_period']} black list")
+            (WATCH, f"人居环境乡镇黑榜({period})", f"on the {period} black list", "黑榜", "black list")
         )
     if r.no_training_watch and row["trainings"] == 0:
-        out.append((WATCH, "本年未开展技能培训", "no skills training this year"))
+        out.append((WATCH, "本年未开展技能培训", "no skills training this year", "未培训", "no training"))
     posts = row["posts_pct"]
     if r.posts_watch_pct and posts is not None and posts == posts and posts < r.posts_watch_pct:
-        out.append((WATCH, f"公益岗位为计划的{posts:.0f}%", f"welfare posts at {posts:.0f}% of plan"))
+        out.append((WATCH, f"公益岗位为计划的{posts:.0f}%", f"welfare posts at {posts:.0f}% of plan", f"公益岗{posts:.0f}%",
+                    f"posts {posts:.0f}%"))  # fmt: skip
     out.sort(key=lambda x: ORDER.index(x[0]))  # stable: the order above within a level
     return out
 
@@ -279,10 +287,12 @@ def township_status(b: Bundle, *, as_of: dt.date, rule: StatusRule | None = None
     out["posts_pct"] = codes.map(posts["pct"]).astype("float64")
 
     judged = [_judge(row, r) for row in out.to_dict("records")]
-    out["status"] = [next((lv for lv, _, _ in j), GOOD) for j in judged]
-    out["behind_reasons"] = [sum(lv == BEHIND for lv, _, _ in j) for j in judged]
-    out["reasons_zh"] = [";".join(zh for _, zh, _ in j) for j in judged]
-    out["reasons_en"] = ["; ".join(en for _, _, en in j) for j in judged]
+    out["status"] = [next((x[0] for x in j), GOOD) for j in judged]
+    out["behind_reasons"] = [sum(x[0] == BEHIND for x in j) for j in judged]
+    out["reasons_zh"] = [";".join(x[1] for x in j) for j in judged]
+    out["reasons_en"] = ["; ".join(x[2] for x in j) for j in judged]
+    out["short_zh"] = ["·".join(x[3] for x in j) for j in judged]
+    out["short_en"] = [" · ".join(x[4] for x in j) for j in judged]
     key = pd.DataFrame(
         {
             "status": out["status"].map(ORDER.index),
