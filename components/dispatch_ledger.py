@@ -67,6 +67,9 @@ def items(rows: list[ledger.Item], *, meeting: dt.date, today: dt.date, carry_n:
     if carry_n and writable() and who.role != TOWNSHIP and st.button(carry, key="dispatch_carry"):
         ledger.carry_over(county=_county(), to_meeting=meeting, actor=who)
         st.rerun()
+    if who.source == "open":
+        st.caption(t("演示模式(未登录)不保存交办事项;登录后可交办、填报落实情况。",
+                     "Open mode saves no items; sign in to assign and report progress."))  # fmt: skip
     if not rows:
         st.caption(t("本次会议尚无交办事项。", "No item assigned at this meeting yet."))
         return
