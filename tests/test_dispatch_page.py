@@ -208,7 +208,6 @@ def test_ledger_as_the_leader_and_as_a_township(signed_in, sample_bundle):
     assert not at.exception
     assert _editor_rows(at) == ["石门镇逾期未办6项,限期办结", "刘田各庄镇逾期未办7项,限期办结"]
     assert at.button(key="dispatch_assign") is not None  # the leader assigns from the lists
-    assert any("印发本期材料" in b.label for b in at.get("form_submit_button")) or at.get("form")
     text = " ".join(m.value for m in at.markdown)
     assert "上周(7月19日)交办事项2项" in text  # 本周要点 reports the follow-up
 
@@ -226,3 +225,18 @@ def test_open_mode_shows_no_writing_controls():
     keys = {b.key for b in at.button}
     assert not keys & {"dispatch_carry", "dispatch_assign", "dispatch_items_save"}
     assert "材料由县领导或县防贫中心印发。" in captions(at)
+
+
+def test_issue_the_paper_and_reopen_it(signed_in, sample_bundle):
+    at = open_page(date="2022-07-19")
+    issue = next(b for b in at.button if "印发本期材料" in b.label)
+    issue.click().run()
+    assert not at.exception
+    assert "本次会议材料已印发:2022年第1期(卢龙县防贫中心)" in " ".join(s.value for s in at.success)
+    stored = download_data(at, "dispatch_paper_1")
+    text = "\n".join(p.text for p in Document(io.BytesIO(stored)).paragraphs)
+    assert "2022年第1期    卢龙县防贫中心    2022年7月19日" in text and "(草稿" not in text
+    # The next week compares with it.
+    week = open_page(date="2022-07-26")
+    assert "对比 上期材料(2022年第1期,数据截至2022-07-19)" in captions(week)
+    assert download_data(week, "dispatch_paper_1") == stored
