@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from components.auth import current_identity
@@ -133,17 +132,18 @@ def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
 
 
 def bureaus(lines: list[BureauLine], *, meeting: dt.date) -> None:
-    """A line per bureau: what the data say is its business, and its open items."""
+    """A line per bureau: what the data say is its business this week, and its open items."""
     st.subheader(t("各部门事项", "By bureau"))
-    rows = []
     for b in lines:
-        data = "；".join(c.line_zh for c in b.lines[:4]) + (
-            f" 等{len(b.lines)}条" if len(b.lines) > 4 else ""
-        )
-        items_text = "；".join(f"{i.title}({i.state(meeting)})" for i in b.items) or t("无", "none")
-        rows.append({t("部门", "Bureau"): b.name, t("本周情况", "This week"): data or t("无", "none"),
-                     t("交办事项", "Items"): items_text})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="dispatch_bureaus")
+        label = t(f"{b.name}:本周情况{len(b.lines)}条,交办事项{len(b.items)}项",
+                  f"{b.name_en}: {len(b.lines)} line(s), {len(b.items)} item(s)")  # fmt: skip
+        with st.expander(label):
+            rows = [f"- {c.line_en if lang() == 'en' else c.line_zh}" for c in b.lines]
+            rows += [
+                f"- 【{dl.STATE}:{i.state(meeting)}】{i.title}({i.person},{i.due_on:%m-%d}前)"
+                for i in b.items
+            ]
+            st.markdown("\n".join(rows) if rows else t("无。", "None."))
 
 
 def _county() -> str:

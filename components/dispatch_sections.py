@@ -13,6 +13,10 @@ from components.table import show_table
 from lulong_data import dispatch
 
 _DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
+_TILE_CSS = """<style>
+.st-key-dispatch_tiles [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.3vw, 2.25rem); }
+.st-key-dispatch_tiles [data-testid="stMetricDelta"] { font-size: clamp(0.75rem, 1vw, 0.875rem); }
+</style>"""
 # theme.STATUS hues darkened for text on white (the orange itself is too faint for a word on a projector).
 _TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 
@@ -20,9 +24,15 @@ _TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 def headlines(d: dispatch.Dispatch) -> None:
     st.subheader(t("主要指标变化", "Headline figures"))
     code = lang()
-    since = d.comparison_label(code)
+    # Short: the caption above the tiles gives the comparison's date.
+    since = (
+        t("上期材料", "the last paper") if d.previous is not None else t(*dispatch.COMPARISONS[d.comparison])
+    )
+    # Values shrink with the window rather than end in "…" (three tiles a row beside the sidebar at 1024 px).
+    st.html(_TILE_CSS)
+    tiles = st.container(key="dispatch_tiles")
     for start in range(0, len(d.headlines), 3):
-        for col, h in zip(st.columns(3), d.headlines[start : start + 3], strict=False):
+        for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
             with col, st.container(border=True):
                 st.metric(
                     h.title(code),
@@ -56,7 +66,7 @@ def townships(d: dispatch.Dispatch) -> None:
         t("周调度_乡镇", "dispatch_townships"),
         key="dispatch_townships",
         style=style,
-        height=35 * (len(table) + 1) + 3,
+        height=36 * (len(table) + 1) + 12,
     )  # fmt: skip  (every township visible without scrolling)
     st.caption(
         t(f"本期 {d.period_label('zh')};人居环境为 {period} 月乡镇排名(名次/参评乡镇数)。",

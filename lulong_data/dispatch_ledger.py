@@ -58,7 +58,19 @@ def _row(item: ledger.Item, on: dt.date) -> dict:
 
 def items_table(items: Sequence[ledger.Item], on: dt.date) -> pd.DataFrame:
     """One row per item; 状态 is as of ``on`` (逾期 when past its deadline and not done)."""
-    cols = [ID, TITLE, UNIT, PERSON, LEADER, DUE, STATE, PROGRESS, SINCE, WEEKS, VERSION]
+    cols = [
+        ID,
+        STATE,
+        TITLE,
+        UNIT,
+        PERSON,
+        LEADER,
+        DUE,
+        PROGRESS,
+        SINCE,
+        WEEKS,
+        VERSION,
+    ]  # 状态 where it is seen
     return pd.DataFrame([_row(i, on) for i in items], columns=cols)
 
 

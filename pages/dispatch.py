@@ -114,7 +114,7 @@ def render() -> None:
 
 def _controls() -> None:
     b = bundle()
-    left, mid, right = st.columns([1, 2, 1], vertical_alignment="bottom")
+    left, mid, right = st.columns([1.3, 2, 1], gap="small", vertical_alignment="bottom")
     with left:
         st.date_input(
             t("会议日期", "Meeting date"),
