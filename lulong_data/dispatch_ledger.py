@@ -102,6 +102,8 @@ class Saved:
 
 def _value(column: str, value):
     if column == DUE:
+        if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+            return None  # a cleared date: refused by the ledger with a message, never a crash
         return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
     if column == STATE and value == ledger.LATE:
         return None  # 逾期 is read off the date, never stored

@@ -208,6 +208,10 @@ def test_ledger_tables_and_edits(sample_bundle, state_db_url):
     assert ok == dispatch_ledger.Saved(1, ())
     now = ledger.get(state_db_url, item_id=item.id, actor=LEADER)
     assert (now.status, now.progress, now.person) == ("在办", "已入户核查", "张镇长")
+    cleared = after.assign(**{"办结时限": [None]})
+    refused = dispatch_ledger.save_edits(state_db_url, dispatch_ledger.items_table([ledger.get(
+        state_db_url, item_id=item.id, actor=LEADER)], NOW), cleared, actor=LEADER, today=NOW)  # fmt: skip
+    assert refused.changed == 0 and "办结时限" in refused.problems[0]
     stale = dispatch_ledger.save_edits(
         state_db_url, before, after.assign(**{"落实情况": "旧的"}), actor=LEADER, today=NOW
     )
