@@ -8,6 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
+from components import safe
 from components.auth import current_identity
 from components.context import lang, t
 from lulong_data import dispatch_ledger as dl
@@ -28,7 +29,7 @@ def _report(saved: dl.Saved, done_zh: str, done_en: str) -> None:
     if saved.changed:
         st.toast(t(f"{done_zh}{saved.changed}项", f"{done_en}: {saved.changed}"), icon="✅")
     for problem in saved.problems:
-        st.error(problem)
+        st.error(safe.text(problem))
 
 
 def review(r: ledger.Review) -> None:
@@ -92,7 +93,7 @@ def items(rows: list[ledger.Item], *, meeting: dt.date, today: dt.date, carry_n:
             st.toast(t(f"已保存{saved.changed}项", f"Saved: {saved.changed}"), icon="✅")
         st.rerun()
     for problem in st.session_state.pop(_PROBLEMS, ()):
-        st.error(problem)
+        st.error(safe.text(problem))
 
 
 def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
@@ -128,7 +129,7 @@ def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
                 ledger.create(county=_county(), meeting_on=meeting, draft=draft, actor=who)
                 st.toast(t("已交办", "Assigned"), icon="✅")
             except store.StoreError as exc:
-                st.error(str(exc))
+                st.error(safe.text(str(exc)))
 
 
 def bureaus(lines: list[BureauLine], *, meeting: dt.date) -> None:
@@ -137,8 +138,8 @@ def bureaus(lines: list[BureauLine], *, meeting: dt.date) -> None:
     for b in lines:
         label = t(f"{b.name}:本周情况{len(b.lines)}条,交办事项{len(b.items)}项",
                   f"{b.name_en}: {len(b.lines)} line(s), {len(b.items)} item(s)")  # fmt: skip
-        with st.expander(label):
-            rows = [f"- {c.line_en if lang() == 'en' else c.line_zh}" for c in b.lines]
+        with st.expander(safe.text(label)):
+            rows = [f"- {safe.text(c.line_en if lang() == 'en' else c.line_zh)}" for c in b.lines]
             rows += [
                 f"- 【{dl.STATE}:{i.state(meeting)}】{i.title}({i.person},{i.due_on:%m-%d}前)"
                 for i in b.items

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import safe
 from components.auth import audited, current_identity
 from components.context import can_see_households, county, lang, t
 from lulong_data import dispatch, dispatch_report, store
@@ -38,8 +39,9 @@ def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
                              "LibreOffice is not installed on this server: save the Word file as PDF."))  # fmt: skip
     with rest:
         if issued is not None:
-            st.success(t(f"本次会议材料已印发:{issued.label('zh')}({issued.office})",
-                         f"Issued: {issued.label('en')} ({issued.office})"), icon="✅")  # fmt: skip
+            office = safe.text(issued.office)
+            st.success(t(f"本次会议材料已印发:{issued.label('zh')}({office})",
+                         f"Issued: {issued.label('en')} ({office})"), icon="✅")  # fmt: skip
         elif who.source != "open" and who.role in (LEADER, DATA):
             _issue_form(d, who, code, language, review, bureaus)
         else:
@@ -80,7 +82,7 @@ def _issue_form(d, who, code: str, language: str, review, bureaus) -> None:
             ),
         )  # fmt: skip
     except store.StoreError as exc:
-        st.error(str(exc))
+        st.error(safe.text(str(exc)))
         return
     st.toast(t(f"已印发{paper.label('zh')}", f"Issued {paper.label('en')}"), icon="✅")
     st.rerun()
@@ -100,8 +102,8 @@ def _issued_list(who, code: str) -> None:
         for p in issued[:20]:
             name = f"周调度_{p.label('zh')}_{p.meeting_on:%Y-%m-%d}.docx"
             st.download_button(
-                t(f"{p.label('zh')} · 会议{p.meeting_on:%Y-%m-%d} · 数据截至{p.data_as_of:%Y-%m-%d} · {p.office}",
-                  f"{p.label('en')} · meeting {p.meeting_on:%Y-%m-%d} · {p.office}"),
+                t(f"{p.label('zh')} · 会议{p.meeting_on:%Y-%m-%d} · 数据截至{p.data_as_of:%Y-%m-%d} · {safe.text(p.office)}",
+                  f"{p.label('en')} · meeting {p.meeting_on:%Y-%m-%d} · {safe.text(p.office)}"),
                 data=audited(lambda pid=p.id: papers.word_file(paper_id=pid, actor=who), name),
                 file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key=f"dispatch_paper_{p.id}",
             )  # fmt: skip
@@ -121,7 +123,7 @@ def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
     name = dispatch_report.township_file_name(d, names[code])
     with right:
         st.download_button(
-            t(f"下载{names[code]}一页纸(Word)", f"Download {names[code]} (Word)"),
+            t(f"下载{safe.text(names[code])}一页纸(Word)", f"Download {safe.text(names[code])} (Word)"),
             data=audited(lambda: dispatch_report.township_sheet(d, code, items=mine, lines=lines, lang=lang()), name),
             file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_onepager_docx",
         )  # fmt: skip

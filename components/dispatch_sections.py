@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import kpi, theme
+from components import kpi, safe, theme
 from components.context import lang, t
 from components.table import show_table
 from lulong_data import dispatch
@@ -45,7 +45,7 @@ def headlines(d: dispatch.Dispatch) -> None:
                     help=kpi.definition(h.metric) if h.metric else None,
                 )
     for note in d.revisions(code):
-        st.caption(note)
+        st.caption(safe.text(note))
 
 
 def townships(d: dispatch.Dispatch) -> None:
@@ -82,4 +82,6 @@ def decisions(d: dispatch.Dispatch) -> None:
         for col, s in zip(st.columns(2, gap="large"), row, strict=True):
             with col, st.container(border=True):
                 st.markdown(f"**{s.title}**" + (f"({len(s.lines)})" if s.lines else ""))
-                st.markdown("\n".join(f"- {line}" for line in s.lines) if s.lines else f"✔ {s.none}")
+                st.markdown(
+                    "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"✔ {s.none}"
+                )

@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import dispatch_ledger, dispatch_papers, dispatch_present, dispatch_sections
+from components import dispatch_ledger, dispatch_papers, dispatch_present, dispatch_sections, safe
 from components.auth import current_identity, require_page
 from components.cache import compute
 from components.context import AS_OF_KEY, bundle, county, lang, t, township
@@ -89,13 +89,13 @@ def render() -> None:
 
     st.title(t("周调度", "Weekly dispatch"))
     _controls()
-    st.caption(d.dates_line(lang()))
+    st.caption(safe.text(d.dates_line(lang())))
     if township():
         st.caption(
             t("周调度按全县各乡镇列示,不受侧栏乡镇筛选影响。", "The dispatch always lists every township.")
         )
     st.subheader(t("本周要点", "This week"))
-    st.markdown("\n".join(f"- {p}" for p in points))
+    st.markdown("\n".join(f"- {safe.text(p)}" for p in points))  # names from data: text, never Markdown
     dispatch_ledger.review(review)
     dispatch_sections.headlines(d)
     dispatch_sections.townships(d)
