@@ -27,7 +27,9 @@ def writable() -> bool:
 
 def _report(saved: dl.Saved, done_zh: str, done_en: str) -> None:
     if saved.changed:
-        st.toast(t(f"{done_zh}{saved.changed}项", f"{done_en}: {saved.changed}"), icon="✅")
+        st.toast(
+            t(f"{done_zh}{saved.changed}项", f"{done_en}: {saved.changed}"), icon=":material/check_circle:"
+        )
     for problem in saved.problems:
         st.error(safe.text(problem))
 
@@ -90,7 +92,7 @@ def items(rows: list[ledger.Item], *, meeting: dt.date, today: dt.date, carry_n:
         st.session_state[_EDITS] = n + 1
         st.session_state[_PROBLEMS] = saved.problems
         if saved.changed:
-            st.toast(t(f"已保存{saved.changed}项", f"Saved: {saved.changed}"), icon="✅")
+            st.toast(t(f"已保存{saved.changed}项", f"Saved: {saved.changed}"), icon=":material/check_circle:")
         st.rerun()
     for problem in st.session_state.pop(_PROBLEMS, ()):
         st.error(safe.text(problem))
@@ -127,7 +129,7 @@ def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
             )
             try:
                 ledger.create(county=_county(), meeting_on=meeting, draft=draft, actor=who)
-                st.toast(t("已交办", "Assigned"), icon="✅")
+                st.toast(t("已交办", "Assigned"), icon=":material/check_circle:")
             except store.StoreError as exc:
                 st.error(safe.text(str(exc)))
 

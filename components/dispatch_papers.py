@@ -41,7 +41,7 @@ def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
         if issued is not None:
             office = safe.text(issued.office)
             st.success(t(f"本次会议材料已印发:{issued.label('zh')}({office})",
-                         f"Issued: {issued.label('en')} ({office})"), icon="✅")  # fmt: skip
+                         f"Issued: {issued.label('en')} ({office})"), icon=":material/check_circle:")  # fmt: skip
         elif who.source != "open" and who.role in (LEADER, DATA):
             _issue_form(d, who, code, language, review, bureaus)
         else:
@@ -84,7 +84,7 @@ def _issue_form(d, who, code: str, language: str, review, bureaus) -> None:
     except store.StoreError as exc:
         st.error(safe.text(str(exc)))
         return
-    st.toast(t(f"已印发{paper.label('zh')}", f"Issued {paper.label('en')}"), icon="✅")
+    st.toast(t(f"已印发{paper.label('zh')}", f"Issued {paper.label('en')}"), icon=":material/check_circle:")
     st.rerun()
 
 

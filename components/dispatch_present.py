@@ -253,7 +253,7 @@ def _decisions(d: dispatch.Dispatch) -> str:
             body = "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
             head = f"{escape(s.title)}({len(s.lines)})"
         else:
-            body = f"<div class='dp-none'>✔ {escape(s.none)}</div>"
+            body = f"<div class='dp-none'>√ {escape(s.none)}</div>"
             head = escape(s.title)
         boxes.append(f"<div class='dp-box'><h3>{head}</h3>{body}</div>")
     return f"<div class='dp-boxes'>{''.join(boxes)}</div>"

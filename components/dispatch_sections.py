@@ -83,5 +83,5 @@ def decisions(d: dispatch.Dispatch) -> None:
             with col, st.container(border=True):
                 st.markdown(f"**{s.title}**" + (f"({len(s.lines)})" if s.lines else ""))
                 st.markdown(
-                    "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"✔ {s.none}"
+                    "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"√ {s.none}"
                 )

@@ -32,7 +32,7 @@ MAX_PAGES = 2  # one sheet of A4, front and back
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
 # Status colours repeat the icon and word (print may be black and white): Okabe-Ito, as on screen.
-_STATUS_RGB = {"✖": (0xD5, 0x5E, 0x00), "▲": (0xB0, 0x78, 0x00), "✔": (0x00, 0x72, 0xB2)}
+_STATUS_RGB = {"×": (0xD5, 0x5E, 0x00), "▲": (0xB0, 0x78, 0x00), "√": (0x00, 0x72, 0xB2)}
 MARGIN_MM = 15
 TABLE_PT = 9
 

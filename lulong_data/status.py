@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 BEHIND, WATCH, GOOD = "behind", "watch", "good"
 ORDER = (BEHIND, WATCH, GOOD)  # worst first
-LABELS = {BEHIND: ("✖", "落后", "behind"), WATCH: ("▲", "关注", "watch"), GOOD: ("✔", "正常", "on track")}
+LABELS = {BEHIND: ("×", "落后", "behind"), WATCH: ("▲", "关注", "watch"), GOOD: ("√", "正常", "on track")}
 CHECKS = tuple(mon.CHECK_LABELS)  # identification, contact, plan, feedback, visit
 
 COLUMNS = [
@@ -51,7 +51,7 @@ COLUMNS = [
 
 
 def label(status: str, lang: str = "zh") -> str:
-    """✖ 落后 / ▲ 关注 / ✔ 正常: the icon and the word, never the colour alone."""
+    """× 落后 / ▲ 关注 / √ 正常: the icon and the word, never the colour alone."""
     icon, zh, en = LABELS[status]
     return f"{icon} {en if lang == 'en' else zh}"
 
@@ -184,9 +184,9 @@ def describe(rule: StatusRule | Bundle, lang: str = "zh") -> str:
         watch_en.append(f"public-welfare posts below {r.posts_watch_pct:g}% of plan")
     return _t(
         lang,
-        f"✖ 落后:{',或'.join(behind_zh)}。▲ 关注:{',或'.join(watch_zh)}。✔ 正常:其余。"
+        f"× 落后:{',或'.join(behind_zh)}。▲ 关注:{',或'.join(watch_zh)}。√ 正常:其余。"
         f"逾期计分:{_points_text(r, lang)}。排序:落后在前,同一状态按落后项数、逾期计分、就业进度、人居环境名次。",
-        f"✖ behind: {', or '.join(behind_en)}. ▲ watch: {', or '.join(watch_en)}. ✔ on track: the rest. "
+        f"× behind: {', or '.join(behind_en)}. ▲ watch: {', or '.join(watch_en)}. √ on track: the rest. "
         f"Overdue points: {_points_text(r, lang)}. Order: behind first; within a status by behind reasons, "
         "overdue points, job pace, environment rank.",
     )

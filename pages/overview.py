@@ -13,7 +13,7 @@ from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import legend, schematic_notice
 from components.table import show_table
-from lulong_data import geo
+from lulong_data import geo, status
 from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_int, fmt_rate
 from lulong_data.metrics import monitoring, overview
 
@@ -131,9 +131,8 @@ def _tiles(tiles: dict[str, overview.Tile]) -> None:
                 kpi.tile(**spec)
 
 
-def _status_label(status: str) -> str:
-    s = theme.STATUS[status]
-    return f"{s['icon']} {s['zh'] if lang() != 'en' else s['en']}"
+def _status_label(state: str) -> str:
+    return status.label(state, lang())  # the one rule's own words (√ 正常 / ▲ 关注 / × 落后)
 
 
 def _league(league: pd.DataFrame) -> None:
@@ -175,13 +174,9 @@ def _league(league: pd.DataFrame) -> None:
         style=style,
         height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
     )
-    st.caption(
-        t(
-            "✖ 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。点击列名排序。",
-            "✖ behind: bottom-three employment share and below the county, or most overdue items; "
-            "▲ watch: below the county's share or any overdue item. Click a header to sort.",
-        )
-    )
+    # The one status rule (lulong_data.status), in words generated from rules.toml: the dispatch meeting and
+    # the map print the same sentence.
+    st.caption(status.describe(bundle(), lang()) + " " + t("点击列名排序。", "Click a header to sort."))
 
 
 def _choropleth(b, league: pd.DataFrame) -> None:

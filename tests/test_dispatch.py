@@ -202,11 +202,11 @@ def test_prepare_and_text(b):
     assert d.since == THEN and d.data_as_of == NOW
     assert "会议日期 2022-07-26" in d.dates_line() and "上周(2022-07-19)" in d.dates_line()
     table = dispatch.township_table(d)
-    assert table.iloc[0, 0] == "✖ 落后" and table.iloc[1, 0] == "✖ 落后"
+    assert table.iloc[0, 0] == "× 落后" and table.iloc[1, 0] == "× 落后"
     assert table["逾期(项)"].tolist() == ["1(−1)", "0"]
     assert "均匀进度" in d.rule_text() and "识别认定每项5分" in d.rule_text()
     sections = {s.key: s for s in dispatch.decision_sections(d)}
     assert sections["batches"].lines == ("2022-07-20 县级审定5户(潘庄镇)",)
     assert sections["talks"].lines == () and sections["talks"].none
     en = dispatch.township_table(d, "en")
-    assert en.iloc[0, 0] == "✖ behind"
+    assert en.iloc[0, 0] == "× behind"

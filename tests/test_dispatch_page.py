@@ -57,7 +57,7 @@ def test_default_date(sample_bundle):
     assert len(table) == 12
     assert table.values.tolist() == dispatch.township_table(d).values.tolist()
     order = [dispatch.STATUS_ORDER.index(s) for s in d.townships["status"]]
-    assert order == sorted(order) and table.iloc[0, 0] == "✖ 落后"  # worst first, cue in words
+    assert order == sorted(order) and table.iloc[0, 0] == "× 落后"  # worst first, cue in words
     # The headings the meeting uses, 本周要点 first.
     heads = [s.value for s in at.subheader]
     assert heads[:2] == ["本周要点", "上周交办落实情况"] and "交办事项" in heads and "各部门事项" in heads
@@ -144,7 +144,7 @@ def test_presentation_mode(sample_bundle):
     assert "dp-grid" in _slide_html(at) and "356户" in _slide_html(at)
     at.button(key="dispatch_next").click().run()
     html = _slide_html(at)
-    assert "dp-table" in html and "刘田各庄镇" in html and "✖ 落后" in html
+    assert "dp-table" in html and "刘田各庄镇" in html and "× 落后" in html
     at.button(key="dispatch_slide_4").click().run()
     assert "需研究决定的事项" in _slide_html(at) and "连续上黑榜需约谈的村" in _slide_html(at)
     at.button(key="dispatch_slide_5").click().run()

@@ -41,6 +41,8 @@ def test_every_view_gives_every_township_the_same_status(sample_bundle, day):
     league = _table(overview, "状态", "乡镇", "原因")
     assert _statuses(league, "乡镇", "状态") == expected
     assert league["乡镇"].tolist() == worst_first
+    rule = status.describe(sample_bundle)  # the rule in words under the league is the rule that judged it
+    assert any(rule in c.value for c in overview.caption)
 
     page = open_page("dispatch", query={"date": day.isoformat()})
     towns = _table(page, "状态", "乡镇", "原因")
