@@ -262,3 +262,19 @@ def audited(build: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
         return data
 
     return run
+
+
+def current_identity() -> Identity:
+    """This session's identity as :func:`identify` set it, for writes to the state database (open mode
+    comes back with ``source="open"``, which lulong_data.store refuses)."""
+    s = get_settings()
+    mode = "header" if s.auth_mode == "proxy" else s.auth_mode
+    signed = st.session_state.get(AUTH_KEY) if mode == "accounts" else None
+    if isinstance(signed, Identity):
+        return signed
+    return Identity(
+        user=current_user(),
+        role=role(),
+        township=st.session_state.get(USER_TOWNSHIP_KEY) if role() == access.TOWNSHIP else None,
+        source=mode if mode in ("header", "accounts") else "open",
+    )

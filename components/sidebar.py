@@ -8,6 +8,8 @@ copied link reopens the same page, date, county and township. They are also the 
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from components.cache import compute
@@ -27,6 +29,7 @@ from lulong_data.settings import get_settings
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
 COUNTY = ""  # the township option meaning "the whole county" (empty = not in the URL)
+PENDING_AS_OF_KEY = "_pending_as_of"  # a date a page wants the sidebar to take on the next run
 
 
 def render_sidebar(b: Bundle) -> None:
@@ -41,9 +44,14 @@ def render_sidebar(b: Bundle) -> None:
             key=LANG_KEY,
             bind="query-params",
         )
+        # A page that must move the date (the dispatch meeting: one date for both) asks for it here, before
+        # the widget exists; a widget's value cannot be set after it is drawn.
+        pending = st.session_state.pop(PENDING_AS_OF_KEY, None)
+        if isinstance(pending, date):
+            st.session_state[AS_OF_KEY] = min(max(pending, compute(first_date)), b.as_of)
         st.date_input(
             t("数据截至日期", "As of"),
-            value=b.as_of,
+            value=None if isinstance(pending, date) else b.as_of,  # a value set just above needs no default
             min_value=compute(first_date),
             max_value=b.as_of,
             format="YYYY-MM-DD",

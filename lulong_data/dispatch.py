@@ -4,30 +4,26 @@ Nothing here is a new figure. Every number is a topic metric (monitoring, employ
 evaluated at two dates, the meeting date and the comparison date, so the dispatch page, its projector
 view, its printed sheet and the topic pages always agree.
 
-Township status (红/黄/绿 = ``behind``/``watch``/``good``, the same cue words as the overview) follows the
-``[dispatch]`` section of rules.toml (see :class:`Thresholds`); each row says why in words, so the cue is
-never colour alone. Rows are ordered worst first: status, then how many red reasons, then overdue items,
-then job pace, then environment rank.
+Township status (``behind``/``watch``/``good``) is :func:`lulong_data.status.township_status`, the one rule
+the overview and map use too; each row says why in words, so the cue is never colour alone, and rows come
+worst first in that rule's order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lulong_data import status as status_rule
 from lulong_data.county import name_of
 from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
-from lulong_data.metrics import employment as emp
 from lulong_data.metrics import environment as env
 from lulong_data.metrics import monitoring as mon
-from lulong_data.metrics.overview import townships as township_names
+from lulong_data.metrics import pace
 from lulong_data.metrics.registry import METRICS
-from lulong_data.rules import DEFAULT_RULES_PATH, RulesError
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -66,77 +62,6 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-# -- thresholds (rules.toml [dispatch]) ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    overdue_red: int = 5  # overdue items >= this -> behind
-    overdue_amber: int = 1  # >= this -> watch
-    jobs_red_pct: float = 90.0  # placements < this % of the straight-line pace -> behind
-    jobs_amber_pct: float = 100.0  # < this % -> watch
-    talk_villages_red: int = 1  # villages flagged for 约谈 >= this -> behind (0 = never)
-    black_list_amber: bool = True  # township on the month's black list -> watch
-
-    def describe(self, lang: str = "zh") -> str:
-        """The rule in one sentence, printed under the table and on the sheet."""
-        black_zh = ";乡镇上当月人居环境黑榜" if self.black_list_amber else ""
-        black_en = "; township on the month's black list" if self.black_list_amber else ""
-        return _t(
-            lang,
-            f"✖ 落后:逾期未办≥{self.overdue_red}项,或务工就业低于序时进度的{self.jobs_red_pct:g}%,"
-            f"或有{self.talk_villages_red}个及以上村需约谈。▲ 关注:逾期未办≥{self.overdue_amber}项,"
-            f"或就业低于序时进度的{self.jobs_amber_pct:g}%{black_zh}。✔ 正常:其余。",
-            f"✖ behind: ≥ {self.overdue_red} overdue items, or placements below {self.jobs_red_pct:g}% "
-            f"of the pace, or ≥ {self.talk_villages_red} village(s) due a formal talk. ▲ watch: "
-            f"≥ {self.overdue_amber} overdue item(s), or below {self.jobs_amber_pct:g}% of the pace"
-            f"{black_en}. ✔ on track: the rest.",
-        )
-
-
-def _number(table: dict, key: str, default: float, minimum: float = 0) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise RulesError(
-            f"rules.toml: dispatch.{key} 须为不小于{minimum:g}的数,实为 {value!r} / "
-            f"dispatch.{key} must be a number >= {minimum:g}, got {value!r}"
-        )
-    return value
-
-
-def load_thresholds(path: str | Path | None = None) -> Thresholds:
-    """The ``[dispatch]`` section of ``path`` (default: the packaged rules); missing keys keep defaults.
-
-    A data folder's own rules.toml may omit the section: the dispatch then uses Lulong's defaults.
-    """
-    path = Path(path) if path else DEFAULT_RULES_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件 {path} / cannot read rules file {path}: {exc}") from exc
-    table = data.get("dispatch")
-    if table is None and path != DEFAULT_RULES_PATH:
-        return load_thresholds(None)
-    table = table or {}
-    d = Thresholds()
-    black = table.get("black_list_amber", d.black_list_amber)
-    if not isinstance(black, bool):
-        raise RulesError("rules.toml: dispatch.black_list_amber 须为 true/false / must be true or false")
-    return Thresholds(
-        overdue_red=int(_number(table, "overdue_red", d.overdue_red, 1)),
-        overdue_amber=int(_number(table, "overdue_amber", d.overdue_amber, 1)),
-        jobs_red_pct=float(_number(table, "jobs_red_pct", d.jobs_red_pct)),
-        jobs_amber_pct=float(_number(table, "jobs_amber_pct", d.jobs_amber_pct)),
-        talk_villages_red=int(_number(table, "talk_villages_red", d.talk_villages_red)),
-        black_list_amber=black,
-    )
-
-
-def thresholds_for(b: Bundle) -> Thresholds:
-    """The thresholds of the rules file the bundle was loaded with."""
-    return load_thresholds(b.rules.source or None)
-
-
 # -- headline figures now / then / change ----------------------------------------------------------
 
 
@@ -165,6 +90,9 @@ class Headline:
     better: str | None
     now: float | None
     then: float | None
+    # When ``then`` is what the last issued paper printed: the same figure recomputed from today's data
+    # (None when they agree), so the meeting hears that the data have changed since.
+    revised: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -211,30 +139,38 @@ def _clean(value: Any) -> float | None:
         return None
 
 
-def headlines(b: Bundle, *, as_of: dt.date, since: dt.date) -> tuple[Headline, ...]:
-    """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both)."""
+def headlines(
+    b: Bundle, *, as_of: dt.date, since: dt.date, issued: dict[str, float | None] | None = None
+) -> tuple[Headline, ...]:
+    """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both).
+
+    ``issued``: the values the last issued paper printed (key -> value); they become ``then`` and the
+    recomputation at ``since`` is kept as ``revised`` where it differs.
+    """
     out = []
     for name, zh, en in HEADLINES:
         m = METRICS[name]
         params = {"year": as_of.year} if m.yearly else {}
         now, then = (_clean(METRICS[name](b, as_of=d, **params)) for d in (as_of, since))
-        out.append(Headline(name, zh, en, m.unit, name, m.better, now, then))
+        revised = None
+        if issued is not None and name in issued:
+            printed = _clean(issued[name])
+            revised = then if _differs(then, printed) else None
+            then = printed
+        out.append(Headline(name, zh, en, m.unit, name, m.better, now, then, revised))
     return tuple(out)
 
 
-# -- townships: one row each, with a status ---------------------------------------------------------
-
-STATUS_ORDER = ("behind", "watch", "good")  # 红 / 黄 / 绿
-STATUS_LABELS = {
-    "behind": ("✖", "落后", "behind"),
-    "watch": ("▲", "关注", "watch"),
-    "good": ("✔", "正常", "on track"),
-}
+def _differs(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return abs(a - b) > 1e-9
 
 
-def status_label(status: str, lang: str = "zh") -> str:
-    icon, zh, en = STATUS_LABELS[status]
-    return f"{icon} {_t(lang, zh, en)}"
+# -- townships: one row each, with the one status ------------------------------------------------------
+
+STATUS_ORDER = status_rule.ORDER  # behind, watch, good
+status_label = status_rule.label
 
 
 def _period_counts(df: pd.DataFrame, col: str, since: dt.date, as_of: dt.date) -> pd.Series:
@@ -244,101 +180,24 @@ def _period_counts(df: pd.DataFrame, col: str, since: dt.date, as_of: dt.date) -
     return hit.groupby("township_code")["household_id"].nunique()
 
 
-def _judge(row: dict, th: Thresholds) -> tuple[str, list[tuple[str, str, str]]]:
-    """The status of one township and its reasons as (level, zh, en)."""
-    reasons: list[tuple[str, str, str]] = []
-    n = row["overdue"]
-    if n >= th.overdue_red:
-        reasons.append(("behind", f"逾期{n}项", f"{n} overdue"))
-    elif n >= th.overdue_amber:
-        reasons.append(("watch", f"逾期{n}项", f"{n} overdue"))
-    pct = row["pace_pct"]
-    if pct is not None and pct == pct:
-        text = (f"就业为序时进度的{fmt_pct(pct, 0)}", f"jobs at {fmt_pct(pct, 0)} of pace")
-        if pct < th.jobs_red_pct:
-            reasons.append(("behind", *text))
-        elif pct < th.jobs_amber_pct:
-            reasons.append(("watch", *text))
-    talks = row["talk_villages"]
-    if th.talk_villages_red and talks >= th.talk_villages_red:
-        reasons.append(("behind", f"{talks}村需约谈", f"{talks} village(s) due a talk"))
-    if th.black_list_amber and row["env_list"] == env.BLACK:
-        reasons.append(("watch", "人居环境乡镇黑榜", "township on the black list"))
-    levels = {level for level, _, _ in reasons}
-    status = next((s for s in STATUS_ORDER if s in levels), "good")
-    # Red reasons first, so the first words of the cell say why the row is red.
-    reasons.sort(key=lambda r: STATUS_ORDER.index(r[0]))
-    return status, reasons
-
-
-def township_rows(
-    b: Bundle, *, as_of: dt.date, since: dt.date, thresholds: Thresholds | None = None
-) -> pd.DataFrame:
-    """One row per township, worst first.
-
-    Columns: township_code, township, new_households (newly approved for monitoring in the period),
-    eliminated_households (risk eliminated in the period), overdue (items overdue on as_of),
-    overdue_then, overdue_change, placed, target, pace, pace_pct (placed / pace × 100), short,
-    env_period, env_rank, env_ranked, env_list ("red"/"black"/None), talk_villages, status
-    ("behind"/"watch"/"good"), red_reasons, reasons_zh, reasons_en.
+def township_rows(b: Bundle, *, as_of: dt.date, since: dt.date) -> pd.DataFrame:
+    """One row per township, worst first: :func:`lulong_data.status.township_status` (status, reasons,
+    overdue items and points, job pace, environment) plus what changed in the period: township (name),
+    new_households (newly approved for monitoring), eliminated_households (risk eliminated),
+    overdue_then (overdue items on ``since``) and overdue_change.
     """
-    th = thresholds or thresholds_for(b)
-    out = township_names(b).rename(columns={"name": "township"})
+    out = status_rule.township_status(b, as_of=as_of).rename(columns={"name": "township"})
     cases = mon.cases(b, as_of=as_of)
     out["new_households"] = out["township_code"].map(_period_counts(cases, "approved_on", since, as_of))
     out["eliminated_households"] = out["township_code"].map(
         _period_counts(cases, "eliminated_on", since, as_of)
     )
-    for col, day in (("overdue", as_of), ("overdue_then", since)):
-        counts = mon.overdue_list(b, as_of=day).groupby("township_code").size()
-        out[col] = out["township_code"].map(counts)
-    for col in ("new_households", "eliminated_households", "overdue", "overdue_then"):
+    then = mon.overdue_list(b, as_of=since).groupby("township_code").size()
+    out["overdue_then"] = out["township_code"].map(then)
+    for col in ("new_households", "eliminated_households", "overdue_then"):
         out[col] = out[col].fillna(0).astype("int64")
     out["overdue_change"] = out["overdue"] - out["overdue_then"]
-
-    jobs = emp.employment_by_township(b, as_of=as_of, year=as_of.year)
-    out = out.merge(
-        jobs[["township_code", "placed", "target", "pace", "short"]], on="township_code", how="left"
-    )
-    out["placed"] = out["placed"].fillna(0).astype("int64")
-    pace = pd.to_numeric(out["pace"], errors="coerce")
-    out["pace_pct"] = (out["placed"] / pace.where(pace > 0) * 100).astype("float64")
-
-    months = env.list_months(b, as_of=as_of)
-    rank = env.township_ranking(b, as_of=as_of)[["township_code", "rank", "ranked", "list"]]
-    out = out.merge(
-        rank.rename(columns={"rank": "env_rank", "ranked": "env_ranked", "list": "env_list"}),
-        on="township_code",
-        how="left",
-    )
-    out["env_period"] = months[-1] if months else None
-    out["env_list"] = out["env_list"].astype(object).where(out["env_list"].notna(), None)
-    talks = env.talk_flags(b, as_of=as_of).groupby("township_code").size()
-    out["talk_villages"] = out["township_code"].map(talks).fillna(0).astype("int64")
-
-    judged = [_judge(r, th) for r in out.to_dict("records")]
-    out["status"] = [s for s, _ in judged]
-    out["red_reasons"] = [sum(level == "behind" for level, _, _ in r) for _, r in judged]
-    out["reasons_zh"] = ["、".join(zh for _, zh, _ in r) for _, r in judged]
-    out["reasons_en"] = ["; ".join(en for _, _, en in r) for _, r in judged]
-    return sort_worst_first(out)
-
-
-def sort_worst_first(df: pd.DataFrame) -> pd.DataFrame:
-    """Status, then red reasons, overdue items, job pace (lowest first), environment rank (lowest first)."""
-    key = pd.DataFrame(
-        {
-            "status": df["status"].map(STATUS_ORDER.index),
-            "red": -df["red_reasons"],
-            "overdue": -df["overdue"],
-            "pace": df["pace_pct"].fillna(float("inf")),
-            "env": -pd.to_numeric(df["env_rank"], errors="coerce").fillna(0),
-            "code": df["township_code"],
-        },
-        index=df.index,
-    )
-    order = key.sort_values(list(key.columns), kind="stable").index
-    return df.loc[order].reset_index(drop=True)
+    return out
 
 
 # -- items that need a decision ----------------------------------------------------------------------
@@ -348,7 +207,7 @@ def sort_worst_first(df: pd.DataFrame) -> pd.DataFrame:
 class Decisions:
     overdue: pd.DataFrame  # per township and check: township_code, township, check, items, max_days_over
     overdue_items: pd.DataFrame  # household rows (masked names), longest overdue first: for allowed roles
-    jobs_behind: pd.DataFrame  # townships short of the pace: township, placed, pace, target, short
+    jobs_behind: pd.DataFrame  # townships short of the pace: township, placed, expected, target, short, pct
     talks: pd.DataFrame  # villages black-listed N months running: village, township, months_running, since
     batches: pd.DataFrame  # approval days of >= batch_households households in the period (会商)
 
@@ -364,13 +223,16 @@ def decisions(b: Bundle, *, as_of: dt.date, since: dt.date) -> Decisions:
     grouped["_total"] = grouped.groupby("township_code")["items"].transform("sum")
     grouped["_check"] = grouped["check"].map(order)
     grouped = grouped.sort_values(["_total", "township_code", "_check"], ascending=[False, True, True])
-    behind = emp.townships_behind_pace(b, as_of=as_of, year=as_of.year)
+    jobs = pace.township_pace(b, as_of=as_of)
+    behind = jobs[jobs["short"] > 0].sort_values(["short", "township_code"], ascending=[False, True])
     batches = mon.consultation_batches(b, as_of=as_of)
     batches = batches[batches["approved_on"] > pd.Timestamp(since)].reset_index(drop=True)
     return Decisions(
         overdue=grouped.drop(columns=["_total", "_check"]).reset_index(drop=True),
         overdue_items=items,
-        jobs_behind=behind[["township_code", "township", "placed", "pace", "target", "short"]],
+        jobs_behind=behind[
+            ["township_code", "township", "placed", "expected", "target", "short", "pct"]
+        ].reset_index(drop=True),
         talks=env.talk_flags(b, as_of=as_of),
         batches=batches,
     )
@@ -380,18 +242,37 @@ def decisions(b: Bundle, *, as_of: dt.date, since: dt.date) -> Decisions:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The last issued paper (lulong_data.store.papers): the meeting compares with what it said."""
+
+    label_zh: str  # 2022年第11期
+    label_en: str
+    meeting_on: dt.date
+    data_as_of: dt.date
+    figures: dict  # the paper's snapshot (:func:`snapshot`)
+
+    def headline_values(self) -> dict[str, float | None]:
+        return {h["key"]: h["now"] for h in self.figures.get("headlines", [])}
+
+    def township_overdue(self) -> dict[str, int]:
+        return {t["township_code"]: t["overdue"] for t in self.figures.get("townships", [])}
+
+
+@dataclass(frozen=True)
 class Dispatch:
-    meeting: dt.date  # the figures are as of this date
-    since: dt.date  # ... compared with this one
+    meeting: dt.date  # the meeting's date
+    since: dt.date  # the figures are compared with this date
     comparison: str  # key of COMPARISONS
-    data_as_of: dt.date  # the data's own as-of date
-    thresholds: Thresholds
+    data_as_of: dt.date  # the figures are as of this date: the latest data date on or before the meeting
+    rule: status_rule.StatusRule
+    yardstick: pace.Yardstick  # how the job pace was set (monthly plan / last year's curve / even)
     headlines: tuple[Headline, ...]
     townships: pd.DataFrame
     decisions: Decisions
     batch_households: int  # the 会商 rule, for the wording
     county_zh: str = ""  # whose meeting: the title of the printed page (lulong_data.county.name_of)
     county_en: str = ""
+    previous: Previous | None = None  # the issued paper "then" comes from (None: recomputed at since)
 
     @property
     def env_period(self) -> str | None:
@@ -401,15 +282,41 @@ class Dispatch:
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
 
+    def rule_text(self, lang: str = "zh") -> str:
+        """The status rule and the job yardstick in words (under every township table)."""
+        return status_rule.describe(self.rule, lang) + " " + self.yardstick.text(lang)
+
     def comparison_label(self, lang: str = "zh") -> str:
         zh, en = COMPARISONS[self.comparison]
+        if self.previous is not None:
+            p = self.previous
+            return _t(
+                lang,
+                f"上期材料({p.label_zh},数据截至{self.since:%Y-%m-%d})",
+                f"the last paper ({p.label_en}, data as of {self.since:%Y-%m-%d})",
+            )
         return _t(lang, f"{zh}({self.since:%Y-%m-%d})", f"{en} ({self.since:%Y-%m-%d})")
+
+    def revisions(self, lang: str = "zh") -> tuple[str, ...]:
+        """Where the data changed after the last paper was issued: its figure and today's for that date."""
+        if self.previous is None:
+            return ()
+        label = _t(lang, self.previous.label_zh, self.previous.label_en)
+        return tuple(
+            _t(
+                lang,
+                f"{label}所列{h.title_zh}为{h.fmt(h.then, 'zh')},按目前数据为{h.fmt(h.revised, 'zh')}(数据已更新)。",
+                f"{label} printed {h.title_en} {h.fmt(h.then, 'en')}; today's data give {h.fmt(h.revised, 'en')}.",
+            )
+            for h in self.headlines
+            if h.revised is not None
+        )
 
     def period_label(self, lang: str = "zh") -> str:
         return _t(
             lang,
-            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} 至 {self.meeting:%Y-%m-%d}",
-            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} to {self.meeting:%Y-%m-%d}",
+            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} 至 {self.data_as_of:%Y-%m-%d}",
+            f"{self.since + dt.timedelta(days=1):%Y-%m-%d} to {self.data_as_of:%Y-%m-%d}",
         )
 
     def dates_line(self, lang: str = "zh", *, period: bool = True) -> str:
@@ -428,23 +335,70 @@ class Dispatch:
         )
 
 
-def prepare(b: Bundle, *, as_of: dt.date, comparison: str = "week") -> Dispatch:
-    """Everything the meeting shows, at ``as_of`` (the meeting date) against the comparison date."""
-    since = comparison_date(as_of, comparison)
-    th = thresholds_for(b)
+def prepare(
+    b: Bundle, *, as_of: dt.date, comparison: str = "week", previous: Previous | None = None
+) -> Dispatch:
+    """Everything the meeting of ``as_of`` shows. The figures are as of the latest data date on or before
+    the meeting (data cut on Friday, meeting on Monday: Friday's figures).
+
+    "week" compares with ``previous`` — the last issued paper — when there is one: its data date, and the
+    values it printed (where today's data say otherwise, the headline carries ``revised``). Without one,
+    and for the other comparisons, the figures are recomputed at the comparison date.
+    """
+    on = min(as_of, b.as_of)
+    use_paper = previous is not None and comparison == "week" and previous.data_as_of < on
+    since = previous.data_as_of if use_paper else comparison_date(on, comparison)
+    rule = status_rule.rule_for(b)
+    towns = township_rows(b, as_of=on, since=since)
+    if use_paper:
+        printed = previous.township_overdue()
+        then = towns["township_code"].map(printed)
+        towns["overdue_then"] = then.fillna(towns["overdue_then"]).astype("int64")
+        towns["overdue_change"] = towns["overdue"] - towns["overdue_then"]
     return Dispatch(
         meeting=as_of,
         since=since,
         comparison=comparison,
-        data_as_of=b.as_of,
-        thresholds=th,
-        headlines=headlines(b, as_of=as_of, since=since),
-        townships=township_rows(b, as_of=as_of, since=since, thresholds=th),
-        decisions=decisions(b, as_of=as_of, since=since),
+        data_as_of=on,
+        rule=rule,
+        yardstick=pace.yardstick(b, as_of=on),
+        headlines=headlines(
+            b, as_of=on, since=since, issued=previous.headline_values() if use_paper else None
+        ),
+        townships=towns,
+        decisions=decisions(b, as_of=on, since=since),
         batch_households=b.rules.batch_households,
         county_zh=name_of(b, "zh"),
         county_en=name_of(b, "en"),
+        previous=previous if use_paper else None,
     )
+
+
+def snapshot(d: Dispatch) -> dict:
+    """What an issued paper keeps as data (JSON): its dates, headline values, townships and lines."""
+    return {
+        "meeting": d.meeting.isoformat(),
+        "data_as_of": d.data_as_of.isoformat(),
+        "since": d.since.isoformat(),
+        "comparison": d.comparison,
+        "headlines": [
+            {"key": h.key, "title_zh": h.title_zh, "unit": h.unit, "now": h.now, "then": h.then}
+            for h in d.headlines
+        ],
+        "townships": [
+            {
+                "township_code": r["township_code"],
+                "township": r["township"],
+                "status": r["status"],
+                "overdue": int(r["overdue"]),
+                "overdue_points": int(r["overdue_points"]),
+                "reasons_zh": r["reasons_zh"],
+            }
+            for r in d.townships.to_dict("records")
+        ],
+        "township_table": township_table(d).values.tolist(),
+        "decisions": {s.key: list(s.lines) for s in decision_sections(d)},
+    }
 
 
 # -- the same tables and sentences for page, projector and paper -----------------------------------
@@ -463,9 +417,9 @@ def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
 
 
 def _jobs_text(r: pd.Series, lang: str) -> str:
-    if pd.isna(r["pace"]):
+    if pd.isna(r["expected"]):
         return _t(lang, f"{fmt_int(r['placed'])}(无目标)", f"{fmt_int(r['placed'])} (no target)")
-    return f"{fmt_int(r['placed'])}/{fmt_int(r['pace'])}({fmt_pct(r['pace_pct'], 0)})"
+    return f"{fmt_int(r['placed'])}/{fmt_int(r['expected'])}({fmt_pct(r['pace_pct'], 1)})"
 
 
 def _env_text(r: pd.Series, lang: str) -> str:
@@ -524,8 +478,8 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
     jobs = [
         _t(
             lang,
-            f"{r.township}:已就业{fmt_int(r.placed)}人,序时进度{fmt_int(r.pace)}人,差{fmt_int(r.short)}人",
-            f"{r.township}: {fmt_int(r.placed)} in work, pace {fmt_int(r.pace)}, {fmt_int(r.short)} short",
+            f"{r.township}:已就业{fmt_int(r.placed)}人,序时进度{fmt_int(r.expected)}人,差{fmt_int(r.short)}人",
+            f"{r.township}: {fmt_int(r.placed)} in work, pace {fmt_int(r.expected)}, {fmt_int(r.short)} short",
         )
         for r in dec.jobs_behind.itertuples(index=False)
     ]
@@ -573,3 +527,107 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
             _t(lang, "本期无需会商的批次", "No batch in the period"),
         ),
     )
+
+
+# -- 本周要点: the meeting in a few 公文 sentences (first slide, first paragraph) ------------------------
+
+_PERIOD_WORDS = {"week": ("本周", "This week"), "month": ("本月", "This month"), "quarter": ("本季度", "This quarter"),
+                 "year": ("今年以来", "This year")}  # fmt: skip
+
+
+def _top_overdue(d: Dispatch, lang: str, n: int = 2) -> str:
+    towns = d.townships[d.townships["overdue"] > 0].sort_values(
+        ["overdue", "township_code"], ascending=[False, True]
+    )
+    parts = [
+        _t(lang, f"{r.township}({r.overdue}项)", f"{r.township} ({r.overdue})")
+        for r in towns.head(n).itertuples(index=False)
+    ]
+    return _t(lang, "、", ", ").join(parts)
+
+
+def _n(value: float | None) -> str:
+    """A count in a 公文 sentence: 4019, not 4,019."""
+    return MISSING if value is None else str(round(value))
+
+
+def key_points(d: Dispatch, lang: str = "zh", *, review=None) -> tuple[str, ...]:
+    """本周要点: sentences written from the figures, e.g. "本周新纳入监测19户、风险消除5户;逾期未办19项,
+    较上周增加5项,集中在刘田各庄镇(7项)、石门镇(6项)。" ``review``: the ledger's 上周交办落实情况
+    (lulong_data.store.ledger.Review), when the meeting has one."""
+    word_zh, word_en = _PERIOD_WORDS[d.comparison]
+    prev_zh = "较上期" if d.previous is not None else f"较{COMPARISONS[d.comparison][0]}"
+    new = int(d.townships["new_households"].sum())
+    gone = int(d.townships["eliminated_households"].sum())
+    monitored = d.headline("monitored_households")
+    overdue = d.headline("overdue_items")
+    points = []
+    first_zh = f"{word_zh}新纳入监测{new}户、风险消除{gone}户,监测帮扶中{_n(monitored.now)}户"
+    first_en = f"{word_en}: {new} households newly monitored, {gone} with risk eliminated; {_n(monitored.now)} monitored"
+    if overdue.now:
+        change = overdue.change
+        move_zh = (
+            "" if change is None else (f",{prev_zh}增加{_n(change)}项" if change > 0 else
+                                       f",{prev_zh}减少{_n(-change)}项" if change < 0 else f",与{prev_zh[1:]}持平")
+        )  # fmt: skip
+        move_en = "" if change is None else f" ({fmt_delta(change)} on the comparison)"
+        first_zh += f";逾期未办{_n(overdue.now)}项{move_zh},集中在{_top_overdue(d, 'zh')}"
+        first_en += f"; {_n(overdue.now)} items overdue{move_en}, mostly {_top_overdue(d, 'en')}"
+    else:
+        first_zh += ";无逾期未办事项"
+        first_en += "; nothing overdue"
+    points.append(_t(lang, first_zh + "。", first_en + "."))
+
+    behind = d.townships[d.townships["status"] == status_rule.BEHIND]["township"].tolist()
+    watch = int((d.townships["status"] == status_rule.WATCH).sum())
+    if behind:
+        points.append(
+            _t(lang, f"落后乡镇{len(behind)}个({'、'.join(behind)}),需关注乡镇{watch}个。",
+               f"{len(behind)} township(s) behind ({', '.join(behind)}); {watch} to watch.")
+        )  # fmt: skip
+    else:
+        points.append(_t(lang, f"无落后乡镇,需关注乡镇{watch}个。", f"No township behind; {watch} to watch."))
+
+    placed, rate = d.headline("employment_placed"), d.headline("employment_rate")
+    jobs = d.decisions.jobs_behind
+    county_pct = None
+    expected = d.townships["expected"].dropna()
+    if len(expected) and expected.sum() > 0:
+        county_pct = d.townships["placed"].sum() / expected.sum() * 100
+    if placed.now is not None and county_pct is not None:
+        basis = pace.basis_text(d.yardstick.basis, "zh")
+        text_zh = f"务工就业{_n(placed.now)}人,完成年度目标的{fmt_rate(rate.now)},为序时进度的{county_pct:.1f}%({basis})"
+        text_en = (f"{_n(placed.now)} in work, {fmt_rate(rate.now)} of the year's target and {county_pct:.1f}% "
+                   f"of the pace ({pace.basis_text(d.yardstick.basis, 'en')})")  # fmt: skip
+        if len(jobs):
+            names = "、".join(f"{r.township}差{r.short}人" for r in jobs.head(3).itertuples(index=False))
+            text_zh += f";落后序时进度的乡镇{len(jobs)}个({names})"
+            text_en += f"; {len(jobs)} township(s) behind the pace"
+        points.append(_t(lang, text_zh + "。", text_en + "."))
+
+    talks = d.decisions.talks
+    if len(talks):
+        worst = talks.iloc[0]
+        points.append(
+            _t(lang, f"连续上黑榜需约谈的村{len(talks)}个,其中{worst['township']}{worst['village']}已连续"
+                     f"{int(worst['months_running'])}个月。",
+               f"{len(talks)} village(s) due a formal talk; {worst['village']} ({worst['township']}) "
+               f"{int(worst['months_running'])} months running.")
+        )  # fmt: skip
+    if review is not None and review.previous is not None and review.items:
+        c = review.counts()
+        points.append(
+            _t(lang, f"上周({review.previous.month}月{review.previous.day}日)交办事项{len(review.items)}项,已办结{c['办结']}项、在办{c['在办']}项、"
+                     f"未办{c['未办']}项、逾期{c['逾期']}项。",
+               f"Items of the last meeting ({review.previous:%Y-%m-%d}): {len(review.items)}; {c['办结']} done, "
+               f"{c['在办']} in progress, {c['未办']} not started, {c['逾期']} overdue.")
+        )  # fmt: skip
+    if d.revisions():
+        points.append(
+            _t(
+                lang,
+                "上期材料印发后数据有更新,详见说明。",
+                "Data changed after the last paper was issued; see the notes.",
+            )
+        )
+    return tuple(points)

@@ -1,29 +1,38 @@
-"""周调度材料: the dispatch meeting on one A4 page (Word, and PDF when LibreOffice is installed).
+"""周调度材料: the dispatch meeting on one sheet of A4, front and back (Word, and PDF when LibreOffice is
+installed), and the 乡镇一页纸 of one township.
 
-The sheet prints the very tables the page shows (``dispatch.headline_table``, ``township_table``,
-``decision_sections``), so paper and screen cannot disagree. It names no household: it is handed round.
-One page is a promise, so lists are capped (:data:`MAX_LINES`) with "another N" pointing to the dashboard.
+The sheet prints the very tables and sentences the page shows (``dispatch.key_points``, ``headline_table``,
+``township_table``, ``decision_sections``, the ledger's items), so paper and screen cannot disagree. It
+opens with 本周要点 and 上周交办落实情况, then the figures, then 交办事项 with their owners and deadlines. It
+names no household: it is handed round. Lists are capped (:data:`MAX_LINES`) with "another N" pointing to
+the dashboard. An issued paper carries its number (第N期) and issuing office and is kept as issued
+(lulong_data.store.papers); a draft says it is one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from lulong_data import exports
-from lulong_data.dispatch import Dispatch, decision_sections, headline_table, township_table
+from lulong_data.dispatch import Dispatch, decision_sections, headline_table, key_points, township_table
 
-MAX_LINES = 8  # per decision list: keeps the sheet on one page whatever the week brings
+MAX_LINES = 8  # per decision list: keeps the sheet on one sheet whatever the week brings
+MAX_ITEMS = 14  # 交办事项 rows printed; the rest on the dashboard
+MAX_PAGES = 2  # one sheet of A4, front and back
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
 # Status colours repeat the icon and word (print may be black and white): Okabe-Ito, as on screen.
-_STATUS_RGB = {"✖": (0xD5, 0x5E, 0x00), "▲": (0xB0, 0x78, 0x00), "✔": (0x00, 0x72, 0xB2)}
+_STATUS_RGB = {"×": (0xD5, 0x5E, 0x00), "▲": (0xB0, 0x78, 0x00), "√": (0x00, 0x72, 0xB2)}
 MARGIN_MM = 15
 TABLE_PT = 9
 
@@ -124,13 +133,57 @@ def _decisions(doc: Any, d: Dispatch, lang: str) -> None:
     _compact(table)
 
 
-def build(d: Dispatch, lang: str = "zh") -> bytes:
-    """The one-page dispatch sheet as .docx bytes."""
+@dataclass(frozen=True)
+class Issue:
+    """The paper's masthead: 第N期 and the issuing office (None fields = a draft, not issued)."""
+
+    label: str | None = None  # 2022年第12期
+    office: str | None = None
+
+
+def _heading(doc: Any, text: str) -> None:
+    _paragraph(doc, text, pt=12, bold=True, font=exports.HEADING_FONT, after=2)
+
+
+def _items_table(doc: Any, items: Sequence, on: dt.date, lang: str) -> None:
+    cols = [_t(lang, *c) for c in (("编号", "No."), ("事项", "Item"), ("责任单位", "Unit"), ("责任人", "Person"),
+                                   ("包联县领导", "Leader"), ("办结时限", "Due"), ("状态", "Status"))]  # fmt: skip
+    rows = [
+        [str(i.id), i.title, i.unit, i.person, i.leader or "", f"{i.due_on:%m-%d}", _state(i.state(on), lang)]
+        for i in items[:MAX_ITEMS]
+    ]
+    if not rows:
+        rows = [["", _t(lang, "本次会议尚无交办事项", "No item assigned"), "", "", "", "", ""]]
+    table = exports.add_table(doc, pd.DataFrame(rows, columns=cols), font_pt=TABLE_PT)
+    _set_widths(table, (10, 62, 30, 16, 18, 14), 210 - 2 * MARGIN_MM)
+    _compact(table)
+    if len(items) > MAX_ITEMS:
+        more = len(items) - MAX_ITEMS
+        _paragraph(doc, _t(lang, f"另有{more}项,详见看板。", f"{more} more on the dashboard."), pt=8)
+
+
+def _state(state: str, lang: str) -> str:
+    from lulong_data.store.ledger import STATE_EN
+
+    return STATE_EN[state] if lang == "en" else state
+
+
+def build(
+    d: Dispatch,
+    lang: str = "zh",
+    *,
+    review: Any = None,
+    items: Sequence = (),
+    bureaus: Sequence = (),
+    issue: Issue | None = None,
+) -> bytes:
+    """The dispatch sheet as .docx bytes. ``review``: the ledger's 上周交办落实情况; ``items``: this
+    meeting's 交办事项; ``bureaus``: lulong_data.dispatch_items.BureauLine of the six bureaus."""
     from docx.shared import Mm, Pt
 
     doc = exports.new_document(body_pt=10.5)
     for section in doc.sections:
-        # A handout, not a 公文: narrow margins so the whole meeting fits on one side of A4.
+        # A handout, not a 公文: narrow margins so the whole meeting fits one sheet.
         section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
         section.left_margin = section.right_margin = Mm(MARGIN_MM)
     title = exports.add_title(
@@ -144,41 +197,154 @@ def build(d: Dispatch, lang: str = "zh") -> bytes:
     title.paragraph_format.space_after = Pt(2)
     for run in title.runs:
         run.font.size = Pt(18)
+    issue = issue or Issue()
+    if issue.label:
+        masthead = (
+            f"{issue.label}    {issue.office}    {d.meeting.year}年{d.meeting.month}月{d.meeting.day}日"
+        )
+        _paragraph(doc, masthead if lang != "en" else f"{issue.label} · {issue.office} · {d.meeting:%Y-%m-%d}",
+                   pt=10.5, align="center", after=1)  # fmt: skip
+    else:
+        _paragraph(doc, _t(lang, "(草稿,未印发)", "(draft, not issued)"), pt=10, align="center", after=1)
     _paragraph(doc, d.dates_line(lang), pt=10, align="center", after=4)
 
-    _paragraph(doc, _t(lang, "一、主要指标变化", "1. Headline figures"), pt=12, bold=True,
-               font=exports.HEADING_FONT)  # fmt: skip
+    _heading(doc, _t(lang, "本周要点", "This week"))
+    for point in key_points(d, lang, review=review):
+        p = _paragraph(doc, point, pt=10.5, after=1)
+        p.paragraph_format.first_line_indent = Pt(21)
+
+    _heading(doc, _t(lang, "一、上周交办落实情况", "1. Last meeting's items"))
+    if review is not None:
+        from lulong_data.dispatch_ledger import review_summary
+
+        _paragraph(doc, review_summary(review, lang), pt=TABLE_PT + 0.5, after=1)
+        late_first = sorted(review.items, key=lambda i: (i.state(d.meeting) != "逾期", i.id))
+        for i in late_first[:MAX_LINES]:
+            note = f"({i.progress})" if i.progress else ""
+            _paragraph(
+                doc,
+                f"· [{_state(i.state(d.meeting), lang)}] {i.title} — {i.unit}{note}",
+                pt=TABLE_PT,
+                after=0,
+            )
+        if len(review.items) > MAX_LINES:
+            more = len(review.items) - MAX_LINES
+            _paragraph(doc, _t(lang, f"另有{more}项,详见看板。", f"{more} more on the dashboard."), pt=8)
+    else:
+        _paragraph(doc, _t(lang, "未接入交办事项台账。", "No ledger."), pt=TABLE_PT)
+
+    _heading(doc, _t(lang, "二、主要指标变化", "2. Headline figures"))
     _compact(exports.add_table(doc, _side_by_side(headline_table(d, lang)), font_pt=TABLE_PT))
 
     env = f"{d.env_period}" if d.env_period else _t(lang, "无", "none")
-    _paragraph(
+    _heading(
         doc,
-        _t(lang, f"二、各乡镇情况(问题多的在前;人居环境为{env}月榜)",
-           f"2. Townships, worst first (environment: {env} list)"),
-        pt=12, bold=True, font=exports.HEADING_FONT, after=2,
-    )  # fmt: skip
+        _t(
+            lang,
+            f"三、各乡镇情况(问题多的在前;人居环境为{env}月榜)",
+            f"3. Townships, worst first (environment: {env} list)",
+        ),
+    )
     towns = exports.add_table(doc, township_table(d, lang), font_pt=TABLE_PT)
     _set_widths(towns, _TOWNSHIP_MM, 210 - 2 * MARGIN_MM)
     _compact(towns)
     _colour_status(towns)
-    _paragraph(doc, d.thresholds.describe(lang), pt=8, after=4)
+    _paragraph(doc, d.rule_text(lang), pt=8, after=4)
 
-    _paragraph(doc, _t(lang, "三、需研究决定的事项", "3. Items that need a decision"), pt=12, bold=True,
-               font=exports.HEADING_FONT)  # fmt: skip
+    _heading(doc, _t(lang, "四、交办事项", "4. Assigned items"))
+    _items_table(doc, list(items), d.meeting, lang)
+
+    if bureaus:
+        _heading(doc, _t(lang, "五、各部门事项", "5. By bureau"))
+        for b in bureaus:
+            lines = "；".join(c.line_zh for c in b.lines[:3]) + (
+                f"等{len(b.lines)}条" if len(b.lines) > 3 else ""
+            )
+            owned = _t(lang, f"交办{len(b.items)}项", f"{len(b.items)} item(s)")
+            text = f"{b.name}:{lines or _t(lang, '无', 'none')};{owned}。"
+            _paragraph(
+                doc,
+                text if lang != "en" else f"{b.name_en}: {len(b.lines)} line(s); {owned}.",
+                pt=TABLE_PT,
+                after=0,
+            )
+
+    _heading(doc, _t(lang, "六、需研究决定的事项", "6. Items that need a decision"))
     _decisions(doc, d, lang)
-    _paragraph(
-        doc,
+    notes = [
         _t(
             lang,
-            "说明:数字由工作看板按统一口径在会议日期和对比日期分别计算;新纳入、消除为本期内县级审定、"
-            "风险消除的户数;逾期按规则文件中的办理时限;就业序时进度=年度目标×当年已过天数÷全年天数。",
-            "Note: every figure is computed by the dashboard with the same definitions at the meeting and "
+            "说明:数字由工作看板按统一口径在数据日期和对比日期分别计算;新纳入、消除为本期内县级审定、"
+            "风险消除的户数;逾期按规则文件中的办理时限。" + d.yardstick.text("zh"),
+            "Note: every figure is computed by the dashboard with the same definitions at the data and "
             "comparison dates; new/eliminated = households approved/eliminated in the period; overdue per the "
-            "deadlines in the rules file; job pace = yearly target × days elapsed / days in the year.",
+            "deadlines in the rules file. " + d.yardstick.text("en"),
         ),
-        pt=8,
-        after=0,
-    )
+        *d.revisions(lang),
+    ]
+    for note in notes:
+        _paragraph(doc, note, pt=8, after=0)
+    return exports.docx_bytes(doc)
+
+
+def township_file_name(d: Dispatch, township: str, ext: str = "docx") -> str:
+    """石门镇_一页纸_2022-07-25.docx"""
+    return f"{township}_一页纸_{d.meeting:%Y-%m-%d}.{ext}"
+
+
+def township_sheet(
+    d: Dispatch, code: str, *, items: Sequence = (), lines: Sequence = (), lang: str = "zh"
+) -> bytes:
+    """乡镇一页纸: one township's status and why, its figures, its overdue cases (village and masked head
+    name, for the township's own head), the lists that concern it and its 交办事项."""
+    from docx.shared import Mm, Pt
+
+    from lulong_data.metrics.monitoring import CHECK_LABELS
+    from lulong_data.status import label
+
+    row = d.townships.set_index("township_code").loc[code]
+    name = row["township"]
+    doc = exports.new_document(body_pt=10.5)
+    for section in doc.sections:
+        section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
+        section.left_margin = section.right_margin = Mm(MARGIN_MM)
+    title = exports.add_title(doc, _t(lang, f"{name}巩固拓展脱贫攻坚成果情况", f"{name}: one page"))
+    for run in title.runs:
+        run.font.size = Pt(16)
+    _paragraph(doc, d.dates_line(lang, period=False), pt=10, align="center", after=4)
+    reasons = row["reasons_en" if lang == "en" else "reasons_zh"]
+    _paragraph(doc, f"{_t(lang, '状态', 'Status')}:{label(row['status'], lang)}" + (f"({reasons})" if reasons else ""),
+               pt=12, bold=True, after=4)  # fmt: skip
+    whole = township_table(d, lang)
+    mine = whole[whole.iloc[:, 1] == name]
+    figures = pd.DataFrame({_t(lang, "指标", "Indicator"): list(mine.columns[2:-1]),
+                            _t(lang, "本乡镇", "Township"): mine.iloc[0, 2:-1].tolist()})  # fmt: skip
+    _compact(exports.add_table(doc, figures, font_pt=TABLE_PT + 0.5))
+
+    _heading(doc, _t(lang, "逾期未办事项", "Overdue items"))
+    overdue = d.decisions.overdue_items
+    overdue = overdue[overdue["township_code"] == code]
+    if overdue.empty:
+        _paragraph(doc, _t(lang, "无。", "None."), pt=TABLE_PT)
+    else:
+        check = {k: _t(lang, *v) for k, v in CHECK_LABELS.items()}
+        cases = pd.DataFrame({
+            _t(lang, "事项", "Item"): overdue["check"].map(check),
+            _t(lang, "村", "Village"): overdue["village_name"],
+            _t(lang, "户主", "Head"): overdue["head_masked"],
+            _t(lang, "应办日期", "Due"): overdue["due_on"].dt.strftime("%Y-%m-%d"),
+            _t(lang, "逾期天数", "Days over"): overdue["days_over"].astype(str),
+        })  # fmt: skip
+        _compact(exports.add_table(doc, cases.head(25), font_pt=TABLE_PT))
+        if len(cases) > 25:
+            _paragraph(doc, _t(lang, f"另有{len(cases) - 25}项,详见看板。", f"{len(cases) - 25} more."), pt=8)
+    if lines:
+        _heading(doc, _t(lang, "需跟进的情况", "To follow up"))
+        for c in lines:
+            _paragraph(doc, "· " + (c.line_en if lang == "en" else c.line_zh), pt=TABLE_PT, after=0)
+    _heading(doc, _t(lang, "交办事项", "Assigned items"))
+    _items_table(doc, list(items), d.meeting, lang)
+    _paragraph(doc, d.rule_text(lang), pt=8, after=0)
     return exports.docx_bytes(doc)
 
 

@@ -9,9 +9,10 @@ import streamlit as st
 from components import kpi, nav, safe, theme
 from components.auth import require_page
 from components.cache import compute, figure
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import figure_choropleth
 from components.table import show_table
+from lulong_data import status
 from lulong_data.figures import periods_text
 from lulong_data.formatting import fmt_int
 from lulong_data.metrics import monitoring, overview
@@ -42,6 +43,10 @@ def _tiles(tiles: tuple[overview.Tile, ...]) -> None:
                 kpi.figures_tile(tile, label=t(*tile.label), page=tile.page)
 
 
+def _status_label(state: str) -> str:
+    return status.label(state, lang())  # the one rule's own words (√ 正常 / ▲ 关注 / × 落后)
+
+
 def _league(league: pd.DataFrame) -> None:
     st.subheader(t("乡镇排行", "Townships"))
     reasons = "reasons_en" if lang() == "en" else "reasons_zh"
@@ -64,12 +69,9 @@ def _league(league: pd.DataFrame) -> None:
         height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
         note=periods_text([(kpi.short_label(n), county[n]) for n in overview.LEAGUE], lang(), today=as_of()),
     )
-    st.caption(t(*overview.STATUS_RULE) + t("点击列名排序。", " Click a header to sort."))
-
-
-def _status_label(code: str) -> str:
-    s = theme.STATUS[code]
-    return f"{s['icon']} {t(s['zh'], s['en'])}"
+    # The one status rule (lulong_data.status), in words generated from rules.toml: the dispatch meeting and
+    # the map print the same sentence.
+    st.caption(status.describe(bundle(), lang()) + " " + t("点击列名排序。", "Click a header to sort."))
 
 
 def _choropleth(league: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
 from components.map import build_map, figure_choropleth, legend, schematic_notice, show_map
 from components.table import show_table
-from lulong_data import access, geo
+from lulong_data import access, geo, status
 from lulong_data.metrics import METRICS, overview
 from lulong_data.settings import get_settings
 
@@ -64,7 +64,7 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
         if chosen is None or chosen not in values:
             hint = t("点击地图上的乡镇,查看该乡镇的村、数字和趋势。", "Click a township to see its villages, figures and trends.")  # fmt: skip
             return st.info(hint, icon=":material/touch_app:")
-        _profile(chosen, values[chosen]["name"])
+        _profile(chosen, values[chosen]["name"], values[chosen])
 
 
 def _export(name: str) -> None:
@@ -78,9 +78,15 @@ def _export(name: str) -> None:
         figure_choropleth(compute(overview.league, as_of=as_of()), name, key="map_export", with_legend=False)
 
 
-def _profile(code: str, name: str) -> None:
+def _profile(code: str, name: str, row: dict) -> None:
     day = as_of()
     st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
+    # The one status rule (lulong_data.status), the same words as the overview and the dispatch meeting.
+    reasons = row.get("reasons_en" if lang() == "en" else "reasons_zh") or ""
+    st.markdown(
+        f"{t('状态', 'Status')}:**{status.label(row['status'], lang())}**"
+        + (f" — {safe.text(reasons)}" if reasons else "")
+    )
     prof = compute(overview.profile, as_of=day, township=code)
     rows = overview.profile_view(prof, lang(), fmt=kpi.fmt_value)
     show_table(

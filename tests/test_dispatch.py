@@ -1,18 +1,17 @@
-"""周调度 (issue #8) on hand-built ledgers: changes between two dates, worst-first order, the thresholds."""
+"""周调度 (issue #8) on hand-built ledgers: changes between two dates, worst-first order (the status rule
+itself is tested in test_status.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 
-import pandas as pd
 import pytest
 from factories import T1, T2, V1, V2, V3, bundle_from_frames
 
-from lulong_data import dispatch
-from lulong_data.dispatch import Thresholds, comparison_date, load_thresholds
+from lulong_data import dispatch, status
+from lulong_data.dispatch import comparison_date
 from lulong_data.metrics.registry import METRICS
-from lulong_data.rules import DEFAULT_RULES_PATH, RulesError
 
 D = dt.date
 NOW, THEN = D(2022, 7, 26), D(2022, 7, 19)
@@ -171,96 +170,20 @@ def test_township_rows_count_the_period(b):
     assert rows.loc[T2, ["new_households", "eliminated_households"]].tolist() == [5, 1]
     assert rows.loc[T2, ["overdue", "overdue_then", "overdue_change"]].tolist() == [1, 2, -1]
     assert rows.loc[T1, "overdue"] == 0
-    # Jobs: T1 placed 1 against a pace of 2.27 (44%): behind; T2 placed 3 (132%).
-    assert rows.loc[T1, "pace"] == pytest.approx(4 * 207 / 365)
+    # Jobs: no placements last year, so the even pace: T1 placed 1 against 2.27 (44%); T2 placed 3 (132%).
+    assert rows.loc[T1, "expected"] == pytest.approx(4 * 207 / 365)
     assert rows.loc[T1, "pace_pct"] == pytest.approx(100 / (4 * 207 / 365))
     assert rows.loc[T2, "placed"] == 3
 
 
-def test_worst_first_and_status(b):
+def test_worst_first_and_status_are_the_status_rule(b):
     rows = dispatch.township_rows(b, as_of=NOW, since=THEN)
-    assert rows["township_code"].tolist() == [T1, T2]
-    assert rows["status"].tolist() == ["behind", "watch"]  # jobs 44% of pace; one overdue item
-    assert rows.loc[0, "reasons_zh"] == "就业为序时进度的44%"
-    assert rows.loc[1, "reasons_zh"] == "逾期1项"
-    # Stricter thresholds turn T2 red as well; then the red reasons and overdue items decide.
-    strict = Thresholds(overdue_red=1, jobs_red_pct=40)
-    rows = dispatch.township_rows(b, as_of=NOW, since=THEN, thresholds=strict)
-    assert rows["township_code"].tolist() == [T2, T1]
-    assert rows["status"].tolist() == ["behind", "watch"]
-
-
-def test_sort_worst_first_keys():
-    df = pd.DataFrame(
-        {
-            "township_code": ["a", "b", "c", "d", "e"],
-            "status": ["good", "watch", "behind", "behind", "behind"],
-            "red_reasons": [0, 0, 1, 2, 1],
-            "overdue": [0, 3, 2, 0, 7],
-            "pace_pct": [120.0, 95.0, 80.0, float("nan"), 80.0],
-            "env_rank": [1, 2, 3, 4, 5],
-        }
-    )
-    assert dispatch.sort_worst_first(df)["township_code"].tolist() == ["d", "e", "c", "b", "a"]
-
-
-# -- the red/amber/green thresholds --------------------------------------------------------------------
-
-
-def _row(overdue=0, pct=150.0, talks=0, env_list=None) -> dict:
-    return {"overdue": overdue, "pace_pct": pct, "talk_villages": talks, "env_list": env_list}
-
-
-@pytest.mark.parametrize(
-    "row, status",
-    [
-        (_row(), "good"),
-        (_row(overdue=1), "watch"),
-        (_row(overdue=4), "watch"),
-        (_row(overdue=5), "behind"),
-        (_row(pct=100.0), "good"),
-        (_row(pct=99.9), "watch"),
-        (_row(pct=90.0), "watch"),
-        (_row(pct=89.9), "behind"),
-        (_row(pct=float("nan")), "good"),  # no target: no job cue
-        (_row(talks=1), "behind"),
-        (_row(env_list="black"), "watch"),
-        (_row(env_list="red"), "good"),
-    ],
-)
-def test_thresholds(row, status):
-    assert dispatch._judge(row, Thresholds())[0] == status
-
-
-def test_black_list_cue_can_be_turned_off():
-    assert dispatch._judge(_row(env_list="black"), Thresholds(black_list_amber=False))[0] == "good"
-    assert dispatch._judge(_row(talks=3), Thresholds(talk_villages_red=0))[0] == "good"
-
-
-def test_reasons_red_first():
-    status, reasons = dispatch._judge(_row(overdue=2, talks=1, env_list="black"), Thresholds())
-    assert status == "behind"
-    assert [r[0] for r in reasons] == ["behind", "watch", "watch"]
-
-
-def test_rules_file_thresholds(tmp_path):
-    assert load_thresholds() == Thresholds()  # the packaged [dispatch] section states the defaults
-    assert "[dispatch]" in DEFAULT_RULES_PATH.read_text(encoding="utf-8")
-    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
-    own = tmp_path / "rules.toml"
-    own.write_text(text.replace("overdue_red = 5", "overdue_red = 3"), encoding="utf-8")
-    assert load_thresholds(own).overdue_red == 3
-    # A folder's rules without the section fall back to Lulong's defaults.
-    own.write_text(text.split("[dispatch]")[0], encoding="utf-8")
-    assert load_thresholds(own) == Thresholds()
-    own.write_text(text.replace("jobs_red_pct = 90", 'jobs_red_pct = "90"'), encoding="utf-8")
-    with pytest.raises(RulesError, match="dispatch.jobs_red_pct"):
-        load_thresholds(own)
-
-
-def test_describe_names_the_numbers():
-    text = Thresholds().describe("zh")
-    assert "≥5项" in text and "90%" in text and "✖" in text and "▲" in text and "✔" in text
+    one_rule = status.township_status(b, as_of=NOW)
+    assert rows["township_code"].tolist() == one_rule["township_code"].tolist() == [T2, T1]
+    assert rows["status"].tolist() == one_rule["status"].tolist() == ["behind", "behind"]
+    # Both have one behind reason; T2's overdue identification (5 points) puts it first.
+    assert rows.loc[0, "reasons_zh"] == "逾期未办1项(其中识别认定超时1项),计5分"
+    assert rows.loc[1, "reasons_zh"] == "务工就业为序时进度的44.1%"
 
 
 # -- items that need a decision ------------------------------------------------------------------------
@@ -270,6 +193,7 @@ def test_decisions(b):
     dec = dispatch.decisions(b, as_of=NOW, since=THEN)
     assert dec.overdue[["township_code", "check", "items"]].values.tolist() == [[T2, "identification", 1]]
     assert dec.jobs_behind["township_code"].tolist() == [T1]
+    assert dec.jobs_behind["expected"].tolist() == [pytest.approx(4 * 207 / 365)]
     assert dec.jobs_behind["short"].tolist() == [math.ceil(4 * 207 / 365 - 1)]
     assert dec.batches["approved_on"].dt.date.tolist() == [D(2022, 7, 20)]
     assert dec.batches["households"].tolist() == [5]
@@ -282,10 +206,11 @@ def test_prepare_and_text(b):
     assert d.since == THEN and d.data_as_of == NOW
     assert "会议日期 2022-07-26" in d.dates_line() and "上周(2022-07-19)" in d.dates_line()
     table = dispatch.township_table(d)
-    assert table.iloc[0, 0] == "✖ 落后" and table.iloc[1, 0] == "▲ 关注"
-    assert table["逾期(项)"].tolist() == ["0", "1(−1)"]
+    assert table.iloc[0, 0] == "× 落后" and table.iloc[1, 0] == "× 落后"
+    assert table["逾期(项)"].tolist() == ["1(−1)", "0"]
+    assert "均匀进度" in d.rule_text() and "识别认定每项5分" in d.rule_text()
     sections = {s.key: s for s in dispatch.decision_sections(d)}
     assert sections["batches"].lines == ("2022-07-20 县级审定5户(潘庄镇)",)
     assert sections["talks"].lines == () and sections["talks"].none
     en = dispatch.township_table(d, "en")
-    assert en.iloc[0, 0] == "✖ behind"
+    assert en.iloc[0, 0] == "× behind"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lulong_data import contract
+from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
 from lulong_data.metrics.registry import METRICS, by_townships, evaluate
@@ -37,12 +38,6 @@ TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...]
     (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
     (("env_red_villages", "env_black_villages"), (), ("人居环境红榜 / 黑榜村", "Red / black-listed villages"), "environment"),
 )  # fmt: skip
-# The league's status rule in words (until lulong_data.status describes the one rule, PLAN §5).
-STATUS_RULE = (
-    "✖ 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。",
-    "✖ behind: bottom-three employment share and below the county, or most overdue items; "
-    "▲ watch: below the county's share or any overdue item.",
-)
 # The township league table's columns (and the map's choices), in order.
 LEAGUE: tuple[str, ...] = (
     "poverty_households",
@@ -85,57 +80,29 @@ def first_date(b: Bundle) -> dt.date:
 
 
 def league(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
-    """One row per township: township_code, name, one column per LEAGUE name (its value), and the
-    township's status with the reasons in words (``status``, ``reasons_zh``, ``reasons_en``)."""
+    """One row per township, worst first: township_code, name, one column per LEAGUE name (its value), and
+    the township's status.
+
+    ``status`` ("behind", "watch", "good"), ``rank`` (1 = worst) and ``reasons_zh`` / ``reasons_en`` are
+    :func:`lulong_data.status.township_status` — the one rule the dispatch meeting and the map use too.
+    """
     df = townships(b)
     grouped = by_townships(b, LEAGUE, as_of=as_of)  # one call per grouped function, shared by its names
     for name in LEAGUE:
         df[name] = [_plain(grouped[name].get(code)) for code in df["township_code"]]
-    county_rate = evaluate(b, "employment_rate", as_of=as_of).value
-    return _with_status(df, county_rate)
+    judged = status_rule.township_status(b, as_of=as_of)
+    df = df.merge(
+        judged[["township_code", "status", "rank", "reasons_zh", "reasons_en"]],
+        on="township_code",
+        how="left",
+    )
+    return df.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
 def _plain(value: Any) -> Any:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return value.item() if hasattr(value, "item") else value
-
-
-def _with_status(df: pd.DataFrame, county_rate: float | None) -> pd.DataFrame:
-    """behind = among the three lowest target shares and below the county's, or the most overdue items;
-    watch = target share below the county's, or any overdue item. Moves to lulong_data.status (PLAN §5)."""
-    reasons: list[list[tuple[str, str]]] = [[] for _ in range(len(df))]
-    status = ["good"] * len(df)
-    rate = pd.to_numeric(df["employment_rate"], errors="coerce")
-    if rate.notna().any():
-        lowest = set(rate.nsmallest(3).index)
-        for i, r in rate.items():
-            if pd.isna(r):
-                continue
-            below = county_rate is not None and r < county_rate
-            # Bottom three only counts as behind when also below the county: all may be above target.
-            if i in lowest and below:
-                status[i] = "behind"
-                reasons[i].append(("就业完成率居后三位", "employment share in the bottom three"))
-            elif below:
-                status[i] = "watch"
-                reasons[i].append(("就业完成率低于全县", "employment share below the county's"))
-    overdue = pd.to_numeric(df["overdue_items"], errors="coerce").fillna(0)
-    worst = overdue.max()
-    for i, n in overdue.items():
-        if n <= 0:
-            continue
-        if n == worst:
-            status[i] = "behind"
-            reasons[i].append((f"逾期事项最多({int(n)}项)", f"most overdue items ({int(n)})"))
-        else:
-            status[i] = "watch" if status[i] == "good" else status[i]
-            reasons[i].append((f"逾期{int(n)}项", f"{int(n)} overdue"))
-    df = df.copy()
-    df["status"] = status
-    df["reasons_zh"] = ["；".join(zh for zh, _ in r) for r in reasons]
-    df["reasons_en"] = ["; ".join(en for _, en in r) for r in reasons]
-    return df
 
 
 def values(

@@ -1,0 +1,129 @@
+"""The dispatch paper: download the draft (Word/PDF), issue it as 第N期 (kept frozen in the state database),
+reopen any issued paper as it was handed out, and the 乡镇一页纸 of one township."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import safe
+from components.auth import audited, current_identity
+from components.context import can_see_households, county, lang, t
+from lulong_data import dispatch, dispatch_report, store
+from lulong_data.access import DATA, LEADER
+from lulong_data.store import ledger, papers
+
+OFFICE_KEY = "dispatch_office"
+
+
+def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
+    st.subheader(t("调度材料", "The paper"))
+    who, code, language = current_identity(), county() or "", lang()
+    issued = papers.for_meeting(county=code, meeting_on=d.meeting, actor=who)
+
+    def draft() -> bytes:
+        return dispatch_report.build(d, language, review=review, items=items, bureaus=bureaus)
+
+    word, pdf, rest = st.columns([1, 1, 2])
+    with word:
+        name = dispatch_report.file_name(d, "docx", language)
+        st.download_button(t("下载草稿(Word)", "Draft (Word)"), data=audited(draft, name), file_name=name,
+                           mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_docx")  # fmt: skip
+    with pdf:
+        if dispatch_report.soffice():
+            name = dispatch_report.file_name(d, "pdf", language)
+            st.download_button(t("下载 PDF", "PDF"), data=audited(lambda: _pdf(draft()), name), file_name=name,
+                               mime=dispatch_report.PDF_MIME, on_click="ignore", key="dispatch_pdf")  # fmt: skip
+        else:
+            st.button(t("PDF 不可用", "PDF unavailable"), disabled=True, key="dispatch_pdf_off",
+                      help=t("本服务器未安装 LibreOffice,请下载 Word 版后另存为 PDF。",
+                             "LibreOffice is not installed on this server: save the Word file as PDF."))  # fmt: skip
+    with rest:
+        if issued is not None:
+            office = safe.text(issued.office)
+            st.success(t(f"本次会议材料已印发:{issued.label('zh')}({office})",
+                         f"Issued: {issued.label('en')} ({office})"), icon=":material/check_circle:")  # fmt: skip
+        elif who.source != "open" and who.role in (LEADER, DATA):
+            _issue_form(d, who, code, language, review, bureaus)
+        else:
+            st.caption(t("材料由县领导或县防贫中心印发。", "The leader or the data office issues the paper."))
+    _issued_list(who, code)
+    _one_pager(d, items, cands)
+
+
+def _pdf(docx: bytes) -> bytes:
+    out = dispatch_report.to_pdf(docx)
+    if out is None:
+        raise RuntimeError("LibreOffice could not convert the dispatch sheet")
+    return out
+
+
+def _issue_form(d, who, code: str, language: str, review, bureaus) -> None:
+    with st.form("dispatch_issue"):
+        office = st.text_input(t("印发单位", "Issuing office"), value=f"{d.county_zh}防贫中心", key=OFFICE_KEY,
+                               max_chars=papers.MAX_OFFICE)  # fmt: skip
+        go = st.form_submit_button(
+            t("印发本期材料(编号、存档,不可再改)", "Issue (numbered, kept as issued)"), type="primary"
+        )
+    if not go:
+        return
+    try:
+        # Open items of earlier meetings join this one first, so the paper lists what is still open.
+        ledger.carry_over(county=code, to_meeting=d.meeting, actor=who)
+        items = ledger.items(county=code, actor=who, meeting_on=d.meeting)
+        figures = dispatch.snapshot(d) | {
+            "points": list(dispatch.key_points(d, language, review=review)),
+            "items": [i.id for i in items],
+        }
+        paper = papers.issue(
+            county=code, meeting_on=d.meeting, data_as_of=d.data_as_of, office=office, lang=language,
+            fingerprint=_fingerprint(), figures=figures, actor=who,
+            docx=lambda label, office: dispatch_report.build(
+                d, language, review=review, items=items, bureaus=bureaus, issue=dispatch_report.Issue(label, office)
+            ),
+        )  # fmt: skip
+    except store.StoreError as exc:
+        st.error(safe.text(str(exc)))
+        return
+    st.toast(t(f"已印发{paper.label('zh')}", f"Issued {paper.label('en')}"), icon=":material/check_circle:")
+    st.rerun()
+
+
+def _fingerprint() -> str:
+    from components.context import bundle
+
+    return bundle().fingerprint[:64]
+
+
+def _issued_list(who, code: str) -> None:
+    issued = papers.listing(county=code, actor=who)
+    if not issued:
+        return
+    with st.expander(t(f"已印发材料({len(issued)}期)", f"Issued papers ({len(issued)})")):
+        for p in issued[:20]:
+            name = f"周调度_{p.label('zh')}_{p.meeting_on:%Y-%m-%d}.docx"
+            st.download_button(
+                t(f"{p.label('zh')} · 会议{p.meeting_on:%Y-%m-%d} · 数据截至{p.data_as_of:%Y-%m-%d} · {safe.text(p.office)}",
+                  f"{p.label('en')} · meeting {p.meeting_on:%Y-%m-%d} · {safe.text(p.office)}"),
+                data=audited(lambda pid=p.id: papers.word_file(paper_id=pid, actor=who), name),
+                file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key=f"dispatch_paper_{p.id}",
+            )  # fmt: skip
+
+
+def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
+    names = dict(zip(d.townships["township_code"], d.townships["township"], strict=True))
+    allowed = [c for c in names if can_see_households(c)]
+    if not allowed:
+        return
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    with left:
+        code = st.selectbox(t("乡镇一页纸", "One page per township"), options=allowed, format_func=names.get,
+                            key="dispatch_onepager")  # fmt: skip
+    mine = [i for i in items if i.township_code == code]
+    lines = [c for c in cands if c.township_code == code]
+    name = dispatch_report.township_file_name(d, names[code])
+    with right:
+        st.download_button(
+            t(f"下载{safe.text(names[code])}一页纸(Word)", f"Download {safe.text(names[code])} (Word)"),
+            data=audited(lambda: dispatch_report.township_sheet(d, code, items=mine, lines=lines, lang=lang()), name),
+            file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_onepager_docx",
+        )  # fmt: skip

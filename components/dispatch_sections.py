@@ -1,0 +1,87 @@
+"""The figures of the dispatch page: headline tiles now against the comparison, the township table
+(worst first, the one status rule), and the lists that need a decision. Everything is computed in
+lulong_data.dispatch; these functions only draw it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import kpi, safe, theme
+from components.context import lang, t
+from components.table import show_table
+from lulong_data import dispatch
+
+_DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
+_TILE_CSS = """<style>
+.st-key-dispatch_tiles [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.3vw, 2.25rem); }
+.st-key-dispatch_tiles [data-testid="stMetricDelta"] { font-size: clamp(0.75rem, 1vw, 0.875rem); }
+</style>"""
+# theme.STATUS hues darkened for text on white (the orange itself is too faint for a word on a projector).
+_TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
+
+
+def headlines(d: dispatch.Dispatch) -> None:
+    st.subheader(t("主要指标变化", "Headline figures"))
+    code = lang()
+    # Short: the caption above the tiles gives the comparison's date.
+    since = (
+        t("上期材料", "the last paper") if d.previous is not None else t(*dispatch.COMPARISONS[d.comparison])
+    )
+    # Values shrink with the window rather than end in "…" (three tiles a row beside the sidebar at 1024 px).
+    st.html(_TILE_CSS)
+    tiles = st.container(key="dispatch_tiles")
+    for start in range(0, len(d.headlines), 3):
+        for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
+            with col, st.container(border=True):
+                st.metric(
+                    h.title(code),
+                    h.fmt(h.now, code),
+                    delta=kpi.delta_text(h.change) if h.unit != "%" else h.fmt_change(code),
+                    delta_color=_DELTA_COLOR[h.better],
+                    delta_description=t(
+                        f"较{since} {h.fmt(h.then, code)}", f"vs {since}: {h.fmt(h.then, code)}"
+                    ),
+                    help=kpi.definition(h.metric) if h.metric else None,
+                )
+    for note in d.revisions(code):
+        st.caption(safe.text(note))
+
+
+def townships(d: dispatch.Dispatch) -> None:
+    period = d.env_period or t("无", "none")
+    st.subheader(t("各乡镇情况(问题多的在前)", "Townships, worst first"))
+    table = dispatch.township_table(d, lang())
+    status_col = table.columns[0]
+    colours = {dispatch.status_label(s, lang()): _TEXT[s] for s in dispatch.STATUS_ORDER}
+
+    def style(df: pd.DataFrame):
+        # The colour repeats the icon and the word, never replaces them.
+        return df.style.map(
+            lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[status_col]
+        )
+
+    show_table(
+        table,
+        t("周调度_乡镇", "dispatch_townships"),
+        key="dispatch_townships",
+        style=style,
+        height=36 * (len(table) + 1) + 12,
+    )  # fmt: skip  (every township visible without scrolling)
+    st.caption(
+        t(f"本期 {d.period_label('zh')};人居环境为 {period} 月乡镇排名(名次/参评乡镇数)。",
+          f"Period {d.period_label('en')}; environment = township rank of the {period} list (rank/ranked).")
+        + " " + d.rule_text(lang())
+    )  # fmt: skip
+
+
+def decisions(d: dispatch.Dispatch) -> None:
+    st.subheader(t("需研究决定的事项", "Items that need a decision"))
+    sections = dispatch.decision_sections(d, lang())
+    for row in (sections[:2], sections[2:]):
+        for col, s in zip(st.columns(2, gap="large"), row, strict=True):
+            with col, st.container(border=True):
+                st.markdown(f"**{s.title}**" + (f"({len(s.lines)})" if s.lines else ""))
+                st.markdown(
+                    "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"√ {s.none}"
+                )
