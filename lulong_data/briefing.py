@@ -5,15 +5,14 @@ Numbers are never typed into the templates: each one is ``registry.compute(b, sp
 and remembered with its spec and position, so the press office (and the tests) can trace it back. A
 sentence whose figure cannot be computed (a missing ledger) is left out rather than printed with "—".
 
-The text may be edited on the page before export; :func:`check_text` re-reads the numbers of the edited
-text, matches them to the figures of the draft and flags what no longer equals the data or what was
-already said in public (published_figures).
+The text may be edited on the page before export; ``lulong_data.textcheck`` then reads every number of
+the edited text again, by its wording, and flags what no longer agrees with the data or with what was
+already said in public.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from lulong_data.county import name_of
 from lulong_data.departments import full_name
 from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
-from lulong_data.metrics.published import DIFFERS, MATCH, decimals, round_half_up
+from lulong_data.metrics.published import DIFFERS, MATCH, decimals
 from lulong_data.metrics.registry import METRICS, compute, department_for, lookup, parse_spec
 
 if TYPE_CHECKING:
@@ -37,8 +36,6 @@ TITLE_TAIL = "巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情
 # Decimals a figure is written with, by unit: the county writes 102%, 3.1%, 583.86万元, 40.8万人.
 _UNIT_DIGITS = {"%": 1, "万元": 2, "万人": 1, "分": 1, "万元/月": 2}
 _MARK = re.compile("\x00(\\d+)\x00")
-# A number as a person types it: 4019, 4,019, 583.86 (fullwidth commas are sentence punctuation).
-NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 # --- the draft -----------------------------------------------------------------------------------------
@@ -378,118 +375,6 @@ def published_label(row: dict[str, Any] | pd.Series, lang: str = "zh") -> str:
         zh, _, english = reason.partition(" / ")
         return f"{label} ({english or zh if en else zh})"
     return label
-
-
-def _same_spec(a: str, b: str) -> bool:
-    try:
-        return parse_spec(a) == parse_spec(b)
-    except ValueError:
-        return False
-
-
-def published_for(b: Bundle, spec: str) -> list[dict[str, Any]]:
-    """Rows of published_figures naming the same metric and parameters as ``spec``."""
-    pf = b.frames["published_figures"]
-    return [
-        r for r in pf.to_dict("records") if isinstance(r.get("metric"), str) and _same_spec(r["metric"], spec)
-    ]
-
-
-def _published_equal(text_value: float, published: float) -> bool:
-    places = decimals(published)
-    return round_half_up(text_value, places) == Decimal(repr(float(published))).quantize(
-        Decimal(1).scaleb(-places)
-    )
-
-
-def _to_float(token: str) -> float:
-    return float(token.replace(",", ""))
-
-
-CHECK_LABELS = {
-    "ok": ("✅ 与数据一致", "✅ matches the data"),
-    "edited": ("⚠️ 与数据不一致", "⚠️ differs from the data"),
-    "published": ("⚠️ 与已发布数字不同", "⚠️ differs from a published figure"),
-    "removed": ("ℹ️ 已从文中删去", "ℹ️ removed from the text"),
-    "untracked": ("❔ 手工数字,无法核对", "❔ typed-in number, not checkable"),
-}
-
-
-def check_text(b: Bundle, paragraph: Paragraph, edited: str, *, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every number of ``edited`` (the paragraph after editing) against the data and published figures.
-
-    The numbers of the original and edited text are aligned in order (difflib), so an edited figure is
-    still known by its metric. Rows: theme, figure, spec, in_text, computed, published, status, note.
-    Numbers of the template itself (a year, a date) are not figures and are only checked for being kept.
-    ``as_of`` is the draft's date: a figure published earlier may have moved on since.
-    """
-    as_of = as_of or b.as_of
-    orig = [(m.group(), m.start()) for m in NUMBER.finditer(paragraph.text)]
-    by_start = {f.start: f for f in paragraph.figures}
-    new = [m.group() for m in NUMBER.finditer(edited)]
-    matcher = difflib.SequenceMatcher(None, [t for t, _ in orig], new, autojunk=False)
-    rows: list[dict[str, Any]] = []
-
-    def figure_row(fig: Figure, token: str | None) -> None:
-        row = {"theme": paragraph.title_zh, "figure": spec_title(fig.spec), "spec": fig.spec}
-        row |= {"in_text": token, "computed": fig.text, "published": "", "status": "ok", "note": ""}
-        if token is None:
-            rows.append(row | {"status": "removed"})
-            return
-        value = _to_float(token)
-        if value != float(fig.text):
-            row |= {"status": "edited", "note": f"文中 {token},数据 {fig.text}"}
-        notes = []
-        for pub in published_for(b, fig.spec):
-            said = pd.Timestamp(pub["as_of"]).date() if pd.notna(pub.get("as_of")) else None
-            row["published"] = f"{number_text(pub['value'], decimals(pub['value']))}({pub['figure_id']})"
-            if not _published_equal(value, float(pub["value"])):
-                when = "" if said is None else f"(截至{said.isoformat()})"
-                # Said earlier: the data moved on (say so when quoting); said later: this draft is older.
-                since = (
-                    ""
-                    if said is None or said == as_of
-                    else (",此后数据有更新" if said < as_of else ",本稿截至日期较早")
-                )
-                notes.append(
-                    f"{pub['figure_id']} 已发布 {number_text(pub['value'], decimals(pub['value']))}{when}{since}"
-                )
-        if notes:
-            row["note"] = ";".join(filter(None, [row["note"], *notes]))
-            if row["status"] == "ok":
-                row["status"] = "published"
-        rows.append(row)
-
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        olds = list(range(i1, i2))
-        news = new[j1:j2]
-        for k in range(max(len(olds), len(news))):
-            fig = by_start.get(orig[olds[k]][1]) if k < len(olds) else None
-            token = news[k] if k < len(news) else None
-            if fig is not None:
-                figure_row(fig, token)
-            elif op != "equal" and token is not None:
-                rows.append(
-                    {
-                        "theme": paragraph.title_zh,
-                        "figure": "",
-                        "spec": "",
-                        "in_text": token,
-                        "computed": "",
-                        "published": "",
-                        "status": "untracked",
-                        "note": f"原文为 {orig[olds[k]][0]}" if k < len(olds) else "",
-                    }
-                )
-    columns = ["theme", "figure", "spec", "in_text", "computed", "published", "status", "note"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def check_draft(b: Bundle, d: Draft, texts: list[str] | None = None) -> pd.DataFrame:
-    """:func:`check_text` over all paragraphs; ``texts`` are the edited paragraphs (default: unedited)."""
-    texts = [p.text for p in d.paragraphs] if texts is None else texts
-    frames = [check_text(b, p, t, as_of=d.as_of) for p, t in zip(d.paragraphs, texts, strict=True)]
-    return pd.concat(frames, ignore_index=True)
 
 
 # --- chart data for the press page (aggregates: county and townships, never villages or households) ----

@@ -423,8 +423,10 @@ class Checker:
                 if kind == "pp" and (m_fam != "%" or meaning.kind == "published"):
                     continue
                 c_cov, c_dist = _coverage(text, clause, meaning.phrases, t)
-                s_cov, s_dist = _coverage(text, (piece.start, piece.end), meaning.phrases, t)
-                if s_cov == 0:
+                # The sentence up to the end of the number's clause: a subject carries forward
+                # (脱贫户940户、1721人), an aside in parentheses has only its own words.
+                s_cov, s_dist = _coverage(text, (piece.start, clause[1]), meaning.phrases, t)
+                if s_cov == 0 or (ctx.aside and c_cov == 0):
                     continue
                 scored.append(((c_cov, s_cov), min(c_dist, s_dist), meaning, kind))
         if not scored:
@@ -515,17 +517,20 @@ class Checker:
     def _change(self, ctx: tn.Context, meaning: Meaning, kind: str, scale: float):
         """(change in the token's scale, source, why missing, when) of the figure on the year before."""
         y = ctx.year
+        base = ctx.base_year if ctx.base_year is not None and ctx.base_year < y else y - 1
         if meaning.kind == "indicator":
             now = self._value(meaning, ctx)
-            before = self._value(meaning, ctx, date=dt.date(y - 1, 12, 31))
+            before = self._value(meaning, ctx, date=dt.date(base, 12, 31))
             desc = f"{_period_zh(now[5])}较{_period_zh(before[5])}" if now[5] and before[5] else ""
             source = meaning.key
         elif meaning.yearly:
             now = self._value(meaning, ctx, year=y)
-            before = self._value(meaning, ctx, year=y - 1)
-            desc = f"{y}年较{y - 1}年"
+            before = self._value(meaning, ctx, year=base)
+            desc = f"{y}年较{base}年"
             source = now[2]
-            if kind == "abs" and meaning.change_metric:
+            if base != y - 1 and not before[0]:
+                return None, source, f"数据中没有{base}年的数字,无法核对与{base}年相比的变化", ""
+            if kind == "abs" and meaning.change_metric and base == y - 1:
                 spec = f"{meaning.change_metric}:year={y}"
                 if ":" in meaning.key:
                     spec = meaning.change_metric + ":" + meaning.key.partition(":")[2] + f",year={y}"
@@ -533,7 +538,10 @@ class Checker:
                 if v is not None:
                     return _convert(v, meaning.unit, scale), spec, "", desc
         else:
-            base_date = dt.date(y - 1, 12, 31) if ctx.base_year_end else _year_before(ctx.date)
+            if ctx.base_year is not None and ctx.base_year < y - 1:
+                base_date = dt.date(base, 12, 31)
+            else:
+                base_date = dt.date(y - 1, 12, 31) if ctx.base_year_end else _year_before(ctx.date)
             now = self._value(meaning, ctx)
             before = self._value(meaning, ctx, date=base_date)
             desc = f"截至{_date_zh(ctx.date)}较{_date_zh(base_date)}"
@@ -568,7 +576,8 @@ class Checker:
         return sorted(pubs, key=lambda p: (p.as_of, p.recorded or dt.datetime.min), reverse=True)
 
     def _published_change(self, meaning: Meaning, ctx: tn.Context) -> list[Published]:
-        if not meaning.change_metric:
+        """Published changes on the year before (a change counted from another year compares with none)."""
+        if not meaning.change_metric or ctx.base_year not in (None, ctx.year - 1):
             return []
         change = Meaning(
             meaning.change_metric + meaning.key[len(meaning.key.partition(":")[0]) :],
@@ -707,3 +716,48 @@ def docx_text(data: bytes) -> str:
 def published_for_bundle(b: Bundle) -> list[Published]:
     """The published figures of the bundle's county: the register's when it holds any, else the file's."""
     return default_published(b)
+
+
+def contradictions(findings: Iterable[Finding]) -> list[Finding]:
+    """The numbers that disagree with the data or with what was published."""
+    return [f for f in findings if f.verdict == MISMATCH]
+
+
+def findings_table(
+    findings: Sequence[Finding], lang: str = "zh", *, where: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """One row per number: 序号, (段落,) 文中数字, 核对结果, 正确值, 指标, 来源, 说明 — the page's table and the
+    Word file's 核对单. ``where`` names the paragraph of each finding (same length) when there are several."""
+    en = lang == "en"
+    rows = []
+    for i, f in enumerate(findings, start=1):
+        row: dict[str, Any] = {("No." if en else "序号"): i}
+        if where is not None:
+            row["Paragraph" if en else "段落"] = where[i - 1]
+        row |= {
+            ("In the text" if en else "文中数字"): f.text,
+            ("Check" if en else "核对结果"): LABELS[f.verdict][1 if en else 0],
+            ("Right value" if en else "正确值"): f.right_text() if f.verdict == MISMATCH else "",
+            ("Read as" if en else "指标"): f.label,
+            ("Source" if en else "来源"): f.source or "",
+            ("Note" if en else "说明"): (f.note_en or f.note) if en else f.note,
+        }
+        rows.append(row)
+    columns = ["序号", "文中数字", "核对结果", "正确值", "指标", "来源", "说明"]
+    if en:
+        columns = ["No.", "In the text", "Check", "Right value", "Read as", "Source", "Note"]
+    if where is not None:
+        columns.insert(1, "Paragraph" if en else "段落")
+    return pd.DataFrame(rows, columns=columns)
+
+
+def check_texts(
+    b: Bundle,
+    texts: Sequence[str],
+    as_of: dt.date | None = None,
+    published: Sequence[Published] | None = None,
+) -> list[list[Finding]]:
+    """:func:`check` of several texts (the paragraphs of one draft) with one set of figures."""
+    pubs = published_for_bundle(b) if published is None else published
+    checker = Checker(b, pubs, as_of)
+    return [checker.check(text) for text in texts]

@@ -39,7 +39,8 @@ CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN = "〇零一二两三四五六七八九十百千万亿点"
 
 SENTENCE_END = "。!?;!?;\n"
-CLAUSE_END = SENTENCE_END + ",,、::"
+CLAUSE_END = SENTENCE_END + ",,、::()()"
+_OPEN_PAREN, _CLOSE_PAREN = "((", "))"
 _QUOTES = {"“": "”", "‘": "’", "《": "》", "〈": "〉", '"': '"', "「": "」", "『": "』"}
 
 # Units a figure can carry, longest first so 个百分点 wins over 个 and 人次 over 人.
@@ -234,6 +235,8 @@ class Context:
     month: str | None = None  # YYYY-MM when the sentence names a month (2022年7月检查中…)
     change: int = 0  # +1 an increase, -1 a decrease, 0 a level
     base_year_end: bool = False  # a change on the end of the previous year (比上年末) rather than a year ago
+    base_year: int | None = None  # the year a change is counted from when the text names it (相比2020年)
+    aside: bool = False  # inside parentheses: its wording is its own, not the sentence's
 
 
 @dataclass(frozen=True)
@@ -574,7 +577,7 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
                 if a <= t.start < b and not any(a <= off < t.start for off, *_ in marks):
                     year, explicit = year - 1, True
                     date = dt.date(year, 12, 31) if year < as_of.year else date
-            change, year_end = 0, False
+            change, year_end, base_year = 0, False, None
             before = norm[max(piece.start, t.start - 6) : t.start]
             verb = _CHANGE_VERB.search(before)
             if verb and not before[: verb.start()].endswith("新"):
@@ -582,5 +585,12 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
                 year_end = any(ye for off, *_, ye in marks if off < t.start) or bool(
                     re.search(r"年末|年底|年初", norm[piece.start : t.start])
                 )
-            out[t.start] = Context(year, explicit, date, month, change, year_end)
+                bases = [
+                    y for off, y, _, _, is_base, _ in marks if is_base and off < t.start and y is not None
+                ]
+                base_year = bases[-1] if bases else None
+            depth = 0
+            for ch in norm[piece.start : t.start]:
+                depth += (ch in _OPEN_PAREN) - (ch in _CLOSE_PAREN)
+            out[t.start] = Context(year, explicit, date, month, change, year_end, base_year, depth > 0)
     return out

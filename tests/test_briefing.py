@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from paths import SAMPLE_DIR
 
-from lulong_data import briefing, images
+from lulong_data import briefing, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
 from lulong_data.bundle import load_bundle
 from lulong_data.exports import to_xlsx
@@ -85,13 +85,6 @@ def test_draft_speaks_like_the_press_conference(sample_draft):
     assert "红榜" in text["environment"] and "黑榜" in text["environment"]
 
 
-def test_unedited_draft_checks_clean(sample_bundle, sample_draft):
-    check = briefing.check_draft(sample_bundle, sample_draft)
-    assert len(check) == len(sample_draft.figures)  # every number is a figure or a template date/year
-    assert set(check["status"]) == {"ok"}, check[check["status"] != "ok"]
-    assert (check["published"] != "").sum() >= 20  # most figures were said at the press conference
-
-
 def test_a_missing_ledger_drops_its_sentences(tmp_path):
     folder = _copy_sample(tmp_path)
     (folder / "trainings.csv").unlink()
@@ -123,11 +116,16 @@ def test_a_changed_data_file_turns_a_figure_into_differs(tmp_path):
     assert briefing.published_label(df.loc["P06"]) == "⚠️ 不一致 (差值 −1)"
     assert briefing.published_label(df.loc["P06"], "en") == "⚠️ differs (difference −1)"
     assert df.loc["P07", "status"] == "match"
-    # The draft now says 4018 and is flagged against what was said in public.
+    # The draft now says 4018: right by the data, with a note that 4019 was said in public.
     d = briefing.draft(b, b.as_of)
-    row = briefing.check_draft(b, d).set_index("spec").loc["employment_placed:year=2022"]
-    assert (row["in_text"], row["status"]) == ("4018", "published")
-    assert "P06 已发布 4019" in row["note"]
+    employment = next(p for p in d.paragraphs if p.theme == "employment")
+    found = next(f for f in textcheck.check(b, employment.text) if f.text == "4018人")
+    assert found.verdict == "data" and "已发布P06为4019人" in found.note
+    # Quoting the published 4019 is not a contradiction, but says the data have moved on.
+    quoted = next(
+        f for f in textcheck.check(b, employment.text.replace("4018", "4019")) if f.text == "4019人"
+    )
+    assert (quoted.verdict, quoted.source) == ("published", "P06") and "数据现为4018人" in quoted.note
 
 
 def test_not_computable_label_gives_the_reason():
@@ -139,30 +137,30 @@ def test_not_computable_label_gives_the_reason():
 def test_edited_numbers_are_flagged(sample_bundle, sample_draft):
     p = next(p for p in sample_draft.paragraphs if p.theme == "employment")
     edited = p.text.replace("4019", "4,020").replace("12期", "").replace("2434人", "2434人(另有35人待岗)")
-    check = briefing.check_text(sample_bundle, p, edited).set_index("spec", drop=False)
-    placed = check.loc["employment_placed:year=2022"]
-    assert placed["status"] == "edited" and placed["in_text"] == "4,020"
-    assert "数据 4019" in placed["note"] and "P06 已发布 4019" in placed["note"]
-    assert check.loc["training_sessions:year=2022", "status"] == "removed"
-    assert check.loc["employment_target:year=2022", "status"] == "ok"
-    untracked = check[check["status"] == "untracked"]
-    assert untracked["in_text"].tolist() == ["35"]
+    found = {f.text: f for f in textcheck.check(sample_bundle, edited)}
+    placed = found["4,020人"]
+    assert placed.verdict == "mismatch" and placed.right_text() == "4019人"
+    assert placed.source == "employment_placed:year=2022" and "已发布P06为4019人" in placed.note
+    assert found["3946人"].verdict == "data"
+    # An aside in parentheses is not read as the sentence's figure.
+    assert found["35人"].verdict == "unchecked"
     # Same digits written differently are the same number.
-    same = briefing.check_text(sample_bundle, p, p.text.replace("4019", "4,019"))
-    assert set(same["status"]) == {"ok"}
+    same = textcheck.check(sample_bundle, p.text.replace("4019", "4,019"))
+    assert {f.verdict for f in same} <= {"data", "not_a_figure"}
 
 
 def test_an_edited_year_is_not_silently_accepted(sample_bundle, sample_draft):
     p = next(p for p in sample_draft.paragraphs if p.theme == "employment")
-    check = briefing.check_text(sample_bundle, p, p.text.replace("相比2021年", "相比2020年"))
-    assert check[check["status"] == "untracked"]["note"].tolist() == ["原文为 2021"]
+    found = {f.text: f for f in textcheck.check(sample_bundle, p.text.replace("相比2021年", "相比2020年"))}
+    assert found["207人"].verdict == "unchecked" and "2020年" in found["207人"].note
 
 
-def test_a_draft_at_an_earlier_date_notes_the_published_figures(sample_bundle):
+def test_a_draft_at_an_earlier_date_checks_against_that_date(sample_bundle):
     d = briefing.draft(sample_bundle, dt.date(2022, 6, 30))
-    check = briefing.check_draft(sample_bundle, d).set_index("spec")
-    row = check.loc["employment_placed:year=2022"]
-    assert row["status"] == "published" and "本稿截至日期较早" in row["note"]
+    employment = next(p for p in d.paragraphs if p.theme == "employment")
+    found = {f.text: f for f in textcheck.check(sample_bundle, employment.text, as_of=dt.date(2022, 6, 30))}
+    # 3962 at 30 June; the 4019 published for 26 July is later than the draft and is not held against it.
+    assert found["3962人"].verdict == "data" and found["3962人"].published == ()
 
 
 # --- tables and files --------------------------------------------------------------------------------
