@@ -24,6 +24,20 @@ class Picture:
     png: bytes
 
 
+@dataclass(frozen=True)
+class CheckSheet:
+    """The 核对单 appended to an exported text: every number, its check and source (textcheck.findings_table).
+
+    ``confirmed_by``/``confirmed_at`` are set when the officer exported although numbers disagree.
+    """
+
+    table: pd.DataFrame
+    summary: str
+    contradictions: int = 0
+    confirmed_by: str = ""
+    confirmed_at: dt.datetime | None = None
+
+
 def briefing_docx(
     *,
     title: str,
@@ -32,8 +46,10 @@ def briefing_docx(
     figures: pd.DataFrame | None = None,
     pictures: Sequence[Picture] = (),
     prepared_by: str = "",
+    check: CheckSheet | None = None,
 ) -> bytes:
-    """``paragraphs`` are (heading, text) pairs as edited on the page; ``figures`` the table with 口径."""
+    """``paragraphs`` are (heading, text) pairs as edited on the page; ``figures`` the table with 口径;
+    ``check`` the 核对单 of the paragraphs' numbers (a page of its own at the end)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
@@ -58,7 +74,28 @@ def briefing_docx(
         doc.add_picture(io.BytesIO(pic.png), width=Mm(PICTURE_WIDTH_MM))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         exports.add_paragraph(doc, f"图{i} {pic.caption}", align="center", font=exports.HEADING_FONT)
+    if check is not None:
+        add_check_sheet(doc, check)
     return exports.docx_bytes(doc)
+
+
+def add_check_sheet(doc, check: CheckSheet) -> None:
+    """A new page: 核对单 — the summary, who confirmed an export with contradictions, and one row per number."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    exports.add_heading(doc, "核对单", level=1)
+    exports.add_paragraph(doc, check.summary)
+    if check.contradictions:
+        when = check.confirmed_at.strftime("%Y年%m月%d日%H:%M") if check.confirmed_at else ""
+        exports.add_paragraph(
+            doc,
+            f"文中{check.contradictions}个数字与数据或已发布数字不一致,经{check.confirmed_by or '经办人'}"
+            f"{'于' + when if when else ''}确认后导出。",
+            bold=True,
+        )
+    if not check.table.empty:
+        exports.add_table(doc, check.table, font_pt=9)
 
 
 # Shares of the text width by column: the definitions need room, the numbers little (else 5 pages of table).

@@ -18,8 +18,9 @@ from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import Prepared, cached, show_chart
 from components.context import as_of, bundle, lang, t
+from components.press_check import audit_summary, export_gate, show_findings
 from components.table import show_table
-from lulong_data import briefing, images
+from lulong_data import briefing, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
 from lulong_data.metrics.published import DIFFERS, MATCH, check_published
 
@@ -36,9 +37,10 @@ def render() -> None:
         )
     )
     d = compute(briefing.draft, as_of=day)
-    texts_tab, figures_tab, published_tab, charts_tab = st.tabs(
+    texts_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
             t("稿件与核对", "Draft and check"),
+            t("核对其他文稿", "Check any text"),
             t("数据口径", "Figures"),
             t("已发布数字核对", "Published figures"),
             t("图表", "Charts"),
@@ -46,7 +48,12 @@ def render() -> None:
     )
     with texts_tab:
         texts = _editor(d)
-        _text_check(d, texts)
+        st.subheader(t("文稿数字核对", "Numbers in the text"))
+        findings = compute(textcheck.check_texts, texts=tuple(texts), as_of=day)
+        where = [p.title_zh for p, found in zip(d.paragraphs, findings, strict=True) for _ in found]
+        show_findings([f for found in findings for f in found], key="press_text_check", where=where)
+    with any_tab:
+        _check_any(day)
     with figures_tab:
         _figures(d)
     with published_tab:
@@ -54,7 +61,7 @@ def render() -> None:
     with charts_tab:
         charts = _charts(day)
     st.divider()
-    _word(d, texts, charts)
+    _word(d, texts, charts, [f for found in findings for f in found])
 
 
 # --- draft text ---------------------------------------------------------------------------------------
@@ -85,36 +92,23 @@ def _editor(d: briefing.Draft) -> list[str]:
     return texts
 
 
-def _status_text(status: str) -> str:
-    return t(*briefing.CHECK_LABELS[status])
-
-
-def _text_check(d: briefing.Draft, texts: list[str]) -> None:
-    st.subheader(t("文稿数字核对", "Numbers in the text"))
-    check = briefing.check_draft(bundle(), d, texts)
-    bad = check[check["status"].isin(["edited", "published", "untracked"])]
-    if bad.empty:
-        st.success(
-            t(
-                "文中每个数字都与数据和已发布口径一致。",
-                "Every number in the text matches the data and what was published.",
-            ),
-            icon="✅",
-        )
-    else:
-        st.warning(t(f"{len(bad)} 个数字需要核实。", f"{len(bad)} numbers need a look."), icon="⚠️")
-    table = pd.DataFrame(
-        {
-            t("段落", "Paragraph"): check["theme"],
-            t("指标", "Figure"): [briefing.spec_title(s, lang()) if s else "" for s in check["spec"]],
-            t("文中数字", "In the text"): check["in_text"].fillna(""),
-            t("数据", "Data"): check["computed"],
-            t("已发布", "Published"): check["published"],
-            t("状态", "Status"): check["status"].map(_status_text),
-            t("说明", "Note"): check["note"],
-        }
+def _check_any(day: dt.date) -> None:
+    """Any text: pasted (a 发布词 written elsewhere, a newspaper draft) or an uploaded .docx/.txt."""
+    st.subheader(t("核对任意文稿中的数字", "Check the numbers of any text"))
+    pasted = st.text_area(t("粘贴文稿", "Paste a text"), height=160, key="press_any_text")
+    upload = st.file_uploader(
+        t("或上传 Word/文本文件", "or upload a Word or text file"), type=["docx", "txt"]
     )
-    show_table(table, t("文稿数字核对", "text_check"), key="press_text_check")
+    text = pasted
+    if upload is not None:
+        data = upload.getvalue()
+        text = (
+            textcheck.docx_text(data)
+            if upload.name.lower().endswith(".docx")
+            else data.decode("utf-8", "replace")
+        )
+    if text.strip():
+        show_findings(compute(textcheck.check_texts, texts=(text,), as_of=day)[0], key="press_any_check")
 
 
 # --- figures with their 口径 ------------------------------------------------------------------------------
@@ -239,8 +233,13 @@ def _charts(day: dt.date) -> list[tuple[str, Prepared, str, str]]:
 
 
 # --- Word -----------------------------------------------------------------------------------------------
-def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared, str, str]]) -> None:
+def _word(
+    d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared, str, str]], findings: list
+) -> None:
     st.subheader(t("下载新闻稿(Word)", "Briefing as Word"))
+    sheet = export_gate(findings, key="press_confirm")
+    if sheet is None:
+        return
     titles = [c[0] for c in charts]
     chosen = st.multiselect(t("附图", "Charts to include"), titles, default=titles, key="press_word_charts")
     if not images.cjk_font_available():
@@ -266,11 +265,12 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared,
             figures=figures,
             pictures=pictures,
             prepared_by=str(bundle().manifest.get("prepared_by", "")),
+            check=sheet,
         )
 
     st.download_button(
         t("下载 Word 新闻稿", "Download the Word briefing"),
-        data=audited(build, f"新闻稿_{day.isoformat()}.docx"),
+        data=audited(build, f"新闻稿_{day.isoformat()}.docx", extra=audit_summary(sheet, findings)),
         file_name=f"新闻稿_{day.isoformat()}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         on_click="ignore",

@@ -6,10 +6,12 @@ The page is reached through the router (tests/apptest.py).
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import docx
-from apptest import download_data, open_page, vega_charts
+import pytest
+from apptest import download_data, download_name, open_page, vega_charts
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -42,10 +44,10 @@ def test_press_page_on_the_sample():
     at = open_press(role="press")
     assert at.title[0].value == "新闻发布"
     # The draft: one editable paragraph per theme, the press conference's numbers in it.
-    assert len(at.text_area) == 5
+    assert len([a for a in at.text_area if a.key.startswith("press_text_")]) == 5
     employment = at.text_area[1].value
     assert "全县脱贫劳动力实现就业4019人,完成市下目标任务3946人的102%" in employment
-    assert any("文中每个数字都与数据和已发布口径一致" in s.value for s in at.success)
+    assert any("文中每个数字都与数据或已发布数字一致" in s.value for s in at.success)
     # Every press-conference figure matches.
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["✅ 一致"] == "43" and tiles["⚠️ 不一致"] == "0" and tiles["❔ 无法计算"] == "0"
@@ -76,17 +78,87 @@ def test_press_page_on_the_sample():
     assert len(doc.inline_shapes) == 3
 
 
-def test_an_edited_number_is_flagged_and_exported_as_edited():
+def test_an_edited_number_is_flagged_with_the_right_value():
     at = open_press()
     original = at.text_area[1].value
     at.text_area[1].set_value(original.replace("4019", "4020")).run()
     assert not at.exception, at.exception
-    assert any("需要核实" in w.value for w in at.warning)
+    assert any(
+        "1个数字与数据或已发布数字不一致" in e.value and "“4020人”应为4019人" in e.value for e in at.error
+    )
     check = next(d.value for d in at.dataframe if "文中数字" in d.value.columns)
-    row = check[check["文中数字"] == "4020"].iloc[0]
-    assert row["状态"] == "⚠️ 与数据不一致" and row["数据"] == "4019"
+    row = check[check["文中数字"] == "4020人"].iloc[0]
+    assert row["核对结果"] == "❌ 不一致" and row["正确值"] == "4019人"
+    assert row["来源"] == "employment_placed:year=2022" and row["段落"] == "就业帮扶"
+    # Moving a figure earlier in its sentence does not change what it is read as (issue 19).
+    moved = original.replace(
+        "实现就业4019人,完成市下目标任务3946人的102%", "完成市下目标任务3946人的102%,实现就业4019人"
+    )
+    assert moved != original
+    at.text_area[1].set_value(moved).run()
+    assert any("文中每个数字都与数据或已发布数字一致" in s.value for s in at.success)
+
+
+def test_any_text_is_checked(tmp_path):
+    at = open_press()
+    at.text_area(key="press_any_text").set_value(
+        "2022年安排衔接资金2800万元;全县现有脱贫人口5400余户9200余人。"
+    ).run()
+    assert not at.exception, at.exception
+    check = next(
+        d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
+    )
+    assert list(check["文中数字"]) == ["2022年", "2800万元", "5400余户", "9200余人"]
+    assert list(check["核对结果"]) == ["— 非统计数字", "❌ 不一致", "✅ 与数据一致", "✅ 与数据一致"]
+    assert check.iloc[1]["正确值"] == "2700万元"
+
+
+PRESS_ROLES = '[groups."press-office"]\nrole = "press"\n'
+PRESS_HEADERS = {"X-Remote-User": "li", "X-Remote-Groups": "press-office"}
+
+
+@pytest.fixture
+def press_officer(tmp_path, monkeypatch):
+    """A press officer signed in through the SSO headers (open mode records nothing); audit log in tmp."""
+    from components import auth
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text(PRESS_ROLES, encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: dict(PRESS_HEADERS))
+    return tmp_path / "audit.jsonl"
+
+
+def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_when_confirmed(press_officer):
+    at = open_press()
+    assert download_name(at, "press_word") == "新闻稿_2022-07-26.docx"  # nothing contradicts: offered
+    at.text_area[1].set_value(at.text_area[1].value.replace("4019", "4109")).run()
+    assert not at.exception, at.exception
+    # Refused: no download, a reason, a confirmation to tick.
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("press_word")]
+    assert any("暂不能导出" in e.value for e in at.error)
+    at.checkbox(key="press_confirm").check().run()
+    assert not at.exception, at.exception
     doc = docx.Document(io.BytesIO(download_data(at, "press_word")))
-    assert "实现就业4020人" in "\n".join(p.text for p in doc.paragraphs)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "实现就业4109人" in text  # the text as the officer wrote it
+    assert "核对单" in text and "经li于" in text and "确认后导出" in text
+    sheet = doc.tables[-1]
+    header = [c.text for c in sheet.rows[0].cells]
+    assert header[:4] == ["序号", "文中数字", "核对结果", "正确值"]
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in sheet.rows[1:]}
+    assert (
+        rows["4109人"][2:4] == ["❌ 不一致", "4019人"] and rows["4109人"][5] == "employment_placed:year=2022"
+    )
+    assert rows["3946人"][2] == "✅ 与数据一致"
+    # The audit log has the export with its check summary.
+    entry = [json.loads(line) for line in press_officer.read_text(encoding="utf-8").splitlines()][-1]
+    assert (
+        entry["action"] == "export" and entry["detail"] == "新闻稿_2022-07-26.docx" and entry["who"] == "li"
+    )
+    assert entry["confirmed"] is True and entry["check"]["mismatch"] == 1 and entry["check"]["data"] > 20
 
 
 def test_english_interface():
