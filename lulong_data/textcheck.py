@@ -428,7 +428,9 @@ class Checker:
                 s_cov, s_dist = _coverage(text, (piece.start, clause[1]), meaning.phrases, t)
                 if s_cov == 0 or (ctx.aside and c_cov == 0):
                     continue
-                scored.append(((c_cov, s_cov), min(c_dist, s_dist), meaning, kind))
+                # Wording in the clause decides; without any, the nearest wording before it in the sentence.
+                score = (c_cov, 0, s_cov) if c_cov else (0, -s_dist, s_cov)
+                scored.append((score, min(c_dist, s_dist), meaning, kind))
         if not scored:
             return replace(
                 base,
@@ -525,12 +527,16 @@ class Checker:
             source = meaning.key
         elif meaning.yearly:
             now = self._value(meaning, ctx, year=y)
-            before = self._value(meaning, ctx, year=base)
-            desc = f"{y}年较{base}年"
+            if ctx.same_period:  # 比上年同期: last year's figure at the same date
+                before = self._value(meaning, ctx, year=base, date=_year_before(ctx.date))
+                desc = f"{y}年较{base}年同期"
+            else:  # 比上年: last year's figure for the year (complete once the year is over)
+                before = self._value(meaning, ctx, year=base)
+                desc = f"{y}年较{base}年"
             source = now[2]
             if base != y - 1 and not before[0]:
                 return None, source, f"数据中没有{base}年的数字,无法核对与{base}年相比的变化", ""
-            if kind == "abs" and meaning.change_metric and base == y - 1:
+            if kind == "abs" and meaning.change_metric and base == y - 1 and not ctx.same_period:
                 spec = f"{meaning.change_metric}:year={y}"
                 if ":" in meaning.key:
                     spec = meaning.change_metric + ":" + meaning.key.partition(":")[2] + f",year={y}"

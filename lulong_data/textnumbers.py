@@ -39,7 +39,7 @@ CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN = "〇零一二两三四五六七八九十百千万亿点"
 
 SENTENCE_END = "。!?;!?;\n"
-CLAUSE_END = SENTENCE_END + ",,、::()()"
+CLAUSE_END = SENTENCE_END + ",,、::()()\u3000 "  # a space parts a headline's two halves
 _OPEN_PAREN, _CLOSE_PAREN = "((", "))"
 _QUOTES = {"“": "”", "‘": "’", "《": "》", "〈": "〉", '"': '"', "「": "」", "『": "』"}
 
@@ -188,7 +188,7 @@ _CHANGE_VERB = re.compile(
 )
 _NEGATIVE = ("减少", "下降", "降低", "回落", "缩小", "减", "降", "少")
 _FROM_TO = re.compile(
-    r"(?:由|从)(?P<first>[^,,。;;]*?)(?:提高|增加|增长|上升|提升|扩大|下降|减少|降低|调整|调高|调低)"
+    r"(?:由|从)(?P<first>[^,,。;;]*?)(?:提高|增加|增长|上升|提升|扩大|延长|下降|减少|降低|缩短|调整|调高|调低)"
     r"(?:了)?(?:到|为|至)"
 )
 _AS_OF_MARK = re.compile(r"截至|截止|到")
@@ -237,6 +237,7 @@ class Context:
     base_year_end: bool = False  # a change on the end of the previous year (比上年末) rather than a year ago
     base_year: int | None = None  # the year a change is counted from when the text names it (相比2020年)
     aside: bool = False  # inside parentheses: its wording is its own, not the sentence's
+    same_period: bool = False  # 同期/同比: a year-to-date figure compared with the same date a year before
 
 
 @dataclass(frozen=True)
@@ -560,6 +561,8 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
             for off, y, d, mo, is_base, _ in marks:
                 if off >= t.start or is_base:
                     continue
+                if any(a <= off < b <= t.start for a, b in from_to):
+                    continue  # 由上年的9个月延长至10个月: 上年 is the first number's year, not the second's
                 if y is not None:
                     year, explicit = y, True
                     date = d if d is not None else (as_of if y >= as_of.year else dt.date(y, 12, 31))
@@ -592,5 +595,6 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
             depth = 0
             for ch in norm[piece.start : t.start]:
                 depth += (ch in _OPEN_PAREN) - (ch in _CLOSE_PAREN)
-            out[t.start] = Context(year, explicit, date, month, change, year_end, base_year, depth > 0)
+            same = bool(change) and bool(re.search(r"同期|同比", norm[piece.start : t.start]))
+            out[t.start] = Context(year, explicit, date, month, change, year_end, base_year, depth > 0, same)
     return out
