@@ -18,8 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, lang, t
-from lulong_data import images
+from components.context import as_of, bundle, lang, t
+from lulong_data import chartkit, exports, images
+from lulong_data.county import name_of
 
 try:  # Streamlit's own Altair → Vega-Lite conversion (Arrow datasets), verified on Streamlit 1.67.0
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
@@ -104,12 +105,15 @@ def show_chart(
     schematic: bool = False,
     height: int | None = None,
     width: Literal["stretch", "content"] | int | None = "stretch",
+    name: str | None = None,
 ) -> None:
     """``chart`` (full width unless ``width`` says otherwise; ``None`` = Streamlit's default sizing), a
     source line under it, and PNG/SVG downloads keyed by ``key``.
 
     ``title``/``unit``/``source`` go into the exported picture (the screen chart keeps its own title);
     ``schematic=True`` for maps drawn on schematic boundaries adds "示意图,不作为权属界线依据".
+    The files are named in Chinese: 卢龙县_<name>_<date>.png, ``name`` defaulting to the title without
+    county and period; exported from the sample (demo mode) they carry "样例数据" across the chart.
     """
     day = as_of()
     size = dict(width=width, height=height if height is not None else "content", key=f"{key}_chart")
@@ -135,12 +139,23 @@ def show_chart(
         )
         return
 
+    b = bundle()
+    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+
     def picture(fmt: str) -> bytes:
         return images.chart_image(
-            chart, title=title, unit=unit, source=source, as_of=day, schematic=schematic, fmt=fmt
+            chart,
+            title=title,
+            unit=unit,
+            source=source,
+            as_of=day,
+            schematic=schematic,
+            fmt=fmt,
+            watermark=mark,
         )
 
-    stem = f"{key}_{day.isoformat()}"
+    county = name_of(b, lang())
+    stem = chartkit.file_name(county, name or chartkit.short_name(title, county), day, "x")[:-2]
     left, right, _ = st.columns([1, 1, 4])
     with left:
         st.download_button(
