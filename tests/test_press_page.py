@@ -40,13 +40,33 @@ def _charts(at: AppTest) -> list[list]:
     return [frames for _, frames in vega_charts(at)]
 
 
+EMPLOYMENT = "press_text_2022-07-26_employment"
+
+
+def _area(at: AppTest, key: str):
+    return at.text_area(key=key)
+
+
 def test_press_page_on_the_sample():
     at = open_press(role="press")
     assert at.title[0].value == "新闻发布"
-    # The draft: one editable paragraph per theme, the press conference's numbers in it.
-    assert len([a for a in at.text_area if a.key.startswith("press_text_")]) == 5
-    employment = at.text_area[1].value
-    assert "全县脱贫劳动力实现就业4019人,完成市下目标任务3946人的102%" in employment
+    # The release: headline options, a lead and one editable paragraph per theme, each attributed.
+    areas = [a for a in at.text_area if a.key.startswith("press_text_")]
+    assert [a.label for a in areas] == [
+        "导语",
+        "防止返贫监测帮扶",
+        "就业帮扶",
+        "兜底保障",
+        "教育帮扶",
+        "健康帮扶和社会保障",
+        "人居环境",
+    ]
+    employment = _area(at, EMPLOYMENT).value
+    assert employment.startswith("记者从卢龙县人力资源和社会保障局获悉,今年以来,")
+    assert "全县脱贫劳动力实现就业4019人,比上年同期增加306人,完成市下目标任务3946人的102%" in employment
+    assert "今年安置乡村公益岗位2434人,比上年增加207人" in employment  # the news
+    assert "2022年以来" not in " ".join(a.value for a in areas)
+    assert "比上年增加207人" in at.radio(key="press_headline").options[2]
     assert any("文中每个数字都与数据或已发布数字一致" in s.value for s in at.success)
     # Every press-conference figure matches.
     tiles = {m.label: m.value for m in at.metric}
@@ -60,28 +80,57 @@ def test_press_page_on_the_sample():
         assert not BELOW_TOWNSHIP.search(cells), BELOW_TOWNSHIP.search(cells)
     for area in at.text_area:
         assert not BELOW_TOWNSHIP.search(area.value)
-    # Charts are township- or county-level, with print downloads.
+    # Charts are township- or county-level, with print downloads named in Chinese.
     charts = _charts(at)
-    assert len(charts) == 3
+    assert len(charts) == 4
     for frames in charts:
         for frame in frames:
             assert not HOUSEHOLD_COLUMNS & set(map(str, frame.columns)), list(frame.columns)
             assert not BELOW_TOWNSHIP.search(" ".join(frame.astype(str).to_numpy().ravel()))
-    png = download_data(at, "press_chart_0_png")
+    assert download_name(at, "press_chart_employment_png") == "卢龙县_就业目标完成情况_2022-07-26.png"
+    assert download_name(at, "press_chart_environment_svg") == "卢龙县_人居环境红黑榜_2022-07-26.svg"
+    png = download_data(at, "press_chart_employment_png")
     assert Image.open(io.BytesIO(png)).width >= 1440
-    svg = download_data(at, "press_chart_0_svg").decode()
-    assert "数据来源:县人社局" in svg
-    # The Word briefing: the edited text and the three charts as pictures.
+    svg = download_data(at, "press_chart_environment_svg").decode()
+    assert "卢龙县2022年7月人居环境红黑榜" in svg and "数据来源:卢龙县农业农村局" in svg
+    assert "样例数据" in svg  # the bundled sample: demo mode
+    # The Word release: the chosen headline, the edited text, the four charts as pictures, the 核对单.
     doc = docx.Document(io.BytesIO(download_data(at, "press_word")))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert employment in text and "数据截至:2022年7月26日" in text
-    assert len(doc.inline_shapes) == 3
+    assert doc.paragraphs[0].text == at.radio(key="press_headline").value
+    assert employment in text and "(数据截至2022年7月26日)" in text and "核对单" in text
+    assert len(doc.inline_shapes) == 4
+    assert "样例数据" in doc.sections[0].header.paragraphs[0].text
+
+
+def test_slides_hold_the_charts_with_chinese_text():
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    at = open_press()
+    assert download_name(at, "press_pptx") == "卢龙县_新闻发布图表_2022-07-26.pptx"
+    deck = Presentation(io.BytesIO(download_data(at, "press_pptx")))
+    assert (deck.slide_width, deck.slide_height) == (Emu(12_192_000), Emu(6_858_000))  # 16:9
+    slides = list(deck.slides)
+    assert len(slides) == 5  # a cover and one slide per chart
+    titles = []
+    for slide in slides[1:]:
+        shapes = {s.name: s for s in slide.shapes}
+        assert shapes["chart"].shape_type == 13  # a picture
+        with Image.open(io.BytesIO(shapes["chart"].image.blob)) as im:
+            assert im.width > 1000
+        titles.append(shapes["title"].text_frame.text)
+        assert shapes["unit"].text_frame.text.startswith("单位:")
+        assert "数据来源:卢龙县" in shapes["footer"].text_frame.text
+        assert shapes["watermark"].text_frame.text == "样例数据"
+    assert "卢龙县2022年7月人居环境红黑榜" in titles
+    assert "卢龙县2022年各乡镇脱贫劳动力就业与目标任务" in titles
 
 
 def test_an_edited_number_is_flagged_with_the_right_value():
     at = open_press()
-    original = at.text_area[1].value
-    at.text_area[1].set_value(original.replace("4019", "4020")).run()
+    original = _area(at, EMPLOYMENT).value
+    _area(at, EMPLOYMENT).set_value(original.replace("4019", "4020")).run()
     assert not at.exception, at.exception
     assert any(
         "1个数字与数据或已发布数字不一致" in e.value and "“4020人”应为4019人" in e.value for e in at.error
@@ -92,10 +141,11 @@ def test_an_edited_number_is_flagged_with_the_right_value():
     assert row["来源"] == "employment_placed:year=2022" and row["段落"] == "就业帮扶"
     # Moving a figure earlier in its sentence does not change what it is read as (issue 19).
     moved = original.replace(
-        "实现就业4019人,完成市下目标任务3946人的102%", "完成市下目标任务3946人的102%,实现就业4019人"
+        "实现就业4019人,比上年同期增加306人,完成市下目标任务3946人的102%",
+        "完成市下目标任务3946人的102%,实现就业4019人,比上年同期增加306人",
     )
     assert moved != original
-    at.text_area[1].set_value(moved).run()
+    _area(at, EMPLOYMENT).set_value(moved).run()
     assert any("文中每个数字都与数据或已发布数字一致" in s.value for s in at.success)
 
 
@@ -133,8 +183,8 @@ def press_officer(tmp_path, monkeypatch):
 
 def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_when_confirmed(press_officer):
     at = open_press()
-    assert download_name(at, "press_word") == "新闻稿_2022-07-26.docx"  # nothing contradicts: offered
-    at.text_area[1].set_value(at.text_area[1].value.replace("4019", "4109")).run()
+    assert download_name(at, "press_word") == "新闻通稿_2022-07-26.docx"  # nothing contradicts: offered
+    _area(at, EMPLOYMENT).set_value(_area(at, EMPLOYMENT).value.replace("4019", "4109")).run()
     assert not at.exception, at.exception
     # Refused: no download, a reason, a confirmation to tick.
     assert not [b for b in at.get("download_button") if b.proto.id.endswith("press_word")]
@@ -156,7 +206,7 @@ def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_whe
     # The audit log has the export with its check summary.
     entry = [json.loads(line) for line in press_officer.read_text(encoding="utf-8").splitlines()][-1]
     assert (
-        entry["action"] == "export" and entry["detail"] == "新闻稿_2022-07-26.docx" and entry["who"] == "li"
+        entry["action"] == "export" and entry["detail"] == "新闻通稿_2022-07-26.docx" and entry["who"] == "li"
     )
     assert entry["confirmed"] is True and entry["check"]["mismatch"] == 1 and entry["check"]["data"] > 20
 
