@@ -514,7 +514,7 @@ class Checker:
         if value is None:
             return None, source, why, ""
         when = _period_zh(period) if period else f"截至{_date_zh(date)}"
-        return _convert(value, unit, scale), source, why, when
+        return convert(value, unit, scale), source, why, when
 
     def _change(self, ctx: tn.Context, meaning: Meaning, kind: str, scale: float):
         """(change in the token's scale, source, why missing, when) of the figure on the year before."""
@@ -542,7 +542,7 @@ class Checker:
                     spec = meaning.change_metric + ":" + meaning.key.partition(":")[2] + f",year={y}"
                 v, why = self._metric_value(spec, ctx.date)
                 if v is not None:
-                    return _convert(v, meaning.unit, scale), spec, "", desc
+                    return convert(v, meaning.unit, scale), spec, "", desc
         else:
             if ctx.base_year is not None and ctx.base_year < y - 1:
                 base_date = dt.date(base, 12, 31)
@@ -560,7 +560,7 @@ class Checker:
                 return None, source, "上年为0,无法计算增幅", ""
             return (a / b - 1) * 100, f"{source}#pct_change", "", desc
         suffix = "#pp_change" if kind == "pp" else "#change"
-        return _convert(a - b, now[1], scale), f"{source}{suffix}", "", desc
+        return convert(a - b, now[1], scale), f"{source}{suffix}", "", desc
 
     def _published_for(self, meaning: Meaning, ctx: tn.Context) -> list[Published]:
         """Published figures of the same meaning and year, stated at or before the number's date, newest first."""
@@ -597,11 +597,11 @@ class Checker:
 
     @staticmethod
     def _pub_value(p: Published, scale: float) -> float:
-        return _convert(p.value, p.unit, scale)
+        return convert(p.value, p.unit, scale)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-def _convert(value: float, unit: str, scale: float) -> float:
+def convert(value: float, unit: str, scale: float) -> float:
     """``value`` in ``unit`` expressed in a text's magnitude ``scale`` (15000 万元 -> 1.5 for 亿元)."""
     _, unit_scale = family(unit)
     return value * unit_scale / scale
@@ -719,11 +719,6 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def published_for_bundle(b: Bundle) -> list[Published]:
-    """The published figures of the bundle's county: the register's when it holds any, else the file's."""
-    return default_published(b)
-
-
 def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     """The numbers that disagree with the data or with what was published."""
     return [f for f in findings if f.verdict == MISMATCH]
@@ -764,6 +759,6 @@ def check_texts(
     published: Sequence[Published] | None = None,
 ) -> list[list[Finding]]:
     """:func:`check` of several texts (the paragraphs of one draft) with one set of figures."""
-    pubs = published_for_bundle(b) if published is None else published
+    pubs = default_published(b) if published is None else published
     checker = Checker(b, pubs, as_of)
     return [checker.check(text) for text in texts]
