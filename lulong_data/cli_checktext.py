@@ -1,7 +1,9 @@
 """``python -m lulong_data checktext FILE [--as-of DATE] [--format text|json] [--county CODE]``.
 
 Checks every number of a text (a .txt, a .docx, or ``-`` for standard input) against the data folder
-(``LULONG_DATA_DIR``, else the bundled sample) and the published figures, as the press page does.
+(``LULONG_DATA_DIR``, else the bundled sample) and the published figures — the register in the state
+database (``LULONG_DB_URL`` / ``LULONG_STATE_DIR``) once it holds figures, else the folder's
+published_figures — as the press page does.
 Exit status: 0 when no number contradicts, 1 when one does, 2 when the input or the data cannot be read.
 """
 
@@ -77,7 +79,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"checktext: {exc}", file=sys.stderr)
         return 2
-    findings = textcheck.check(b, text, as_of=as_of, published=textcheck.published_for_bundle(b))
+    from lulong_data.store import register
+
+    # The register's figures when the state database holds any (read only: the CLI records nothing).
+    findings = textcheck.check(b, text, as_of=as_of, published=register.published_for(b, writable=False))
     out = sys.stdout
     if args.format == "json":
         json.dump([f.to_json() for f in findings], out, ensure_ascii=False, indent=2)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from components.auth import audited, require_page
@@ -17,11 +16,11 @@ from components.cache import compute
 from components.context import as_of, bundle, lang, t
 from components.press_check import audit_summary, export_gate, show_findings
 from components.press_kit import pptx_download, show_charts
+from components.press_register import published, show_register
 from components.table import show_table
 from lulong_data import briefing, exports, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
 from lulong_data.chartkit import KitChart
-from lulong_data.metrics.published import DIFFERS, MATCH, check_published
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -38,19 +37,20 @@ def render() -> None:
         )
     )
     d = compute(briefing.draft, as_of=day)
+    pubs = tuple(published())  # every source of the register, newest first
     texts_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
             t("通稿与核对", "Release and check"),
             t("核对其他文稿", "Check any text"),
             t("数据口径", "Figures"),
-            t("已发布数字核对", "Published figures"),
+            t("已发布数字登记", "Published figures"),
             t("图表与幻灯片", "Charts and slides"),
         ]
     )
     with texts_tab:
         headline, texts = _editor(d)
         st.subheader(t("文稿数字核对", "Numbers in the text"))
-        found = compute(textcheck.check_texts, texts=(headline, *texts), as_of=day)
+        found = compute(textcheck.check_texts, texts=(headline, *texts), as_of=day, published=pubs)
         labels = [t("标题", "Headline")] + [p.title_zh for p in d.parts]
         findings = [f for part in found for f in part]
         show_findings(
@@ -59,12 +59,12 @@ def render() -> None:
             where=[lab for lab, part in zip(labels, found, strict=True) for _ in part],
         )
     with any_tab:
-        _check_any(day)
+        _check_any(day, pubs)
     with figures_tab:
         st.subheader(t("稿件数字及口径", "Figures of the draft and their definitions"))
         show_table(briefing.figures_table(bundle(), d, lang()), t("数据口径", "figures"), key="press_figures")
     with published_tab:
-        _published()
+        show_register(list(pubs))
     with charts_tab:
         charts = show_charts(day)
         pptx_download(charts, day)
@@ -103,7 +103,7 @@ def _editor(d: briefing.Draft) -> tuple[str, list[str]]:
     return headline, texts
 
 
-def _check_any(day: dt.date) -> None:
+def _check_any(day: dt.date, pubs: tuple) -> None:
     """Any text: pasted (a 发布词 written elsewhere, a newspaper draft) or an uploaded .docx/.txt."""
     st.subheader(t("核对任意文稿中的数字", "Check the numbers of any text"))
     pasted = st.text_area(t("粘贴文稿", "Paste a text"), height=160, key="press_any_text")
@@ -119,37 +119,8 @@ def _check_any(day: dt.date) -> None:
             else data.decode("utf-8", "replace")
         )
     if text.strip():
-        show_findings(compute(textcheck.check_texts, texts=(text,), as_of=day)[0], key="press_any_check")
-
-
-# --- published figures --------------------------------------------------------------------------------
-def _published() -> None:
-    st.subheader(t("已发布数字与当前数据核对", "Published figures against the data"))
-    df = compute(check_published)
-    if df.empty:
-        st.info(
-            t("数据文件夹中没有已发布口径表(published_figures)。", "The folder has no published_figures.")
-        )
-        return
-    n_match, n_diff = int((df["status"] == MATCH).sum()), int((df["status"] == DIFFERS).sum())
-    a, b_, c = st.columns(3)
-    a.metric(t("✅ 一致", "✅ match"), n_match)
-    b_.metric(t("⚠️ 不一致", "⚠️ differ"), n_diff)
-    c.metric(t("❔ 无法计算", "❔ not computable"), len(df) - n_match - n_diff)
-    table = pd.DataFrame(
-        {
-            t("编号", "ID"): df["figure_id"],
-            t("发布表述", "Published wording"): df["statement"],
-            t("发布数值", "Published"): df["value"],
-            t("单位", "Unit"): df["unit"],
-            t("截至", "As of"): df["as_of"].astype(str),
-            t("当前计算", "Computed"): df["computed"],
-            t("状态", "Status"): [briefing.published_label(r, lang()) for r in df.to_dict("records")],
-            t("出处", "Source"): df["source"],
-            t("对应指标", "Metric"): df["metric"],
-        }
-    )
-    show_table(table, t("已发布数字核对", "published_check"), key="press_published")
+        found = compute(textcheck.check_texts, texts=(text,), as_of=day, published=pubs)[0]
+        show_findings(found, key="press_any_check")
 
 
 # --- Word -----------------------------------------------------------------------------------------------

@@ -215,3 +215,43 @@ def test_english_interface():
     at = open_press(lang="en")
     assert at.title[0].value == "Press office"
     assert {m.label for m in at.metric} >= {"✅ match", "⚠️ differ", "❔ not computable"}
+
+
+def test_the_register_accepts_a_new_source_and_the_check_uses_it(press_officer, tmp_path, monkeypatch):
+    monkeypatch.setenv("LULONG_DB_URL", f"sqlite:///{tmp_path / 'state.sqlite'}")
+    at = open_press()
+    register = next(d.value for d in at.dataframe if "发布表述" in d.value.columns)
+    assert len(register) == 43  # the published_figures file, imported on first start
+
+    def record(statement: str, value: float, unit: str, source: str) -> None:
+        at.text_input(key="press_reg_statement").input(statement)
+        at.number_input(key="press_reg_value").set_value(value)
+        at.text_input(key="press_reg_unit").input(unit)
+        at.selectbox(key="press_reg_source").set_value(source)
+        next(b for b in at.button if b.label == "登记").click().run()
+        assert not at.exception, at.exception
+
+    # A statement that says otherwise than its value is refused.
+    record("今年安置公益岗位2434人", 2443, "人", "秦皇岛日报")
+    assert any("未登记" in e.value and "2434人" in e.value for e in at.error)
+    # A new source is recorded …
+    record("全县发放宣传资料3000余份", 3000, "份", "秦皇岛日报")
+    assert any("已登记 R0001" in s.value for s in at.success)
+    register = next(d.value for d in at.dataframe if "发布表述" in d.value.columns)
+    assert len(register) == 44 and "秦皇岛日报" in set(register["出处"])
+    # … and the check of any text uses it.
+    at.text_area(key="press_any_text").set_value("组织开展宣传活动,发放宣传资料3000余份。").run()
+    check = next(
+        d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
+    )
+    row = check[check["文中数字"] == "3000余份"].iloc[0]
+    assert row["核对结果"] == "☑️ 与已发布一致" and row["来源"] == "R0001"
+
+
+def test_open_mode_records_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "state.sqlite"
+    monkeypatch.setenv("LULONG_DB_URL", f"sqlite:///{path}")
+    at = open_press()
+    assert any("演示模式(未登录)不保存登记" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label == "登记"]
+    assert not path.exists()
