@@ -233,8 +233,8 @@ def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
             f"{f('poverty_persons')}人。"
         ),
         lambda f: (
-            "今年以来,全县坚持把防止返贫动态监测和帮扶作为巩固拓展脱贫攻坚成果的首要任务,畅通农户自主申报、"
-            f"基层干部排查、部门筛查预警渠道,目前监测帮扶中的对象{f('monitored_households')}户"
+            "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,"
+            f"目前监测帮扶中的对象{f('monitored_households')}户"
             f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
         ),
         lambda f: (

@@ -208,7 +208,7 @@ def add_check_sheet(doc, check: CheckSheet) -> None:
 
 
 # Shares of the text width by column: the definitions need room, the numbers little (else 5 pages of table).
-_SHARES = {"指标": 0.25, "数值": 0.1, "单位": 0.08, "口径": 0.45, "来源": 0.12}
+_SHARES = {"指标": 0.22, "数值": 0.09, "单位": 0.07, "口径": 0.42, "来源": 0.2}
 _CHECK_SHARES = {
     "序号": 0.06,
     "文中数字": 0.12,
@@ -229,6 +229,8 @@ def _widen(doc, table, columns: list[str], shares: dict[str, float]) -> None:
     parts = [shares.get(c, rest / len(unknown) if unknown else 0) for c in columns]
     total = sum(parts) or 1
     widths = [int(usable * x / total) for x in parts]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid: LibreOffice and WPS read it, Word reads the cells
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width

@@ -15,6 +15,7 @@ from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, lang, t
 from components.press_check import audit_summary, export_gate, show_findings
+from components.press_conference import show_package
 from components.press_kit import pptx_download, show_charts
 from components.press_register import published, show_register
 from components.table import show_table
@@ -38,9 +39,10 @@ def render() -> None:
     )
     d = compute(briefing.draft, as_of=day)
     pubs = tuple(published())  # every source of the register, newest first
-    texts_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
+    texts_tab, package_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
             t("通稿与核对", "Release and check"),
+            t("发布会材料", "Conference package"),
             t("核对其他文稿", "Check any text"),
             t("数据口径", "Figures"),
             t("已发布数字登记", "Published figures"),
@@ -58,6 +60,8 @@ def render() -> None:
             key="press_text_check",
             where=[lab for lab, part in zip(labels, found, strict=True) for _ in part],
         )
+    with package_tab:
+        show_package(day, pubs)
     with any_tab:
         _check_any(day, pubs)
     with figures_tab:

@@ -255,3 +255,41 @@ def test_open_mode_records_nothing(tmp_path, monkeypatch):
     assert any("演示模式(未登录)不保存登记" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "登记"]
     assert not path.exists()
+
+
+def test_conference_package_as_separate_checked_documents():
+    import zipfile
+
+    at = open_press()
+    names = [
+        download_name(at, f"press_pkg_{k}") for k in ("host", "statement", "qa_employment", "qa_welfare")
+    ]
+    assert names == [
+        "卢龙县新闻发布会_主持词_2022-07-26.docx",
+        "卢龙县新闻发布会_发布词_2022-07-26.docx",
+        "卢龙县新闻发布会_答问口径(卢龙县人力资源和社会保障局)_2022-07-26.docx",
+        "卢龙县新闻发布会_答问口径(卢龙县民政局)_2022-07-26.docx",
+    ]
+    host = docx.Document(io.BytesIO(download_data(at, "press_pkg_host")))
+    text = "\n".join(p.text for p in host.paragraphs)
+    assert (
+        "各位媒体朋友" in text
+        and "出席今天发布会的有" in text
+        and "卢龙县人力资源和社会保障局负责同志×××" in text
+    )
+    statement = docx.Document(io.BytesIO(download_data(at, "press_pkg_statement")))
+    text = "\n".join(p.text for p in statement.paragraphs)
+    assert (
+        "一、防止返贫监测帮扶" in text
+        and "二、就业帮扶" in text
+        and "安置乡村公益岗位2434人,比上年增加207人" in text
+    )
+    assert "核对单" in text and "不一致0个" in text  # every number checked
+    qa = docx.Document(io.BytesIO(download_data(at, "press_pkg_qa_employment")))
+    text = "\n".join(p.text for p in qa.paragraphs)
+    assert "问:近年来,卢龙县在就业帮扶方面做了哪些工作?" in text and "答:感谢这位记者的提问。今年以来" in text
+    definitions = qa.tables[0]
+    assert [c.text for c in definitions.rows[0].cells] == ["指标", "数值", "单位", "口径", "来源"]
+    assert "4019" in [r.cells[1].text for r in definitions.rows]
+    with zipfile.ZipFile(io.BytesIO(download_data(at, "press_pkg_zip"))) as z:
+        assert len(z.namelist()) == 8 and all(n.endswith(".docx") for n in z.namelist())
