@@ -18,9 +18,13 @@ from lulong_data.county import name_of
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def show_charts(day: dt.date) -> list[KitChart]:
-    """Draw the kit's charts with PNG/SVG downloads; return them (for the Word file and the slides)."""
-    charts = compute(chartkit.press_charts, as_of=day, lang=lang())
+def kit_charts(day: dt.date) -> list[KitChart]:
+    """The kit's charts at ``day`` (cached; the Word file, the slides and the charts tab share them)."""
+    return compute(chartkit.press_charts, as_of=day, lang=lang())
+
+
+def show_charts(charts: list[KitChart]) -> None:
+    """Draw the kit's charts, each with its PNG/SVG downloads."""
     for c in charts:
         st.subheader(c.title)
         show_chart(
@@ -28,7 +32,6 @@ def show_charts(day: dt.date) -> list[KitChart]:
         )
     if not charts:
         st.info(t("暂无可绘制的数据", "Nothing to chart"))
-    return charts
 
 
 def pptx_download(charts: list[KitChart], day: dt.date) -> None:

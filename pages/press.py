@@ -16,7 +16,7 @@ from components.cache import compute
 from components.context import as_of, bundle, lang, t
 from components.press_check import audit_summary, export_gate, show_findings
 from components.press_conference import show_package
-from components.press_kit import pptx_download, show_charts
+from components.press_kit import kit_charts, pptx_download, show_charts
 from components.press_register import published, show_register
 from components.table import show_table
 from lulong_data import briefing, exports, images, textcheck
@@ -39,6 +39,7 @@ def render() -> None:
     )
     d = compute(briefing.draft, as_of=day)
     pubs = tuple(published())  # every source of the register, newest first
+    charts = kit_charts(day)
     texts_tab, package_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
             t("通稿与核对", "Release and check"),
@@ -60,6 +61,8 @@ def render() -> None:
             key="press_text_check",
             where=[lab for lab, part in zip(labels, found, strict=True) for _ in part],
         )
+        st.divider()
+        _word(d, headline, texts, charts, findings)
     with package_tab:
         show_package(day, pubs)
     with any_tab:
@@ -70,10 +73,8 @@ def render() -> None:
     with published_tab:
         show_register(list(pubs))
     with charts_tab:
-        charts = show_charts(day)
+        show_charts(charts)
         pptx_download(charts, day)
-    st.divider()
-    _word(d, headline, texts, charts, findings)
 
 
 # --- the 通稿 ------------------------------------------------------------------------------------------------
