@@ -156,6 +156,9 @@ def show_chart(
 
     county = name_of(b, lang())
     stem = chartkit.file_name(county, name or chartkit.short_name(title, county), day, "x")[:-2]
+    # A picture pasted into a document must say whose figures it shows: the county heads its title.
+    if county and not title.startswith(county):
+        title = f"{county}: {title}" if lang() == "en" else county + title
     left, right, _ = st.columns([1, 1, 4])
     with left:
         st.download_button(

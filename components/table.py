@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, role, t
-from lulong_data import access
+from components.context import as_of, bundle, role, t
+from lulong_data import access, exports
 from lulong_data.exports import to_xlsx
 
 # Headers of integer columns that are labels, not quantities: no thousands separator (2022, not 2,022).
@@ -52,10 +52,13 @@ def show_table(
     )
     if download:
         stamp = as_of().isoformat()
+        title = t(f"数据截至 {stamp}", f"Data as of {stamp}")
+        if exports.demo_mode(bundle().folder):  # a sheet of the fictitious sample says so in its first row
+            title = f"{exports.DEMO_MARK}(虚构,仅供演示)  {title}"
         st.download_button(
             t("下载 Excel", "Download Excel"),
             data=audited(
-                lambda: to_xlsx(df, title=t(f"数据截至 {stamp}", f"Data as of {stamp}")),
+                lambda: to_xlsx(df, title=title),
                 f"{file_stem}_{stamp}.xlsx",
             ),
             file_name=f"{file_stem}_{stamp}.xlsx",

@@ -10,6 +10,7 @@ import json
 import re
 
 import docx
+import openpyxl
 import pytest
 from apptest import download_data, download_name, open_page, vega_charts
 from PIL import Image
@@ -73,6 +74,8 @@ def test_press_page_on_the_sample():
     assert tiles["✅ 一致"] == "43" and tiles["⚠️ 不一致"] == "0" and tiles["❔ 无法计算"] == "0"
     published = next(d.value for d in at.dataframe if "发布表述" in d.value.columns)
     assert set(published["状态"]) == {"✅ 一致"}
+    sheet = openpyxl.load_workbook(io.BytesIO(download_data(at, "press_published_xlsx"))).active
+    assert str(sheet["A1"].value).startswith("样例数据")  # a spreadsheet of the sample says so
     # Aggregates only: no household or village column, no household, person, case or village code.
     for frame in (d.value for d in at.dataframe):
         assert not HOUSEHOLD_COLUMNS & set(map(str, frame.columns)), list(frame.columns)
