@@ -426,12 +426,18 @@ class Checker:
                 # The sentence up to the end of the number's clause: a subject carries forward
                 # (脱贫户940户、1721人), an aside in parentheses has only its own words.
                 s_cov, s_dist = _coverage(text, (piece.start, clause[1]), meaning.phrases, t)
-                if s_cov == 0 or (ctx.aside and c_cov == 0):
+                if s_cov == 0 or ((ctx.aside or ctx.part) and c_cov == 0):
                     continue
+                if ctx.planned and not any(w in meaning.label for w in ("目标", "计划", "任务")):
+                    continue  # a plan is checked against a target, never against what happened
                 # Wording in the clause decides; without any, the nearest wording before it in the sentence.
                 score = (c_cov, 0, s_cov) if c_cov else (0, -s_dist, s_cov)
                 scored.append((score, min(c_dist, s_dist), meaning, kind))
         if not scored:
+            if ctx.planned:
+                return replace(
+                    base, note="计划数,不与实际数核对", note_en="a plan, not checked against what happened"
+                )
             return replace(
                 base,
                 note="文中说法对应不到登记的指标或已发布数字,无法核对",

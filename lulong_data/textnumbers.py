@@ -192,6 +192,7 @@ _FROM_TO = re.compile(
     r"(?:了)?(?:到|为|至)"
 )
 _AS_OF_MARK = re.compile(r"截至|截止|到")
+_PLANNED = re.compile(r"计划|预计|力争|拟|预期")
 _HALF_YEAR = re.compile(r"上半年")
 
 
@@ -238,6 +239,8 @@ class Context:
     base_year: int | None = None  # the year a change is counted from when the text names it (相比2020年)
     aside: bool = False  # inside parentheses: its wording is its own, not the sentence's
     same_period: bool = False  # 同期/同比: a year-to-date figure compared with the same date a year before
+    part: bool = False  # its clause opens with 其中: a part of the figure before it, never that figure
+    planned: bool = False  # 计划/预计/力争/拟: a plan, not what happened
 
 
 @dataclass(frozen=True)
@@ -596,5 +599,10 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
             for ch in norm[piece.start : t.start]:
                 depth += (ch in _OPEN_PAREN) - (ch in _CLOSE_PAREN)
             same = bool(change) and bool(re.search(r"同期|同比", norm[piece.start : t.start]))
-            out[t.start] = Context(year, explicit, date, month, change, year_end, base_year, depth > 0, same)
+            clause = next(((a, b) for a, b in piece.clauses if a <= t.start < b), (piece.start, piece.end))
+            part = norm[clause[0] : t.start].lstrip().startswith("其中")
+            planned = bool(_PLANNED.search(norm[clause[0] : t.start]))
+            out[t.start] = Context(
+                year, explicit, date, month, change, year_end, base_year, depth > 0, same, part, planned
+            )
     return out
