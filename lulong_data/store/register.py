@@ -358,9 +358,14 @@ def published_for(b: Bundle, *, writable: bool, url: str | None = None) -> list[
     file_figures = textcheck.default_published(b)
     county = county_of(b)
     if writable:
-        with store.begin(url, write=True) as conn:
-            import_file(conn, county, file_figures)
+        with store.begin(url) as conn:  # most runs: nothing new in the file, no write lock taken
+            t = register_figures
+            held = set(conn.execute(sa.select(t.c.figure_key).where(t.c.county_code == county)).scalars())
             entries = current(conn, county)
+        if any(p.id and p.id not in held for p in file_figures):
+            with store.begin(url, write=True) as conn:
+                import_file(conn, county, file_figures)
+                entries = current(conn, county)
         return [e.published() for e in entries]
     eng = store.engine(url, create=False)
     if eng is None:
