@@ -416,41 +416,21 @@ THEMES: tuple[tuple[str, str, str, Callable[[Bundle, dt.date], list[Sentence]], 
     ("environment", "人居环境", "Living environment", _environment, ("env_red_villages",)),
 )
 
-# Department names as the registry or the data may still abbreviate them, and the full names the
-# transcript uses (PLAN §2). Names not listed keep the county's name in front of what the data says.
-_FULL_NAMES = {
-    "县人社局": "人力资源和社会保障局",
-    "县民政局": "民政局",
-    "县农业农村局": "农业农村局",
-    "县乡村振兴局": "乡村振兴局",
-    "县教育局": "教育局",
-    "县卫健委": "卫生健康局",
-    "县卫健局": "卫生健康局",
-    "县医保局": "医疗保障局",
-    "县防贫中心": "防贫中心",
-}
-
 
 def department_name(b: Bundle, raw: str) -> str:
-    """A department's full name for print: 卢龙县人力资源和社会保障局 (never 县人社局)."""
-    raw = (raw or "").strip()
-    county = name_of(b)
-    if not raw or raw.startswith(county):
-        return raw
-    if raw in _FULL_NAMES:
-        return county + _FULL_NAMES[raw]
-    return county + raw[1:] if raw.startswith("县") else raw
+    """A department's full name for print: 卢龙县人力资源和社会保障局 (never 县人社局); lulong_data.departments."""
+    return full_name((raw or "").strip() or None, name_of(b)) or ""
 
 
 def department_of(b: Bundle, spec: str) -> str:
-    """The full name of the department responsible for the figure ``spec`` names."""
+    """The full name of the department responsible for the figure ``spec`` names (an indicator: the
+    department that reported it)."""
     name, params = parse_spec(spec)
     if name == "indicator":
         row = _indicator_row(b, str(params.get("name")))
         raw = row.get("department")
-        if raw is not None and not pd.isna(raw):
-            return department_name(b, str(raw))
-    return department_name(b, METRICS[name].department) if name in METRICS else ""
+        return "" if raw is None or pd.isna(raw) else department_name(b, str(raw))
+    return department_for(METRICS[name], name_of(b)) if name in METRICS else ""
 
 
 def _attribution(b: Bundle, specs: tuple[str, ...]) -> str:
