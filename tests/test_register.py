@@ -157,3 +157,20 @@ def test_each_county_has_its_own_register(state_db_url, three_county_bundle):
             p.id for p in register.published_for(second, writable=True, url=state_db_url)
         }
     assert len(a) == len(textcheck.default_published(first))
+
+
+def test_checktext_reads_the_register(tmp_path, capsys, monkeypatch, sample_bundle):
+    import json
+
+    from lulong_data.__main__ import main
+
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    monkeypatch.setenv("LULONG_DB_URL", url)
+    monkeypatch.delenv("LULONG_DATA_DIR", raising=False)
+    register.published_for(sample_bundle, writable=True, url=url)
+    _record(url, statement="全县发放宣传资料3000余份", value=3000, unit="份")
+    f = tmp_path / "稿.txt"
+    f.write_text("发放宣传资料3000余份。", encoding="utf-8")
+    assert main(["checktext", str(f), "--format", "json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert (row["verdict"], row["source"]) == ("published", "R0001")
