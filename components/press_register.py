@@ -5,6 +5,7 @@ database (``lulong_data.store.register``); open mode reads and writes nothing ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -13,13 +14,18 @@ from components.auth import current_user
 from components.cache import compute
 from components.context import bundle, lang, t
 from components.table import show_table
-from lulong_data import briefing, store
+from lulong_data import briefing, store, textcheck
 from lulong_data.metrics.published import DIFFERS, MATCH, check_figures
 from lulong_data.settings import get_settings
 from lulong_data.store import register
 from lulong_data.textcheck import Published
 
 NEW = "__new__"
+
+
+def safe_id(key: str) -> str:
+    """Text from the data file (an id, a unit) as literal Markdown (components.safe once it lands)."""
+    return re.sub(r"([\\`*_\[\]<>#!|~$:&])", r"\\\1", str(key))
 
 
 def writable() -> bool:
@@ -60,6 +66,16 @@ def show_register(pubs: list[Published]) -> None:
         }
     )
     show_table(table, t("已发布数字登记", "published_register"), key="press_published")
+    wrong = register.disagreements(textcheck.default_published(bundle()))
+    if wrong:
+        st.warning(
+            t(
+                f"已发布口径表中有{len(wrong)}条表述与数值不一致,未导入登记表:",
+                f"{len(wrong)} row(s) of the published_figures file say otherwise than their value (not imported):",
+            )
+            + ";".join(f"{safe_id(k)} {safe_id(reason)}" for k, reason in wrong),
+            icon="⚠️",
+        )
     if not writable():
         st.info(
             t(

@@ -174,3 +174,12 @@ def test_checktext_reads_the_register(tmp_path, capsys, monkeypatch, sample_bund
     assert main(["checktext", str(f), "--format", "json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert (row["verdict"], row["source"]) == ("published", "R0001")
+
+
+def test_a_file_row_whose_statement_says_otherwise_is_named_and_not_imported(state_db_url, sample_bundle):
+    wrong = textcheck.Published("P99", "今年安置公益岗位2434人", 2443, "人", DAY, "新闻发布会")
+    assert register.disagreements([*textcheck.default_published(sample_bundle), wrong]) == [
+        ("P99", "表述为“2434人”,与填写的数值 2443人 不一致。")
+    ]
+    with store.begin(state_db_url, write=True) as conn:
+        assert register.import_file(conn, COUNTY, [wrong]) == 0

@@ -326,6 +326,11 @@ def import_file(
     return n
 
 
+def disagreements(published: Sequence[Published]) -> list[tuple[str, str]]:
+    """(figure id, reason) of every figure whose statement does not say its value (never imported)."""
+    return [(p.id, reason) for p in published if (reason := statement_agrees(p.statement, p.value, p.unit))]
+
+
 def _date_in(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
