@@ -321,24 +321,20 @@ class Checker:
         return out
 
     # -- data --
-    def _metric_value(self, spec: str, date: dt.date) -> tuple[float | None, str]:
-        """(value, why missing) of a metric spec at ``date``; cached."""
-        from lulong_data.metrics.registry import compute, lookup
+    def _metric_value(self, spec: str, date: dt.date) -> tuple[float | None, str, str]:
+        """(value, why missing, the period it stands for) of a metric spec at ``date``; cached."""
+        from lulong_data.metrics.registry import evaluate
 
         key = (spec, date)
         if key not in self._values:
-            why = ""
             try:
-                absent = [d for d in lookup(spec).datasets if not self.b.has(d)]
-                if absent:
-                    value, why = None, f"数据文件夹中没有{'、'.join(absent)},无法计算"
-                else:
-                    value = compute(self.b, spec, date)
-                    if value is None or pd.isna(value):
-                        value, why = None, "数据不足,无法计算"
+                fig = evaluate(self.b, spec, as_of=date)
+                value = None if fig.value is None or pd.isna(fig.value) else float(fig.value)
+                why = "" if value is not None else (fig.missing.zh if fig.missing else "数据不足,无法计算")
+                when = fig.period.text("zh")
             except Exception as exc:  # noqa: BLE001 - a figure that fails is not checkable, the text still is
-                value, why = None, f"计算出错({type(exc).__name__})"
-            self._values[key] = (None if value is None else float(value), why)
+                value, why, when = None, f"计算出错({type(exc).__name__})", ""
+            self._values[key] = (value, why, when)
         return self._values[key]
 
     def _indicator(self, name: str, date: dt.date) -> tuple[float | None, str, str]:
@@ -376,8 +372,8 @@ class Checker:
             why = "" if value is not None else f"截至{_date_zh(date)}没有该项报送数据"
             return value, unit or meaning.unit, meaning.key, date, why, period
         spec = self._spec(meaning, ctx, year)
-        value, why = self._metric_value(spec, date)
-        return value, meaning.unit, spec, date, why, ""
+        value, why, when = self._metric_value(spec, date)
+        return value, meaning.unit, spec, date, why, when
 
     # -- checking --
     def check(self, text: str) -> list[Finding]:
@@ -519,7 +515,10 @@ class Checker:
         value, unit, source, date, why, period = self._value(meaning, ctx)
         if value is None:
             return None, source, why, ""
-        when = _period_zh(period) if period else f"截至{_date_zh(date)}"
+        if meaning.kind == "indicator":
+            when = _period_zh(period) if period else f"截至{_date_zh(date)}"
+        else:  # the registry's own period: 截至2022年7月26日, 2022年1月1日至7月26日, 2022年7月
+            when = period or f"截至{_date_zh(date)}"
         return convert(value, unit, scale), source, why, when
 
     def _change(self, ctx: tn.Context, meaning: Meaning, kind: str, scale: float):
@@ -546,7 +545,7 @@ class Checker:
                 spec = f"{meaning.change_metric}:year={y}"
                 if ":" in meaning.key:
                     spec = meaning.change_metric + ":" + meaning.key.partition(":")[2] + f",year={y}"
-                v, why = self._metric_value(spec, ctx.date)
+                v, why, _ = self._metric_value(spec, ctx.date)
                 if v is not None:
                     return convert(v, meaning.unit, scale), spec, "", desc
         else:
