@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from components import safe
 from components.auth import current_user
 from components.context import lang, t
 from components.table import show_table
@@ -26,7 +27,7 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
         st.error(
             t(
                 f"{len(bad)}个数字与数据或已发布数字不一致:"
-                + ";".join(f"“{f.text}”应为{f.right_text()}" for f in bad[:5])
+                + ";".join(f"“{safe.text(f.text)}”应为{safe.text(f.right_text())}" for f in bad[:5])
                 + ("……" if len(bad) > 5 else ""),
                 f"{len(bad)} number(s) contradict the data or what was published.",
             ),

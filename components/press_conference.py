@@ -10,6 +10,7 @@ import zipfile
 
 import streamlit as st
 
+from components import safe
 from components.auth import audited
 from components.cache import compute
 from components.context import bundle, lang, t
@@ -35,7 +36,7 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
     county, mark = name_of(b), exports.DEMO_MARK if exports.demo_mode(b.folder) else None
     files: list[tuple[str, press_package.Document, CheckSheet]] = []
     for doc, findings in zip(docs, found, strict=True):
-        with st.expander(doc.name):
+        with st.expander(safe.text(doc.name)):
             st.text(doc.text)
             st.caption(textcheck.summary_text(findings, lang()))
             bad = textcheck.contradictions(findings)
@@ -51,7 +52,7 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
             name = doc.file_name(county, day)
             files.append((name, doc, sheet))
             st.download_button(
-                t(f"下载{doc.name}", f"Download {doc.name}"),
+                t(f"下载{safe.text(doc.name)}", f"Download {safe.text(doc.name)}"),
                 data=audited(
                     lambda doc=doc, sheet=sheet: press_package.document_docx(
                         doc, as_of=day, check=sheet, watermark=mark

@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from components import safe
 from components.auth import audited
 from components.cache import compute
 from components.chart import show_chart
@@ -26,7 +27,7 @@ def kit_charts(day: dt.date) -> list[KitChart]:
 def show_charts(charts: list[KitChart]) -> None:
     """Draw the kit's charts, each with its PNG/SVG downloads."""
     for c in charts:
-        st.subheader(c.title)
+        st.subheader(safe.text(c.title))
         show_chart(
             c.chart, key=f"press_chart_{c.key}", title=c.title, unit=c.unit, source=c.source, name=c.name
         )

@@ -5,32 +5,26 @@ database (``lulong_data.store.register``); open mode reads and writes nothing ne
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 import streamlit as st
 
+from components import safe
 from components.auth import current_user
 from components.cache import compute
 from components.context import bundle, lang, t
 from components.table import show_table
-from lulong_data import briefing, store, textcheck
+from lulong_data import access, briefing, store, textcheck
 from lulong_data.metrics.published import DIFFERS, MATCH, check_figures
-from lulong_data.settings import get_settings
 from lulong_data.store import register
 from lulong_data.textcheck import Published
 
 NEW = "__new__"
 
 
-def safe_id(key: str) -> str:
-    """Text from the data file (an id, a unit) as literal Markdown (components.safe once it lands)."""
-    return re.sub(r"([\\`*_\[\]<>#!|~$:&])", r"\\\1", str(key))
-
-
 def writable() -> bool:
     """A signed-in session may write the register; the public demo (open mode) may not."""
-    return get_settings().auth_mode != "open"
+    return access.writes_allowed()
 
 
 def published() -> list[Published]:
@@ -73,7 +67,7 @@ def show_register(pubs: list[Published]) -> None:
                 f"已发布口径表中有{len(wrong)}条表述与数值不一致,未导入登记表:",
                 f"{len(wrong)} row(s) of the published_figures file say otherwise than their value (not imported):",
             )
-            + ";".join(f"{safe_id(k)} {safe_id(reason)}" for k, reason in wrong),
+            + ";".join(f"{safe.text(k)} {safe.text(reason)}" for k, reason in wrong),
             icon="⚠️",
         )
     if not writable():
@@ -135,11 +129,12 @@ def _form(keys: list[str]) -> None:
                 key=None if key == NEW else key,
             )
     except (register.RegisterError, store.StoreError) as exc:
-        st.error(t(f"未登记:{exc}", f"Not recorded: {exc}"), icon="⛔")
+        st.error(t(f"未登记:{safe.text(exc)}", f"Not recorded: {safe.text(exc)}"), icon="⛔")
         return
     # Rerun: the table and every check of the page read the register again (their cache keys hold it).
     st.session_state["press_reg_done"] = t(
-        f"已登记 {entry.key}(第{entry.version}版)。", f"Recorded {entry.key} (version {entry.version})."
+        f"已登记 {safe.text(entry.key)}(第{entry.version}版)。",
+        f"Recorded {safe.text(entry.key)} (version {entry.version}).",
     )
     st.rerun()
 
@@ -165,7 +160,7 @@ def _history(keys: list[str]) -> None:
         }
     )
     show_table(rows, t("修改历史", "history"), key="press_reg_versions")
-    if st.button(t(f"撤回 {key}", f"Withdraw {key}"), key="press_reg_withdraw"):
+    if st.button(t(f"撤回 {safe.text(key)}", f"Withdraw {safe.text(key)}"), key="press_reg_withdraw"):
         with store.begin(write=True) as conn:
             register.withdraw(conn, register.county_of(bundle()), key, who=current_user())
         st.rerun()

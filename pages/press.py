@@ -11,6 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
+from components import safe
 from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, lang, t
@@ -91,7 +92,10 @@ def _editor(d: briefing.Draft) -> tuple[str, list[str]]:
             del st.session_state[key]
     options = [h.text for h in d.headlines] or [d.title]
     pick = st.radio(
-        t("标题(选一个,可再修改)", "Headline (pick one, then edit)"), options, key="press_headline"
+        t("标题(选一个,可再修改)", "Headline (pick one, then edit)"),
+        options,
+        format_func=safe.text,
+        key="press_headline",
     )
     # The date is part of the keys: another as-of date is another release, not an edit of this one.
     headline = st.text_input(
