@@ -245,11 +245,14 @@ def require_page(url_path: str) -> None:
     require(access.page_permission(url_path))
 
 
-def audited(build: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
+def audited(
+    build: Callable[[], bytes], file_name: str, *, extra: Mapping | None = None
+) -> Callable[[], bytes]:
     """``build`` for ``st.download_button(data=…)`` that re-checks the role and logs the export.
 
     The callable runs when the button is clicked, outside the script run (no session state there), so the
-    user and role are taken now, at render time.
+    user and role are taken now, at render time. ``extra`` goes into the audit entry (e.g. the number
+    check of an exported text).
     """
     who, as_role = current_user(), role()
     path = get_settings().audit_file
@@ -258,7 +261,7 @@ def audited(build: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
         if not access.can(as_role, access.EXPORT):
             raise PermissionError(f"role {as_role!r} may not export")
         data = build()
-        audit.record(path, who=who, role=as_role, action="export", detail=file_name)
+        audit.record(path, who=who, role=as_role, action="export", detail=file_name, **(extra or {}))
         return data
 
     return run

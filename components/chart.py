@@ -19,7 +19,7 @@ import streamlit as st
 
 from components.auth import audited
 from components.context import as_of, bundle, lang, t
-from lulong_data import images
+from lulong_data import chartkit, exports, images
 from lulong_data.county import name_of
 from lulong_data.metrics import METRICS
 from lulong_data.metrics.registry import department_for
@@ -93,12 +93,15 @@ def show_chart(
     schematic: bool = False,
     height: int | None = None,
     width: Literal["stretch", "content"] | int | None = "stretch",
+    name: str | None = None,
 ) -> None:
     """``chart`` (full width unless ``width`` says otherwise; ``None`` = Streamlit's default sizing), a
     source line under it, and PNG/SVG downloads keyed by ``key``.
 
     ``title``/``unit``/``source`` go into the exported picture (the screen chart keeps its own title);
     ``schematic=True`` for maps drawn on schematic boundaries adds "示意图,不作为权属界线依据".
+    The files are named in Chinese: 卢龙县_<name>_<date>.png, ``name`` defaulting to the title without
+    county and period; exported from the sample (demo mode) they carry "样例数据" across the chart.
     """
     day = as_of()
     size = dict(width=width, height=height if height is not None else "content", key=f"{key}_chart")
@@ -124,12 +127,26 @@ def show_chart(
         )
         return
 
+    b = bundle()
+    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+
     def picture(fmt: str) -> bytes:
         return images.chart_image(
-            chart, title=title, unit=unit, source=source, as_of=day, schematic=schematic, fmt=fmt
+            chart,
+            title=title,
+            unit=unit,
+            source=source,
+            as_of=day,
+            schematic=schematic,
+            fmt=fmt,
+            watermark=mark,
         )
 
-    stem = f"{key}_{day.isoformat()}"
+    county = name_of(b, lang())
+    stem = chartkit.file_name(county, name or chartkit.short_name(title, county), day, "x")[:-2]
+    # A picture pasted into a document must say whose figures it shows: the county heads its title.
+    if county and not title.startswith(county):
+        title = f"{county}: {title}" if lang() == "en" else county + title
     left, right, _ = st.columns([1, 1, 4])
     with left:
         st.download_button(

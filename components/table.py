@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, lang, role, t
-from lulong_data import access
+from components.context import as_of, bundle, lang, role, t
+from lulong_data import access, exports
 from lulong_data.columns import HOUSEHOLD_KEYS, header
 from lulong_data.exports import to_xlsx
 
@@ -80,6 +80,8 @@ def show_table(
     if download:
         stamp = as_of().isoformat()
         title = t(f"数据截至 {stamp}", f"Data as of {stamp}") + (f" {note}" if note else "")
+        if exports.demo_mode(bundle().folder):  # a sheet of the fictitious sample says so in its first row
+            title = f"{exports.DEMO_MARK}(虚构,仅供演示)  {title}"
         st.download_button(
             t("下载 Excel", "Download Excel"),
             data=audited(

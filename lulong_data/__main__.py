@@ -15,7 +15,7 @@ from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parent / "sample"
 # Subcommands in their own modules: each has add_parser(sub) setting ``run`` (one line per subcommand).
-SUBCOMMANDS = ("lulong_data.versions", "lulong_data.imports.cli")
+SUBCOMMANDS = ("lulong_data.versions", "lulong_data.imports.cli", "lulong_data.cli_checktext")
 
 
 def _parser() -> argparse.ArgumentParser:

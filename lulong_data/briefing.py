@@ -5,15 +5,14 @@ Numbers are never typed into the templates: each one is ``registry.compute(b, sp
 and remembered with its spec and position, so the press office (and the tests) can trace it back. A
 sentence whose figure cannot be computed (a missing ledger) is left out rather than printed with "—".
 
-The text may be edited on the page before export; :func:`check_text` re-reads the numbers of the edited
-text, matches them to the figures of the draft and flags what no longer equals the data or what was
-already said in public (published_figures).
+The text may be edited on the page before export; ``lulong_data.textcheck`` then reads every number of
+the edited text again, by its wording, and flags what no longer agrees with the data or with what was
+already said in public.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from lulong_data.county import name_of
 from lulong_data.departments import full_name
 from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
-from lulong_data.metrics.published import DIFFERS, MATCH, decimals, round_half_up
+from lulong_data.metrics.published import DIFFERS, MATCH, decimals
 from lulong_data.metrics.registry import METRICS, compute, department_for, lookup, parse_spec
 
 if TYPE_CHECKING:
@@ -37,14 +36,15 @@ TITLE_TAIL = "巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情
 # Decimals a figure is written with, by unit: the county writes 102%, 3.1%, 583.86万元, 40.8万人.
 _UNIT_DIGITS = {"%": 1, "万元": 2, "万人": 1, "分": 1, "万元/月": 2}
 _MARK = re.compile("\x00(\\d+)\x00")
-# A number as a person types it: 4019, 4,019, 583.86 (fullwidth commas are sentence punctuation).
-NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 # --- the draft -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Figure:
-    """One number of a paragraph: the metric spec, its value, and the text written for it."""
+    """One number of a paragraph: the metric spec, its value, and the text written for it.
+
+    A derived number (a change on the year before) has a spec with a ``#`` tail: ``spec#yoy``.
+    """
 
     spec: str
     value: float
@@ -56,23 +56,33 @@ class Figure:
 
 @dataclass(frozen=True)
 class Paragraph:
-    theme: str  # key: monitoring, employment, welfare, environment, education_health
+    theme: str  # key: headline_N, lead, monitoring, employment, welfare, education, health, environment
     title_zh: str
     title_en: str
     text: str
     figures: tuple[Figure, ...]
     omitted: tuple[str, ...] = ()  # specs that could not be computed: their sentences were left out
+    department: str = ""  # who the paragraph's figures come from (its attribution)
 
 
 @dataclass(frozen=True)
 class Draft:
+    """A 通稿: headline options, the 导语 (lead) and one body paragraph per theme, each with attribution."""
+
     as_of: dt.date
-    title: str
-    paragraphs: tuple[Paragraph, ...]
+    title: str  # the first headline option
+    paragraphs: tuple[Paragraph, ...]  # the body
+    lead: Paragraph | None = None
+    headlines: tuple[Paragraph, ...] = ()
+
+    @property
+    def parts(self) -> list[Paragraph]:
+        """The lead and the body paragraphs, in reading order (what the editor shows)."""
+        return ([self.lead] if self.lead is not None else []) + list(self.paragraphs)
 
     @property
     def figures(self) -> list[Figure]:
-        return [f for p in self.paragraphs for f in p.figures]
+        return [f for p in self.parts for f in p.figures]
 
 
 class _Missing(Exception):
@@ -87,7 +97,7 @@ def number_text(value: float, digits: int) -> str:
 
 
 def default_digits(spec: str, value: float) -> int:
-    name, _ = parse_spec(spec)
+    name, _ = parse_spec(spec.partition("#")[0])
     if name == "indicator":  # an indicator is written as the department gave it (96.8, 2700)
         return min(decimals(value), 2)
     if name in RATES:  # completion rates are published without decimals
@@ -102,32 +112,64 @@ class _Filler:
     b: Bundle
     as_of: dt.date
     figures: list[tuple[str, float, int]] = field(default_factory=list)
-    _cache: dict[str, float | None] = field(default_factory=dict)
+    _cache: dict[tuple[str, dt.date], float | None] = field(default_factory=dict)
 
-    def value(self, spec: str) -> float | None:
-        if spec not in self._cache:
+    def value(self, spec: str, at: dt.date | None = None) -> float | None:
+        """The figure ``spec`` names at ``at`` (default: the draft's date); None when it cannot be computed."""
+        key = (spec, at or self.as_of)
+        if key not in self._cache:
             try:
                 # An absent ledger reads as zero to most metrics; in a press text that would be a false 0.
                 absent = [d for d in lookup(spec).datasets if not self.b.has(d)]
-                v = None if absent else compute(self.b, spec, self.as_of)
+                v = None if absent else compute(self.b, spec, key[1])
             except Exception:  # noqa: BLE001 - any failure means "not computable": the sentence goes
                 v = None
-            self._cache[spec] = None if v is None or pd.isna(v) else float(v)
-        return self._cache[spec]
+            self._cache[key] = None if v is None or pd.isna(v) else float(v)
+        return self._cache[key]
 
     def __call__(self, spec: str, digits: int | None = None) -> str:
         v = self.value(spec)
         if v is None:
             raise _Missing(spec)
-        self.figures.append((spec, v, default_digits(spec, v) if digits is None else digits))
+        return self.number(v, default_digits(spec, v) if digits is None else digits, spec)
+
+    def number(self, value: float, digits: int, spec: str) -> str:
+        """A marker for a number the sentence computed itself (a change), remembered under ``spec``."""
+        self.figures.append((spec, value, digits))
         return f"\x00{len(self.figures) - 1}\x00"
+
+    def change(
+        self,
+        spec: str,
+        before: str,
+        *,
+        at: dt.date | None = None,
+        since: str = "上年",
+        unit: str = "人",
+        points: bool = False,
+    ) -> str:
+        """ "比上年同期增加306人" (``spec`` now against ``before`` at ``at``), or "" when either is missing.
+
+        ``points``: a rate's change in 个百分点 (提高/下降). Zero reads "与上年持平".
+        """
+        now, then = self.value(spec), self.value(before, at)
+        if now is None or then is None or (then == 0 and not points):
+            return ""
+        digits = default_digits(spec, now)
+        delta = now - then
+        if Decimal(number_text(abs(delta), digits)) == 0:
+            return f"与{since}持平"
+        up, down = ("提高", "下降") if points else ("增加", "减少")
+        verb = up if delta > 0 else down
+        tail = "个百分点" if points else unit
+        return f"比{since}{verb}{self.number(abs(delta), digits, spec + '#yoy')}{tail}"
 
 
 Sentence = Callable[[_Filler], str]
 
 
 def _paragraph(
-    b: Bundle, as_of: dt.date, theme: str, zh: str, en: str, sentences: list[Sentence]
+    b: Bundle, as_of: dt.date, theme: str, zh: str, en: str, sentences: list[Sentence], department: str = ""
 ) -> Paragraph:
     texts: list[str] = []
     raw: list[tuple[str, float, int]] = []
@@ -154,25 +196,55 @@ def _paragraph(
         out.append(text)
         pos = m.end()
     out.append(body[pos:])
-    return Paragraph(theme, zh, en, "".join(out), tuple(figures), tuple(omitted))
+    text = "".join(out)
+    if department and text:
+        text = f"记者从{department}获悉," + text
+        figures = [
+            Figure(
+                f.spec, f.value, f.text, f.digits, f.start + len(department) + 6, f.end + len(department) + 6
+            )
+            for f in figures
+        ]
+    return Paragraph(theme, zh, en, text, tuple(figures), tuple(omitted), department)
 
 
 def _date_zh(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _year_before(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+def _optional(text: str) -> str:
+    """A change clause after a comma, or nothing when the change is not known."""
+    return f",{text}" if text else ""
+
+
 def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
+    year_end = dt.date(d.year - 1, 12, 31)
     return [
         lambda f: (
             f"{name_of(b)}下辖{f('township_count')}个乡镇、{f('village_count')}个行政村,"
-            f"户籍人口{f('registered_population')}万人。"
+            f"户籍人口{f('registered_population')}万人,现有脱贫人口{f('poverty_households')}户"
+            f"{f('poverty_persons')}人。"
         ),
-        lambda f: f"截至{_date_zh(d)},全县现有脱贫人口{f('poverty_households')}户{f('poverty_persons')}人。",
         lambda f: (
-            "坚持把防止返贫动态监测和帮扶作为巩固拓展脱贫攻坚成果的首要任务,畅通农户自主申报、基层干部排查、"
-            f"部门筛查预警渠道,目前监测帮扶中的对象{f('monitored_households')}户{f('monitored_persons')}人,"
-            f"占农村人口的{f('monitored_persons_share', 2)}%;"
-            f"通过帮扶已有{f('eliminated_households')}户标注“风险消除”。"
+            "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,"
+            f"目前监测帮扶中的对象{f('monitored_households')}户"
+            f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
+        ),
+        lambda f: (
+            f"通过帮扶已有{f('eliminated_households')}户标注“风险消除”"
+            + _optional(
+                f.change(
+                    "eliminated_households", "eliminated_households", at=year_end, since="上年末", unit="户"
+                )
+            )
+            + "。"
         ),
         lambda f: (
             f"将{f('policy_menu_items')}项政策制成“菜单”,针对返贫致贫风险和家庭实际情况分类制定帮扶计划,"
@@ -191,27 +263,46 @@ def _employment(b: Bundle, d: dt.date) -> list[Sentence]:
     sessions, trained = f"training_sessions:year={y}", f"training_participants:year={y}"
     posts, change = f"welfare_post_persons:year={y}", f"welfare_post_persons_change:year={y}"
     months, subsidy = f"welfare_post_months:year={y}", f"welfare_post_subsidy:year={y}"
+    months0, subsidy0 = f"welfare_post_months:year={y - 1}", f"welfare_post_subsidy:year={y - 1}"
 
     def posts_sentence(f: _Filler) -> str:
         delta = f.value(change)
         if delta is None:
             raise _Missing(change)
-        # The sign chooses the verb: "增加了−5人" is not how anyone writes.
+        # The sign chooses the verb: "增加了−5人" is not how anyone writes. The increase is the news.
         if delta > 0:
-            tail = f",相比{y - 1}年增加了{f(change)}人"
+            tail = f",比上年增加{f(change)}人"
         elif delta < 0:
-            tail = f",相比{y - 1}年减少了{number_text(-delta, 0)}人"
+            tail = f",比上年减少{f.number(-delta, 0, change)}人"
         else:
-            tail = f",与{y - 1}年持平"
+            tail = ",与上年持平"
         return f"今年安置乡村公益岗位{f(posts)}人{tail}。"
+
+    def terms_sentence(f: _Filler) -> str:
+        parts = []
+        if f.value(months0) and f.value(months) != f.value(months0):
+            verb = "延长至" if f.value(months) > f.value(months0) else "缩短为"
+            parts.append(f"公益岗签订期限由上年的{f(months0)}个月{verb}{f(months)}个月")
+        else:
+            parts.append(f"公益岗签订期限为{f(months)}个月")
+        if f.value(subsidy0) and f.value(subsidy) != f.value(subsidy0):
+            verb = "提高到" if f.value(subsidy) > f.value(subsidy0) else "调整为"
+            parts.append(f"月补贴由上年的{f(subsidy0)}元/人{verb}{f(subsidy)}元/人")
+        else:
+            parts.append(f"月补贴{f(subsidy)}元/人")
+        return ",".join(parts) + "。"
 
     return [
         lambda f: (
-            f"{y}年以来,全县脱贫劳动力实现就业{f(placed)}人,完成市下目标任务{f(target)}人的{f(rate, RATE_DIGITS)}%。"
+            f"今年以来,全县脱贫劳动力实现就业{f(placed)}人"
+            + _optional(
+                f.change(placed, f"employment_placed:year={y - 1}", at=_year_before(d), since="上年同期")
+            )
+            + f",完成市下目标任务{f(target)}人的{f(rate, RATE_DIGITS)}%。"
         ),
-        lambda f: f"坚持以培训促就业,今年已开展{f(sessions)}期{f(trained)}人实用技术培训。",
+        lambda f: f"坚持以培训促就业,今年已开展实用技术培训{f(sessions)}期{f(trained)}人。",
         posts_sentence,
-        lambda f: f"公益岗签订期限为{f(months)}个月,月补贴{f(subsidy)}元/人。",
+        terms_sentence,
     ]
 
 
@@ -223,17 +314,65 @@ def _welfare(b: Bundle, d: dt.date) -> list[Sentence]:
     tekun_p = "assistance_persons:scheme=特困供养"
     # the year's flow (households that stopped qualifying this year), as the county reports it (P20/P21)
     phaseout_h, phaseout_p = f"phaseout_flow_households:year={y}", f"phaseout_flow_persons:year={y}"
+    year_end = dt.date(y - 1, 12, 31)
     return [
-        lambda f: f"今年以来,全县新增农村低保对象{f(new_dibao)}人,新增特困人员{f(new_tekun)}人。",
+        lambda f: f"今年以来,全县新增农村低保对象{f(new_dibao)}人、特困人员{f(new_tekun)}人。",
         lambda f: f"目前全县保障农村低保对象{f(dibao_hh)}户{f(dibao_p)}人、特困供养人员{f(tekun_p)}人。",
         lambda f: (
             f"对不再符合低保条件的脱贫户{f(phaseout_h)}户、{f(phaseout_p)}人,"
             "给予不低于一年的渐退期,确保稳定脱贫。"
         ),
         lambda f: (
-            f"截至目前,全县农村低保覆盖率为{f('dibao_coverage')}%,"
-            f"脱贫人口中农村低保和特困供养人员占{f('poverty_assistance_share', 0)}%,"
+            f"截至目前,全县农村低保覆盖率为{f('dibao_coverage')}%"
+            + _optional(
+                f.change("dibao_coverage", "dibao_coverage", at=year_end, since="上年末", points=True)
+            )
+            + f";脱贫人口中农村低保和特困供养人员占{f('poverty_assistance_share', 0)}%,"
             "持续推动兜底保障应保尽保、应养尽养。"
+        ),
+    ]
+
+
+def _education(b: Bundle, d: dt.date) -> list[Sentence]:
+    y = d.year
+    students, amount = f"student_aid_students:year={y}", f"student_aid_amount:year={y}"
+    before = f"student_aid_students:year={y - 1}"
+    return [
+        lambda f: (
+            f"今年以来已为{f(students)}名低收入家庭学生发放资助资金{f(amount)}万元"
+            + _optional(
+                f.change(students, before, at=_year_before(d), since="上年同期", unit="名").replace(
+                    "比", "受资助学生比", 1
+                )
+            )
+            + "。"
+        ),
+    ]
+
+
+_IND = "indicator:name="
+
+
+def _health(b: Bundle, d: dt.date) -> list[Sentence]:
+    year_end = dt.date(d.year - 1, 12, 31)
+    teams, insured, pension = (
+        _IND + n for n in ("家庭医生签约团队数", "城乡居民医保参保率", "养老保险覆盖率")
+    )
+    return [
+        lambda f: (
+            f"全县组建家庭医生签约团队{f(teams)}个"
+            + _optional(f.change(teams, teams, at=year_end, since="上年末", unit="个"))
+            + ",做到应签尽签。"
+        ),
+        lambda f: (
+            f"全县城乡居民医保参保率{f(insured)}%"
+            + _optional(f.change(insured, insured, at=year_end, since="上年末", points=True))
+            + "。"
+        ),
+        lambda f: (
+            f"养老保险覆盖率{f(pension)}%"
+            + _optional(f.change(pension, pension, at=year_end, since="上年末", points=True))
+            + "。"
         ),
     ]
 
@@ -263,32 +402,104 @@ def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
     ]
 
 
-def _education_health(b: Bundle, d: dt.date) -> list[Sentence]:
+# key, title (zh, en), sentences, the specs whose departments the paragraph is attributed to
+THEMES: tuple[tuple[str, str, str, Callable[[Bundle, dt.date], list[Sentence]], tuple[str, ...]], ...] = (
+    ("monitoring", "防止返贫监测帮扶", "Monitoring and assistance", _monitoring, ("monitored_households",)),
+    ("employment", "就业帮扶", "Employment", _employment, ("employment_placed",)),
+    ("welfare", "兜底保障", "Social assistance", _welfare, ("phaseout_households",)),
+    ("education", "教育帮扶", "Education", _education, ("student_aid_students",)),
+    (
+        "health",
+        "健康帮扶和社会保障",
+        "Health and social insurance",
+        _health,
+        (_IND + "家庭医生签约团队数", _IND + "城乡居民医保参保率", _IND + "养老保险覆盖率"),
+    ),
+    ("environment", "人居环境", "Living environment", _environment, ("env_red_villages",)),
+)
+
+
+def department_name(b: Bundle, raw: str) -> str:
+    """A department's full name for print: 卢龙县人力资源和社会保障局 (never 县人社局); lulong_data.departments."""
+    return full_name((raw or "").strip() or None, name_of(b)) or ""
+
+
+def department_of(b: Bundle, spec: str) -> str:
+    """The full name of the department responsible for the figure ``spec`` names (an indicator: the
+    department that reported it)."""
+    name, params = parse_spec(spec)
+    if name == "indicator":
+        row = _indicator_row(b, str(params.get("name")))
+        raw = row.get("department")
+        return "" if raw is None or pd.isna(raw) else department_name(b, str(raw))
+    return department_for(METRICS[name], name_of(b)) if name in METRICS else ""
+
+
+def _attribution(b: Bundle, specs: tuple[str, ...]) -> str:
+    names = list(dict.fromkeys(filter(None, (department_of(b, s) for s in specs))))
+    if len(names) > 1:  # 卢龙县卫生健康局、医疗保障局: the county is named once
+        county = name_of(b)
+        names = [names[0]] + [n.removeprefix(county) for n in names[1:]]
+    return "、".join(names)
+
+
+def _lead(b: Bundle, d: dt.date) -> list[Sentence]:
     y = d.year
-    students, amount = f"student_aid_students:year={y}", f"student_aid_amount:year={y}"
-    ind = "indicator:name="
     return [
-        lambda f: f"今年以来已为{f(students)}名低收入家庭学生发放资助资金{f(amount)}万元。",
-        lambda f: f"全县组建家庭医生签约团队{f(ind + '家庭医生签约团队数')}个,做到应签尽签。",
         lambda f: (
-            f"全县城乡居民医保参保率{f(ind + '城乡居民医保参保率')}%,养老保险覆盖率{f(ind + '养老保险覆盖率')}%。"
+            f"今年以来,{name_of(b)}坚持把防止返贫动态监测和帮扶作为巩固拓展脱贫攻坚成果的首要任务,"
+            "守底线、抓发展、促振兴。"
+        ),
+        lambda f: (
+            f"截至{d.month}月{d.day}日,全县脱贫劳动力实现就业{f(f'employment_placed:year={y}')}人,"
+            f"完成市下目标任务的{f(f'employment_rate:year={y}', RATE_DIGITS)}%;"
+            f"安置乡村公益岗位{f(f'welfare_post_persons:year={y}')}人"
+            + (
+                f",比上年增加{f(f'welfare_post_persons_change:year={y}')}人"
+                if (f.value(f"welfare_post_persons_change:year={y}") or 0) > 0
+                else ""
+            )
+            + "。"
         ),
     ]
 
 
-THEMES: tuple[tuple[str, str, str, Callable[[Bundle, dt.date], list[Sentence]]], ...] = (
-    ("monitoring", "监测帮扶", "Monitoring and assistance", _monitoring),
-    ("employment", "就业帮扶", "Employment", _employment),
-    ("welfare", "兜底保障", "Social assistance", _welfare),
-    ("environment", "人居环境", "Living environment", _environment),
-    ("education_health", "教育医疗", "Education and health", _education_health),
-)
+def _headlines(b: Bundle, d: dt.date) -> list[tuple[str, Sentence]]:
+    y, county = d.year, name_of(b)
+    return [
+        ("steady", lambda f: f"{county}扎实推进巩固拓展脱贫攻坚成果同乡村振兴有效衔接"),
+        ("jobs", lambda f: f"{county}今年以来脱贫劳动力实现就业{f(f'employment_placed:year={y}')}人"),
+        (
+            "posts",
+            lambda f: (
+                f"{county}安置乡村公益岗位{f(f'welfare_post_persons:year={y}')}人\u3000"
+                f"比上年增加{f(f'welfare_post_persons_change:year={y}')}人"
+                if (f.value(f"welfare_post_persons_change:year={y}") or 0) > 0
+                else ""
+            ),
+        ),
+    ]
 
 
 def draft(b: Bundle, as_of: dt.date) -> Draft:
-    """The briefing draft at ``as_of``: one paragraph per theme (a theme with no computable sentence is empty)."""
-    paragraphs = tuple(_paragraph(b, as_of, key, zh, en, build(b, as_of)) for key, zh, en, build in THEMES)
-    return Draft(as_of, f"{title(b)}(数据截至{_date_zh(as_of)})", paragraphs)
+    """The 通稿 at ``as_of``: headline options, a lead and one attributed paragraph per theme (a theme with no
+    computable sentence is empty)."""
+    said_by = _attribution(b, ("poverty_households",))
+    lead = _paragraph(b, as_of, "lead", "导语", "Lead", _lead(b, as_of), said_by)
+    # A paragraph from the lead's own source does not repeat "记者从…获悉".
+    paragraphs = tuple(
+        _paragraph(
+            b, as_of, key, zh, en, build(b, as_of), "" if (who := _attribution(b, specs)) == said_by else who
+        )
+        for key, zh, en, build, specs in THEMES
+    )
+    headlines = tuple(
+        p
+        for key, sentence in _headlines(b, as_of)
+        if (p := _paragraph(b, as_of, f"headline_{key}", "标题", "Headline", [sentence])).text
+    )
+    title = headlines[0].text if headlines else f"{name_of(b)}{TITLE_TAIL}"
+    return Draft(as_of, title, paragraphs, lead, headlines)
 
 
 def title(b: Bundle) -> str:
@@ -328,7 +539,8 @@ def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
         if fig.spec in seen:
             continue
         seen.add(fig.spec)
-        name, params = parse_spec(fig.spec)
+        spec, _, derived = fig.spec.partition("#")
+        name, params = parse_spec(spec)
         m = METRICS[name]
         unit, dept, definition = (
             m.unit,
@@ -341,13 +553,23 @@ def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
             dept = full_name(None if pd.isna(dept) else str(dept), name_of(b))
         else:
             dept = department_for(m, name_of(b))
+        label = spec_title(spec, lang)
+        if derived:  # a change on the year before, computed from the figure above it
+            label += " (change on the year before)" if en else "(较上年增减)"
+            definition = (
+                "The figure less the same figure a year before (or at the end of the previous year)."
+                if en
+                else "本项数值减去上年同期(或上年末)数值。"
+            )
+            if unit == "%":
+                unit = "percentage points" if en else "个百分点"
         rows.append(
             {
-                ("Figure" if en else "指标"): spec_title(fig.spec, lang),
+                ("Figure" if en else "指标"): label,
                 ("Value" if en else "数值"): fig.text,
                 ("Unit" if en else "单位"): "" if pd.isna(unit) else str(unit),
                 ("Definition" if en else "口径"): definition,
-                ("Source" if en else "来源"): "" if pd.isna(dept) else str(dept),
+                ("Source" if en else "来源"): "" if pd.isna(dept) else department_name(b, str(dept)),
                 ("Frequency" if en else "更新频次"): m.frequency,
                 ("Metric" if en else "指标代码"): fig.spec,
             }
@@ -380,118 +602,6 @@ def published_label(row: dict[str, Any] | pd.Series, lang: str = "zh") -> str:
         zh, _, english = reason.partition(" / ")
         return f"{label} ({english or zh if en else zh})"
     return label
-
-
-def _same_spec(a: str, b: str) -> bool:
-    try:
-        return parse_spec(a) == parse_spec(b)
-    except ValueError:
-        return False
-
-
-def published_for(b: Bundle, spec: str) -> list[dict[str, Any]]:
-    """Rows of published_figures naming the same metric and parameters as ``spec``."""
-    pf = b.frames["published_figures"]
-    return [
-        r for r in pf.to_dict("records") if isinstance(r.get("metric"), str) and _same_spec(r["metric"], spec)
-    ]
-
-
-def _published_equal(text_value: float, published: float) -> bool:
-    places = decimals(published)
-    return round_half_up(text_value, places) == Decimal(repr(float(published))).quantize(
-        Decimal(1).scaleb(-places)
-    )
-
-
-def _to_float(token: str) -> float:
-    return float(token.replace(",", ""))
-
-
-CHECK_LABELS = {
-    "ok": ("✅ 与数据一致", "✅ matches the data"),
-    "edited": ("⚠️ 与数据不一致", "⚠️ differs from the data"),
-    "published": ("⚠️ 与已发布数字不同", "⚠️ differs from a published figure"),
-    "removed": ("ℹ️ 已从文中删去", "ℹ️ removed from the text"),
-    "untracked": ("❔ 手工数字,无法核对", "❔ typed-in number, not checkable"),
-}
-
-
-def check_text(b: Bundle, paragraph: Paragraph, edited: str, *, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every number of ``edited`` (the paragraph after editing) against the data and published figures.
-
-    The numbers of the original and edited text are aligned in order (difflib), so an edited figure is
-    still known by its metric. Rows: theme, figure, spec, in_text, computed, published, status, note.
-    Numbers of the template itself (a year, a date) are not figures and are only checked for being kept.
-    ``as_of`` is the draft's date: a figure published earlier may have moved on since.
-    """
-    as_of = as_of or b.as_of
-    orig = [(m.group(), m.start()) for m in NUMBER.finditer(paragraph.text)]
-    by_start = {f.start: f for f in paragraph.figures}
-    new = [m.group() for m in NUMBER.finditer(edited)]
-    matcher = difflib.SequenceMatcher(None, [t for t, _ in orig], new, autojunk=False)
-    rows: list[dict[str, Any]] = []
-
-    def figure_row(fig: Figure, token: str | None) -> None:
-        row = {"theme": paragraph.title_zh, "figure": spec_title(fig.spec), "spec": fig.spec}
-        row |= {"in_text": token, "computed": fig.text, "published": "", "status": "ok", "note": ""}
-        if token is None:
-            rows.append(row | {"status": "removed"})
-            return
-        value = _to_float(token)
-        if value != float(fig.text):
-            row |= {"status": "edited", "note": f"文中 {token},数据 {fig.text}"}
-        notes = []
-        for pub in published_for(b, fig.spec):
-            said = pd.Timestamp(pub["as_of"]).date() if pd.notna(pub.get("as_of")) else None
-            row["published"] = f"{number_text(pub['value'], decimals(pub['value']))}({pub['figure_id']})"
-            if not _published_equal(value, float(pub["value"])):
-                when = "" if said is None else f"(截至{said.isoformat()})"
-                # Said earlier: the data moved on (say so when quoting); said later: this draft is older.
-                since = (
-                    ""
-                    if said is None or said == as_of
-                    else (",此后数据有更新" if said < as_of else ",本稿截至日期较早")
-                )
-                notes.append(
-                    f"{pub['figure_id']} 已发布 {number_text(pub['value'], decimals(pub['value']))}{when}{since}"
-                )
-        if notes:
-            row["note"] = ";".join(filter(None, [row["note"], *notes]))
-            if row["status"] == "ok":
-                row["status"] = "published"
-        rows.append(row)
-
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        olds = list(range(i1, i2))
-        news = new[j1:j2]
-        for k in range(max(len(olds), len(news))):
-            fig = by_start.get(orig[olds[k]][1]) if k < len(olds) else None
-            token = news[k] if k < len(news) else None
-            if fig is not None:
-                figure_row(fig, token)
-            elif op != "equal" and token is not None:
-                rows.append(
-                    {
-                        "theme": paragraph.title_zh,
-                        "figure": "",
-                        "spec": "",
-                        "in_text": token,
-                        "computed": "",
-                        "published": "",
-                        "status": "untracked",
-                        "note": f"原文为 {orig[olds[k]][0]}" if k < len(olds) else "",
-                    }
-                )
-    columns = ["theme", "figure", "spec", "in_text", "computed", "published", "status", "note"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def check_draft(b: Bundle, d: Draft, texts: list[str] | None = None) -> pd.DataFrame:
-    """:func:`check_text` over all paragraphs; ``texts`` are the edited paragraphs (default: unedited)."""
-    texts = [p.text for p in d.paragraphs] if texts is None else texts
-    frames = [check_text(b, p, t, as_of=d.as_of) for p, t in zip(d.paragraphs, texts, strict=True)]
-    return pd.concat(frames, ignore_index=True)
 
 
 # --- chart data for the press page (aggregates: county and townships, never villages or households) ----

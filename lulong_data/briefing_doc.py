@@ -1,7 +1,10 @@
-"""The briefing as a Word document: title, as-of date, paragraphs, the figures table and chart pictures.
+"""The press office's Word files: the 通稿 and the 发布会 documents, in the office's format.
 
-Built on the Word helpers of ``lulong_data.exports`` (A4, 公文 margins, East Asian fonts on every run), so
-the file opens with the right Chinese fonts on the press office's Windows PCs.
+The format follows the office's habit for 新闻通稿 and GB/T 9704 for 公文: A4 with 公文 margins, the title
+in 方正小标宋简体 二号 (22 pt), headings in 黑体 and 楷体_GB2312 三号, body text in 仿宋_GB2312 三号 (16 pt)
+with an exact 28-point line spacing and a two-character first-line indent. The font names are written into
+the styles; each has a fallback in the font table (仿宋, 宋体, 楷体) so Word on a PC without the GB2312 fonts
+still picks a Chinese font, and tests and images render with Noto CJK.
 """
 
 from __future__ import annotations
@@ -16,12 +19,135 @@ import pandas as pd
 from lulong_data import exports
 
 PICTURE_WIDTH_MM = 150  # A4 minus 公文 margins leaves 156 mm
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+BODY_FONT = "仿宋_GB2312"
+BODY_PT = 16  # 三号
+TITLE_PT = 22  # 二号
+LINE_PT = 28  # exact line spacing of body text
+OFFICE_FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体", HEADING_FONT: "SimHei"}
 
 
 @dataclass(frozen=True)
 class Picture:
     caption: str
     png: bytes
+
+
+@dataclass(frozen=True)
+class CheckSheet:
+    """The 核对单 appended to an exported text: every number, its check and source (textcheck.findings_table).
+
+    ``confirmed_by``/``confirmed_at`` are set when the officer exported although numbers disagree.
+    """
+
+    table: pd.DataFrame
+    summary: str
+    contradictions: int = 0
+    confirmed_by: str = ""
+    confirmed_at: dt.datetime | None = None
+
+
+def office_document():
+    """An empty document in the office's format (fonts, sizes, exact 28-point lines, fallbacks)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    doc = exports.new_document(body_font=BODY_FONT, body_pt=BODY_PT)
+    normal = doc.styles["Normal"].paragraph_format
+    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.line_spacing = Pt(LINE_PT)
+    normal.space_before = normal.space_after = Pt(0)
+    for name, font, size in (
+        ("Title", TITLE_FONT, TITLE_PT),
+        ("Heading 1", HEADING_FONT, BODY_PT),
+        ("Heading 2", SUBHEADING_FONT, BODY_PT),
+    ):
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = False  # 方正小标宋 and 黑体 are heavy already; 公文 headings are not bolded
+        exports.set_fonts(style.element, font)
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(max(LINE_PT, size + 8))
+        fmt.space_before, fmt.space_after = Pt(0), Pt(0 if name != "Title" else LINE_PT // 2)
+    # The stock template underlines the title with a blue rule: a 公文 title has none.
+    from docx.oxml.ns import qn
+
+    ppr = doc.styles["Title"].element.find(qn("w:pPr"))
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if border is not None:
+        ppr.remove(border)
+    exports.declare_fallbacks(doc, OFFICE_FALLBACKS)
+    return doc
+
+
+def add_demo_header(doc, mark: str) -> None:
+    """ "样例数据" in red in the header of every page: a document made from the fictitious sample says so."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    for section in doc.sections:
+        p = section.header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(f"{mark}(虚构,仅供演示,不得引用)")
+        run.font.size = Pt(14)
+        run.font.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        exports.set_fonts(run._r, HEADING_FONT)
+
+
+def add_title(doc, text: str):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = doc.add_paragraph(style="Title")
+    exports.set_fonts(p.add_run(text)._r, TITLE_FONT)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return p
+
+
+def add_heading(doc, text: str, level: int = 1):
+    p = doc.add_paragraph(style="Heading 1" if level == 1 else "Heading 2")
+    exports.set_fonts(p.add_run(text)._r, HEADING_FONT if level == 1 else SUBHEADING_FONT)
+    return p
+
+
+def add_body(doc, text: str, *, indent: bool = True, align: str | None = None, font: str = BODY_FONT):
+    """Body text, one Word paragraph per line of ``text``, indented two characters."""
+    from docx.shared import Pt
+
+    last = None
+    for block in filter(None, (s.strip() for s in text.split("\n"))):
+        last = exports.add_paragraph(doc, block, align=align, font=font)
+        if indent and align is None:
+            last.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+    return last
+
+
+def add_table(doc, df: pd.DataFrame, *, font_pt: float = 10.5, shares: dict[str, float] | None = None):
+    """A table in body font, single-spaced (28-point lines would make every row a double line)."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    table = exports.add_table(doc, df, font_pt=font_pt, font=BODY_FONT)
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if shares:
+        _widen(doc, table, list(df.columns), shares)
+    return table
+
+
+def add_picture(doc, png: bytes, caption: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm
+
+    doc.add_picture(io.BytesIO(png), width=Mm(PICTURE_WIDTH_MM))
+    p = doc.paragraphs[-1]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact line height would crop it
+    add_body(doc, caption, align="center", font=SUBHEADING_FONT)
 
 
 def briefing_docx(
@@ -32,48 +158,79 @@ def briefing_docx(
     figures: pd.DataFrame | None = None,
     pictures: Sequence[Picture] = (),
     prepared_by: str = "",
+    check: CheckSheet | None = None,
+    headings: bool = False,
+    watermark: str | None = None,
 ) -> bytes:
-    """``paragraphs`` are (heading, text) pairs as edited on the page; ``figures`` the table with 口径."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
-
-    doc = exports.new_document()
-    exports.add_title(doc, title)
-    stamp = f"数据截至:{as_of.year}年{as_of.month}月{as_of.day}日"
-    exports.add_paragraph(doc, f"{prepared_by}    {stamp}" if prepared_by else stamp, align="center")
+    """The 通稿: ``title`` (the chosen headline), then ``paragraphs`` — (heading, text) pairs as edited on
+    the page, the lead first; a 通稿 prints no headings unless ``headings`` — then the appendices: the
+    figures with their 口径, the charts, and the 核对单 of the text's numbers (a page of its own)."""
+    doc = office_document()
+    if watermark:
+        add_demo_header(doc, watermark)
+    add_title(doc, title)
+    stamp = f"(数据截至{as_of.year}年{as_of.month}月{as_of.day}日)"
+    add_body(doc, f"{prepared_by}{stamp}" if prepared_by else stamp, align="center", font=SUBHEADING_FONT)
     for heading, text in paragraphs:
         if not text.strip():
             continue
-        exports.add_heading(doc, heading, level=2)
-        for block in filter(None, (s.strip() for s in text.split("\n"))):
-            p = exports.add_paragraph(doc, block)
-            p.paragraph_format.first_line_indent = Mm(11)  # two characters, as 公文 body text
+        if headings:
+            add_heading(doc, heading, level=2)
+        add_body(doc, text)
     if figures is not None and not figures.empty:
-        exports.add_heading(doc, "附:数据口径", level=2)
-        table = exports.add_table(doc, figures, font_pt=9)
-        _widen(doc, table, list(figures.columns))
+        add_heading(doc, "附件1:数据口径")
+        add_table(doc, figures, font_pt=9, shares=_SHARES)
     if pictures:
-        exports.add_heading(doc, "附:图表", level=2)
+        add_heading(doc, "附件2:图表")
     for i, pic in enumerate(pictures, start=1):
-        doc.add_picture(io.BytesIO(pic.png), width=Mm(PICTURE_WIDTH_MM))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        exports.add_paragraph(doc, f"图{i} {pic.caption}", align="center", font=exports.HEADING_FONT)
+        add_picture(doc, pic.png, f"图{i} {pic.caption}")
+    if check is not None:
+        add_check_sheet(doc, check)
     return exports.docx_bytes(doc)
 
 
+def add_check_sheet(doc, check: CheckSheet) -> None:
+    """A new page: 核对单 — the summary, who confirmed an export with contradictions, and one row per number."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    add_heading(doc, "核对单")
+    add_body(doc, check.summary)
+    if check.contradictions:
+        when = check.confirmed_at.strftime("%Y年%m月%d日%H:%M") if check.confirmed_at else ""
+        add_body(
+            doc,
+            f"文中{check.contradictions}个数字与数据或已发布数字不一致,经{check.confirmed_by or '经办人'}"
+            f"{'于' + when if when else ''}确认后导出。",
+        )
+    if not check.table.empty:
+        add_table(doc, check.table, font_pt=9, shares=_CHECK_SHARES)
+
+
 # Shares of the text width by column: the definitions need room, the numbers little (else 5 pages of table).
-_SHARES = {"指标": 0.25, "数值": 0.1, "单位": 0.08, "口径": 0.45, "来源": 0.12}
+_SHARES = {"指标": 0.22, "数值": 0.09, "单位": 0.07, "口径": 0.42, "来源": 0.2}
+_CHECK_SHARES = {
+    "序号": 0.06,
+    "文中数字": 0.12,
+    "核对结果": 0.13,
+    "正确值": 0.1,
+    "指标": 0.17,
+    "来源": 0.17,
+    "说明": 0.25,
+}
 
 
-def _widen(doc, table, columns: list[str]) -> None:
-    """Column widths by :data:`_SHARES` (unknown columns share what is left equally)."""
+def _widen(doc, table, columns: list[str], shares: dict[str, float]) -> None:
+    """Column widths by ``shares`` (unknown columns share what is left equally)."""
     section = doc.sections[-1]
     usable = section.page_width - section.left_margin - section.right_margin
-    unknown = [c for c in columns if c not in _SHARES]
-    rest = max(0.0, 1 - sum(_SHARES[c] for c in columns if c in _SHARES))
-    shares = [_SHARES.get(c, rest / len(unknown) if unknown else 0) for c in columns]
-    total = sum(shares) or 1
-    widths = [int(usable * x / total) for x in shares]
+    unknown = [c for c in columns if c not in shares]
+    rest = max(0.0, 1 - sum(shares[c] for c in columns if c in shares))
+    parts = [shares.get(c, rest / len(unknown) if unknown else 0) for c in columns]
+    total = sum(parts) or 1
+    widths = [int(usable * x / total) for x in parts]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid: LibreOffice and WPS read it, Word reads the cells
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width

@@ -106,7 +106,7 @@ def set_fonts(element, east_asian: str, latin: str = LATIN_FONT) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _declare_fallbacks(doc) -> None:
+def declare_fallbacks(doc, fallbacks: Mapping[str, str] | None = None) -> None:
     """Font-table entries naming an alternative for each Chinese font (read by Word and LibreOffice)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import OxmlElement, parse_xml
@@ -120,7 +120,7 @@ def _declare_fallbacks(doc) -> None:
     # python-docx keeps the font table as an opaque blob: parse, extend, write back.
     table = parse_xml(part.blob)
     known = {f.get(qn("w:name")) for f in table.findall(qn("w:font"))}
-    for name, alt in FONT_FALLBACKS.items():
+    for name, alt in (FONT_FALLBACKS if fallbacks is None else fallbacks).items():
         if name in known:
             continue
         font = OxmlElement("w:font")
@@ -166,7 +166,7 @@ def new_document(*, body_font: str = BODY_FONT, body_pt: float = 14) -> Any:
         style.font.bold = True
         style.font.color.rgb = RGBColor(0, 0, 0)  # the template's blue reads as a hyperlink in print
         set_fonts(style.element, TITLE_FONT if name == "Title" else HEADING_FONT)
-    _declare_fallbacks(doc)
+    declare_fallbacks(doc)
     return doc
 
 
@@ -266,3 +266,20 @@ def docx_bytes(doc: Any) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# --- demo mode ---------------------------------------------------------------------------------------------
+DEMO_MARK = "样例数据"
+
+
+def demo_mode(folder, settings=None) -> bool:
+    """Whether files exported now come from fictitious data: open mode, or the bundled sample folder.
+
+    Every picture, slide and document exported in demo mode carries :data:`DEMO_MARK`, so a sample
+    figure pasted into a real document gives itself away.
+    """
+    from lulong_data import access
+    from lulong_data.settings import get_settings
+
+    s = settings or get_settings()
+    return s.auth_mode == "open" or access.is_sample_folder(folder)

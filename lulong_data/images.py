@@ -29,6 +29,26 @@ FONT_DIRS = (
 _CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "msyh", "simhei", "simsun")
 
 SCHEMATIC_NOTE = "示意图,不作为权属界线依据"
+WATERMARK = "样例数据"  # on every picture exported from the bundled sample (demo mode)
+# Units of counts: their axes tick at whole numbers only (no 0.2 村).
+COUNT_UNITS = (
+    "个",
+    "户",
+    "人",
+    "名",
+    "项",
+    "次",
+    "期",
+    "村",
+    "个村",
+    "人次",
+    "所",
+    "家",
+    "persons",
+    "households",
+    "villages",
+)
+YEAR_MONTH = "%Y年%-m月"  # 2022年7月, not 2022-07
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 720, 400
 PPI = 300  # stored in the PNG so Word places it at print size
 
@@ -73,6 +93,27 @@ def _sized(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMix
     return inner
 
 
+def _watermarked(inner: alt.TopLevelMixin, text: str, width: int, height: int) -> alt.TopLevelMixin | None:
+    """``inner`` with ``text`` across it in large grey letters (None when ``inner`` cannot take a layer)."""
+    if not isinstance(inner, alt.Chart | alt.LayerChart):
+        return None
+    w = inner.width if isinstance(inner.width, int) else width
+    h = inner.height if isinstance(inner.height, int) else height
+    mark = (
+        alt.Chart(alt.Data(values=[{"text": text}]))
+        .mark_text(
+            fontSize=max(36, min(w, h) // 4),
+            angle=330,
+            opacity=0.16,
+            color="#C00000",
+            font=FONT,
+            fontWeight=700,
+        )
+        .encode(x=alt.value(w / 2), y=alt.value(h / 2), text="text:N")
+    )
+    return alt.layer(inner, mark).properties(width=w, height=h)
+
+
 def _footer(lines: list[str], width: int) -> alt.Chart:
     # One text mark, one line per entry: a footer is part of the picture, so it survives copy-paste.
     return (
@@ -101,14 +142,22 @@ def framed(
     schematic: bool = False,
     width: int = DEFAULT_WIDTH,
     height: int = DEFAULT_HEIGHT,
+    watermark: str | None = None,
 ) -> alt.VConcatChart:
-    """The chart as it goes to print: title and unit above, source, as-of date (and map note) below."""
-    lines = [f"数据来源:{source}\u3000\u3000数据截至:{as_of.isoformat()}"]  # ideographic spaces survive
+    """The chart as it goes to print: title and unit above, source, as-of date (and map note) below;
+    ``watermark`` ("样例数据" in demo mode) across the chart. Counts get whole-number axes, dates 年月."""
+    lines = [f"数据来源:{source}\u3000\u3000数据截至:{as_of.year}年{as_of.month}月{as_of.day}日"]
     if schematic:
         lines.append(SCHEMATIC_NOTE)
+    inner = _sized(chart, width, height)
+    if watermark:
+        marked = _watermarked(inner, watermark, width, height)
+        if marked is None:  # a concatenation: say it in the footer, in red
+            lines.insert(0, f"【{watermark}】")
+        inner = marked or inner
     subtitle = f"单位:{unit}" if unit else alt.Undefined
-    return (
-        alt.vconcat(_sized(chart, width, height), _footer(lines, width), spacing=14)
+    out = (
+        alt.vconcat(inner, _footer(lines, width), spacing=14)
         .properties(
             title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=20, subtitleFontSize=14),
             padding=16,
@@ -121,7 +170,11 @@ def framed(
         .configure_header(labelFont=FONT, titleFont=FONT)
         .configure_text(font=FONT)
         .configure_view(stroke=None)
+        .configure_axisTemporal(format=YEAR_MONTH)
     )
+    if unit in COUNT_UNITS:
+        out = out.configure_axisQuantitative(tickMinStep=1, format=",d")
+    return out
 
 
 def render(spec: dict[str, Any], fmt: Literal["png", "svg"] = "png", *, scale: float = 3) -> bytes:
@@ -149,6 +202,7 @@ def chart_image(
     scale: float = 3,
     width: int = DEFAULT_WIDTH,
     height: int = DEFAULT_HEIGHT,
+    watermark: str | None = None,
 ) -> bytes:
     """The chart framed for print (see :func:`framed`) as PNG or SVG bytes.
 
@@ -163,5 +217,37 @@ def chart_image(
         schematic=schematic,
         width=width,
         height=height,
+        watermark=watermark,
     ).to_dict()
     return render(spec, fmt, scale=scale)
+
+
+def bare_image(
+    chart: alt.TopLevelMixin,
+    *,
+    unit: str = "",
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+    watermark: str | None = None,
+    scale: float = 3,
+) -> bytes:
+    """The chart alone as PNG (no title, unit or footer): for slides, where those are real text boxes.
+    The chart is drawn ``width`` × ``height`` whatever size it asks for (a slide has a fixed shape)."""
+    inner = _sized(chart, width, height)
+    if isinstance(inner, alt.Chart | alt.LayerChart):
+        inner.width, inner.height = width, height
+    if watermark:
+        inner = _watermarked(inner, watermark, width, height) or inner
+    top = (
+        alt.vconcat(inner)
+        .properties(padding=12, background="#FFFFFF")
+        .configure(font=FONT)
+        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=15)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=15)
+        .configure_text(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axisTemporal(format=YEAR_MONTH)
+    )
+    if unit in COUNT_UNITS:
+        top = top.configure_axisQuantitative(tickMinStep=1, format=",d")
+    return render(top.to_dict(), "png", scale=scale)

@@ -1,5 +1,5 @@
-"""新闻发布: the press office's kit — figures with 口径, a draft text to edit, the consistency checks,
-charts for print and the whole briefing as Word.
+"""新闻发布: the press office's kit — the 通稿 to edit with every number checked, any other text checked,
+the figures with their 口径, the published figures, print-ready charts and slides, and the 通稿 as Word.
 
 Aggregates only: county and township figures. No village list and no household row is shown or exported
 here (the press role never sees them), whatever the sidebar's township says.
@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from components import nav, theme
+from components import nav, safe
 from components.auth import audited, require_page
 from components.cache import compute
-from components.chart import Prepared, cached, show_chart
 from components.context import as_of, bundle, lang, t
+from components.press_check import audit_summary, export_gate, show_findings
+from components.press_conference import show_package
+from components.press_kit import kit_charts, pptx_download, show_charts
+from components.press_register import published, show_register
 from components.table import show_table
-from lulong_data import briefing, images
+from lulong_data import briefing, exports, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
-from lulong_data.metrics.published import DIFFERS, MATCH, check_published
+from lulong_data.chartkit import KitChart
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def render() -> None:
@@ -36,212 +39,106 @@ def render() -> None:
         )
     )
     d = compute(briefing.draft, as_of=day)
-    texts_tab, figures_tab, published_tab, charts_tab = st.tabs(
+    pubs = tuple(published())  # every source of the register, newest first
+    charts = kit_charts(day)
+    texts_tab, package_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
-            t("稿件与核对", "Draft and check"),
+            t("通稿与核对", "Release and check"),
+            t("发布会材料", "Conference package"),
+            t("核对其他文稿", "Check any text"),
             t("数据口径", "Figures"),
-            t("已发布数字核对", "Published figures"),
-            t("图表", "Charts"),
+            t("已发布数字登记", "Published figures"),
+            t("图表与幻灯片", "Charts and slides"),
         ]
     )
     with texts_tab:
-        texts = _editor(d)
-        _text_check(d, texts)
+        headline, texts = _editor(d)
+        st.subheader(t("文稿数字核对", "Numbers in the text"))
+        found = compute(textcheck.check_texts, texts=(headline, *texts), as_of=day, published=pubs)
+        labels = [t("标题", "Headline")] + [p.title_zh for p in d.parts]
+        findings = [f for part in found for f in part]
+        show_findings(
+            findings,
+            key="press_text_check",
+            where=[lab for lab, part in zip(labels, found, strict=True) for _ in part],
+        )
+        st.divider()
+        _word(d, headline, texts, charts, findings)
+    with package_tab:
+        show_package(day, pubs)
+    with any_tab:
+        _check_any(day, pubs)
     with figures_tab:
-        _figures(d)
+        st.subheader(t("稿件数字及口径", "Figures of the draft and their definitions"))
+        show_table(briefing.figures_table(bundle(), d, lang()), t("数据口径", "figures"), key="press_figures")
     with published_tab:
-        _published()
+        show_register(list(pubs))
     with charts_tab:
-        charts = _charts(day)
-    st.divider()
-    _word(d, texts, charts)
+        show_charts(charts)
+        pptx_download(charts, day)
 
 
-# --- draft text ---------------------------------------------------------------------------------------
-def _key(d: briefing.Draft, theme_key: str) -> str:
-    # The date is part of the key: another as-of date is another draft, not an edit of this one.
-    return f"press_text_{d.as_of.isoformat()}_{theme_key}"
-
-
-def _editor(d: briefing.Draft) -> list[str]:
-    st.subheader(t("新闻稿草稿", "Draft text"))
+# --- the 通稿 ------------------------------------------------------------------------------------------------
+def _editor(d: briefing.Draft) -> tuple[str, list[str]]:
+    st.subheader(t("新闻通稿", "Press release"))
     st.caption(
         t(
-            "数字由系统按口径自动填入;可在下方修改文字,改动后的数字会在下面核对。",
-            "Numbers are filled in from the registry; edit the wording below and the numbers are re-checked.",
+            "数字由系统按口径自动填入;可修改文字,改动后的每个数字都会在下方重新核对。",
+            "Numbers are filled in from the registry; edit the wording and every number is checked again below.",
         )
     )
     if st.button(t("恢复原稿", "Reset to the generated text"), key="press_reset"):
-        for p in d.paragraphs:
-            st.session_state.pop(_key(d, p.theme), None)
+        for key in [k for k in st.session_state if str(k).startswith(("press_text_", "press_title_"))]:
+            del st.session_state[key]
+    options = [h.text for h in d.headlines] or [d.title]
+    pick = st.radio(
+        t("标题(选一个,可再修改)", "Headline (pick one, then edit)"),
+        options,
+        format_func=safe.text,
+        key="press_headline",
+    )
+    # The date is part of the keys: another as-of date is another release, not an edit of this one.
+    headline = st.text_input(
+        t("标题", "Headline"), value=pick, key=f"press_title_{d.as_of}_{options.index(pick)}"
+    )
     texts = []
-    for p in d.paragraphs:
+    for p in d.parts:
         label = t(p.title_zh, p.title_en)
         if p.omitted:
             label += t(
                 f"(缺数据,省略{len(p.omitted)}句)", f" ({len(p.omitted)} sentence(s) left out: no data)"
             )
-        texts.append(st.text_area(label, value=p.text, height=150, key=_key(d, p.theme)))
-    return texts
+        texts.append(st.text_area(label, value=p.text, height=150, key=f"press_text_{d.as_of}_{p.theme}"))
+    return headline, texts
 
 
-def _status_text(status: str) -> str:
-    return t(*briefing.CHECK_LABELS[status])
-
-
-def _text_check(d: briefing.Draft, texts: list[str]) -> None:
-    st.subheader(t("文稿数字核对", "Numbers in the text"))
-    check = briefing.check_draft(bundle(), d, texts)
-    bad = check[check["status"].isin(["edited", "published", "untracked"])]
-    if bad.empty:
-        st.success(
-            t(
-                "文中每个数字都与数据和已发布口径一致。",
-                "Every number in the text matches the data and what was published.",
-            ),
-            icon="✅",
-        )
-    else:
-        st.warning(t(f"{len(bad)} 个数字需要核实。", f"{len(bad)} numbers need a look."), icon="⚠️")
-    table = pd.DataFrame(
-        {
-            t("段落", "Paragraph"): check["theme"],
-            t("指标", "Figure"): [briefing.spec_title(s, lang()) if s else "" for s in check["spec"]],
-            t("文中数字", "In the text"): check["in_text"].fillna(""),
-            t("数据", "Data"): check["computed"],
-            t("已发布", "Published"): check["published"],
-            t("状态", "Status"): check["status"].map(_status_text),
-            t("说明", "Note"): check["note"],
-        }
+def _check_any(day: dt.date, pubs: tuple) -> None:
+    """Any text: pasted (a 发布词 written elsewhere, a newspaper draft) or an uploaded .docx/.txt."""
+    st.subheader(t("核对任意文稿中的数字", "Check the numbers of any text"))
+    pasted = st.text_area(t("粘贴文稿", "Paste a text"), height=160, key="press_any_text")
+    upload = st.file_uploader(
+        t("或上传 Word/文本文件", "or upload a Word or text file"), type=["docx", "txt"]
     )
-    show_table(table, t("文稿数字核对", "text_check"), key="press_text_check")
-
-
-# --- figures with their 口径 ------------------------------------------------------------------------------
-def _figures(d: briefing.Draft) -> None:
-    st.subheader(t("稿件数字及口径", "Figures of the draft and their definitions"))
-    table = briefing.figures_table(bundle(), d, lang())
-    show_table(table, t("数据口径", "figures"), key="press_figures")
-
-
-# --- published figures --------------------------------------------------------------------------------
-def _published() -> None:
-    st.subheader(t("已发布数字与当前数据核对", "Published figures against the data"))
-    df = compute(check_published)
-    if df.empty:
-        st.info(
-            t("数据文件夹中没有已发布口径表(published_figures)。", "The folder has no published_figures.")
+    text = pasted
+    if upload is not None:
+        data = upload.getvalue()
+        text = (
+            textcheck.docx_text(data)
+            if upload.name.lower().endswith(".docx")
+            else data.decode("utf-8", "replace")
         )
-        return
-    n_match, n_diff = int((df["status"] == MATCH).sum()), int((df["status"] == DIFFERS).sum())
-    n_other = len(df) - n_match - n_diff
-    a, b_, c = st.columns(3)
-    a.metric(t("✅ 一致", "✅ match"), n_match)
-    b_.metric(t("⚠️ 不一致", "⚠️ differ"), n_diff)
-    c.metric(t("❔ 无法计算", "❔ not computable"), n_other)
-    table = pd.DataFrame(
-        {
-            t("编号", "ID"): df["figure_id"],
-            t("发布表述", "Published wording"): df["statement"],
-            t("发布数值", "Published"): df["value"],
-            t("单位", "Unit"): df["unit"],
-            t("截至", "As of"): df["as_of"].astype(str),
-            t("当前计算", "Computed"): df["computed"],
-            t("状态", "Status"): [briefing.published_label(r, lang()) for r in df.to_dict("records")],
-            t("出处", "Source"): df["source"],
-            t("对应指标", "Metric"): df["metric"],
-        }
-    )
-    show_table(table, t("已发布数字核对", "published_check"), key="press_published")
-
-
-# --- charts ------------------------------------------------------------------------------------------
-@cached
-def _bars(df: pd.DataFrame, y: str, fields: dict[str, str], *, y_title: str, colors: list[str]) -> alt.Chart:
-    """Grouped horizontal bars: one row per ``y``, one bar per field (labels carry the numbers)."""
-    long = df.melt(id_vars=[y], value_vars=list(fields), var_name="key", value_name="value")
-    long["series"] = long["key"].map(fields)
-    order = list(df[y])
-    base = alt.Chart(long).encode(
-        y=alt.Y(f"{y}:N", sort=order, title=y_title),
-        yOffset=alt.YOffset("series:N", sort=list(fields.values())),
-        x=alt.X("value:Q", title=None),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "series:N",
-            sort=list(fields.values()),
-            scale=alt.Scale(range=colors),
-            legend=alt.Legend(title=None, orient="top"),
-        ),
-        tooltip=[
-            alt.Tooltip(f"{y}:N"),
-            alt.Tooltip("series:N", title=""),
-            alt.Tooltip("value:Q", format=","),
-        ],
-    )
-    labels = base.mark_text(align="left", dx=3, fontSize=12).encode(text=alt.Text("value:Q", format=","))
-    return alt.layer(bars, labels).properties(height=max(220, 46 * len(order)))
-
-
-def _charts(day: dt.date) -> list[tuple[str, Prepared, str, str]]:
-    """Draw the charts; return (title, chart, unit, source) for the Word briefing."""
-    out: list[tuple[str, Prepared, str, str]] = []
-
-    emp = compute(briefing.employment_by_township, as_of=day)
-    if not emp.empty:
-        title = t(
-            f"{day.year}年各乡镇脱贫劳动力就业人数与目标任务",
-            f"Employment and target by township, {day.year}",
-        )
-        chart = _bars(
-            emp,
-            "township",
-            {"placed": t("已就业", "placed"), "target": t("目标任务", "target")},
-            y_title=None,
-            colors=[theme.BLUE, theme.GREY],
-        )
-        out.append((title, chart, t("人", "persons"), t("县人社局", "County HR bureau")))
-
-    mon = compute(briefing.monitoring_by_category, as_of=day)
-    if not mon.empty:
-        title = t("防返贫监测对象(按类别)", "Monitoring households by category")
-        chart = _bars(
-            mon,
-            "category",
-            {
-                "monitored_households": t("监测帮扶中", "monitored"),
-                "eliminated_households": t("风险已消除", "eliminated"),
-            },
-            y_title=None,
-            colors=[theme.ORANGE, theme.GREEN],
-        )
-        out.append((title, chart, t("户", "households"), t("县防贫中心", "County poverty-prevention centre")))
-
-    period, env = compute(briefing.env_lists_by_township, as_of=day)
-    if period is not None:
-        title = t(f"{period} 人居环境红黑榜村数(按乡镇)", f"Red/black-list villages by township, {period}")
-        chart = _bars(
-            env,
-            "township",
-            {"red": t("红榜", "red list"), "black": t("黑榜", "black list")},
-            y_title=None,
-            colors=[theme.VERMILLION, "#000000"],
-        )
-        out.append((title, chart, t("个村", "villages"), t("县农业农村局", "County agriculture bureau")))
-
-    for i, (title, chart, unit, source) in enumerate(out):
-        st.subheader(title)
-        show_chart(chart, key=f"press_chart_{i}", title=title, unit=unit, source=source)
-    if not out:
-        st.info(t("暂无可绘制的数据", "Nothing to chart"))
-    return out
+    if text.strip():
+        found = compute(textcheck.check_texts, texts=(text,), as_of=day, published=pubs)[0]
+        show_findings(found, key="press_any_check")
 
 
 # --- Word -----------------------------------------------------------------------------------------------
-def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared, str, str]]) -> None:
-    st.subheader(t("下载新闻稿(Word)", "Briefing as Word"))
-    titles = [c[0] for c in charts]
+def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitChart], findings: list) -> None:
+    st.subheader(t("下载新闻通稿(Word)", "The release as Word"))
+    sheet = export_gate(findings, key="press_confirm")
+    if sheet is None:
+        return
+    titles = [c.title for c in charts]
     chosen = st.multiselect(t("附图", "Charts to include"), titles, default=titles, key="press_word_charts")
     if not images.cjk_font_available():
         st.warning(
@@ -250,29 +147,38 @@ def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared,
                 "No Chinese font: pictures would show boxes.",
             )
         )
-    day = d.as_of
+    day, b = d.as_of, bundle()
+    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
 
     def build() -> bytes:
         pictures = [
-            Picture(title, images.chart_image(chart.chart, title=title, unit=unit, source=source, as_of=day))
-            for title, chart, unit, source in charts
-            if title in chosen
+            Picture(
+                c.title,
+                images.chart_image(
+                    c.chart, title=c.title, unit=c.unit, source=c.source, as_of=day, watermark=mark
+                ),
+            )
+            for c in charts
+            if c.title in chosen
         ]
-        figures = briefing.figures_table(bundle(), d, "zh").drop(columns=["指标代码", "更新频次"])
+        figures = briefing.figures_table(b, d, "zh").drop(columns=["指标代码", "更新频次"])
         return briefing_docx(
-            title=briefing.title(bundle()),
+            title=headline,
             as_of=day,
-            paragraphs=[(p.title_zh, text) for p, text in zip(d.paragraphs, texts, strict=True)],
+            paragraphs=[(p.title_zh, text) for p, text in zip(d.parts, texts, strict=True)],
             figures=figures,
             pictures=pictures,
-            prepared_by=str(bundle().manifest.get("prepared_by", "")),
+            prepared_by=str(b.manifest.get("prepared_by", "")),
+            check=sheet,
+            watermark=mark,
         )
 
+    name = f"新闻通稿_{day.isoformat()}.docx"
     st.download_button(
-        t("下载 Word 新闻稿", "Download the Word briefing"),
-        data=audited(build, f"新闻稿_{day.isoformat()}.docx"),
-        file_name=f"新闻稿_{day.isoformat()}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        t("下载 Word 通稿", "Download the release (Word)"),
+        data=audited(build, name, extra=audit_summary(sheet, findings)),
+        file_name=name,
+        mime=DOCX_MIME,
         on_click="ignore",
         type="primary",
         key="press_word",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from apptest import download_data, open_page, vega_charts
+from apptest import download_data, download_name, open_page, vega_charts
 from PIL import Image
 
 from lulong_data import access, images
@@ -37,5 +37,10 @@ def test_every_chart_has_png_and_svg_downloads(url_path):
         assert picture.startswith(b"\x89PNG\r\n\x1a\n")
         with Image.open(io.BytesIO(picture)) as im:
             im.verify()
+        # Issue 19: the county heads every exported title, the file is named in Chinese, and a picture of the
+        # sample says 样例数据.
+        svg = download_data(at, "env_map_svg").decode()
+        assert "卢龙县" in svg and "样例数据" in svg
+        assert download_name(at, "env_map_png").startswith("卢龙县_")
     if url_path == "map":
         assert "map_export_png" in png  # the folium map's indicator as a picture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import altair as alt
 import numpy as np
@@ -88,7 +89,7 @@ def test_svg_has_title_unit_source_and_date():
         as_of=AS_OF,
         fmt="svg",
     ).decode()
-    for text in ("就业人数", "单位:人", "数据来源:县人社局", "数据截至:2022-07-26"):
+    for text in ("就业人数", "单位:人", "数据来源:县人社局", "数据截至:2022年7月26日"):
         assert text in svg
     assert images.SCHEMATIC_NOTE not in svg
     assert 'width="container"' not in svg
@@ -124,3 +125,27 @@ def test_no_cjk_font_is_reported(monkeypatch, tmp_path):
         assert not images.cjk_font_available()
     finally:
         images.cjk_font_available.cache_clear()
+
+
+def test_demo_exports_carry_the_sample_mark_and_counts_whole_numbers():
+    """Issue 19: 样例数据 across a picture from the sample; a count never ticks at 0.2."""
+    chart = (
+        alt.Chart(pd.DataFrame({"乡镇": ["卢龙镇", "潘庄镇"], "村数": [1, 4]}))
+        .mark_bar()
+        .encode(x="村数:Q", y="乡镇:N")
+    )
+    spec = images.framed(
+        chart,
+        title="红榜村数",
+        unit="个村",
+        source="卢龙县农业农村局",
+        as_of=dt.date(2022, 7, 26),
+        watermark="样例数据",
+    ).to_dict()
+    assert spec["config"]["axisQuantitative"] == {"tickMinStep": 1, "format": ",d"}
+    svg = images.render(spec, "svg").decode()
+    assert "样例数据" in svg and "数据截至:2022年7月26日" in svg
+    ticks = [t for t in re.findall(r">([\d.,]+)</text>", svg)]
+    assert ticks and all("." not in t for t in ticks), ticks
+    plain = images.framed(chart, title="红榜村数", unit="%", source="x", as_of=dt.date(2022, 7, 26)).to_dict()
+    assert "axisQuantitative" not in plain["config"]

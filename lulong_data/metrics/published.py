@@ -113,3 +113,24 @@ def check_published(b: Bundle) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def check_figures(b: Bundle, figures) -> pd.DataFrame:
+    """:func:`check_published` for the register's figures (``textcheck.Published``), newest first: each figure
+    with a metric is recomputed at its own as-of date."""
+    rows = []
+    for p in figures:
+        result = check_one(b, p.metric, p.value, p.as_of)
+        rows.append(
+            {
+                "figure_id": p.id,
+                "statement": p.statement,
+                "value": p.value,
+                "unit": p.unit,
+                "as_of": p.as_of,
+                "source": p.source,
+                "metric": p.metric,
+                **result,
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)

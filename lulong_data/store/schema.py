@@ -115,3 +115,6 @@ papers = sa.Table(
     sa.Column("issued_by", sa.String(200), nullable=False),
     sa.UniqueConstraint("county_code", "year", "number"),
 )
+
+# The press office's register of published figures (its own module and migration, 0002).
+from lulong_data.store import register  # noqa: E402,F401

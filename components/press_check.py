@@ -1,0 +1,102 @@
+"""The press page's number check on screen, and the gate that keeps a contradicting text from leaving.
+
+The judgments are ``lulong_data.textcheck``'s; this module only shows them and asks the officer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import streamlit as st
+
+from components import safe
+from components.auth import current_user
+from components.context import lang, t
+from components.table import show_table
+from lulong_data import textcheck
+from lulong_data.briefing_doc import CheckSheet
+from lulong_data.textcheck import Finding
+
+
+def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str] | None = None) -> None:
+    """A one-line verdict (all clear / n contradictions / n not checkable) and the table of every number."""
+    counts = textcheck.summary(findings)
+    bad = textcheck.contradictions(findings)
+    if bad:
+        st.error(
+            t(
+                f"{len(bad)}个数字与数据或已发布数字不一致:"
+                + ";".join(f"“{safe.text(f.text)}”应为{safe.text(f.right_text())}" for f in bad[:5])
+                + ("……" if len(bad) > 5 else ""),
+                f"{len(bad)} number(s) contradict the data or what was published.",
+            ),
+            icon="❌",
+        )
+    elif counts[textcheck.UNCHECKED]:
+        st.warning(
+            t(
+                f"{counts[textcheck.UNCHECKED]}个数字无法核对(见下表“说明”),请人工核实。",
+                f"{counts[textcheck.UNCHECKED]} number(s) could not be checked: see the notes below.",
+            ),
+            icon="❔",
+        )
+    else:
+        st.success(
+            t(
+                "文中每个数字都与数据或已发布数字一致。",
+                "Every number agrees with the data or what was published.",
+            ),
+            icon="✅",
+        )
+    st.caption(textcheck.summary_text(findings, lang()))
+    if findings:
+        show_table(
+            textcheck.findings_table(findings, lang(), where=where), t("数字核对", "number_check"), key=key
+        )
+
+
+def export_gate(findings: Sequence[Finding], *, key: str) -> CheckSheet | None:
+    """The 核对单 to attach to an export, or None while the export is refused.
+
+    A text with a contradiction is refused until the officer ticks the confirmation; the 核对单 then says
+    who confirmed it and when.
+    """
+    bad = textcheck.contradictions(findings)
+    sheet = CheckSheet(
+        table=textcheck.findings_table(findings, "zh"),
+        summary=textcheck.summary_text(findings, "zh"),
+        contradictions=len(bad),
+    )
+    if not bad:
+        return sheet
+    st.error(
+        t(
+            f"文中有{len(bad)}个数字与数据或已发布数字不一致,暂不能导出。请修改文字,"
+            "或在核实后勾选下方确认(导出的文件将附核对单并记录确认人)。",
+            f"{len(bad)} number(s) contradict the data or what was published: export refused. Correct the text, "
+            "or confirm below after checking (the file then carries a check sheet naming who confirmed).",
+        ),
+        icon="⛔",
+    )
+    confirmed = st.checkbox(
+        t(
+            f"我已核实上述{len(bad)}个不一致数字,确认按现稿导出",
+            f"I have checked the {len(bad)} contradicting number(s) and export the text as it is",
+        ),
+        key=key,
+    )
+    if not confirmed:
+        return None
+    return CheckSheet(
+        table=sheet.table,
+        summary=sheet.summary,
+        contradictions=len(bad),
+        confirmed_by=current_user(),
+        confirmed_at=dt.datetime.now().astimezone(),
+    )
+
+
+def audit_summary(sheet: CheckSheet, findings: Sequence[Finding]) -> dict:
+    """What the audit log records with an export: the counts per verdict and whether it was confirmed."""
+    return {"check": textcheck.summary(findings), "confirmed": bool(sheet.contradictions)}

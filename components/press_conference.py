@@ -1,0 +1,85 @@
+"""The press page's 发布会 package: 主持词, 发布词 and 答问口径 per bureau, each previewed with its number check
+and downloadable as its own Word file (or all together as a ZIP). A document whose numbers contradict the
+data or what was published is not offered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import streamlit as st
+
+from components import safe
+from components.auth import audited
+from components.cache import compute
+from components.context import bundle, lang, t
+from lulong_data import exports, press_package, textcheck
+from lulong_data.briefing_doc import CheckSheet
+from lulong_data.county import name_of
+from lulong_data.textcheck import Published
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
+    st.subheader(t("发布会材料", "Press conference package"))
+    st.caption(
+        t(
+            "主持词、发布词(草稿)和各单位答问口径,数字取自口径登记表并逐一核对;每份材料单独下载。",
+            "Host's script, the statement draft and each bureau's answers; every number checked; one file each.",
+        )
+    )
+    docs = compute(press_package.package, as_of=day)
+    found = compute(textcheck.check_texts, texts=tuple(d.text for d in docs), as_of=day, published=pubs)
+    b = bundle()
+    county, mark = name_of(b), exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+    files: list[tuple[str, press_package.Document, CheckSheet]] = []
+    for doc, findings in zip(docs, found, strict=True):
+        with st.expander(safe.text(doc.name)):
+            st.text(doc.text)
+            st.caption(textcheck.summary_text(findings, lang()))
+            bad = textcheck.contradictions(findings)
+            if bad:
+                st.error(
+                    t(
+                        f"{len(bad)}个数字不一致,暂不提供下载。",
+                        f"{len(bad)} number(s) contradict: not offered.",
+                    )
+                )
+                continue
+            sheet = CheckSheet(textcheck.findings_table(findings), textcheck.summary_text(findings))
+            name = doc.file_name(county, day)
+            files.append((name, doc, sheet))
+            st.download_button(
+                t(f"下载{safe.text(doc.name)}", f"Download {safe.text(doc.name)}"),
+                data=audited(
+                    lambda doc=doc, sheet=sheet: press_package.document_docx(
+                        doc, as_of=day, check=sheet, watermark=mark
+                    ),
+                    name,
+                    extra={"check": textcheck.summary(findings)},
+                ),
+                file_name=name,
+                mime=DOCX_MIME,
+                on_click="ignore",
+                key=f"press_pkg_{doc.key}",
+            )
+
+    def bundle_zip() -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, doc, sheet in files:
+                z.writestr(name, press_package.document_docx(doc, as_of=day, check=sheet, watermark=mark))
+        return buf.getvalue()
+
+    zip_name = f"{county}新闻发布会材料_{day.isoformat()}.zip"
+    st.download_button(
+        t("下载全部材料(ZIP)", "Download all (ZIP)"),
+        data=audited(bundle_zip, zip_name),
+        file_name=zip_name,
+        mime="application/zip",
+        on_click="ignore",
+        disabled=not files,
+        key="press_pkg_zip",
+    )

@@ -1,0 +1,82 @@
+"""The press page's chart kit on screen: each chart with its print downloads, and the 16:9 PPTX of the
+charts the officer chooses. The charts themselves are ``lulong_data.chartkit``'s."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components import safe
+from components.auth import audited
+from components.cache import compute
+from components.chart import show_chart
+from components.context import bundle, lang, t
+from lulong_data import chartkit, exports, images, slides
+from lulong_data.chartkit import KitChart
+from lulong_data.county import name_of
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def kit_charts(day: dt.date) -> list[KitChart]:
+    """The kit's charts at ``day`` (cached; the Word file, the slides and the charts tab share them)."""
+    return compute(chartkit.press_charts, as_of=day, lang=lang())
+
+
+def show_charts(charts: list[KitChart]) -> None:
+    """Draw the kit's charts, each with its PNG/SVG downloads."""
+    for c in charts:
+        st.subheader(safe.text(c.title))
+        show_chart(
+            c.chart, key=f"press_chart_{c.key}", title=c.title, unit=c.unit, source=c.source, name=c.name
+        )
+    if not charts:
+        st.info(t("暂无可绘制的数据", "Nothing to chart"))
+
+
+def pptx_download(charts: list[KitChart], day: dt.date) -> None:
+    """The chosen charts as a 16:9 deck: titles and units as text boxes, one chart per slide."""
+    if not charts:
+        return
+    st.subheader(t("幻灯片(PPT,16:9)", "Slides (PPTX, 16:9)"))
+    titles = [c.title for c in charts]
+    chosen = st.multiselect(
+        t("选择放入幻灯片的图表", "Charts for the slides"), titles, default=titles, key="press_pptx_charts"
+    )
+    b = bundle()
+    county = name_of(b, lang())
+    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+    deck_title = t(f"{county}巩固拓展脱贫攻坚成果同乡村振兴有效衔接图表", f"{county}: charts")
+
+    def build() -> bytes:
+        pages = [
+            slides.Slide(
+                c.title,
+                c.unit,
+                c.source,
+                # The mark is in the picture too: the slide's own mark lies behind the (opaque) chart.
+                images.bare_image(
+                    c.chart,
+                    unit=c.unit,
+                    width=slides.PICTURE_PX[0],
+                    height=slides.PICTURE_PX[1],
+                    watermark=mark,
+                ),
+                images.SCHEMATIC_NOTE if c.schematic else "",
+            )
+            for c in charts
+            if c.title in chosen
+        ]
+        return slides.charts_pptx(pages, deck_title=deck_title, as_of=day, watermark=mark)
+
+    name = chartkit.file_name(county, t("新闻发布图表", "press_charts"), day, "pptx")
+    st.download_button(
+        t("下载幻灯片 PPTX", "Download the slides (PPTX)"),
+        data=audited(build, name),
+        file_name=name,
+        mime=PPTX_MIME,
+        on_click="ignore",
+        disabled=not chosen,
+        key="press_pptx",
+    )
