@@ -11,7 +11,7 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
-from components.map import legend, schematic_notice
+from components.map import legend_items, schematic_notice
 from components.table import show_table
 from lulong_data import geo
 from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_int, fmt_rate
@@ -219,6 +219,8 @@ def _choropleth(b, league: pd.DataFrame) -> None:
         missing=fmt(None),
         title=title,
         subtitle=notice,
+        legend=tuple(legend_items(edges, fmt)),
+        legend_title=t(f"图例:{ind.title_zh}", f"Legend: {ind.title_en}"),
     )
     show_chart(
         chart,
@@ -228,7 +230,6 @@ def _choropleth(b, league: pd.DataFrame) -> None:
         source=source_of(ind.module),
         schematic=schematic,
     )
-    legend(edges, fmt, title)
     if schematic:
         schematic_notice()
 

@@ -10,7 +10,7 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
-from components.map import build_map, legend, schematic_notice, show_map
+from components.map import build_map, legend_items, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo
 from lulong_data.metrics import overview
@@ -66,9 +66,9 @@ def _map_and_profile(ind: overview.Indicator, league: pd.DataFrame) -> None:
             label=lambda props: fmt(props.get(ind.key)),
             selected=township(),  # the sidebar's choice only: a click must not change the map's script
             tile_url=get_settings().tile_url,
+            legend=(title, legend_items(edges, fmt)),
         )
         clicked = show_map(m, key=f"township_map_{lang()}")
-        legend(edges, fmt, title)
         if geo.has_schematic(shapes):
             schematic_notice()
         if shapes:
@@ -107,6 +107,8 @@ def _export(shapes, values, ind: overview.Indicator, edges: list[float], fmt) ->
                 texts={c: fmt((values.get(c) or {}).get(ind.key)) for c in geo.codes(shapes)},
                 missing=fmt(None),
                 title=title,
+                legend=tuple(legend_items(edges, fmt)),
+                legend_title=t(f"图例:{ind.title_zh}", f"Legend: {ind.title_en}"),
             ),
             key="map_export",
             title=title,
