@@ -43,9 +43,10 @@ except Exception:  # noqa: BLE001 - the loader should never raise; if it does, s
 
 # Who is asking comes before any figure: a refusal or the sign-in form stops the run here.
 identity = auth.identify(b)
+pg = st.navigation(nav.navigation(identity.role))
+nav.forward(pg, identity.role)  # "/" and "/总览" go on to their page before any widget is drawn
 render_sidebar(b)
 auth.render_user_box(identity)
-pg = st.navigation(nav.navigation(identity.role))
 nav.follow_deep_link(pg)
 render_header(b)
 pg.run()
