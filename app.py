@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import assets, auth, nav, theme
+from components import assets, auth, nav, streamlit_css, theme
 from components.context import bundle, t
 from components.header import render_header
 from components.sidebar import render_sidebar
@@ -27,6 +27,7 @@ st.set_page_config(
 )
 assets.ensure_leaflet()
 theme.enable()
+streamlit_css.inject()  # Streamlit's own English texts in Chinese mode, and what must fit
 
 try:
     b = bundle()

@@ -131,6 +131,10 @@ def publish_form(store: Store) -> None:
             "folder (files it lacks are removed). Names must follow the contract, e.g. households.csv.",
         ),
     )
+    # Streamlit's own line under the drop zone is English and hidden (components.streamlit_css): say it here.
+    kinds = "、".join(k.upper() for k in UPLOAD_TYPES)
+    limit = st.get_option("server.maxUploadSize")
+    st.caption(t(f"可选 {kinds} 文件,单个文件不超过{limit}MB。", f"{kinds} files, up to {limit} MB each."))
     note = st.text_input(t("说明(可选)", "Note (optional)"), key=f"publish_note_{n}")
     if st.button(t("校验并发布", "Validate and publish"), type="primary", key="publish_button"):
         if not files:

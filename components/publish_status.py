@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import lang, t
+from components.streamlit_css import placeholder
 from components.table import show_table
 from lulong_data.bundle import Bundle
 from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, Problem
@@ -92,9 +93,18 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
     labels = {"error": t("错误", "error"), "warning": t("警告", "warning")}
     # Stable keys as options, labels via format_func: the choice survives a language switch.
     severities = left.multiselect(
-        t("级别", "Severity"), options=list(labels), format_func=labels.get, key=f"{key}_severity"
+        t("级别", "Severity"),
+        options=list(labels),
+        format_func=labels.get,
+        placeholder=placeholder(),
+        key=f"{key}_severity",
     )
-    files = right.multiselect(t("文件", "File"), options=sorted(frame[file_col].unique()), key=f"{key}_files")
+    files = right.multiselect(
+        t("文件", "File"),
+        options=sorted(frame[file_col].unique()),
+        placeholder=placeholder(),
+        key=f"{key}_files",
+    )
     if severities:
         frame = frame[frame[sev_col].isin([labels[s] for s in severities])]
     if files:

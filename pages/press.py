@@ -18,6 +18,7 @@ from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import Prepared, cached, show_chart
 from components.context import as_of, bundle, lang, t
+from components.streamlit_css import placeholder
 from components.table import show_table
 from lulong_data import briefing, images
 from lulong_data.briefing_doc import Picture, briefing_docx
@@ -242,7 +243,13 @@ def _charts(day: dt.date) -> list[tuple[str, Prepared, str, str]]:
 def _word(d: briefing.Draft, texts: list[str], charts: list[tuple[str, Prepared, str, str]]) -> None:
     st.subheader(t("下载新闻稿(Word)", "Briefing as Word"))
     titles = [c[0] for c in charts]
-    chosen = st.multiselect(t("附图", "Charts to include"), titles, default=titles, key="press_word_charts")
+    chosen = st.multiselect(
+        t("附图", "Charts to include"),
+        titles,
+        default=titles,
+        placeholder=placeholder(),
+        key="press_word_charts",
+    )
     if not images.cjk_font_available():
         st.warning(
             t(
