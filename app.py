@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import assets, auth, nav, streamlit_css, theme
+from components import assets, auth, nav, streamlit_css, theme, viewport
 from components.context import bundle, t
 from components.header import render_header
 from components.sidebar import render_sidebar
@@ -48,6 +48,7 @@ pg = st.navigation(nav.navigation(identity.role))
 nav.forward(pg, identity.role)  # "/" and "/总览" go on to their page before any widget is drawn
 render_sidebar(b)
 auth.render_user_box(identity)
+viewport.report()  # the main column's width class, for tables that choose their columns
 nav.follow_deep_link(pg)
 render_header(b)
 pg.run()

@@ -36,7 +36,7 @@ def choropleth(
     (``texts[code]``, ``missing`` without one), so the figure is readable without telling colours apart.
 
     ``legend`` ((colour, text) per class, components.map.legend_items) is drawn inside the picture, in its
-    lower left corner, so a map copied into a document keeps its key.
+    upper left corner, so a map copied into a document keeps its key.
     """
     feats = geo.features(townships, values, exterior_cw=True)
     for f in feats:
@@ -79,7 +79,7 @@ def choropleth(
     )
     layers = [shapes, names, names_fill, figures, figures_fill]
     if legend:
-        layers += _legend_layers(legend, legend_title, height)
+        layers += _legend_layers(legend, legend_title)
     return (
         alt.layer(*layers)
         .project("mercator")
@@ -90,9 +90,10 @@ def choropleth(
 LEGEND_ROW = 22  # pixels per legend line
 
 
-def _legend_layers(items: tuple[tuple[str, str], ...], title: str, height: int) -> list[alt.Chart]:
-    """Swatches and texts in pixel space (``scale=None``) at the lower left of a map of ``height`` pixels."""
-    top = height - LEGEND_ROW * (len(items) + (1 if title else 0)) - 6
+def _legend_layers(items: tuple[tuple[str, str], ...], title: str) -> list[alt.Chart]:
+    """Swatches and texts in pixel space (``scale=None``) in the upper left corner of a map (the county is
+    tall and narrow: its corners are empty; the top, unlike the bottom, is never cut by the title's room)."""
+    top = 4
     rows = [
         {"y": top + LEGEND_ROW * (i + (1 if title else 0)), "color": colour, "text": text}
         for i, (colour, text) in enumerate(items)

@@ -69,7 +69,7 @@ def _show_result(result: PublishResult) -> None:
                 f"Published: version {result.version} is now current (version {result.previous or '—'} "
                 f"is kept). {changes_text('publish', result.changes)}",
             ),
-            icon="✅",
+            icon=":material/check_circle:",
         )
     elif result.unchanged:
         st.info(
@@ -86,7 +86,7 @@ def _show_result(result: PublishResult) -> None:
                 f"Not published: {len(result.errors)} errors; nothing changed (still version "
                 f"{result.previous or '—'}). Fix the files as the report says and upload again.",
             ),
-            icon="⛔",
+            icon=":material/block:",
         )
     if result.problems:
         with st.expander(t("候选数据校验报告", "Validation report of the candidate"), expanded=not result.ok):
@@ -181,11 +181,10 @@ def versions(store: Store) -> None:
         return
     target = st.session_state.get(CONFIRM_KEY)
     for v in kept:
-        text_col, button_col = st.columns([6, 1], vertical_alignment="center")
-        text_col.markdown(_version_line(v))
-        if button_col.button(
-            t("回滚到此版本", "Roll back"), key=f"rollback_{v.id}", disabled=v.current, width="stretch"
-        ):
+        # A row, not fixed columns: a narrow column cut the button's label.
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.markdown(_version_line(v), width="stretch")
+        if row.button(t("回滚到此版本", "Roll back"), key=f"rollback_{v.id}", disabled=v.current):
             st.session_state[CONFIRM_KEY] = target = v.id
         if target == v.id and not v.current:
             st.warning(
@@ -194,8 +193,8 @@ def versions(store: Store) -> None:
                     f"Roll the data back to version {v.id}? Everyone sees it at once; the current version is kept.",
                 )
             )
-            yes, no, _ = st.columns([1, 1, 4])
-            if yes.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
+            choice = st.container(horizontal=True)
+            if choice.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.session_state[RESULT_KEY] = None
                 auth.require(access.PUBLISH)  # re-checked at the moment of acting, not only on the page
@@ -205,7 +204,7 @@ def versions(store: Store) -> None:
                 auth.log("rollback", f"-> {v.id}" + ("" if result.ok else " (failed)"))
                 st.session_state[ROLLBACK_KEY] = result
                 st.rerun()
-            if no.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):
+            if choice.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.rerun()
     done = st.session_state.get(ROLLBACK_KEY)

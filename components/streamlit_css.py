@@ -51,6 +51,21 @@ def _rules() -> tuple[Rule, ...]:
     zh = glossary.term
     return (
         Rule(
+            ("stMainBlockContainer",),
+            '@media (max-width: 1400px){[data-testid="stMainBlockContainer"]'
+            "{padding-left:2rem;padding-right:2rem;}}"
+            '[data-testid="stMainBlockContainer"]{padding-top:3.5rem;}',
+            "room for tables on 1024–1366 px screens: Streamlit's wide layout keeps 5rem on each side and 6rem "
+            "above the first line",
+        ),
+        Rule(
+            ("stMetric", "stMetricValue", "stMetricDeltaDescription"),
+            '[data-testid="stMetric"] p,[data-testid="stMetric"] [data-testid="stMarkdownContainer"],'
+            '[data-testid="stMetricDeltaDescription"],[data-testid="stMetricValue"] > div'
+            "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;}",
+            "a tile's label, value or change wraps on a narrow screen instead of ending in an ellipsis",
+        ),
+        Rule(
             ("stFileUploaderDropzoneInstructions",),
             '[data-testid="stFileUploaderDropzoneInstructions"]{display:none;}',
             '"200MB per file • CSV, …": the uploader\'s help says the limit and the kinds of file in Chinese',

@@ -126,7 +126,12 @@ def _lists(lists: env.MonthLists, period: str) -> None:
             RED_BADGE.format(t(f"红榜({len(lists.red)}个村)", f"Red list ({len(lists.red)} villages)"))
         )
         show_table(
-            notice.red_table(lists, lang()), f"red_list_{period}", key="env_red", height=_fit(lists.red)
+            notice.red_table(lists, lang()),
+            f"red_list_{period}",
+            key="env_red",
+            height=_fit(lists.red),
+            share=0.45,
+            priority=_list_priority(),
         )
     with right:
         st.subheader(
@@ -139,7 +144,14 @@ def _lists(lists: env.MonthLists, period: str) -> None:
             f"black_list_{period}",
             key="env_black",
             height=_fit(lists.black),
+            share=0.45,
+            priority=_list_priority(),
         )
+
+
+def _list_priority() -> list[str]:
+    # In half the page: which village, its score and why come first; the rest one click away.
+    return [t("村", "Village"), t("得分", "Score"), t("主要原因", "Reason"), t("乡镇", "Township")]
 
 
 def _movement(lists: env.MonthLists, period: str) -> None:
@@ -155,11 +167,20 @@ def _movement(lists: env.MonthLists, period: str) -> None:
     with left:
         st.markdown(RED_BADGE.format(t("红榜变化", "Red list changes")))
         red = _movement_table(mv, "red")
-        show_table(red, f"red_movement_{period}", key="env_mv_red", download=False, height=_fit(red))
+        show_table(
+            red, f"red_movement_{period}", key="env_mv_red", download=False, height=_fit(red), share=0.45
+        )
     with right:
         st.markdown(BLACK_BADGE.format(t("黑榜变化", "Black list changes")))
         black = _movement_table(mv, "black")
-        show_table(black, f"black_movement_{period}", key="env_mv_black", download=False, height=_fit(black))
+        show_table(
+            black,
+            f"black_movement_{period}",
+            key="env_mv_black",
+            download=False,
+            height=_fit(black),
+            share=0.45,
+        )
 
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
@@ -173,7 +194,7 @@ def _talks(talks: pd.DataFrame, period: str) -> None:
             f"{len(talks)} 个村连续{n}个检查月及以上上黑榜,应予约谈。",
             f"{len(talks)} villages on the black list {n} or more months running: formal talk.",
         ),
-        icon="⚠️",
+        icon=":material/warning:",
     )
     show_table(notice.talk_table(talks, lang()), f"talks_{period}", key="env_talks", height=_fit(talks))
 
@@ -197,6 +218,7 @@ def _townships(period: str) -> None:
             f"township_ranking_{period}",
             key="env_townships",
             height=_fit(ranking),
+            share=0.42,
         )
     with right:
         boundaries = b.geo.get("township_boundaries")

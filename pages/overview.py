@@ -12,7 +12,7 @@ from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
 from components.map import legend_items, schematic_notice
-from components.table import show_table
+from components.table import height_for, show_table
 from lulong_data import geo
 from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_int, fmt_rate
 from lulong_data.metrics import monitoring, overview
@@ -78,7 +78,7 @@ def _tiles(tiles: dict[str, overview.Tile]) -> None:
         specs.append(
             dict(
                 label=t("逾期未办事项", "Overdue items"),
-                value=("⚠ " if (value("overdue") or 0) > 0 else "✔ ")
+                value=("▲ " if (value("overdue") or 0) > 0 else "√ ")
                 + fmt_count(value("overdue"), t("项", "")),
                 change=change("overdue"),
                 better="down",
@@ -173,12 +173,19 @@ def _league(league: pd.DataFrame) -> None:
         key="overview_league",
         column_config=config,
         style=style,
-        height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
+        height=height_for(len(shown)),  # every township visible without scrolling
+        # on a narrow screen: who, how they stand and why, then the figures the status rule looks at
+        priority=[
+            status_col,
+            t("乡镇", "Township"),
+            t("原因", "Why"),
+            *(titles[k] for k in ("employment_rate", "overdue", "black_list", "monitored") if k in keys),
+        ],
     )
     st.caption(
         t(
-            "✖ 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。点击列名排序。",
-            "✖ behind: bottom-three employment share and below the county, or most overdue items; "
+            "× 落后:就业完成率居后三位且低于全县,或逾期事项最多;▲ 关注:完成率低于全县或有逾期事项。点击列名排序。",
+            "× behind: bottom-three employment share and below the county, or most overdue items; "
             "▲ watch: below the county's share or any overdue item. Click a header to sort.",
         )
     )
@@ -238,7 +245,7 @@ def _overdue(day, where) -> None:
     st.markdown(t("**逾期最久的事项**", "**Longest overdue items**"))
     items = compute(monitoring.overdue_list, as_of=day, township=where)
     if items.empty:
-        st.success(t("✔ 没有逾期事项", "✔ Nothing overdue"))
+        st.success(t("没有逾期事项", "Nothing overdue"), icon=":material/check_circle:")
         return
     label = {k: t(*v) for k, v in monitoring.CHECK_LABELS.items()}
     if can_see_households(where):
@@ -266,7 +273,7 @@ def _overdue(day, where) -> None:
                 }
             )
         )
-    show_table(rows, t("逾期事项", "overdue"), key="overview_overdue", download=False)
+    show_table(rows, t("逾期事项", "overdue"), key="overview_overdue", download=False, share=0.45)
     kpi_link = t(
         f"共 {len(items)} 项,全部清单见防返贫监测页", f"{len(items)} in all; see the monitoring page"
     )
