@@ -57,7 +57,7 @@ def render_banner() -> None:
                     f"Folder: `{folder}`\n\n",
                 )
                 + problem_lines(s.problems),
-                icon="⚠️",
+                icon=":material/warning:",
             )
         if s.refused:
             st.warning(
@@ -67,7 +67,7 @@ def render_banner() -> None:
                     f"used.** {shown}\n\n",
                 )
                 + problem_lines(s.refused),
-                icon="⚠️",
+                icon=":material/warning:",
             )
     except Exception:  # noqa: BLE001 - a banner must never take the page down
         logging.getLogger(__name__).exception("data banner failed")

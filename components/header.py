@@ -1,7 +1,9 @@
-"""The header line on every page: the data's as-of date, the date being viewed, and the folder's status.
+"""The header line on every page: the data's as-of date, the date being viewed, the scope, and (quietly) the
+folder's warnings.
 
 If the data folder has errors the whole page says so first, with the count and where to look, so no
-figure is read without knowing it may be incomplete. Problems are listed, never raised.
+figure is read without knowing it may be incomplete. Warnings alone are one quiet phrase: their list is on
+the data status page, and the projector view leaves them out. Problems are listed, never raised.
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import streamlit as st
 from components import safe
 from components.banner import render_banner
 from components.cache import compute
-from components.context import as_of, can_see_households, counties, lang, t, township
+from components.context import as_of, can_see_households, counties, lang, role, t, township
+from lulong_data import access
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import townships
 
 SHOWN_PROBLEMS = 50
 
 
-def _status(b: Bundle) -> str:
-    if b.errors:
-        return t(f"✖ {len(b.errors)} 个错误", f"✖ {len(b.errors)} errors")
-    if b.warnings:
-        return t(f"⚠ 有效,{len(b.warnings)} 条提示", f"⚠ valid, {len(b.warnings)} warnings")
-    return t("✔ 有效", "✔ valid")
+def _quiet_status(b: Bundle) -> str | None:
+    """Warnings only: one quiet phrase for the header line (the list lives on the data status page)."""
+    if not b.warnings:
+        return None
+    n = len(b.warnings)
+    where = t("(见数据状态页)", " (see Data status)") if access.can(role(), "page:data") else ""
+    return t(f"数据提示{n}条{where}", f"{n} data warnings{where}")
 
 
 def _problem_rows(b: Bundle) -> pd.DataFrame:
@@ -43,6 +47,11 @@ def _problem_rows(b: Bundle) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def presenting() -> bool:
+    """The projector view of the dispatch meeting (``?present=1``): no data-office detail on the wall."""
+    return st.query_params.get("present") == "1"
+
+
 def render_header(b: Bundle) -> None:
     render_banner()  # the data shown is the last valid state, or newer files were refused: say so first
     viewing = as_of()
@@ -54,11 +63,14 @@ def render_header(b: Bundle) -> None:
         where = f"{safe.text(name)} · {where}" if township() else safe.text(name)
     parts = [
         t(f"**数据截至 {b.as_of:%Y-%m-%d}**", f"**Data as of {b.as_of:%Y-%m-%d}**"),
-        t(f"数据状态:{_status(b)}", f"Data status: {_status(b)}"),
         t(f"范围:{where}", f"Scope: {where}"),
     ]
     if viewing != b.as_of:
         parts.insert(1, t(f"查看日期 {viewing:%Y-%m-%d}", f"viewing {viewing:%Y-%m-%d}"))
+    # Order of attention: without errors the data's state is one quiet phrase (none on the projector).
+    quiet = None if presenting() else _quiet_status(b)
+    if quiet:
+        parts.append(quiet)
     st.caption(" · ".join(parts))
     if b.errors:
         folder = b.folder or ""
@@ -71,7 +83,7 @@ def render_header(b: Bundle) -> None:
             ),
             icon=":material/error:",
         )
-    if b.problems:
+        # Errors only: then the list is the first thing to read (warnings are on the data status page).
         total = len(b.problems)
         label = t(f"数据问题清单({total} 条)", f"Data problems ({total})")
         with st.expander(label, expanded=False):

@@ -42,9 +42,9 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
         st.caption(
             t(
                 "灰色宽条 = 目标任务;蓝色窄条 = 已就业人数;黑色竖线 = 截至当日的序时进度。"
-                "条后文字:已就业 / 目标 · 完成率 · 距目标差额,✔ 超序时进度 / ✖ 落后序时进度。",
+                "条后文字:已就业 / 目标 · 完成率 · 距目标差额,√ 超序时进度 / × 落后序时进度。",
                 "Grey wide bar = target; blue narrow bar = placed; black tick = pace to date. "
-                "Text: placed / target · rate · still to go; ✔ ahead of pace / ✖ behind pace.",
+                "Text: placed / target · rate · still to go; √ ahead of pace / × behind pace.",
             )
         )
     target = compute(em.employment_target, as_of=d, year=year, township=tw)

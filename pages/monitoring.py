@@ -198,10 +198,10 @@ def _procedure(day: dt.date, tw: str | None) -> None:
             )
             st.caption(
                 t(
-                    "✔ ≥95% 正常 · ▲ 80–95% 关注 · ✖ <80% 落后。时限:"
+                    "√ ≥95% 正常 · ▲ 80–95% 关注 · × <80% 落后。时限:"
                     + "、".join(t(*v) for v in mon.CHECK_LABELS.values())
                     + "。按时办结率 = 按时 ÷(按时 + 超时办结 + 逾期未办);未到期事项不计。工作日按国务院节假日安排(含调休)。",
-                    "✔ ≥95% on track · ▲ 80–95% watch · ✖ <80% behind. Deadlines: "
+                    "√ ≥95% on track · ▲ 80–95% watch · × <80% behind. Deadlines: "
                     + ", ".join(t(*v) for v in mon.CHECK_LABELS.values())
                     + ". Rate = on time / (on time + done late + overdue); items not yet due are not counted. "
                     "Working days follow the State Council calendar.",
