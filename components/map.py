@@ -236,6 +236,17 @@ def legend_items(edges: list[float], fmt: Callable[[float], str]) -> list[tuple[
     return items
 
 
+def legend(items: list[tuple[str, str]], title: str) -> None:
+    """The colour key as a line of swatches under a map, where the map is too narrow to carry it (a phone)."""
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0;white-space:nowrap">'
+        f'<span style="display:inline-block;width:20px;height:14px;background:{c};border:1px solid #888;'
+        f'margin-right:5px"></span>{html.escape(text)}</span>'
+        for c, text in items
+    )
+    st.markdown(f"<div><b>{html.escape(title)}</b><br>{swatches}</div>", unsafe_allow_html=True)
+
+
 def schematic_notice() -> None:
     """The notice every map of schematic polygons must carry on screen."""
     st.warning(t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN), icon=":material/info:")

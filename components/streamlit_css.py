@@ -66,6 +66,13 @@ def _rules() -> tuple[Rule, ...]:
             "a tile's label, value or change wraps on a narrow screen instead of ending in an ellipsis",
         ),
         Rule(
+            ("stMultiSelectTagsContainer",),
+            '[data-testid="stMultiSelectTagsContainer"] [data-tag]{max-width:100%;height:auto;}'
+            '[data-testid="stMultiSelectTagsContainer"] [data-tag] > span'
+            "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;}",
+            "a chosen option of a multiselect wraps instead of ending in an ellipsis on a phone",
+        ),
+        Rule(
             ("stFileUploaderDropzoneInstructions",),
             '[data-testid="stFileUploaderDropzoneInstructions"]{display:none;}',
             '"200MB per file • CSV, …": the uploader\'s help says the limit and the kinds of file in Chinese',

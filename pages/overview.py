@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, kpi, safe, theme
+from components import charts, kpi, safe, theme, viewport
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, can_see_households, lang, t, township
-from components.map import legend_items, schematic_notice
+from components.map import legend, legend_items, schematic_notice
 from components.table import height_for, show_table
 from lulong_data import geo
 from lulong_data.formatting import RATE_DIGITS, fmt_count, fmt_int, fmt_rate
@@ -226,7 +226,8 @@ def _choropleth(b, league: pd.DataFrame) -> None:
         missing=fmt(None),
         title=title,
         subtitle=notice,
-        legend=tuple(legend_items(edges, fmt)),
+        # a phone's map is too narrow for the key inside it: it goes under the map
+        legend=() if viewport.phone() else tuple(legend_items(edges, fmt)),
         legend_title=t(f"图例:{ind.title_zh}", f"Legend: {ind.title_en}"),
     )
     show_chart(
@@ -237,6 +238,8 @@ def _choropleth(b, league: pd.DataFrame) -> None:
         source=source_of(ind.module),
         schematic=schematic,
     )
+    if viewport.phone():
+        legend(legend_items(edges, fmt), t(f"图例:{ind.title_zh}", f"Legend: {ind.title_en}"))
     if schematic:
         schematic_notice()
 
