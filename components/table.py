@@ -87,14 +87,15 @@ def show_table(
     download: bool = True,
     style: Callable[[pd.DataFrame], Any] | None = None,
     priority: list[str] | None = None,
-    share: float = 1.0,
+    share: float | None = None,
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
     ``style(df)`` may return a pandas Styler (e.g. colour cues) for the screen; the download stays plain.
     ``priority`` lists the headers that matter most, first: on a narrow screen they are the ones shown (by
-    default the frame's own order); ``share`` is the part of the page's width the table has (0.45 in one of
-    two columns). ``height``: see :func:`height_for` to show every row.
+    default the frame's own order); ``share`` is the part of the page's width the table has (by default what
+    components.viewport.columns says; give it for a table in plain st.columns). ``height``: see
+    :func:`height_for` to show every row.
     """
     if df.empty:
         st.info(t("暂无数据", "No rows"))
@@ -107,7 +108,7 @@ def show_table(
     config = _with_separators(df, column_config)
     widths = {str(c): column_px(df, c, config.get(str(c))) for c in df.columns}
     config = _with_widths(config, widths)
-    fitting = choose_columns(widths, viewport.budget(share), [str(c) for c in priority or df.columns])
+    fitting = choose_columns(widths, viewport.budget(viewport.share() if share is None else share), [str(c) for c in priority or df.columns])
     everything = st.session_state.get(f"{key}_all", False)
     st.dataframe(
         style(df) if style is not None else df,

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import environment_charts as charts
-from components import kpi, safe
+from components import kpi, safe, viewport
 from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -62,7 +62,7 @@ def _pick_month(months: list[str]) -> str:
 
 
 def _kpis(lists: env.MonthLists, talks: int, mean: float | None, period: str) -> None:
-    cols = st.columns(5)
+    cols = viewport.columns(5, min_px=170)
     with cols[0]:
         kpi.tile(t("受检村数", "Villages inspected"), f"{lists.villages_ranked}")
     with cols[1]:
@@ -120,7 +120,7 @@ def _lists(lists: env.MonthLists, period: str) -> None:
                 f"The lists rank the whole county; this township has {len(mine.red)} red and {len(mine.black)} black.",
             )
         )
-    left, right = st.columns(2)
+    left, right = viewport.columns(2, min_px=420)
     with left:
         st.subheader(
             RED_BADGE.format(t(f"红榜({len(lists.red)}个村)", f"Red list ({len(lists.red)} villages)"))
@@ -130,7 +130,6 @@ def _lists(lists: env.MonthLists, period: str) -> None:
             f"red_list_{period}",
             key="env_red",
             height=_fit(lists.red),
-            share=0.45,
             priority=_list_priority(),
         )
     with right:
@@ -144,7 +143,6 @@ def _lists(lists: env.MonthLists, period: str) -> None:
             f"black_list_{period}",
             key="env_black",
             height=_fit(lists.black),
-            share=0.45,
             priority=_list_priority(),
         )
 
@@ -163,24 +161,15 @@ def _movement(lists: env.MonthLists, period: str) -> None:
         t(f"上一检查月:{notice.period_label(lists.previous)}", f"Previous list month: {lists.previous}")
     )
     mv = compute(env.movement, as_of=as_of(), period=period)
-    left, right = st.columns(2)
+    left, right = viewport.columns(2, min_px=420)
     with left:
         st.markdown(RED_BADGE.format(t("红榜变化", "Red list changes")))
         red = _movement_table(mv, "red")
-        show_table(
-            red, f"red_movement_{period}", key="env_mv_red", download=False, height=_fit(red), share=0.45
-        )
+        show_table(red, f"red_movement_{period}", key="env_mv_red", download=False, height=_fit(red))
     with right:
         st.markdown(BLACK_BADGE.format(t("黑榜变化", "Black list changes")))
         black = _movement_table(mv, "black")
-        show_table(
-            black,
-            f"black_movement_{period}",
-            key="env_mv_black",
-            download=False,
-            height=_fit(black),
-            share=0.45,
-        )
+        show_table(black, f"black_movement_{period}", key="env_mv_black", download=False, height=_fit(black))
 
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
@@ -211,14 +200,13 @@ def _townships(period: str) -> None:
                 f"{', '.join(unranked)}: no village inspected this month, not ranked.",
             )
         )
-    left, right = st.columns([5, 6])
+    left, right = viewport.columns([5, 6], min_px=380)
     with left:
         show_table(
             notice.township_table(ranking, lang()),
             f"township_ranking_{period}",
             key="env_townships",
             height=_fit(ranking),
-            share=0.42,
         )
     with right:
         boundaries = b.geo.get("township_boundaries")

@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from components import monitoring_charts as charts
-from components import safe
+from components import safe, viewport
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -36,7 +36,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
     before = compute(mon.summary, as_of=day - WEEK, township=tw)
     overdue = compute(mon.overdue_items, as_of=day, township=tw)
     overdue_before = compute(mon.overdue_items, as_of=day - WEEK, township=tw)
-    cols = st.columns(5)
+    cols = viewport.columns(5, min_px=170)
     with cols[0]:
         tile(
             t("监测帮扶中(户)", "Households monitored"),

@@ -30,7 +30,7 @@ def render() -> None:
     _league(league)
 
     # The map beside what needs attention: on a projector both fit one screen; a phone stacks them.
-    map_col, attention = st.columns([1, 1], gap="large")
+    map_col, attention = viewport.columns([1, 1], min_px=420, gap="large")
     with map_col:
         _choropleth(b, league)
     with attention:
@@ -276,7 +276,7 @@ def _overdue(day, where) -> None:
                 }
             )
         )
-    show_table(rows, t("逾期事项", "overdue"), key="overview_overdue", download=False, share=0.45)
+    show_table(rows, t("逾期事项", "overdue"), key="overview_overdue", download=False)
     kpi_link = t(
         f"共 {len(items)} 项,全部清单见防返贫监测页", f"{len(items)} in all; see the monitoring page"
     )

@@ -47,3 +47,11 @@ def test_the_overview_league_shows_what_matters_on_a_wide_screen_and_less_on_a_p
     # what does not fit is one click away
     hidden = len(grid.value.columns) - len(phone)
     assert [t.label for t in phone_toggles] == [f"显示全部{len(grid.value.columns)}列(另有{hidden}列)"]
+
+
+def test_side_by_side_lists_stack_on_a_narrow_screen_so_the_black_list_shows_its_reasons():
+    # 1024 px screen: about 630 pixels of main column. Two lists side by side would leave ~300 each and
+    # hide 主要原因; stacked, each list has the whole width.
+    at = open_page("environment", session={viewport.KEY: {"width": 600}})
+    black = next(g for g in at.dataframe if "一票否决" in g.value.columns)
+    assert "主要原因" in list(black.proto.column_order), list(black.proto.column_order)
