@@ -108,7 +108,11 @@ def show_table(
     config = _with_separators(df, column_config)
     widths = {str(c): column_px(df, c, config.get(str(c))) for c in df.columns}
     config = _with_widths(config, widths)
-    fitting = choose_columns(widths, viewport.budget(viewport.share() if share is None else share), [str(c) for c in priority or df.columns])
+    fitting = choose_columns(
+        widths,
+        viewport.budget(viewport.share() if share is None else share),
+        [str(c) for c in priority or df.columns],
+    )
     everything = st.session_state.get(f"{key}_all", False)
     st.dataframe(
         style(df) if style is not None else df,
