@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import nav
-from components.context import as_of, lang, t
+from components.context import as_of, lang, term
 from components.help import metric_help
 from lulong_data import formatting
 from lulong_data.figures import Figure
@@ -40,13 +40,13 @@ def tile(
             value,
             delta=delta_text(change),
             delta_color=_DELTA_COLOR[better],
-            delta_description=t("较7天前", "vs 7 days earlier") if change is not None else None,
+            delta_description=term("vs_7_days") if change is not None else None,
             help=help,
         )
         if note:
             st.caption(note)
         if page:
-            nav.link(page, t("查看详情 →", "Details →"))
+            nav.link(page, term("details"), icon=":material/arrow_forward:")
 
 
 def definition(metric: str) -> str | None:

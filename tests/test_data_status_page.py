@@ -114,7 +114,7 @@ def test_hand_broken_file_shows_banner_and_last_good_data(app_env, url_path):
     assert not at.exception, [e.value for e in at.exception]
     banner = texts(at.warning)
     assert "townships.csv" in banner and "第 3 行" in banner and "最后一次有效的数据" in banner
-    assert "截至 2022-07-26" in banner
+    assert "数据截至2022-07-26" in banner
     assert at.title  # the page still renders
     if url_path == "data":
         report = next(d.value for d in at.dataframe if "问题" in d.value.columns)

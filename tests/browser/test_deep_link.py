@@ -65,7 +65,7 @@ def test_deep_link_with_query_on_a_fresh_server_keeps_township_and_date(browser,
         assert sidebar.locator("[data-testid=stSelectbox] input").first.input_value() == SHIMEN
         assert sidebar.locator("[data-testid=stDateInput] input").first.input_value() == "2022-03-31"
         header = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
-        assert f"范围:{SHIMEN}" in header and "查看日期 2022-03-31" in header, header
+        assert f"范围:{SHIMEN}" in header and "查看日期2022-03-31" in header, header
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator("[data-testid=stException]").count() == 0
         assert offline.foreign == [], f"requests to other hosts: {offline.foreign}"
