@@ -165,8 +165,9 @@ def follow_deep_link(current: st.Page) -> None:
     """Once per session, go to the page the address bar names if the router resolved another one.
 
     On a freshly started server, Streamlit's legacy pages/ discovery runs e.g. pages/monitoring.py
-    directly for /monitoring; its guard sends the run back to app.py, which then resolves to the default
-    page. The address bar still says /monitoring, so the link lands where it points.
+    directly for /monitoring; its guard sends the run back to app.py, which resolves to the default page
+    ("/"), and :func:`forward` already follows the address from there with every parameter. This is the
+    fallback for a page other than the root resolved against the address.
     """
     if st.session_state.get(_ROUTED_KEY):
         return

@@ -37,15 +37,9 @@ QUERY = f"?township={quote(SHIMEN)}&as_of=2022-03-31"
     [
         ("/monitoring", "防返贫", False),
         ("/map", "乡镇地图", False),
-        pytest.param(
-            "/monitoring",
-            "防返贫",
-            True,
-            # Streamlit drops the sidebar's bound parameters from the address bar on the router's first
-            # switch (components.nav.follow_deep_link); the page itself shows the right township and date.
-            marks=pytest.mark.xfail(reason="bound query params dropped on the first switch", strict=True),
-            id="address-bar",
-        ),
+        # The address bar keeps the township and date too: the router forwards a fresh server's first
+        # request (components.nav.forward) before the sidebar binds its widgets to the address.
+        pytest.param("/monitoring", "防返贫", True, id="address-bar"),
     ],
 )
 def test_deep_link_with_query_on_a_fresh_server_keeps_township_and_date(browser, path, title, keep_url):
