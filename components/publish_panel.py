@@ -99,8 +99,9 @@ def read_only_notice() -> bool:
         return False
     st.info(
         t(
-            "演示模式(LULONG_AUTH=open)只显示内置样例数据,不能发布、回滚或导入数据。"
-            "数据管理员请在 header 或 accounts 模式下登录后发布;服务器上可用 python -m lulong_data versions。",
+            "演示模式(`LULONG_AUTH=open`)只显示内置样例数据,不能发布、回滚或导入数据。"
+            "数据管理人员请在单点登录(`header`)或账号(`accounts`)方式下登录后发布;"
+            "也可在服务器上运行`python -m lulong_data versions`。",
             "Demo mode (LULONG_AUTH=open) shows the bundled sample only: nothing can be published, rolled "
             "back or imported. Sign in under header or accounts mode to publish; on the server use "
             "python -m lulong_data versions.",

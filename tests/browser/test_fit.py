@@ -67,9 +67,13 @@ _FINDINGS_JS = r"""
     const r = range.getBoundingClientRect();
     const cs = getComputedStyle(el);
     if (r.width < 1 || r.height < 1 || cs.visibility === "hidden") continue;
+    const own = el.getBoundingClientRect();  // screen-reader text: a 1-pixel box that clips its text
+    if (own.width <= 1 || own.height <= 1) continue;
     if (parseFloat(cs.fontSize) < 1) continue;  // text replaced by CSS (components.streamlit_css)
     // English words, outside file names and paths
-    const words = text.replace(/\S*[\/\\_.@:]\S*/g, " ").match(/[A-Za-z]{2,}/g) || [];
+    // (a run of letters and digits with a digit in it is a code or a fingerprint, not a word)
+    const words = (text.replace(/\S*[\/\\_.@:]\S*/g, " ").match(/[A-Za-z0-9]+/g) || [])
+      .filter((w) => /^[A-Za-z]{2,}$/.test(w));
     const bad = words.filter((w) => !ALLOWED.has(w.toLowerCase()));
     if (bad.length) out.english.push(describe(el) + "  [" + bad.join(" ") + "]");
     // cut: the text's box runs past an ancestor that clips, or an ellipsis is drawn
