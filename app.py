@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import assets, auth, nav, theme
+from components import assets, auth, nav, streamlit_css, theme, viewport
 from components.context import bundle, start_run, t
 from components.header import render_header
 from components.sidebar import render_sidebar
@@ -28,6 +28,7 @@ st.set_page_config(
 start_run()  # before any figure: the data version is resolved once per run (components.context)
 assets.ensure_leaflet()
 theme.enable()
+streamlit_css.inject()  # Streamlit's own English texts in Chinese mode, and what must fit
 
 try:
     b = bundle()
@@ -44,9 +45,11 @@ except Exception:  # noqa: BLE001 - the loader should never raise; if it does, s
 
 # Who is asking comes before any figure: a refusal or the sign-in form stops the run here.
 identity = auth.identify(b)
+pg = st.navigation(nav.navigation(identity.role))
+nav.forward(pg, identity.role)  # "/" and "/总览" go on to their page before any widget is drawn
 render_sidebar(b)
 auth.render_user_box(identity)
-pg = st.navigation(nav.navigation(identity.role))
+viewport.report()  # the main column's width class, for tables that choose their columns
 nav.follow_deep_link(pg)
 render_header(b)
 pg.run()

@@ -79,6 +79,8 @@ class _DropOnce(logging.Filter):
 
 def preload() -> None:
     """Steps 1–3 of the module's docstring: what app.py draws around the default page, then the page."""
+    import streamlit as st
+
     from components import context, nav
     from components.header import render_header
     from components.sidebar import render_sidebar
@@ -87,6 +89,10 @@ def preload() -> None:
         for spec in pages:
             importlib.import_module(spec.module)
     context.preload()
+    # The router's page list, once: from now on the server runs app.py for every request, the first one
+    # included, instead of Streamlit's legacy pages/ discovery (which answers a first request for an
+    # address without a pages/ file, such as /总览, with "Page not found").
+    st.navigation(nav.navigation())
     b = context.bundle()
     render_sidebar(b)
     render_header(b)

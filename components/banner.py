@@ -20,7 +20,7 @@ SHOWN = 3  # the first few problems name what to fix; the data status page lists
 def _where(p: Problem) -> str:
     parts = [safe.text(p.file or "")]
     if p.row is not None:
-        parts.append(t(f"第 {p.row} 行", f"row {p.row}"))
+        parts.append(t(f"第{p.row}行", f"row {p.row}"))
     if p.column:
         parts.append(t(f"「{safe.text(p.column)}」列", f"column {safe.text(p.column)}"))
     return t(" ", ", ").join(x for x in parts if x)
@@ -33,7 +33,7 @@ def problem_lines(problems: tuple[Problem, ...] | list[Problem]) -> str:
     if len(problems) > SHOWN:
         more = len(problems) - SHOWN
         lines.append(
-            t(f"- 另有 {more} 个错误,见「数据状态」页", f"- {more} more errors: see the Data status page")
+            t(f"- 另有{more}个错误,见「数据状态」页", f"- {more} more errors: see the Data status page")
         )
     return "\n".join(lines)
 
@@ -44,7 +44,7 @@ def render_banner() -> None:
         s = served()
         b = s.bundle
         shown = t(
-            f"当前显示的是最后一次有效的数据(版本 {s.version or '—'},截至 {b.as_of:%Y-%m-%d},指纹 {b.fingerprint[:12]})。",
+            f"当前显示的是最后一次有效的数据(版本{s.version or '—'},数据截至{b.as_of:%Y-%m-%d},指纹{b.fingerprint[:12]})。",
             f"The data shown is from the last valid state (version {s.version or '—'}, "
             f"as of {b.as_of:%Y-%m-%d}, fingerprint {b.fingerprint[:12]}).",
         )
@@ -52,22 +52,22 @@ def render_banner() -> None:
             folder = s.latest.folder or ""
             st.warning(
                 t(
-                    f"**数据文件夹中的文件有错误,未启用。** {shown}\n\n文件夹:`{folder}`\n\n",
+                    f"**数据文件夹中的文件有错误,未启用。**{shown}\n\n文件夹:`{folder}`\n\n",
                     f"**The files in the data folder have errors and are not used.** {shown}\n\n"
                     f"Folder: `{folder}`\n\n",
                 )
                 + problem_lines(s.problems),
-                icon="⚠️",
+                icon=":material/warning:",
             )
         if s.refused:
             st.warning(
                 t(
-                    f"**数据文件夹 `{s.source}` 有新文件,但未通过校验,没有启用。** {shown}\n\n",
+                    f"**数据文件夹`{s.source}`中的新文件未通过校验,未启用。**{shown}\n\n",
                     f"**The data folder `{s.source}` has new files that failed validation; they are not "
                     f"used.** {shown}\n\n",
                 )
                 + problem_lines(s.refused),
-                icon="⚠️",
+                icon=":material/warning:",
             )
     except Exception:  # noqa: BLE001 - a banner must never take the page down
         logging.getLogger(__name__).exception("data banner failed")

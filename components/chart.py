@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import audited
-from components.context import as_of, bundle, lang, t
+from components.context import as_of, bundle, lang, t, term
 from lulong_data import chartkit, exports, images
 from lulong_data.county import name_of
 from lulong_data.metrics import METRICS
@@ -123,7 +123,7 @@ def show_chart(
                 "服务器未安装中文字体,导出的图片无法显示汉字。请安装 fonts-noto-cjk 后重启。",
                 "No Chinese font on the server: exported pictures would show boxes. Install fonts-noto-cjk.",
             ),
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return
 
@@ -147,22 +147,23 @@ def show_chart(
     # A picture pasted into a document must say whose figures it shows: the county heads its title.
     if county and not title.startswith(county):
         title = f"{county}: {title}" if lang() == "en" else county + title
-    left, right, _ = st.columns([1, 1, 4])
-    with left:
-        st.download_button(
-            t("下载图片 PNG", "Download PNG"),
-            data=audited(lambda: picture("png"), f"{stem}.png"),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            on_click="ignore",
-            key=f"{key}_png",
-        )
-    with right:
-        st.download_button(
-            t("下载矢量图 SVG", "Download SVG"),
-            data=audited(lambda: picture("svg"), f"{stem}.svg"),
-            file_name=f"{stem}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            key=f"{key}_svg",
-        )
+    # Side by side at their own width (never in fixed columns: a narrow column cut the labels to "下·").
+    row = st.container(horizontal=True)
+    row.download_button(
+        term("download_png"),
+        data=audited(lambda: picture("png"), f"{stem}.png"),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        on_click="ignore",
+        help=t("PNG 图片,300 ppi,可直接插入 Word。", "PNG at 300 ppi, for Word."),
+        key=f"{key}_png",
+    )
+    row.download_button(
+        term("download_svg"),
+        data=audited(lambda: picture("svg"), f"{stem}.svg"),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        on_click="ignore",
+        help=t("SVG 矢量图,放大不失真,适合排版印刷。", "SVG vector picture, for print layout."),
+        key=f"{key}_svg",
+    )

@@ -29,9 +29,15 @@ def choropleth(
     title: str,
     subtitle: str = "",
     height: int = 560,
+    legend: tuple[tuple[str, str], ...] = (),
+    legend_title: str = "",
 ) -> alt.LayerChart:
     """Townships filled by ``values[code][field]``, each labelled with its name and formatted value
-    (``texts[code]``, ``missing`` without one), so the figure is readable without telling colours apart."""
+    (``texts[code]``, ``missing`` without one), so the figure is readable without telling colours apart.
+
+    ``legend`` ((colour, text) per class, components.map.legend_items) is drawn inside the picture, in its
+    upper left corner, so a map copied into a document keeps its key.
+    """
     feats = geo.features(townships, values, exterior_cw=True)
     for f in feats:
         props = f["properties"]
@@ -71,11 +77,53 @@ def choropleth(
     figures_fill = base.mark_text(dy=9, fontSize=14, color="#111111").encode(
         longitude="lon:Q", latitude="lat:Q", text="text:N"
     )
+    layers = [shapes, names, names_fill, figures, figures_fill]
+    if legend:
+        layers += _legend_layers(legend, legend_title)
     return (
-        alt.layer(shapes, names, names_fill, figures, figures_fill)
+        alt.layer(*layers)
         .project("mercator")
         .properties(title=alt.Title(title, subtitle=subtitle or alt.Undefined), height=height)
     )
+
+
+LEGEND_ROW = 22  # pixels per legend line
+
+
+def _legend_layers(items: tuple[tuple[str, str], ...], title: str) -> list[alt.Chart]:
+    """Swatches and texts in pixel space (``scale=None``) in the upper left corner of a map (the county is
+    tall and narrow: its corners are empty; the top, unlike the bottom, is never cut by the title's room)."""
+    top = 4
+    rows = [
+        {"y": top + LEGEND_ROW * (i + (1 if title else 0)), "color": colour, "text": text}
+        for i, (colour, text) in enumerate(items)
+    ]
+    base = alt.Chart(alt.Data(values=rows))
+    swatches = (
+        base.mark_rect(stroke="#888888", strokeWidth=1)
+        .encode(
+            x=alt.value(4),
+            x2=alt.value(28),
+            y=alt.Y("y:Q", scale=None),
+            y2=alt.Y2("y2:Q"),
+            fill=alt.Fill("color:N", scale=None),
+        )
+        .transform_calculate(y2="datum.y + 16")
+    )
+    texts = (
+        base.mark_text(align="left", baseline="middle", fontSize=13, color="#111111")
+        .encode(x=alt.value(34), y=alt.Y("ym:Q", scale=None), text="text:N")
+        .transform_calculate(ym="datum.y + 8")
+    )
+    layers = [swatches, texts]
+    if title:
+        heading = (
+            alt.Chart(alt.Data(values=[{"y": top + 8, "text": title}]))
+            .mark_text(align="left", baseline="middle", fontSize=13, fontWeight=600, color="#111111")
+            .encode(x=alt.value(4), y=alt.Y("y:Q", scale=None), text="text:N")
+        )
+        layers.append(heading)
+    return layers
 
 
 @cached

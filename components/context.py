@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from lulong_data import county as county_data
-from lulong_data import lastgood
+from lulong_data import glossary, lastgood
 from lulong_data.bundle import Bundle, fingerprint, load_bundle
 from lulong_data.settings import get_settings
 
@@ -144,6 +144,11 @@ def lang() -> str:
 def t(zh: str, en: str) -> str:
     """Chinese first: the visible text in the chosen language."""
     return en if lang() == "en" else zh
+
+
+def term(key: str, *, short: bool = False) -> str:
+    """A glossary term (lulong_data/glossary.toml) in the chosen language: ``term("township")`` -> "乡镇"."""
+    return glossary.term(key, lang(), short=short)
 
 
 def as_of() -> date:

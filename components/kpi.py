@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from components import nav, theme
-from components.context import as_of, lang, t
+from components import nav, theme, viewport
+from components.context import as_of, lang, t, term
 from components.help import metric_help
 from lulong_data import formatting
 from lulong_data.figures import Figure
@@ -42,13 +42,13 @@ def tile(
             value,
             delta=delta_text(change),
             delta_color=_DELTA_COLOR[better],
-            delta_description=t("较7天前", "vs 7 days earlier") if change is not None else None,
+            delta_description=term("vs_7_days") if change is not None else None,
             help=help,
         )
         if note:
             st.caption(note)
         if page:
-            nav.link(page, t("查看详情 →", "Details →"))
+            nav.link(page, term("details"), icon=":material/arrow_forward:")
 
 
 def definition(metric: str) -> str | None:
@@ -160,7 +160,7 @@ def figure_row(tiles: list[tuple[Figure, str, str | None, float | None]]) -> Non
     """Tiles of registered figures side by side: (figure, label, note, change) each. A caveat every figure
     of the row carries (a month still being inspected) is said once, under the row."""
     common = frozenset.intersection(*(frozenset(c.text(lang()) for c in f.caveats) for f, *_ in tiles))
-    for col, (fig, label, note, change) in zip(st.columns(len(tiles)), tiles, strict=True):
+    for col, (fig, label, note, change) in zip(viewport.columns(len(tiles), min_px=170), tiles, strict=True):
         with col:
             figure_tile(fig, label=label, note=note, change=change, said=common)
     for text in sorted(common):

@@ -14,10 +14,12 @@ from typing import Any
 
 import folium
 import streamlit as st
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
+from jinja2 import Template
 
 from components import assets, theme
-from components.context import t
+from components.context import t, term
 from lulong_data import geo
 
 # The only links the map may load, by folium's names for them; everything else is dropped.
@@ -58,6 +60,55 @@ def make_offline(m: folium.Map) -> folium.Map:
     return m
 
 
+class GovernmentScale(MacroElement):
+    """A metric-only scale bar, and an attribution line without Leaflet's own credit and flag.
+
+    A map on a county government screen names only its data source (the intranet basemap, when there is
+    one); Leaflet 1.9 prefixes every attribution with a national flag and its own link, and its default
+    scale shows miles.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+            if ({{ this._parent.get_name() }}.attributionControl) {
+                {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+            }
+        {% endmacro %}
+        """
+    )
+
+
+class MapLegend(MacroElement):
+    """The colour key inside the map (a plain Leaflet control: branca's legend would pull d3 from the web)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var legend = L.control({position: "bottomleft"});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create("div", "map-legend");
+                    div.innerHTML = {{ this.html|tojson }};
+                    return div;
+                };
+                legend.addTo({{ this._parent.get_name() }});
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, items: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "MapLegend"
+        rows = "".join(
+            f'<div class="row"><span class="swatch" style="background:{c}"></span>{html.escape(text)}</div>'
+            for c, text in items
+        )
+        self.html = f'<div class="title">{html.escape(title)}</div>{rows}'
+
+
 def build_map(
     townships: Mapping[str, Any] | None,
     county: Mapping[str, Any] | None,
@@ -69,21 +120,24 @@ def build_map(
     label: Callable[[Mapping[str, Any]], str] | None = None,
     selected: str | None = None,
     tile_url: str | None = None,
+    legend: tuple[str, list[tuple[str, str]]] | None = None,
 ) -> folium.Map:
     """Township polygons coloured by ``values[code][field]`` over the county outline.
 
     ``values[code]`` also carries ``name``; ``tooltip(props)`` writes the hover text and ``label(props)``
-    the figure printed under the name, so the map reads without telling colours apart.
+    the figure printed under the name, so the map reads without telling colours apart. ``legend`` is
+    (title, legend_items(...)): the colour key drawn in the map's lower left corner.
     """
     box = geo.bounds(county, townships) or [[39.7, 118.8], [40.2, 119.2]]
     m = folium.Map(
         location=[(box[0][0] + box[1][0]) / 2, (box[0][1] + box[1][1]) / 2],
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # Leaflet's default scale adds miles: GovernmentScale draws metres only
         zoom_snap=0.25,  # fit the county snugly instead of jumping a whole zoom level
         prefer_canvas=False,  # SVG paths: clickable, and countable by the browser tests
     )
+    GovernmentScale().add_to(m)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=t("内网底图", "intranet basemap"), name="basemap").add_to(m)
 
@@ -134,10 +188,18 @@ def build_map(
         folium.Element(
             "<style>.twp-label{font:600 14px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#111;"
             "text-align:center;white-space:nowrap;line-height:1.25;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;}"
-            ".leaflet-container{background:#F7F7F7;}</style>"
+            ".leaflet-container{background:#F7F7F7;}"
+            ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border:1px solid #bbb;border-radius:4px;"
+            "font:13px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#111;line-height:1.5;}"
+            ".map-legend .title{font-weight:600;margin-bottom:2px;}"
+            ".map-legend .swatch{display:inline-block;width:20px;height:13px;border:1px solid #888;"
+            "margin-right:6px;vertical-align:-2px;}</style>"
         )
     )
-    m.fit_bounds(box)
+    if legend:
+        MapLegend(*legend).add_to(m)
+    # Room on the left for the legend (lower left corner), so it covers no township.
+    m.fit_bounds(box, padding_top_left=(150 if legend else 10, 10), padding_bottom_right=(10, 10))
     return make_offline(m)
 
 
@@ -153,8 +215,8 @@ def show_map(m: folium.Map, *, key: str, height: int = 640) -> str | None:
     return str(code) if code else None
 
 
-def legend(edges: list[float], fmt: Callable[[float], str], title: str) -> None:
-    """A Streamlit legend for the ramp: swatch + range per class, plus "no data"."""
+def legend_items(edges: list[float], fmt: Callable[[float], str]) -> list[tuple[str, str]]:
+    """(colour, range text) per class of the ramp, then "no data": the legend of the screen and the export."""
     if edges:
         lows = [None, *edges]
         highs = [*edges, None]
@@ -162,22 +224,27 @@ def legend(edges: list[float], fmt: Callable[[float], str], title: str) -> None:
         for lo, hi in zip(lows, highs, strict=True):
             colour = theme.color_for(lo if lo is not None else edges[0] - 1, edges)
             if lo is None:
-                text = t(f"低于 {fmt(hi)}", f"below {fmt(hi)}")
+                text = t(f"低于{fmt(hi)}", f"below {fmt(hi)}")
             elif hi is None:
-                text = t(f"{fmt(lo)} 及以上", f"{fmt(lo)} and above")
+                text = t(f"{fmt(lo)}及以上", f"{fmt(lo)} and above")
             else:
-                text = f"{fmt(lo)} – {fmt(hi)}"
+                text = f"{fmt(lo)}–{fmt(hi)}"
             items.append((colour, text))
     else:
         items = [(theme.color_for(0, []), t("各乡镇相同", "same everywhere"))]
-    items.append((theme.NO_DATA, t("无数据", "no data")))
+    items.append((theme.NO_DATA, term("no_data")))
+    return items
+
+
+def legend(items: list[tuple[str, str]], title: str) -> None:
+    """The colour key as a line of swatches under a map, where the map is too narrow to carry it (a phone)."""
     swatches = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin:0 14px 6px 0;white-space:nowrap">'
-        f'<span style="display:inline-block;width:22px;height:16px;background:{c};border:1px solid #888;'
-        f'margin-right:6px"></span>{html.escape(text)}</span>'
+        f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0;white-space:nowrap">'
+        f'<span style="display:inline-block;width:20px;height:14px;background:{c};border:1px solid #888;'
+        f'margin-right:5px"></span>{html.escape(text)}</span>'
         for c, text in items
     )
-    st.markdown(f"**{title}**<br>{swatches}", unsafe_allow_html=True)
+    st.markdown(f"<div><b>{html.escape(title)}</b><br>{swatches}</div>", unsafe_allow_html=True)
 
 
 def schematic_notice() -> None:
@@ -188,7 +255,7 @@ def schematic_notice() -> None:
 def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = True) -> None:
     """The townships coloured by the registered figure ``name`` (a column of the overview's league table),
     as an exportable chart with its legend and, on schematic boundaries, the notice."""
-    from components import charts, kpi
+    from components import charts, kpi, viewport
     from components.chart import show_chart, source_of
     from components.context import bundle, lang
     from lulong_data.metrics import METRICS
@@ -214,10 +281,14 @@ def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = T
         missing=fmt(None),
         title=m.label(lang()),
         subtitle=t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else "",
+        # the key inside the picture (exported too); a phone's map is too narrow for it: it goes under the map
+        legend=() if viewport.phone() else tuple(legend_items(edges, fmt)),
+        legend_title=t(f"图例:{m.label_zh}", f"Legend: {m.label_en}"),
     )
     title = t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
     show_chart(chart, key=key, title=title, unit=m.unit, source=source_of(name), schematic=schematic)
     if with_legend:
-        legend(edges, fmt, m.label(lang()))
+        if viewport.phone():
+            legend(legend_items(edges, fmt), t(f"图例:{m.label_zh}", f"Legend: {m.label_en}"))
         if schematic:
             schematic_notice()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, t
 from components.context import role as current_role
@@ -56,10 +57,16 @@ SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
     ),
 )
 DEFAULT = "overview"
+# The app's root ("/") is a hidden default page that forwards to the role's first page, so that every page
+# including the overview has its own address (/overview): Streamlit serves its default page at "/" only,
+# and answers its url_path with "Page not found".
+ROOT = "home"
 _ROUTED_KEY = "_deep_link_followed"
 # components.sidebar: bind="query-params"
 _BOUND_KEYS = frozenset({AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY})
 SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
+# Addresses a user may type besides the routes themselves (which stay ASCII): a page's Chinese title.
+ALIASES: dict[str, str] = {p.title_zh: p.url_path for p in SPECS.values()}
 
 
 def page(url_path: str, *, hidden: bool = False) -> st.Page:
@@ -70,9 +77,22 @@ def page(url_path: str, *, hidden: bool = False) -> st.Page:
         render,
         title=t(spec.title_zh, spec.title_en),
         url_path=spec.url_path,
-        default=spec.url_path == DEFAULT,
         visibility="hidden" if hidden else "visible",
     )
+
+
+def _forwarding(url_path: str, title: str, *, default: bool = False) -> st.Page:
+    """A hidden page that only forwards (see :func:`forward`); its body runs only if forwarding failed."""
+
+    def forward_here() -> None:
+        st.switch_page(page(DEFAULT))
+
+    return st.Page(forward_here, title=title, url_path=url_path, default=default, visibility="hidden")
+
+
+def _forwarding_pages() -> list[st.Page]:
+    home = _forwarding(ROOT, t("首页", "Home"), default=True)
+    return [home, *(_forwarding(alias, alias) for alias in ALIASES)]
 
 
 def navigation(role: str | None = None) -> dict[str, list[st.Page]]:
@@ -90,11 +110,37 @@ def navigation(role: str | None = None) -> dict[str, list[st.Page]]:
         else:
             # A section with only hidden pages would show an empty heading: file them under the first.
             out.setdefault(next(iter(out), t(zh, en)), []).extend(entries)
+    out[next(iter(out))].extend(_forwarding_pages())
     return out
 
 
+def forward(current: st.Page, role: str | None = None) -> None:
+    """Leave a forwarding page: "/" for the page the address names (a fresh server's first request comes
+    back here from pages/x.py) or else the role's first page; "/总览" for /overview. Call it right after
+    st.navigation and before the sidebar draws its widgets, so every query parameter travels along."""
+    if current.url_path not in ("", *ALIASES):
+        return
+    allowed = access.pages_for(role or current_role())
+    if current.url_path in ALIASES:
+        target = ALIASES[current.url_path]
+    else:
+        target = _browser_page() or (DEFAULT if DEFAULT in allowed or not allowed else allowed[0])
+    st.session_state[_ROUTED_KEY] = True  # the address has been followed
+    params = st.query_params.to_dict()
+    try:
+        st.switch_page(page(target), query_params=params)
+    except StreamlitAPIException:
+        # A parameter bound to a sidebar widget (a later run of the session): the widget keeps its value.
+        st.switch_page(page(target), query_params={k: v for k, v in params.items() if k not in _BOUND_KEYS})
+
+
 def link(url_path: str, label: str | None = None, *, icon: str | None = None) -> None:
-    """A link to another page; the sidebar's choices travel along because they are bound to the URL."""
+    """A link to another page; the sidebar's choices travel along because they are bound to the URL.
+
+    No link to a page the role cannot open: it would only lead to "no access".
+    """
+    if url_path not in access.pages_for(current_role()):
+        return
     st.page_link(page(url_path), label=label, icon=icon)
 
 
@@ -130,7 +176,9 @@ def follow_deep_link(current: st.Page) -> None:
 
     On a freshly started server, Streamlit's legacy pages/ discovery runs e.g. pages/monitoring.py
     directly for /monitoring; its guard (:func:`back_to_router`) sends the run back to app.py with
-    ``?page=monitoring``, which then resolves to the default page; here the link lands where it points.
+    ``?page=monitoring``, which resolves to the root ("/"), and :func:`forward` already follows the address
+    from there with every parameter. This is the fallback for a page other than the root resolved against
+    the address.
     """
     if st.session_state.get(_ROUTED_KEY):
         return

@@ -12,6 +12,7 @@ from components.auth import audited
 from components.cache import compute
 from components.chart import show_chart
 from components.context import bundle, lang, t
+from components.streamlit_css import placeholder
 from lulong_data import chartkit, exports, images, slides
 from lulong_data.chartkit import KitChart
 from lulong_data.county import name_of
@@ -42,7 +43,11 @@ def pptx_download(charts: list[KitChart], day: dt.date) -> None:
     st.subheader(t("幻灯片(PPT,16:9)", "Slides (PPTX, 16:9)"))
     titles = [c.title for c in charts]
     chosen = st.multiselect(
-        t("选择放入幻灯片的图表", "Charts for the slides"), titles, default=titles, key="press_pptx_charts"
+        t("选择放入幻灯片的图表", "Charts for the slides"),
+        titles,
+        default=titles,
+        placeholder=placeholder(),
+        key="press_pptx_charts",
     )
     b = bundle()
     county = name_of(b, lang())

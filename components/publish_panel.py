@@ -69,7 +69,7 @@ def _show_result(result: PublishResult) -> None:
                 f"Published: version {result.version} is now current (version {result.previous or '—'} "
                 f"is kept). {changes_text('publish', result.changes)}",
             ),
-            icon="✅",
+            icon=":material/check_circle:",
         )
     elif result.unchanged:
         st.info(
@@ -86,7 +86,7 @@ def _show_result(result: PublishResult) -> None:
                 f"Not published: {len(result.errors)} errors; nothing changed (still version "
                 f"{result.previous or '—'}). Fix the files as the report says and upload again.",
             ),
-            icon="⛔",
+            icon=":material/block:",
         )
     if result.problems:
         with st.expander(t("候选数据校验报告", "Validation report of the candidate"), expanded=not result.ok):
@@ -99,8 +99,9 @@ def read_only_notice() -> bool:
         return False
     st.info(
         t(
-            "演示模式(LULONG_AUTH=open)只显示内置样例数据,不能发布、回滚或导入数据。"
-            "数据管理员请在 header 或 accounts 模式下登录后发布;服务器上可用 python -m lulong_data versions。",
+            "演示模式(`LULONG_AUTH=open`)只显示内置样例数据,不能发布、回滚或导入数据。"
+            "数据管理人员请在单点登录(`header`)或账号(`accounts`)方式下登录后发布;"
+            "也可在服务器上运行`python -m lulong_data versions`。",
             "Demo mode (LULONG_AUTH=open) shows the bundled sample only: nothing can be published, rolled "
             "back or imported. Sign in under header or accounts mode to publish; on the server use "
             "python -m lulong_data versions.",
@@ -134,6 +135,10 @@ def publish_form(store: Store) -> None:
             "folder (files it lacks are removed). Names must follow the contract, e.g. households.csv.",
         ),
     )
+    # Streamlit's own line under the drop zone is English and hidden (components.streamlit_css): say it here.
+    kinds = "、".join(k.upper() for k in UPLOAD_TYPES)
+    limit = st.get_option("server.maxUploadSize")
+    st.caption(t(f"可选 {kinds} 文件,单个文件不超过{limit}MB。", f"{kinds} files, up to {limit} MB each."))
     note = st.text_input(t("说明(可选)", "Note (optional)"), key=f"publish_note_{n}")
     if st.button(t("校验并发布", "Validate and publish"), type="primary", key="publish_button"):
         if not files:
@@ -180,11 +185,10 @@ def versions(store: Store) -> None:
         return
     target = st.session_state.get(CONFIRM_KEY)
     for v in kept:
-        text_col, button_col = st.columns([6, 1], vertical_alignment="center")
-        text_col.markdown(_version_line(v))
-        if button_col.button(
-            t("回滚到此版本", "Roll back"), key=f"rollback_{v.id}", disabled=v.current, width="stretch"
-        ):
+        # A row, not fixed columns: a narrow column cut the button's label.
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.markdown(_version_line(v), width="stretch")
+        if row.button(t("回滚到此版本", "Roll back"), key=f"rollback_{v.id}", disabled=v.current):
             st.session_state[CONFIRM_KEY] = target = v.id
         if target == v.id and not v.current:
             st.warning(
@@ -193,8 +197,8 @@ def versions(store: Store) -> None:
                     f"Roll the data back to version {v.id}? Everyone sees it at once; the current version is kept.",
                 )
             )
-            yes, no, _ = st.columns([1, 1, 4])
-            if yes.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
+            choice = st.container(horizontal=True)
+            if choice.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.session_state[RESULT_KEY] = None
                 auth.require(access.PUBLISH)  # re-checked at the moment of acting, not only on the page
@@ -204,7 +208,7 @@ def versions(store: Store) -> None:
                 auth.log("rollback", f"-> {v.id}" + ("" if result.ok else " (failed)"))
                 st.session_state[ROLLBACK_KEY] = result
                 st.rerun()
-            if no.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):
+            if choice.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.rerun()
     done = st.session_state.get(ROLLBACK_KEY)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.context import lang, t
+from components.context import lang, t, term
+from components.streamlit_css import placeholder
 from components.table import show_table
 from lulong_data.bundle import Bundle
 from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, Problem
@@ -29,9 +30,11 @@ def summary(s: Served) -> None:
     cols[0].metric(t("数据截至", "Data as of"), f"{b.as_of:%Y-%m-%d}")
     cols[1].metric(t("当前版本", "Current version"), s.version or "—")
     cols[2].metric(t("指纹", "Fingerprint"), b.fingerprint[:12], help=b.fingerprint)
-    verdict = t(f"{len(b.errors)} 个错误", f"{len(b.errors)} errors") if b.errors else t("有效", "valid")
+    verdict = t(f"{len(b.errors)}个错误", f"{len(b.errors)} errors") if b.errors else term("valid")
     # the count goes in the small line: a long value is cut off in the tile
-    warnings = t(f"{len(b.warnings)} 条警告", f"{len(b.warnings)} warnings") if b.warnings else None
+    warnings = (
+        t(f"{len(b.warnings)}条{term('warning')}", f"{len(b.warnings)} warnings") if b.warnings else None
+    )
     cols[3].metric(t("校验结果", "Validation"), verdict, delta=warnings, delta_color="off", delta_arrow="off")
     st.caption(t(f"数据文件夹:`{b.folder}`", f"Data folder: `{b.folder}`"))
 
@@ -81,24 +84,33 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
     """The validation report (as ``python -m lulong_data check`` prints it), filterable, as XLSX."""
     # Imported here: the loader pulls in pandera, which a server start reading a validated snapshot
     # otherwise never needs (lulong_data.snapshot).
-    from lulong_data.loader import problems_frame
+    from lulong_data.loader import SEVERITY_LABELS, problems_frame
 
     frame = problems_frame(list(problems), lang())
     if frame.empty:
         st.success(t("没有发现问题。", "No problems found."))
         return
-    sev_col, file_col = t("级别", "Severity"), t("文件", "File")
+    sev_col, file_col = term("severity"), term("file")
     left, right = st.columns([1, 2])
-    labels = {"error": t("错误", "error"), "warning": t("警告", "warning")}
+    labels = SEVERITY_LABELS["en" if lang() == "en" else "zh"]  # the words the report itself uses
     # Stable keys as options, labels via format_func: the choice survives a language switch.
     severities = left.multiselect(
-        t("级别", "Severity"), options=list(labels), format_func=labels.get, key=f"{key}_severity"
+        t("级别", "Severity"),
+        options=list(labels),
+        format_func=labels.get,
+        placeholder=placeholder(),
+        key=f"{key}_severity",
     )
-    files = right.multiselect(t("文件", "File"), options=sorted(frame[file_col].unique()), key=f"{key}_files")
+    files = right.multiselect(
+        t("文件", "File"),
+        options=sorted(frame[file_col].unique()),
+        placeholder=placeholder(),
+        key=f"{key}_files",
+    )
     if severities:
         frame = frame[frame[sev_col].isin([labels[s] for s in severities])]
     if files:
         frame = frame[frame[file_col].isin(files)]
-    errors = int((frame[sev_col] == t("错误", "error")).sum())
-    st.caption(t(f"共 {len(frame)} 条,其中错误 {errors} 条", f"{len(frame)} problems, {errors} errors"))
+    errors = int((frame[sev_col] == labels["error"]).sum())
+    st.caption(t(f"共{len(frame)}条,其中错误{errors}条", f"{len(frame)} problems, {errors} errors"))
     show_table(frame, t("数据校验报告", "validation_report"), key=key)

@@ -1,4 +1,10 @@
-"""Tables with a spreadsheet download: the way every page shows rows."""
+"""Tables with a spreadsheet download: the way every page shows rows.
+
+Every table fits the screen it is on (issue 22). st.dataframe draws on a canvas, where a cell that is too
+narrow cuts its text and no CSS can help, so each column is given the pixel width its header and values
+need, and on a narrow screen (components.viewport) the table shows the columns that fit, most important
+first, with the others one click away ("显示全部N列").
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components import viewport
 from components.auth import audited
-from components.context import as_of, bundle, lang, role, t
+from components.context import as_of, bundle, lang, role, t, term
 from lulong_data import access, exports
 from lulong_data.columns import HOUSEHOLD_KEYS, header
 from lulong_data.exports import to_xlsx
@@ -19,6 +26,56 @@ _NOT_QUANTITY = ("年", "year", "Year", "代码", "code", "Code", "序号", "No.
 
 # Column headers that identify a household (both languages): such a table is household-level.
 HOUSEHOLD_COLUMNS = {"户主", "户编号", "Head", "Household ID", "Household id", "household_id", "head_masked"}
+
+# Pixel sizes of the grid (Streamlit 1.67, baseFontSize 17): a fixed row height, so that a table asked to
+# show all its rows does (the default grows with the font); widths per character of the grid's font.
+ROW_HEIGHT = 36
+SHOW_ALL_ROWS = 15  # a table of up to this many rows is shown whole (st.dataframe's "auto" stops at 10)
+_WIDE_PX, _NARROW_PX, _CELL_PX = 16, 9, 30
+_MIN_PX, _PROGRESS_PX = 56, 170
+_SAMPLE_ROWS = 500  # rows looked at to size a column
+
+
+def height_for(rows: int) -> int:
+    """The height (pixels) that shows ``rows`` rows and the header without scrolling."""
+    return ROW_HEIGHT * (rows + 1) + 3
+
+
+def text_px(text: object) -> int:
+    """Pixels the grid needs for ``text`` on one line: Chinese characters are about twice as wide as digits."""
+    return sum(_WIDE_PX if ord(ch) >= 0x2E80 or ch in "—…" else _NARROW_PX for ch in str(text))
+
+
+def _shown(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f"{value:,.1f}" if isinstance(value, float) and not float(value).is_integer() else f"{value:,.0f}"
+        )
+    return str(value)
+
+
+def column_px(df: pd.DataFrame, column: str, config: dict | None = None) -> int:
+    """The width of ``column`` that shows its header and every value without cutting."""
+    kind = (config or {}).get("type_config", {}).get("type") if isinstance(config, dict) else None
+    values = df[column].head(_SAMPLE_ROWS)
+    longest = max((text_px(_shown(v)) for v in values), default=0)
+    px = max(text_px(column) + 18, longest) + _CELL_PX  # 18: the sort arrow beside a header
+    return max(px, _PROGRESS_PX if kind == "progress" else _MIN_PX)
+
+
+def choose_columns(widths: dict[str, int], budget: int, priority: list[str]) -> list[str]:
+    """The columns to show within ``budget`` pixels: by ``priority`` (most important first; the first always
+    shows), then any others in their order, as long as they fit. Returned in ``widths``' order."""
+    order = [c for c in priority if c in widths] + [c for c in widths if c not in priority]
+    chosen, used = [], 0
+    for col in order:
+        if chosen and used + widths[col] > budget:
+            continue  # a narrower column further down may still fit
+        chosen.append(col)
+        used += widths[col]
+    return [c for c in widths if c in chosen]
 
 
 def show_table(
@@ -36,6 +93,8 @@ def show_table(
     note: str | None = None,
     notes: Sequence[str] = (),
     empty: str | None = "",
+    priority: Sequence[str] | None = None,
+    share: float | None = None,
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
@@ -49,7 +108,13 @@ def show_table(
     table (lulong_data.columns, scoped by ``table``, ``{year}`` filled from ``year``), ``column_config`` is
     keyed by column key too, and the household guard reads the keys. ``empty``: what an empty table says
     ("" = 暂无数据; None = nothing at all, when the page has already said it).
+
+    ``priority`` lists the columns (keys or headers) that matter most, first: on a narrow screen they are
+    the ones shown (by default the frame's own order); ``share`` is the part of the page's width the table
+    has (by default what components.viewport.columns says; give it for a table in plain st.columns).
+    ``height``: see :func:`height_for` to show every row.
     """
+    names: dict[str, str] = {}
     if columns is not None:
         keys = [c for c in columns if c in df.columns]
         if HOUSEHOLD_KEYS & set(keys) and not access.can(role(), access.HOUSEHOLDS):
@@ -67,23 +132,44 @@ def show_table(
         # is neither shown nor offered for download to a role without household access.
         st.info(t("本角色不显示到户明细。", "Household rows are not shown to this role."))
         return
+    config = _with_separators(df, column_config)
+    widths = {str(c): column_px(df, c, config.get(str(c))) for c in df.columns}
+    config = _with_widths(config, widths)
+    fitting = choose_columns(
+        widths,
+        viewport.budget(viewport.share() if share is None else share),
+        [names.get(str(c), str(c)) for c in priority or df.columns],
+    )
+    everything = st.session_state.get(f"{key}_all", False)
     st.dataframe(
         style(df) if style is not None else df,
         hide_index=True,
         width="stretch",
-        column_config=_with_separators(df, column_config),
-        height=height if height is not None else "auto",
+        column_config=config,
+        column_order=None if everything else fitting,
+        # A short table shows every row (a township list must not hide its 12th); a long one scrolls.
+        height=height_for(len(df)) if len(df) <= SHOW_ALL_ROWS else (height or "auto"),
+        row_height=ROW_HEIGHT,
         key=f"{key}_table",
     )
     if note:
         st.caption(note)
+    hidden = len(widths) - len(fitting)
+    if not (download or hidden):
+        return
+    row = st.container(horizontal=True, vertical_alignment="center")
+    if hidden:
+        row.checkbox(
+            t(f"显示全部{len(widths)}列(另有{hidden}列)", f"Show all {len(widths)} columns ({hidden} more)"),
+            key=f"{key}_all",
+        )
     if download:
         stamp = as_of().isoformat()
         title = t(f"数据截至 {stamp}", f"Data as of {stamp}") + (f" {note}" if note else "")
         if exports.demo_mode(bundle().folder):  # a sheet of the fictitious sample says so in its first row
             title = f"{exports.DEMO_MARK}(虚构,仅供演示)  {title}"
-        st.download_button(
-            t("下载 Excel", "Download Excel"),
+        row.download_button(
+            term("download_xlsx"),
             data=audited(
                 lambda: to_xlsx(df, title=title, notes=tuple(notes)),
                 f"{file_stem}_{stamp}.xlsx",
@@ -103,6 +189,18 @@ def column_header(key: str, *, table: str | None = None, year: int | None = None
 def labelled(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """The ``columns`` of ``df`` present in it, renamed to their (Chinese, English) headers for display."""
     return df[[c for c in columns if c in df.columns]].rename(columns={k: t(*v) for k, v in columns.items()})
+
+
+def _with_widths(config: dict, widths: dict[str, int]) -> dict:
+    """Each column's config with its pixel width (a width the caller set is kept)."""
+    out = dict(config)
+    for col, px in widths.items():
+        entry = out.get(col)
+        if entry is None:
+            out[col] = st.column_config.Column(width=px)
+        elif isinstance(entry, dict) and entry.get("width") is None:
+            out[col] = {**entry, "width": px}
+    return out
 
 
 def _with_separators(df: pd.DataFrame, column_config: dict | None) -> dict:

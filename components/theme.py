@@ -30,9 +30,9 @@ NO_DATA = "#E5E5E5"
 
 # Status cues: colour + icon + words (the words are translated by the caller).
 STATUS = {
-    "good": {"color": BLUE, "icon": "✔", "zh": "正常", "en": "on track"},
+    "good": {"color": BLUE, "icon": "√", "zh": "正常", "en": "on track"},
     "watch": {"color": ORANGE, "icon": "▲", "zh": "关注", "en": "watch"},
-    "behind": {"color": VERMILLION, "icon": "✖", "zh": "落后", "en": "behind"},
+    "behind": {"color": VERMILLION, "icon": "×", "zh": "落后", "en": "behind"},
 }
 
 _NAME = "lulong"

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import environment_charts as charts
-from components import kpi, nav, safe
+from components import kpi, nav, safe, viewport
 from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
@@ -59,6 +59,10 @@ def _fit(df: pd.DataFrame) -> int:  # every row shown: lists are short, scrollin
     return 36 * (len(df) + 1) + 6
 
 
+# In half the page: which village, its score and why come first; the rest one click away.
+LIST_PRIORITY = ("village", "score", "reason", "township")
+
+
 def _lists(lists: env.MonthLists, period: str) -> None:
     """The two lists side by side, each with its movement against the previous list month under it."""
     tw = township()
@@ -66,13 +70,15 @@ def _lists(lists: env.MonthLists, period: str) -> None:
         mine = compute(env.month_lists, as_of=as_of(), period=period, township=tw)
         st.caption(env.township_note(len(mine.red), len(mine.black), lang()))
     mv = compute(env.movement, as_of=as_of(), period=period) if lists.previous else None
-    for col, name, badge in zip(st.columns(2), ("red", "black"), (RED_BADGE, BLACK_BADGE), strict=True):
+    halves = viewport.columns(2, min_px=420)
+    for col, name, badge in zip(halves, ("red", "black"), (RED_BADGE, BLACK_BADGE), strict=True):
         rows, n = getattr(lists, name), len(getattr(lists, name))
         title = t(f"红榜({n}个村)", f"Red list ({n} villages)") if name == "red" else t(f"黑榜({n}个村)", f"Black list ({n} villages)")  # fmt: skip
         with col:
             st.subheader(badge.format(title))
             show_table(notice.list_rows(rows, lang(), black=name == "black"), f"{name}_list_{period}",
-                       key=f"env_{name}", height=_fit(rows), columns=notice.LIST_COLUMNS, table="env_list")  # fmt: skip
+                       key=f"env_{name}", height=_fit(rows), columns=notice.LIST_COLUMNS, table="env_list",
+                       priority=LIST_PRIORITY)  # fmt: skip
             st.markdown(t(f"**与上月({notice.period_label(lists.previous or '')})相比**", "**Against last month**"))  # fmt: skip
             if mv is None:
                 st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
@@ -99,7 +105,7 @@ def _townships(period: str) -> None:
     unranked = env.unranked_note(ranking, lang())
     if unranked:
         st.info(unranked)
-    left, right = st.columns([5, 6])
+    left, right = viewport.columns([5, 6], min_px=380)
     with left:
         show_table(notice.township_rows(ranking, lang()), f"township_ranking_{period}", key="env_townships",
                    height=_fit(ranking), columns=notice.TOWNSHIP_COLUMNS, table="env_townships")  # fmt: skip

@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from components import monitoring_charts as charts
-from components import nav, safe
+from components import nav, safe, viewport
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart
@@ -36,7 +36,7 @@ def _kpis(day: dt.date, tw: str | None) -> None:
     before = compute(mon.summary, as_of=day - WEEK, township=tw)
     overdue = compute(mon.overdue_items, as_of=day, township=tw).value  # caveats: _deadline_notes
     overdue_before = compute(mon.overdue_items, as_of=day - WEEK, township=tw).value
-    cols = st.columns(5)
+    cols = viewport.columns(5, min_px=170)
     with cols[0]:
         tile(
             t("监测帮扶中(户)", "Households monitored"),
@@ -215,10 +215,10 @@ def _procedure(day: dt.date, tw: str | None, notes: list[str]) -> None:
             )
             st.caption(
                 t(
-                    "✔ ≥95% 正常 · ▲ 80–95% 关注 · ✖ <80% 落后。时限:"
+                    "√ ≥95% 正常 · ▲ 80–95% 关注 · × <80% 落后。时限:"
                     + "、".join(t(*v) for v in mon.CHECK_LABELS.values())
                     + "。按时办结率 = 按时 ÷(按时 + 超时办结 + 逾期未办);未到期事项不计。工作日按国务院节假日安排(含调休)。",
-                    "✔ ≥95% on track · ▲ 80–95% watch · ✖ <80% behind. Deadlines: "
+                    "√ ≥95% on track · ▲ 80–95% watch · × <80% behind. Deadlines: "
                     + ", ".join(t(*v) for v in mon.CHECK_LABELS.values())
                     + ". Rate = on time / (on time + done late + overdue); items not yet due are not counted. "
                     "Working days follow the State Council calendar.",

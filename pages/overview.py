@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import kpi, nav, safe, theme
+from components import kpi, nav, safe, theme, viewport
 from components.auth import require_page
 from components.cache import compute, figure
 from components.context import as_of, bundle, can_see_households, lang, t, township
@@ -26,7 +26,7 @@ def render() -> None:
     league = compute(overview.league, as_of=day)
     _league(league)
     # The map beside what needs attention: on a projector both fit one screen; a phone stacks them.
-    map_col, attention = st.columns([1, 1], gap="large")
+    map_col, attention = viewport.columns([1, 1], min_px=420, gap="large")
     with map_col:
         _choropleth(league)
     with attention:
@@ -66,7 +66,8 @@ def _league(league: pd.DataFrame) -> None:
         columns=("status", "name", *overview.LEAGUE, "reasons"),
         column_config=config,
         style=style,
-        height=36 * (len(shown) + 1) + 4,  # every township visible without scrolling
+        # on a narrow screen: who, how they stand and why, then the figures the status rule looks at
+        priority=("status", "name", "reasons", "employment_rate", "overdue_items", "env_black_villages"),
         note=periods_text([(kpi.short_label(n), county[n]) for n in overview.LEAGUE], lang(), today=as_of()),
     )
     # The one status rule (lulong_data.status), in words generated from rules.toml: the dispatch meeting and
@@ -91,7 +92,7 @@ def _overdue(day, where) -> None:
     households = can_see_households(where)
     rows = compute(overview.overdue_view, as_of=day, township=where, households=households)
     if rows.empty:
-        st.success(t("✔ 没有逾期事项", "✔ Nothing overdue"))
+        st.success(t("没有逾期事项", "Nothing overdue"), icon=":material/check_circle:")
         return
     rows["check"] = rows["check"].map({k: t(*v) for k, v in monitoring.CHECK_LABELS.items()})
     show_table(

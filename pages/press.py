@@ -19,6 +19,7 @@ from components.press_check import audit_summary, export_gate, show_findings
 from components.press_conference import show_package
 from components.press_kit import kit_charts, pptx_download, show_charts
 from components.press_register import published, show_register
+from components.streamlit_css import placeholder
 from components.table import show_table
 from lulong_data import briefing, exports, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
@@ -139,7 +140,13 @@ def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitCh
     if sheet is None:
         return
     titles = [c.title for c in charts]
-    chosen = st.multiselect(t("附图", "Charts to include"), titles, default=titles, key="press_word_charts")
+    chosen = st.multiselect(
+        t("附图", "Charts to include"),
+        titles,
+        default=titles,
+        placeholder=placeholder(),
+        key="press_word_charts",
+    )
     if not images.cjk_font_available():
         st.warning(
             t(

@@ -10,7 +10,7 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
 from components.context import as_of, bundle, lang, role, t, township
-from components.map import build_map, figure_choropleth, legend, schematic_notice, show_map
+from components.map import build_map, figure_choropleth, legend_items, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo, status
 from lulong_data.metrics import METRICS, overview
@@ -52,9 +52,9 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
             tooltip=lambda props: f"{props.get('name', '')}: {title} {fmt(props.get(name))}",
             label=lambda props: fmt(props.get(name)),
             selected=township(),  # the sidebar's choice only: a click must not change the map's script
+            legend=(title, legend_items(edges, fmt)),
         )  # fmt: skip
         clicked = show_map(m, key=f"township_map_{lang()}")
-        legend(edges, fmt, title)
         if geo.has_schematic(shapes):
             schematic_notice()
         if shapes:

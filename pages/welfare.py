@@ -191,7 +191,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
 
 def _indicators(d: dt.date, tw: str | None) -> None:
     st.subheader(t("其他民生指标(部门报送)", "Other figures (reported by departments)"))
-    st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon="ℹ️")
+    st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon=":material/info:")
     panel = compute(ind.indicator_panel, as_of=d)
     show_table(
         panel.assign(value=panel["value"].map(lambda v: f"{v:,.10g}")), "indicators", key="wf_indicators",

@@ -50,7 +50,7 @@ def test_every_page_renders(day):
         captions = " ".join(c.value for c in at.caption)
         assert "数据截至" in captions
         if day:
-            assert f"查看日期 {day:%Y-%m-%d}" in captions
+            assert f"查看日期{day:%Y-%m-%d}" in captions
 
 
 def test_overview_tiles_are_the_metrics(sample_bundle):

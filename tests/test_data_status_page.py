@@ -60,7 +60,7 @@ def test_page_shows_status_datasets_and_report():
     assert households["最后修改"] is not None
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert set(report["级别"]) == {"警告"}  # the sample has warnings only
-    assert any(b.label == "下载 Excel" for b in at.get("download_button"))
+    assert any(b.label == "下载Excel" for b in at.get("download_button"))
     at.multiselect(key="status_report_severity").set_value(["error"]).run()  # 错误
     assert "暂无数据" in texts(at.info)
 
@@ -114,7 +114,7 @@ def test_hand_broken_file_shows_banner_and_last_good_data(app_env, url_path):
     assert not at.exception, [e.value for e in at.exception]
     banner = texts(at.warning)
     assert "townships.csv" in banner and "第 3 行" in banner and "最后一次有效的数据" in banner
-    assert "截至 2022-07-26" in banner
+    assert "数据截至2022-07-26" in banner
     assert at.title  # the page still renders
     if url_path == "data":
         report = next(d.value for d in at.dataframe if "问题" in d.value.columns)

@@ -1,8 +1,9 @@
-"""Screenshots of every page, wide (1600×1000, a projector) and phone (390 wide), into screenshots/.
+"""Screenshots of every page at the widths a county office has, into screenshots/.
 
-    .venv/bin/python tools/screenshots.py [--pages overview,map] [--out screenshots]
-                                          [--sizes wide,phone,1366,1024] [--upload FILE ...]
+    .venv/bin/python tools/screenshots.py [--pages overview,map] [--sizes 1366,1024,wide] [--out screenshots]
+                                          [--upload FILE ...]
 
+Sizes: 1024, 1366, 1600 ("wide", a projector), 1920 and phone (390 wide); by default 1366, 1024 and wide.
 Each page is saved twice: ``<page>-<size>.png`` (the first screen) and ``<page>-<size>-full.png``.
 Starts its own `streamlit run app.py` on a free port, drives the system Chromium (/usr/bin/chromium;
 never `playwright install`) with every request to another host blocked, and saves full-page PNGs.
@@ -17,25 +18,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from components.nav import SPECS  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, OfflinePage, Server  # noqa: E402
 
-PAGES = {
-    "overview": "/",
-    "map": "/map",
-    "monitoring": "/monitoring",
-    "employment": "/employment",
-    "environment": "/environment",
-    "welfare": "/welfare",
-    "data": "/data",
+PAGES = {url_path: f"/{url_path}" for url_path in SPECS}
+SIZES = {
+    "1024": (1024, 768),
+    "1366": (1366, 768),
+    "wide": (1600, 900),
+    "1920": (1920, 1080),
+    "phone": (390, 844),
 }
-SIZES = {"wide": (1600, 1000), "phone": (390, 844), "1366": (1366, 768), "1024": (1024, 768)}
+DEFAULT_SIZES = "1366,1024,wide"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated, of {','.join(SIZES)}")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
-    parser.add_argument("--sizes", default="wide,phone", help=f"comma-separated, of {', '.join(SIZES)}")
     parser.add_argument(
         "--upload",
         nargs="+",

@@ -37,15 +37,9 @@ QUERY = f"?township={quote(SHIMEN)}&as_of=2022-03-31"
     [
         ("/monitoring", "防返贫", False),
         ("/map", "乡镇地图", False),
-        pytest.param(
-            "/monitoring",
-            "防返贫",
-            True,
-            # Streamlit drops the sidebar's bound parameters from the address bar on the router's first
-            # switch (components.nav.follow_deep_link); the page itself shows the right township and date.
-            marks=pytest.mark.xfail(reason="bound query params dropped on the first switch", strict=True),
-            id="address-bar",
-        ),
+        # The address bar keeps the township and date too: the router forwards a fresh server's first
+        # request (components.nav.forward) before the sidebar binds its widgets to the address.
+        pytest.param("/monitoring", "防返贫", True, id="address-bar"),
     ],
 )
 def test_deep_link_with_query_on_a_fresh_server_keeps_township_and_date(browser, path, title, keep_url):
@@ -65,7 +59,7 @@ def test_deep_link_with_query_on_a_fresh_server_keeps_township_and_date(browser,
         assert sidebar.locator("[data-testid=stSelectbox] input").first.input_value() == SHIMEN
         assert sidebar.locator("[data-testid=stDateInput] input").first.input_value() == "2022-03-31"
         header = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
-        assert f"范围:{SHIMEN}" in header and "查看日期 2022-03-31" in header, header
+        assert f"范围:{SHIMEN}" in header and "查看日期2022-03-31" in header, header
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator("[data-testid=stException]").count() == 0
         assert offline.foreign == [], f"requests to other hosts: {offline.foreign}"

@@ -53,5 +53,5 @@ def test_url_with_township_and_date_reopens_that_view(offline):
     offline.open("/employment?township=%E7%9F%B3%E9%97%A8%E9%95%87&as_of=2022-03-31")
     assert "就业" in h1(offline)
     header = offline.page.locator("[data-testid=stCaptionContainer]").first.inner_text()
-    assert "范围:石门镇" in header and "查看日期 2022-03-31" in header
+    assert "范围:石门镇" in header and "查看日期2022-03-31" in header
     assert "township=" in offline.page.url and "as_of=2022-03-31" in offline.page.url

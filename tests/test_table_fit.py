@@ -1,0 +1,57 @@
+"""Tables fit their screen (issue 22): each column as wide as its longest text, and on a narrow screen the
+columns that matter most, the others one click away."""
+
+from __future__ import annotations
+
+import pandas as pd
+from apptest import open_page
+
+from components import table, viewport
+
+
+def test_chinese_needs_about_twice_the_width_of_digits():
+    assert table.text_px("潘庄镇") == 3 * table._WIDE_PX
+    assert table.text_px("1,241") == 5 * table._NARROW_PX
+
+
+def test_a_column_is_as_wide_as_its_longest_value_or_header():
+    df = pd.DataFrame({"原因": ["逾期未办7项;人居环境乡镇黑榜", "—"], "村": ["二百户村", "大陆家庄村"]})
+    assert table.column_px(df, "原因") >= table.text_px("逾期未办7项;人居环境乡镇黑榜") + table._CELL_PX
+    assert table.column_px(df, "村") >= table.text_px("大陆家庄村")
+
+
+def test_choose_keeps_the_priority_columns_and_the_frame_order():
+    widths = {"状态": 80, "乡镇": 110, "脱贫户": 90, "原因": 400, "务工就业": 100}
+    assert table.choose_columns(widths, 2000, list(widths)) == list(widths)
+    # narrow: status, township and reason matter most; a smaller column still fits after them
+    chosen = table.choose_columns(widths, 700, ["状态", "乡镇", "原因"])
+    assert chosen == ["状态", "乡镇", "脱贫户", "原因"]
+    # the first priority column shows even when nothing fits
+    assert table.choose_columns(widths, 10, ["原因"]) == ["原因"]
+
+
+def _league(width: int):
+    at = open_page("overview", session={viewport.KEY: {"width": width}})
+    grid = next(df for df in at.dataframe if "原因" in df.value.columns)
+    order = list(grid.proto.column_order) or list(grid.value.columns)
+    toggles = [c for c in at.checkbox if c.key == "overview_league_all"]
+    return grid, order, toggles
+
+
+def test_the_overview_league_shows_what_matters_on_a_wide_screen_and_less_on_a_phone():
+    grid, wide, toggles = _league(1400)
+    assert len(grid.value) == 12 and grid.proto.row_height == table.ROW_HEIGHT  # height_for(12) shows all 12
+    assert {"状态", "乡镇", "原因", "就业目标完成率", "逾期事项", "本月黑榜村"} <= set(wide)
+    _, phone, phone_toggles = _league(350)
+    assert {"状态", "乡镇"} <= set(phone) and len(phone) < len(wide)
+    # what does not fit is one click away
+    hidden = len(grid.value.columns) - len(phone)
+    assert [t.label for t in phone_toggles] == [f"显示全部{len(grid.value.columns)}列(另有{hidden}列)"]
+
+
+def test_side_by_side_lists_stack_on_a_narrow_screen_so_the_black_list_shows_its_reasons():
+    # 1024 px screen: about 630 pixels of main column. Two lists side by side would leave ~300 each and
+    # hide 主要原因; stacked, each list has the whole width.
+    at = open_page("environment", session={viewport.KEY: {"width": 600}})
+    black = next(g for g in at.dataframe if "一票否决" in g.value.columns)
+    assert "主要原因" in list(black.proto.column_order), list(black.proto.column_order)
