@@ -168,7 +168,7 @@ def form(store) -> None:
         )
         st.success(
             t(f"校验通过,可以发布。将更新:{rows}。", f"Checked: ready to publish. It updates: {rows}."),
-            icon="✅",
+            icon=":material/check_circle:",
         )
     else:
         st.error(
@@ -177,7 +177,7 @@ def form(store) -> None:
                 f"Cannot publish: {len(outcome.errors)} errors; nothing was changed. Fix the exports or the "
                 "import profile as the report says and upload again.",
             ),
-            icon="⛔",
+            icon=":material/block:",
         )
     if outcome.problems:
         with st.expander(

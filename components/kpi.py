@@ -137,7 +137,7 @@ def column(name: str) -> Any:
 
 
 def cue(status: str, words: str) -> str:
-    """A judgment from lulong_data as icon + words ("✔ 已完成全年目标"); colour never carries it alone."""
+    """A judgment from lulong_data as icon + words ("√ 已完成全年目标"); colour never carries it alone."""
     return f"{theme.STATUS[status]['icon']} {words}"
 
 

@@ -31,7 +31,7 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
                 + ("……" if len(bad) > 5 else ""),
                 f"{len(bad)} number(s) contradict the data or what was published.",
             ),
-            icon="❌",
+            icon=":material/cancel:",
         )
     elif counts[textcheck.UNCHECKED]:
         st.warning(
@@ -39,7 +39,7 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
                 f"{counts[textcheck.UNCHECKED]}个数字无法核对(见下表“说明”),请人工核实。",
                 f"{counts[textcheck.UNCHECKED]} number(s) could not be checked: see the notes below.",
             ),
-            icon="❔",
+            icon=":material/help:",
         )
     else:
         st.success(
@@ -47,7 +47,7 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
                 "文中每个数字都与数据或已发布数字一致。",
                 "Every number agrees with the data or what was published.",
             ),
-            icon="✅",
+            icon=":material/check_circle:",
         )
     st.caption(textcheck.summary_text(findings, lang()))
     if findings:
@@ -77,7 +77,7 @@ def export_gate(findings: Sequence[Finding], *, key: str) -> CheckSheet | None:
             f"{len(bad)} number(s) contradict the data or what was published: export refused. Correct the text, "
             "or confirm below after checking (the file then carries a check sheet naming who confirmed).",
         ),
-        icon="⛔",
+        icon=":material/block:",
     )
     confirmed = st.checkbox(
         t(

@@ -43,9 +43,9 @@ def show_register(pubs: list[Published]) -> None:
     df = compute(check_figures, figures=tuple(pubs))
     n_match, n_diff = int((df["status"] == MATCH).sum()), int((df["status"] == DIFFERS).sum())
     a, b_, c = st.columns(3)
-    a.metric(t("✅ 一致", "✅ match"), n_match)
-    b_.metric(t("⚠️ 不一致", "⚠️ differ"), n_diff)
-    c.metric(t("❔ 无法计算", "❔ not computable"), len(df) - n_match - n_diff)
+    a.metric(t("√ 一致", "√ match"), n_match)
+    b_.metric(t("× 不一致", "× differ"), n_diff)
+    c.metric(t("○ 无法计算", "○ not computable"), len(df) - n_match - n_diff)
     table = pd.DataFrame(
         {
             t("编号", "ID"): df["figure_id"],
@@ -68,7 +68,7 @@ def show_register(pubs: list[Published]) -> None:
                 f"{len(wrong)} row(s) of the published_figures file say otherwise than their value (not imported):",
             )
             + ";".join(f"{safe.text(k)} {safe.text(reason)}" for k, reason in wrong),
-            icon="⚠️",
+            icon=":material/warning:",
         )
     if not writable():
         st.info(
@@ -76,7 +76,7 @@ def show_register(pubs: list[Published]) -> None:
                 "演示模式(未登录)不保存登记。登录后可登记新发布的数字。",
                 "Demo mode saves nothing: sign in to record figures.",
             ),
-            icon="🔒",
+            icon=":material/lock:",
         )
         return
     _form([p.id for p in pubs])
@@ -87,7 +87,7 @@ def _form(keys: list[str]) -> None:
     st.markdown("**" + t("登记已发布的数字", "Record a published figure") + "**")
     done = st.session_state.pop("press_reg_done", None)
     if done:
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
     with st.form("press_register_form", clear_on_submit=False):
         key = st.selectbox(
             t("登记为", "Record as"),
@@ -129,7 +129,7 @@ def _form(keys: list[str]) -> None:
                 key=None if key == NEW else key,
             )
     except (register.RegisterError, store.StoreError) as exc:
-        st.error(t(f"未登记:{safe.text(exc)}", f"Not recorded: {safe.text(exc)}"), icon="⛔")
+        st.error(t(f"未登记:{safe.text(exc)}", f"Not recorded: {safe.text(exc)}"), icon=":material/block:")
         return
     # Rerun: the table and every check of the page read the register again (their cache keys hold it).
     st.session_state["press_reg_done"] = t(

@@ -579,9 +579,9 @@ def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
 
 # --- checks --------------------------------------------------------------------------------------------
 PUBLISHED_LABELS = {
-    MATCH: ("✅ 一致", "✅ matches"),
-    DIFFERS: ("⚠️ 不一致", "⚠️ differs"),
-    "not computable": ("❔ 无法计算", "❔ not computable"),
+    MATCH: ("√ 一致", "√ matches"),
+    DIFFERS: ("× 不一致", "× differs"),
+    "not computable": ("○ 无法计算", "○ not computable"),
 }
 
 

@@ -41,10 +41,10 @@ DATA, PUBLISHED, MISMATCH, UNCHECKED, NOT_A_FIGURE = (
 )
 VERDICTS = (DATA, PUBLISHED, MISMATCH, UNCHECKED, NOT_A_FIGURE)
 LABELS = {
-    DATA: ("✅ 与数据一致", "✅ agrees with the data"),
-    PUBLISHED: ("☑️ 与已发布一致", "☑️ agrees with a published figure"),
-    MISMATCH: ("❌ 不一致", "❌ contradicts"),
-    UNCHECKED: ("❔ 无法核对", "❔ not checkable"),
+    DATA: ("√ 与数据一致", "√ agrees with the data"),
+    PUBLISHED: ("√ 与已发布一致", "√ agrees with a published figure"),
+    MISMATCH: ("× 不一致", "× contradicts"),
+    UNCHECKED: ("○ 无法核对", "○ not checkable"),
     NOT_A_FIGURE: ("— 非统计数字", "— not a figure"),
 }
 KIND_NAMES = {

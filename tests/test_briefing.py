@@ -154,7 +154,7 @@ def test_every_published_figure_matches_on_the_sample(sample_bundle):
     df = check_published(sample_bundle)
     assert len(df) == 43
     assert set(df["status"]) == {"match"}, df[df["status"] != "match"]
-    assert {briefing.published_label(r) for r in df.to_dict("records")} == {"✅ 一致"}
+    assert {briefing.published_label(r) for r in df.to_dict("records")} == {"√ 一致"}
 
 
 def test_a_changed_data_file_turns_a_figure_into_differs(tmp_path):
@@ -165,8 +165,8 @@ def test_a_changed_data_file_turns_a_figure_into_differs(tmp_path):
     df = check_published(b).set_index("figure_id")
     assert df.loc["P06", "status"] == "differs"
     assert df.loc["P06", "computed"] == 4018
-    assert briefing.published_label(df.loc["P06"]) == "⚠️ 不一致 (差值 −1)"
-    assert briefing.published_label(df.loc["P06"], "en") == "⚠️ differs (difference −1)"
+    assert briefing.published_label(df.loc["P06"]) == "× 不一致 (差值 −1)"
+    assert briefing.published_label(df.loc["P06"], "en") == "× differs (difference −1)"
     assert df.loc["P07", "status"] == "match"
     # The draft now says 4018: right by the data, with a note that 4019 was said in public.
     d = briefing.draft(b, b.as_of)
@@ -182,8 +182,8 @@ def test_a_changed_data_file_turns_a_figure_into_differs(tmp_path):
 
 def test_not_computable_label_gives_the_reason():
     row = {"status": "not computable", "reason": "未知指标 / unknown metric: foo", "difference": None}
-    assert briefing.published_label(row) == "❔ 无法计算 (未知指标)"
-    assert briefing.published_label(row, "en") == "❔ not computable (unknown metric: foo)"
+    assert briefing.published_label(row) == "○ 无法计算 (未知指标)"
+    assert briefing.published_label(row, "en") == "○ not computable (unknown metric: foo)"
 
 
 def test_edited_numbers_are_flagged(sample_bundle, sample_draft):

@@ -71,9 +71,9 @@ def test_press_page_on_the_sample():
     assert any("文中每个数字都与数据或已发布数字一致" in s.value for s in at.success)
     # Every press-conference figure matches.
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["✅ 一致"] == "43" and tiles["⚠️ 不一致"] == "0" and tiles["❔ 无法计算"] == "0"
+    assert tiles["√ 一致"] == "43" and tiles["× 不一致"] == "0" and tiles["○ 无法计算"] == "0"
     published = next(d.value for d in at.dataframe if "发布表述" in d.value.columns)
-    assert set(published["状态"]) == {"✅ 一致"}
+    assert set(published["状态"]) == {"√ 一致"}
     sheet = openpyxl.load_workbook(io.BytesIO(download_data(at, "press_published_xlsx"))).active
     assert str(sheet["A1"].value).startswith("样例数据")  # a spreadsheet of the sample says so
     # Aggregates only: no household or village column, no household, person, case or village code.
@@ -140,7 +140,7 @@ def test_an_edited_number_is_flagged_with_the_right_value():
     )
     check = next(d.value for d in at.dataframe if "文中数字" in d.value.columns)
     row = check[check["文中数字"] == "4020人"].iloc[0]
-    assert row["核对结果"] == "❌ 不一致" and row["正确值"] == "4019人"
+    assert row["核对结果"] == "× 不一致" and row["正确值"] == "4019人"
     assert row["来源"] == "employment_placed:year=2022" and row["段落"] == "就业帮扶"
     # Moving a figure earlier in its sentence does not change what it is read as (issue 19).
     moved = original.replace(
@@ -162,7 +162,7 @@ def test_any_text_is_checked(tmp_path):
         d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
     )
     assert list(check["文中数字"]) == ["2022年", "2800万元", "5400余户", "9200余人"]
-    assert list(check["核对结果"]) == ["— 非统计数字", "❌ 不一致", "✅ 与数据一致", "✅ 与数据一致"]
+    assert list(check["核对结果"]) == ["— 非统计数字", "× 不一致", "√ 与数据一致", "√ 与数据一致"]
     assert check.iloc[1]["正确值"] == "2700万元"
 
 
@@ -203,9 +203,9 @@ def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_whe
     assert header[:4] == ["序号", "文中数字", "核对结果", "正确值"]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in sheet.rows[1:]}
     assert (
-        rows["4109人"][2:4] == ["❌ 不一致", "4019人"] and rows["4109人"][5] == "employment_placed:year=2022"
+        rows["4109人"][2:4] == ["× 不一致", "4019人"] and rows["4109人"][5] == "employment_placed:year=2022"
     )
-    assert rows["3946人"][2] == "✅ 与数据一致"
+    assert rows["3946人"][2] == "√ 与数据一致"
     # The audit log has the export with its check summary.
     entry = [json.loads(line) for line in press_officer.read_text(encoding="utf-8").splitlines()][-1]
     assert (
@@ -217,7 +217,7 @@ def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_whe
 def test_english_interface():
     at = open_press(lang="en")
     assert at.title[0].value == "Press office"
-    assert {m.label for m in at.metric} >= {"✅ match", "⚠️ differ", "❔ not computable"}
+    assert {m.label for m in at.metric} >= {"√ match", "× differ", "○ not computable"}
 
 
 def test_the_register_accepts_a_new_source_and_the_check_uses_it(press_officer, tmp_path, monkeypatch):
@@ -248,7 +248,7 @@ def test_the_register_accepts_a_new_source_and_the_check_uses_it(press_officer, 
         d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
     )
     row = check[check["文中数字"] == "3000余份"].iloc[0]
-    assert row["核对结果"] == "☑️ 与已发布一致" and row["来源"] == "R0001"
+    assert row["核对结果"] == "√ 与已发布一致" and row["来源"] == "R0001"
 
 
 def test_open_mode_records_nothing(tmp_path, monkeypatch):

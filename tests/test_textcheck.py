@@ -196,7 +196,7 @@ def test_checktext_reads_a_docx_and_standard_input(tmp_path, capsys, monkeypatch
     doc.save(path)
     code, out, _ = _run(capsys, str(path))
     assert code == 0
-    assert "4019人\t✅ 与数据一致" in out and "共核对数字3个:与数据一致3个" in out
+    assert "4019人\t√ 与数据一致" in out and "共核对数字3个:与数据一致3个" in out
     # GBK text on standard input (a Windows Notepad file), checked as of an earlier date
     stdin = io.TextIOWrapper(
         io.BytesIO("全县脱贫劳动力实现就业4019人。".encode("gb18030")), encoding="gb18030"

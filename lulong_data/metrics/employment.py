@@ -698,9 +698,9 @@ _HEADLINE = ("employment_target", "employment_rate", "employment_pace")
 
 BULLET_NOTE = (
     "灰色宽条 = 目标任务;蓝色窄条 = 已就业人数;黑色竖线 = 截至当日的序时进度。"
-    "条后文字:已就业 / 目标 · 完成率 · 距目标差额,✔ 超序时进度 / ✖ 落后序时进度。",
+    "条后文字:已就业 / 目标 · 完成率 · 距目标差额,√ 超序时进度 / × 落后序时进度。",
     "Grey wide bar = target; blue narrow bar = placed; black tick = pace to date. "
-    "Text: placed / target · rate · still to go; ✔ ahead of pace / ✖ behind pace.",
+    "Text: placed / target · rate · still to go; √ ahead of pace / × behind pace.",
 )
 
 
