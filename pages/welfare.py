@@ -89,16 +89,13 @@ def _coverage(d: dt.date, tw: str | None) -> None:
 def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     year = d.year
     st.subheader(t(f"{year}年新增与渐退", f"New in {year} and phase-out"))
-    # The tile is the year's flow (given a phase-out this year); the stock on the date is its second line.
-    flow_persons = figure(f"phaseout_flow_persons:year={year}", as_of=d, township=tw)
-    now = kpi.companions([figure("phaseout_households", as_of=d, township=tw),
-                          figure("phaseout_persons", as_of=d, township=tw)])  # fmt: skip
-    note = t(f"不再符合低保条件(年内流量)· 目前{now}(时点)", f"no longer eligible (this year) · now: {now}")
+    flow, now = (kpi.companions([figure(n, as_of=d, township=tw) for n in names]) for names in (
+        (f"phaseout_flow_persons:year={year}",), ("phaseout_households", "phaseout_persons")))  # fmt: skip
     kpi.figure_tiles(
         [(f"assistance_new_persons:scheme={DIBAO},year={year}", ("今年新增农村低保", f"New dibao, {year}"), None),
          (f"assistance_new_persons:scheme={TEKUN},year={year}", ("今年新增特困人员", f"New tekun, {year}"), None),
          (f"phaseout_flow_households:year={year}", ("今年给予渐退期的脱贫户", f"Given a phase-out in {year}"),
-          f"{kpi.companions([flow_persons])} · {note}")],
+          f"{flow} · " + t(f"不再符合低保条件(年内流量)· 目前{now}(时点)", f"no longer eligible (this year) · now: {now}"))],
         as_of=d, township=tw,
     )  # fmt: skip
     left, right = st.columns(2)
@@ -130,9 +127,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
                 columns=("household_id", "head_masked", "township", "village", "persons", "monthly_amount",
                          "phaseout_until"),
             )  # fmt: skip
-    definitions(
-        "assistance_new_persons", "phaseout_flow_households", "phaseout_flow_persons", "phaseout_households"
-    )
+    definitions("assistance_new_persons", "phaseout_flow_households", "phaseout_flow_persons", "phaseout_households")  # fmt: skip
 
 
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
