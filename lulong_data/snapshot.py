@@ -91,13 +91,30 @@ def _loader_sources() -> list[Path]:
         if not path.is_file():
             continue
         seen[name] = path
-        for node in ast.walk(ast.parse(path.read_bytes())):
+        for node in _runtime_nodes(ast.parse(path.read_bytes())):
             if isinstance(node, ast.Import):
                 todo += [a.name for a in node.names if a.name.startswith("lulong_data.")]
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lulong_data"):
                 todo.append(node.module)
                 todo += [f"{node.module}.{a.name}" for a in node.names]  # from lulong_data import checks
     return [seen[n] for n in sorted(seen)]
+
+
+def _runtime_nodes(tree):
+    """Every node of ``tree`` but those under ``if TYPE_CHECKING:`` (imports for annotations only: a module
+    named there, such as lulong_data.bundle, is not code that validates)."""
+    import ast
+
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            test = child.test if isinstance(child, ast.If) else None
+            if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+                todo.extend(child.orelse)
+                continue
+            todo.append(child)
 
 
 # -- where ------------------------------------------------------------------------------------------

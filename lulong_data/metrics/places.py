@@ -216,7 +216,7 @@ def village_count(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
     pages=("press",),
     phrases=("户籍人口", "户籍总人口"),
     scope="户籍登记在全县(或所选乡镇)的人口,按所选日期所在年度的户籍人口统计;该年度未导入时取最近的上一年度并注明",
-    method="人口表中该年度户籍总人口,以万人为单位;未导入人口表时取各乡镇户籍人口之和并注明",
+    method="该年度户籍总人口,以万人为单位;未导入分年度户籍人口的,取各乡镇户籍人口之和并注明",
     definition_en="Persons with household registration in the county (or township) in the year of the date "
     "(else the latest earlier year, said so), in 10,000s.",
     datasets=("townships",),
