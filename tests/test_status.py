@@ -34,7 +34,8 @@ def weighted_bundle():
         _case("C1", "H1", "2022-07-01"),  # identification due 2022-07-16: overdue
         *[_case(f"C{i}", f"H{i}", "2022-03-01", "2022-03-05") for i in (2, 3, 4)],  # never visited
     ]
-    return bundle_from_frames(as_of=NOW, households=households, monitoring_cases=cases)
+    # the visit ledger is there but records no visit (without a visits file, gaps are not judged)
+    return bundle_from_frames(as_of=NOW, households=households, monitoring_cases=cases, visits=[])
 
 
 def test_identification_outranks_late_visits():

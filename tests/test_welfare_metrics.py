@@ -283,13 +283,14 @@ def test_sample_breakdowns_add_up(sample_bundle):
 
 
 def test_student_aid_respects_the_date(sample_bundle):
-    """Issue 17: the sample's aid ledger gives years only, so at 2022-02-15 nothing of 2022 is known to have
-    been paid: the figure is missing with its reason and the breakdowns are empty, not the July total."""
+    """Issue 17: at 2022-02-15 nothing of 2022 had been paid (the sample's spring term is paid from March),
+    so the figure is 0 for 1 January to 15 February and the breakdowns are empty, not the July total."""
     from lulong_data.metrics.registry import evaluate
 
     b = sample_bundle
     early = dt.date(2022, 2, 15)
-    assert evaluate(b, "student_aid_students:year=2022", as_of=early).missing.code == "aid_undated"
+    figure = evaluate(b, "student_aid_students:year=2022", as_of=early)
+    assert figure.value == 0 and figure.missing is None and figure.period.text() == "2022年1月1日至2月15日"
     assert wf.student_aid_by(b, as_of=early, year=2022, by="stage")["students"].sum() == 0
     assert wf.student_aid_by(b, as_of=b.as_of, year=2022, by="stage")["students"].sum() == 6572
     last_year = evaluate(b, "student_aid_students:year=2021", as_of=early)
@@ -309,3 +310,20 @@ def test_student_aid_with_payment_dates_counts_what_was_paid_by_the_date():
     f = evaluate(b, "student_aid_students:year=2022", as_of=dt.date(2022, 6, 30))
     assert (f.value, f.period.text(), f.caveats) == (1, "2022年1月1日至6月30日", ())
     assert evaluate(b, "student_aid_amount:year=2022", as_of=dt.date(2022, 12, 31)).value == 0.15
+
+
+def test_student_aid_without_payment_dates_is_missing_before_the_year_ends():
+    """An aid ledger with years only: during the year nothing is known to have been paid by the date, so
+    the year's figure is missing with its reason (not the whole year's total); after the year it counts."""
+    from lulong_data.metrics.registry import evaluate
+
+    rows = [
+        {"record_id": "A1", "village_code": V1, "year": 2022, "stage": "义务教育", "program": "x", "amount": 1000.0,
+         "student_id": "S1"},
+    ]  # fmt: skip
+    b = bundle_from_frames(student_aid=rows, as_of="2023-01-31")
+    assert (
+        evaluate(b, "student_aid_students:year=2022", as_of=dt.date(2022, 2, 15)).missing.code
+        == "aid_undated"
+    )
+    assert evaluate(b, "student_aid_students:year=2022", as_of=dt.date(2023, 1, 31)).value == 1
