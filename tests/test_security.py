@@ -411,7 +411,9 @@ def test_unknown_names_do_not_grow_the_lock_out_state(accounts, monkeypatch):
 # --- 5. small counts cannot be undone by subtraction ---------------------------------------------------
 
 PRESS_HEADERS = {"X-Remote-User": "li.na"}
-COUNTS = ("脱贫户", "脱贫人口", "在监测户")
+# The village counts by registry name: the tables head them with the short label, the profile lists them
+# by the full label (read from the registry, so a change of wording does not blind the test).
+COUNTS = ("poverty_households", "poverty_persons", "monitored_households")
 
 
 def _number(cell) -> float | None:
@@ -447,14 +449,16 @@ def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
     import pandas as pd
     from apptest import download_data
 
+    from lulong_data.metrics import METRICS
+
+    header = {n: METRICS[n].label("zh", short=True) for n in COUNTS}
     signed_in(monkeypatch, tmp_path, headers=PRESS_HEADERS)
     overview = open_page("overview")
     assert overview.session_state["role"] == "press"
-    league = next(
-        d.value for d in overview.dataframe if "乡镇" in d.value.columns and "脱贫人口" in d.value.columns
-    )
+    persons = header["poverty_persons"]
+    league = next(d.value for d in overview.dataframe if {"乡镇", persons} <= set(d.value.columns))
     totals = league.set_index("乡镇")
-    assert totals.loc["刘家营乡", "脱贫人口"] == 290  # the attack's starting point is public
+    assert totals.loc["刘家营乡", persons] == 290  # the attack's starting point is public
     at = open_page("map")
     checked = 0
     for code, name in zip(*_townships(), strict=True):
@@ -462,16 +466,17 @@ def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
         at.run()
         assert not at.exception
         screen = next(
-            d.value for d in at.dataframe if "村" in d.value.columns and "脱贫户" in d.value.columns
+            d.value for d in at.dataframe if {"村", header["poverty_households"]} <= set(d.value.columns)
         )
         profile = next(d.value for d in at.dataframe if "本乡镇" in d.value.columns).set_index("指标")
         sheet = pd.read_excel(io.BytesIO(download_data(at, "map_villages_xlsx")), header=2, dtype=object)
         for table in (screen, sheet):
-            for col in COUNTS:
-                if col not in table.columns:
-                    continue
+            for key in COUNTS:
+                col = header[key]
+                assert col in table.columns, (col, list(table.columns))
                 total = float(totals.loc[name, col])
-                assert _number(profile.loc[col, "本乡镇"].rstrip("户人")) in (total, None)
+                shown = profile.loc[METRICS[key].label("zh"), "本乡镇"]
+                assert _number(shown.rstrip("户人")) in (total, None)
                 for mark, low, high in what_subtraction_reveals(list(table[col]), total):
                     assert high > low, (name, col, mark, low, high)  # never one value
                     if mark == "<5":
