@@ -1,7 +1,8 @@
 """Alembic environment of the state database (run by lulong_data.store.upgrade, or the alembic CLI).
 
-The caller passes an open connection in ``config.attributes["connection"]``; the alembic command line
-(``alembic -c lulong_data/store/alembic.ini ...``) gets an engine from ``LULONG_DB_URL`` / the settings.
+lulong_data.store.upgrade passes an open connection in ``config.attributes["connection"]``. Run from the
+alembic command line (no ini file is shipped: give one whose ``script_location`` is this folder), it gets
+an engine from ``LULONG_DB_URL`` / the settings.
 """
 
 from __future__ import annotations
