@@ -21,10 +21,12 @@ the environment rank (lowest first), then the code. Never imports streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -96,22 +98,36 @@ def _flag(table: dict, key: str, default: bool) -> bool:
     return value
 
 
-def _section(path: Path) -> dict:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件 {path} / cannot read rules file {path}: {exc}") from exc
+def _status_table(data: Mapping) -> dict:
     table = data.get("status", {})
     if not isinstance(table, dict):
         raise RulesError("rules.toml: [status] 须为表 / must be a table")
     return table
 
 
+def _section(path: Path) -> dict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"无法读取规则文件 {path} / cannot read rules file {path}: {exc}") from exc
+    return _status_table(data)
+
+
+@functools.cache
+def _packaged() -> Mapping:
+    return MappingProxyType(_section(DEFAULT_RULES_PATH))
+
+
 def load_rule(path: str | Path | None = None) -> StatusRule:
     """The ``[status]`` section of ``path``; keys it omits come from the packaged rules.toml."""
-    defaults = _section(DEFAULT_RULES_PATH)
     path = Path(path) if path else DEFAULT_RULES_PATH
-    table = {**defaults, **(_section(path) if path != DEFAULT_RULES_PATH else {})}
+    return _rule(_section(path) if path != DEFAULT_RULES_PATH else {}, str(path))
+
+
+def _rule(own: Mapping, source: str) -> StatusRule:
+    """The rule of a ``[status]`` table ``own`` (keys it omits: the packaged ones)."""
+    defaults = _packaged()
+    table = {**defaults, **own}
     weights_in = {**defaults.get("overdue_weights", {}), **table.get("overdue_weights", {})}
     if unknown := sorted(set(weights_in) - set(CHECKS)):
         raise RulesError(
@@ -132,7 +148,7 @@ def load_rule(path: str | Path | None = None) -> StatusRule:
         black_list_watch=_flag(table, "black_list_watch", d.black_list_watch),
         no_training_watch=_flag(table, "no_training_watch", d.no_training_watch),
         posts_watch_pct=float(_number(table, "posts_watch_pct", d.posts_watch_pct)),
-        source=str(path),
+        source=source,
     )
     if rule.overdue_watch > rule.overdue_behind or rule.jobs_behind_pct > rule.jobs_watch_pct:
         raise RulesError(
@@ -142,8 +158,9 @@ def load_rule(path: str | Path | None = None) -> StatusRule:
 
 
 def rule_for(b: Bundle) -> StatusRule:
-    """The rule of the rules file the bundle was loaded with."""
-    return load_rule(b.rules.source or None)
+    """The rule of the rules file the bundle was loaded with, from the tables read then (rules.toml is
+    parsed once, when the bundle is loaded)."""
+    return _rule(_status_table(b.rules.tables), b.rules.source or str(DEFAULT_RULES_PATH))
 
 
 def _points_text(rule: StatusRule, lang: str) -> str:

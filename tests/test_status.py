@@ -9,7 +9,8 @@ import pytest
 from factories import T1, T2, V1, V3, bundle_from_frames
 
 from lulong_data import status
-from lulong_data.rules import DEFAULT_RULES_PATH, RulesError
+from lulong_data.bundle import Bundle
+from lulong_data.rules import DEFAULT_RULES_PATH, RulesError, load_rules
 from lulong_data.status import StatusRule
 
 D = dt.date
@@ -137,6 +138,20 @@ def test_rules_file(tmp_path):
     own.write_text(text.replace("overdue_watch = 1", "overdue_watch = 9"), encoding="utf-8")
     with pytest.raises(RulesError, match="watch"):
         status.load_rule(own)
+
+
+def test_the_bundles_rule_comes_from_the_file_as_it_was_loaded(tmp_path):
+    """rules.toml is parsed once, when the bundle is loaded: rule_for reads the tables kept then."""
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    own = tmp_path / "rules.toml"
+    own.write_text(text.replace("identification = 5", "identification = 8"), encoding="utf-8")
+    b = Bundle.from_frames({}, as_of="2022-07-26", rules=load_rules(own))
+    own.write_text(text.replace("identification = 5", "identification = 3"), encoding="utf-8")  # later
+    rule = status.rule_for(b)
+    assert rule.weights["identification"] == 8 and rule.source == str(own)
+    assert status.rule_for(Bundle.from_frames({}, as_of="2022-07-26")) == StatusRule(
+        source=str(DEFAULT_RULES_PATH)
+    )
 
 
 def test_sample_worst_first_and_reasons_in_words(sample_bundle):
