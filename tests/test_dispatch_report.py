@@ -137,11 +137,20 @@ def test_long_lists_are_capped(meeting):
     assert "另有22条,详见看板" in printed
 
 
-def test_a_line_per_bureau(docx_bytes, bureaus):
+def test_a_line_per_bureau(meeting, docx_bytes, bureaus):
     text = "\n".join(p.text for p in Document(io.BytesIO(docx_bytes)).paragraphs)
     assert "五、各部门事项" in text
-    for b in bureaus:
-        assert f"{b.name}:" in text
+    assert len(bureaus) == 6
+    for b in bureaus:  # each bureau's line starts with what the data say is its business this week
+        shown = "；".join(c.line_zh for c in b.lines[:3]) or "无"
+        more = f"等{len(b.lines)}条" if len(b.lines) > 3 else ""
+        assert f"{b.name}:{shown}{more};交办0项。" in text
+    # A bureau the data give nothing to still has its line, saying so (the meeting hears that too).
+    cands = [c for b in bureaus for c in b.lines if b.key != "jiaoyu"]
+    quiet = dispatch_items.bureau_lines(cands, [], county=meeting.county_zh)
+    text = "\n".join(
+        p.text for p in Document(io.BytesIO(dispatch_report.build(meeting, bureaus=quiet))).paragraphs
+    )
     assert "卢龙县教育局:无;交办0项。" in text
 
 

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 
 import pandas as pd
 import pytest
 from docx import Document
 
-from lulong_data import dispatch, dispatch_items, dispatch_ledger, dispatch_report, store
+from lulong_data import dispatch, dispatch_items, dispatch_ledger, dispatch_report, status, store
 from lulong_data.access import Identity
 from lulong_data.bundle import Bundle
+from lulong_data.formatting import fmt_rate
+from lulong_data.metrics import environment as env
+from lulong_data.metrics import monitoring as mon
+from lulong_data.metrics import pace, registry
 from lulong_data.store import ledger, papers
 
 D = dt.date
@@ -23,19 +28,57 @@ LEADER = Identity(user="赵县长", role="leader", source="header")
 TOWN = Identity(user="石门张", role="township", township="130324105", source="accounts")
 
 
+def _overdue_by_township(b: Bundle, day: dt.date) -> pd.DataFrame:
+    """Overdue items per township and check on ``day``, most first (ties: township code)."""
+    items = mon.overdue_list(b, as_of=day)
+    g = items.groupby(["township_code", "township_name", "check"]).size().rename("n").reset_index()
+    g["total"] = g.groupby("township_code")["n"].transform("sum")
+    g["order"] = g["check"].map({c: i for i, c in enumerate(mon.CHECK_LABELS)})
+    return g.sort_values(["total", "township_code", "order"], ascending=[False, True, True])
+
+
 def test_key_points_in_official_sentences(sample_bundle):
-    d = dispatch.prepare(sample_bundle, as_of=NOW)
+    """The issue's own example sentence, its numbers counted here from the data and the registry."""
+    b = sample_bundle
+    cases = b.frames["monitoring_cases"]
+
+    def households(col: str) -> int:
+        on = cases[col]
+        return cases[(on > pd.Timestamp(LAST)) & (on <= pd.Timestamp(NOW))]["household_id"].nunique()
+
+    new, gone = households("approved_on"), households("eliminated_on")
+    monitored = registry.evaluate(b, "monitored_households", as_of=NOW).value
+    now, then = (registry.evaluate(b, "overdue_items", as_of=day).value for day in (NOW, LAST))
+    assert new and gone and now > then  # the sentence's every clause is exercised
+    towns = _overdue_by_township(b, NOW).drop_duplicates("township_code").head(2)
+    top = "、".join(f"{r.township_name}({r.total}项)" for r in towns.itertuples(index=False))
+
+    d = dispatch.prepare(b, as_of=NOW)
     points = dispatch.key_points(d)
-    # The issue's own example sentence, written from the sample's figures.
     assert points[0] == (
-        "本周新纳入监测19户、风险消除5户,监测帮扶中386户;逾期未办19项,较上周增加5项,集中在刘田各庄镇(7项)、石门镇(6项)。"
+        f"本周新纳入监测{new}户、风险消除{gone}户,监测帮扶中{monitored}户;逾期未办{now}项,较上周增加{now - then}项,"
+        f"集中在{top}。"
     )
-    behind = d.townships[d.townships["status"] == "behind"]["township"].tolist()
-    assert points[1] == f"落后乡镇{len(behind)}个({'、'.join(behind)}),需关注乡镇4个。"
-    assert "为序时进度的108.2%(按上年同期累计进度折算)" in points[2] and "石门镇差2人" in points[2]
-    assert points[3] == "连续上黑榜需约谈的村4个,其中印庄镇大道王庄村已连续4个月。"
-    assert not any("," in p and "4,019" in p for p in points)  # counts as 公文 writes them: 4019
-    assert dispatch.key_points(d, "en")[0].startswith("This week: 19 households newly monitored, 5 with")
+    truth = status.township_status(b, as_of=NOW)
+    behind = truth[truth["status"] == "behind"]["name"].tolist()
+    watch = int((truth["status"] == "watch").sum())
+    assert behind and points[1] == f"落后乡镇{len(behind)}个({'、'.join(behind)}),需关注乡镇{watch}个。"
+    county = pace.county_pace(b, as_of=NOW)
+    rate = registry.evaluate(b, "employment_rate", as_of=NOW, year=2022).value
+    assert points[2] == (
+        f"务工就业{county['placed']}人,完成年度目标的{fmt_rate(rate)},为序时进度的{county['pct']:.1f}%"
+        "(按上年同期累计进度折算)"
+        + ("。" if d.decisions.jobs_behind.empty else points[2][points[2].index(";落后序时进度") :])
+    )
+    talks = env.talk_flags(b, as_of=NOW)
+    worst = talks.sort_values("months_running", ascending=False).iloc[0]
+    assert points[3] == (
+        f"连续上黑榜需约谈的村{len(talks)}个,其中{worst['township']}{worst['village']}已连续{worst['months_running']}个月。"
+    )
+    assert county["placed"] >= 1000 and not any(f"{county['placed']:,}" in p for p in points)  # 公文: 4019
+    assert dispatch.key_points(d, "en")[0].startswith(
+        f"This week: {new} households newly monitored, {gone} with"
+    )
 
 
 def test_key_points_follow_the_data(sample_bundle):
@@ -65,17 +108,55 @@ def test_candidates_name_owners_and_no_household(sample_bundle):
     d = dispatch.prepare(sample_bundle, as_of=NOW)
     cands = dispatch_items.candidates(sample_bundle, as_of=d.data_as_of, since=d.since)
     kinds = {c.kind for c in cands}
-    assert {"overdue", "uncovered", "eligible", "jobs", "training", "talk", "batch", "no_measure"} <= kinds
+    assert {"overdue", "uncovered", "eligible", "training", "talk", "batch", "no_measure"} <= kinds
+    # Jobs: a row per township behind the pace — none in the sample on 26 July (every township is past
+    # last year's curve; test_jobs_behind_the_pace_become_items_for_the_labour_bureau makes one).
+    behind = d.decisions.jobs_behind["township_code"].tolist()
+    assert [c.township_code for c in cands if c.kind == "jobs"] == behind
     assert len({c.source_ref for c in cands}) == len(cands)  # one stable key per row
+    worst = _overdue_by_township(sample_bundle, NOW)
+    worst = worst[worst["township_code"] == worst["township_code"].iloc[0]]
+    town, total = worst["township_name"].iloc[0], int(worst["total"].iloc[0])
+    parts = "、".join(
+        f"{mon.CHECK_SHORT[c][0]}{n}项" for c, n in zip(worst["check"], worst["n"], strict=True)
+    )
     first = next(c for c in cands if c.kind == "overdue")
-    assert first.title == "刘田各庄镇逾期未办7项(识别认定3项、定期走访4项),限期办结"
-    assert first.unit == "刘田各庄镇人民政府" and first.due_on(NOW) == NOW + dt.timedelta(days=7)
+    assert first.title == f"{town}逾期未办{total}项({parts}),限期办结"
+    assert first.unit == f"{town}人民政府" and first.due_on(NOW) == NOW + dt.timedelta(days=7)
     talk = next(c for c in cands if c.kind == "talk")
     assert talk.unit == "卢龙县农业农村局" and talk.title.startswith("约谈印庄镇大道王庄村")
     assert next(c for c in cands if c.kind == "uncovered").unit == "卢龙县民政局"
     heads = set(d.decisions.overdue_items["head_masked"])
     text = " ".join(c.title + c.line_zh for c in cands)
     assert not any(h in text for h in heads if len(h) > 1)
+
+
+def _raised_target(b: Bundle, code: str, extra: int) -> Bundle:
+    """The sample with one township's 2022 job target raised so that it is ``extra`` people behind."""
+    frames = {name: df.copy() for name, df in b.frames.items() if name in b.present}
+    t = frames["employment_targets"]
+    row = (t["year"] == 2022) & (t["township_code"] == code)
+    share = pace.yardstick(b, as_of=NOW).share
+    placed = int(pace.township_pace(b, as_of=NOW).set_index("township_code").loc[code, "placed"])
+    t.loc[row, "target"] = math.ceil((placed + extra) / share)
+    return Bundle.from_frames(frames, as_of=b.as_of, rules=b.rules, manifest=b.manifest, geo=b.geo)
+
+
+def test_jobs_behind_the_pace_become_items_for_the_labour_bureau(sample_bundle):
+    shimen = "130324105"
+    b = _raised_target(sample_bundle, shimen, 30)
+    row = pace.township_pace(b, as_of=NOW).set_index("township_code").loc[shimen]
+    short = math.ceil(row["expected"] - row["placed"])
+    assert short >= 30 and row["basis"] == "last_year"
+    d = dispatch.prepare(b, as_of=NOW)
+    assert d.decisions.jobs_behind["township_code"].tolist() == [shimen]
+    cands = dispatch_items.candidates(b, as_of=d.data_as_of, since=d.since)
+    [jobs] = [c for c in cands if c.kind == "jobs"]
+    assert jobs.title == f"石门镇务工就业落后序时进度{short}人,加快推进"
+    assert jobs.unit == "卢龙县人力资源和社会保障局" and jobs.source_ref == f"jobs:{shimen}"
+    lines = {x.key: x for x in dispatch_items.bureau_lines(cands, [], county="卢龙县")}
+    assert jobs in lines["renshe"].lines
+    assert f";落后序时进度的乡镇1个(石门镇差{short}人)。" in dispatch.key_points(d)[2]
 
 
 def test_a_line_per_bureau_with_full_names(sample_bundle):
@@ -89,7 +170,7 @@ def test_a_line_per_bureau_with_full_names(sample_bundle):
         "卢龙县卫生健康局",
     ]  # fmt: skip
     by = {b.key: b for b in lines}
-    assert by["renshe"].items == (item,) and any(c.kind == "jobs" for c in by["renshe"].lines)
+    assert by["renshe"].items == (item,) and any(c.kind == "training" for c in by["renshe"].lines)
     assert any(c.kind == "uncovered" for c in by["minzheng"].lines)
     assert any(c.kind == "talk" for c in by["nongye"].lines)
     assert any("因病" in c.line_zh for c in by["weijian"].lines)  # risk without a health measure
