@@ -111,12 +111,12 @@ def _profile(code: str, name: str, row: dict) -> None:
             source=source_of(fig),
         )
 
-    st.markdown(t(f"**{safe.text(name)}的村**", f"**Villages of {safe.text(name)}**"))
     # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
     # enough others read "×" that the township total (public) gives none of them away.
     small = None if access.can(role(), access.VILLAGES) else get_settings().small_count
     vil = compute(overview.villages, as_of=day, township=code, small=small)
     counts = ("poverty_households", "poverty_persons", "monitored_households")
+    st.markdown(t(f"**{safe.text(name)}的村({len(vil)}个)**", f"**Villages of {safe.text(name)} ({len(vil)})**"))  # fmt: skip
     if small is not None:
         st.caption(t(f"按保密规则,小于{small}的数显示为“<{small}”,另有部分数显示为“×”,以免由乡镇合计推算出来。",
                      f"Counts below {small} read “<{small}”, and some others “×”, so none can be worked out "

@@ -7,6 +7,7 @@ with a data-office user signed in through the SSO proxy's headers (open mode pub
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -57,7 +58,9 @@ def test_upload_publishes_a_new_version(offline, tmp_path):
     assert "数据状态" in page.locator("h1").first.inner_text()
     upload = tmp_path / "manifest.toml"
     upload.write_text(MANIFEST, encoding="utf-8")
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(upload))
+    # The publish panel's uploader (the import panel above it has its own, for the county's exports).
+    uploader = page.get_by_role("region", name=re.compile("^选择数据文件"))
+    uploader.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_text("manifest.toml", exact=True).first.wait_for(timeout=30_000)
     page.get_by_label("说明(可选)").fill("浏览器上传")
     page.get_by_label("说明(可选)").press("Enter")
