@@ -226,6 +226,20 @@ def _optional(text: str) -> str:
 
 def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
     year_end = dt.date(d.year - 1, 12, 31)
+
+    def eliminated_sentence(f: _Filler) -> str:
+        # 风险消除 counts both kinds (issue 17 item 2): the sentence says so instead of "通过帮扶", and
+        # names each kind when both are known and add up.
+        total = "eliminated_households"
+        text = f"已有{f(total)}户标注“风险消除”" + _optional(
+            f.change(total, total, at=year_end, since="上年末", unit="户")
+        )
+        assisted, natural = "eliminated_assisted_households", "eliminated_natural_households"
+        a, n = f.value(assisted), f.value(natural)
+        if a is not None and n is not None and a + n == f.value(total) and a and n:
+            text += f",其中帮扶后稳定消除{f(assisted)}户、风险自然消除{f(natural)}户"
+        return text + "。"
+
     return [
         lambda f: (
             f"{name_of(b)}下辖{f('township_count')}个乡镇、{f('village_count')}个行政村,"
@@ -237,15 +251,7 @@ def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
             f"目前监测帮扶中的对象{f('monitored_households')}户"
             f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
         ),
-        lambda f: (
-            f"通过帮扶已有{f('eliminated_households')}户标注“风险消除”"
-            + _optional(
-                f.change(
-                    "eliminated_households", "eliminated_households", at=year_end, since="上年末", unit="户"
-                )
-            )
-            + "。"
-        ),
+        eliminated_sentence,
         lambda f: (
             f"将{f('policy_menu_items')}项政策制成“菜单”,针对返贫致贫风险和家庭实际情况分类制定帮扶计划,"
             "确保防贫监测户快速享受各项帮扶政策。"

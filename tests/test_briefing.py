@@ -96,15 +96,21 @@ def test_the_release_is_a_news_text(sample_draft):
     assert text["environment"].startswith("记者从卢龙县农业农村局获悉,")
     whole = lead + "".join(text.values())
     assert "2022年以来" not in whole and "县人社局" not in whole
-    # Year on year, each theme that has last year's figure.
+    # Year on year, each theme that has last year's figure. 533 = 4019 against 3486 on 26 July 2021:
+    # 脱贫人口 and 监测对象 in work, people still in work from an earlier year included (口径 v2, issue 17).
     assert (
-        "全县脱贫劳动力实现就业4019人,比上年同期增加306人,完成市下目标任务3946人的102%" in text["employment"]
+        "全县脱贫劳动力实现就业4019人,比上年同期增加533人,完成市下目标任务3946人的102%" in text["employment"]
     )
     assert "今年安置乡村公益岗位2434人,比上年增加207人" in text["employment"]
     assert (
         "公益岗签订期限由上年的9个月延长至10个月,月补贴由上年的600元/人提高到650元/人" in text["employment"]
     )
-    assert "通过帮扶已有334户标注“风险消除”,比上年末增加167户" in text["monitoring"]
+    # 风险消除 counts both kinds: the sentence names each (issue 17 item 2), never "通过帮扶" for all of them.
+    assert (
+        "已有261户标注“风险消除”,比上年末增加129户,其中帮扶后稳定消除234户、风险自然消除27户"
+        in text["monitoring"]
+    )
+    assert "通过帮扶" not in text["monitoring"]
     assert "全县农村低保覆盖率为3.1%,比上年末下降0.1个百分点" in text["welfare"]
     assert "家庭医生签约团队458个,比上年末增加6个" in text["health"]
     assert "医保参保率96.8%,比上年末提高0.3个百分点" in text["health"]
@@ -123,11 +129,16 @@ def test_draft_speaks_like_the_press_conference(sample_draft):
 
 
 def test_a_year_without_last_years_figure_says_no_change(tmp_path):
-    """No 2021 placements in the data: the employment sentence stands without a year-on-year clause."""
+    """No 2021 placements in the data: the employment sentence stands without a year-on-year clause.
+
+    A ledger kept from 2022 on: the 2021 rows go, and the work still running into 2022 (rows without a
+    year) is recorded as 2022's (ended in 2021: gone), so 2022 keeps its 4019 and 2021 has nobody."""
     folder = _copy_sample(tmp_path)
     path = folder / "employment.csv"
     with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["year"] != "2021"]
+        rows = [r for r in csv.DictReader(f) if r["year"] != "2021" and not r["ended_on"].startswith("2021")]
+    for r in rows:
+        r["year"] = r["year"] or "2022"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -212,9 +223,10 @@ def test_an_edited_year_is_not_silently_accepted(sample_bundle, sample_draft):
 def test_a_draft_at_an_earlier_date_checks_against_that_date(sample_bundle):
     d = briefing.draft(sample_bundle, dt.date(2022, 6, 30))
     employment = next(p for p in d.paragraphs if p.theme == "employment")
+    assert "实现就业3988人" in employment.text and "4019" not in employment.text
     found = {f.text: f for f in textcheck.check(sample_bundle, employment.text, as_of=dt.date(2022, 6, 30))}
-    # 3962 at 30 June; the 4019 published for 26 July is later than the draft and is not held against it.
-    assert found["3962人"].verdict == "data" and found["3962人"].published == ()
+    # 3988 at 30 June; the 4019 published for 26 July is later than the draft and is not held against it.
+    assert found["3988人"].verdict == "data" and found["3988人"].published == ()
 
 
 # --- tables and files --------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_checktext_reads_a_docx_and_standard_input(tmp_path, capsys, monkeypatch
     )
     monkeypatch.setattr(sys, "stdin", stdin)
     code, out, _ = _run(capsys, "-", "--as-of", "2022-06-30")
-    assert code == 1 and "应为 3962人" in out
+    assert code == 1 and "应为 3988人" in out  # employment_placed on 30 June 2022 (脱贫人口 + 监测对象)
 
 
 def test_checktext_refuses_what_it_cannot_read(tmp_path, capsys, monkeypatch):

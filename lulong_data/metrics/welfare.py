@@ -194,7 +194,7 @@ def phaseout_flow_households(b: Bundle, *, as_of: dt.date, year: int, township: 
     department=MINZHENG,
     frequency="年",
     pages=("welfare", "press"),
-    phrases=("给予渐退期", "渐退期"),
+    phrases=("不再符合低保条件", "给予渐退期", "渐退期"),
     scope="全县(或所选乡镇)所选年度1月1日至所选日期给予低保渐退期的脱贫户(年内流量)",
     method="以渐退期起始日期为准,各渐退保障户的保障人数相加",
     definition_en="Persons covered by the phase-out records of households lifted out of poverty begun between "
