@@ -695,8 +695,20 @@ def table(header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def report(results: list[tuple], page_rows: list[tuple], info: dict[str, str], loads: tuple[str, str]) -> str:
+def report(
+    results: list[tuple],
+    page_rows: list[tuple],
+    info: dict[str, str],
+    loads: tuple[str, str],
+    measured: tuple[str, ...] = (),
+    kept: tuple[str, ...] = (),
+) -> str:
     facts = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    if kept:  # rows of other runs, made on another day and possibly another machine
+        facts += (
+            f"\n- measured in this run: {', '.join(measured)} only; the rows of {', '.join(kept)} are kept "
+            "from earlier runs (their date, machine and load are in the findings below)"
+        )
     return f"""# Benchmark
 
 Made by `tools/benchmark.py` on {time.strftime("%Y-%m-%d %H:%M")}. Re-run: `.venv/bin/python tools/benchmark.py`
@@ -792,7 +804,14 @@ def main(argv: list[str] | None = None) -> int:
         # Scales in their natural order, rows within a scale as measured (sorts are stable).
         results.sort(key=lambda row: SECTIONS.index(row[0]))
         page_rows.sort(key=lambda row: SECTIONS.index(row[0]))
-    text = report(results, page_rows, machine(), (start_load, f"{os.getloadavg()[0]:.1f}"))
+    kept_scales = (
+        ()
+        if args.no_write
+        else tuple(s for s in SECTIONS if s not in scales and any(r[0] == s for r in results))
+    )
+    text = report(
+        results, page_rows, machine(), (start_load, f"{os.getloadavg()[0]:.1f}"), tuple(scales), kept_scales
+    )
     print(text)
     if not args.no_write:
         kept = ""
