@@ -89,8 +89,8 @@ def _coverage(d: dt.date, tw: str | None) -> None:
 def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     year = d.year
     st.subheader(t(f"{year}年新增与渐退", f"New in {year} and phase-out"))
-    flow, now = (kpi.companions([figure(n, as_of=d, township=tw) for n in names]) for names in (
-        (f"phaseout_flow_persons:year={year}",), ("phaseout_households", "phaseout_persons")))  # fmt: skip
+    flow = kpi.companions([figure(f"phaseout_flow_persons:year={year}", as_of=d, township=tw)])
+    now = kpi.companions([figure("phaseout_households", as_of=d, township=tw), figure("phaseout_persons", as_of=d, township=tw)])  # fmt: skip
     kpi.figure_tiles(
         [(f"assistance_new_persons:scheme={DIBAO},year={year}", ("今年新增农村低保", f"New dibao, {year}"), None),
          (f"assistance_new_persons:scheme={TEKUN},year={year}", ("今年新增特困人员", f"New tekun, {year}"), None),
