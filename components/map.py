@@ -257,7 +257,7 @@ def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = T
     as an exportable chart with its legend and, on schematic boundaries, the notice."""
     from components import charts, kpi, viewport
     from components.chart import show_chart, source_of
-    from components.context import bundle, lang
+    from components.context import as_of, bundle, lang
     from lulong_data.metrics import METRICS
 
     shapes = bundle().geo.get("township_boundaries")
@@ -285,7 +285,14 @@ def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = T
         legend=() if viewport.phone() else tuple(legend_items(edges, fmt)),
         legend_title=t(f"图例:{m.label_zh}", f"Legend: {m.label_en}"),
     )
-    title = t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
+    # A yearly figure names its year in the exported title (卢龙县2022年各乡镇就业目标完成率, issue 19); a
+    # point-in-time figure's date is the picture's 数据截至 line.
+    year = as_of().year
+    title = (
+        t(f"{year}年各乡镇{m.label_zh}", f"{m.label_en} by township, {year}")
+        if m.yearly
+        else t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
+    )
     show_chart(chart, key=key, title=title, unit=m.unit, source=source_of(name), schematic=schematic)
     if with_legend:
         if viewport.phone():

@@ -52,7 +52,8 @@ def pptx_download(charts: list[KitChart], day: dt.date) -> None:
     b = bundle()
     county = name_of(b, lang())
     mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
-    deck_title = t(f"{county}巩固拓展脱贫攻坚成果同乡村振兴有效衔接图表", f"{county}: charts")
+    # Broken where a reader would break it (at 40 pt one line would wrap as "…有效衔/接图表").
+    deck_title = t(f"{county}巩固拓展脱贫攻坚成果\n同乡村振兴有效衔接图表", f"{county}: charts")
 
     def build() -> bytes:
         pages = [

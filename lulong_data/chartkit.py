@@ -188,7 +188,7 @@ def press_charts(b: Bundle, as_of: dt.date, lang: str = "zh") -> list[KitChart]:
                     "monitoring",
                     f"{county}: households under monitoring by category"
                     if en
-                    else f"{county}防返贫监测对象分类情况({as_of.month}月{as_of.day}日)",
+                    else f"{county}防返贫监测对象分类情况(截至{as_of.year}年{as_of.month}月{as_of.day}日)",
                     "monitoring_by_category" if en else "防返贫监测对象分类情况",
                     "households" if en else "户",
                     _source(b, "monitored_households"),

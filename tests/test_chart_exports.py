@@ -44,3 +44,10 @@ def test_every_chart_has_png_and_svg_downloads(url_path):
         assert download_name(at, "env_map_png").startswith("卢龙县_")
     if url_path == "map":
         assert "map_export_png" in png  # the folium map's indicator as a picture
+        # Issue 19: county and year in the title (the default indicator is the year's completion rate),
+        # the legend and the schematic notice inside the exported picture.
+        svg = download_data(at, "map_export_svg").decode()
+        assert (
+            "卢龙县2022年各乡镇就业目标完成率" in svg and "图例" in svg and "示意图,不作为权属界线依据" in svg
+        )
+        assert download_name(at, "map_export_png") == "卢龙县_各乡镇就业目标完成率_2022-07-26.png"

@@ -117,6 +117,8 @@ def test_slides_hold_the_charts_with_chinese_text():
     assert (deck.slide_width, deck.slide_height) == (Emu(12_192_000), Emu(6_858_000))  # 16:9
     slides = list(deck.slides)
     assert len(slides) == 5  # a cover and one slide per chart
+    cover = {s.name: s for s in slides[0].shapes}
+    assert cover["title"].text_frame.text == "卢龙县巩固拓展脱贫攻坚成果\n同乡村振兴有效衔接图表"
     titles = []
     for slide in slides[1:]:
         shapes = {s.name: s for s in slide.shapes}
@@ -129,6 +131,7 @@ def test_slides_hold_the_charts_with_chinese_text():
         assert shapes["watermark"].text_frame.text == "样例数据"
     assert "卢龙县2022年7月人居环境红黑榜" in titles
     assert "卢龙县2022年各乡镇脱贫劳动力就业与目标任务" in titles
+    assert "卢龙县防返贫监测对象分类情况(截至2022年7月26日)" in titles  # a point in time says its year
 
 
 def test_an_edited_number_is_flagged_with_the_right_value():
