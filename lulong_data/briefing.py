@@ -147,10 +147,12 @@ class _Filler:
         since: str = "上年",
         unit: str = "人",
         points: bool = False,
+        level: bool = False,
     ) -> str:
-        """ "比上年同期增加306人" (``spec`` now against ``before`` at ``at``), or "" when either is missing.
+        """ "比上年同期增加533人" (``spec`` now against ``before`` at ``at``), or "" when either is missing.
 
-        ``points``: a rate's change in 个百分点 (提高/下降). Zero reads "与上年持平".
+        ``points``: a rate's change in 个百分点 (提高/下降); ``level``: a level such as a score, 提高/下降
+        in ``unit``. Zero reads "与上年持平".
         """
         now, then = self.value(spec), self.value(before, at)
         if now is None or then is None or (then == 0 and not points):
@@ -159,7 +161,7 @@ class _Filler:
         delta = now - then
         if Decimal(number_text(abs(delta), digits)) == 0:
             return f"与{since}持平"
-        up, down = ("提高", "下降") if points else ("增加", "减少")
+        up, down = ("提高", "下降") if points or level else ("增加", "减少")
         verb = up if delta > 0 else down
         tail = "个百分点" if points else unit
         return f"比{since}{verb}{self.number(abs(delta), digits, spec + '#yoy')}{tail}"
@@ -392,6 +394,8 @@ def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
     ym = f"{int(period[:4])}年{int(period[5:])}月"
     red, black, talk = (f"env_{k}_villages:period={period}" for k in ("red", "black", "talk"))
     mean = f"env_mean_score:period={period}"
+    # the same month a year before, as its list stood on the same date (the checker reads 比上年同月 so)
+    mean_before = f"env_mean_score:period={int(period[:4]) - 1:04d}{period[4:]}"
 
     def talks(f: _Filler) -> str:
         n = f.value(talk)
@@ -402,7 +406,11 @@ def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
     return [
         lambda f: (
             "持续深化农村人居环境整治“红黑榜”机制,"
-            f"{ym}检查中,全县受检村平均得分{f(mean)}分,{f(red)}个村登上红榜,{f(black)}个村列入黑榜。"
+            f"{ym}检查中,全县受检村平均得分{f(mean)}分"
+            + _optional(
+                f.change(mean, mean_before, at=_year_before(d), since="上年同月", unit="分", level=True)
+            )
+            + f",{f(red)}个村登上红榜,{f(black)}个村列入黑榜。"
         ),
         talks,
     ]

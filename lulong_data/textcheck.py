@@ -350,28 +350,37 @@ class Checker:
         r = rows.iloc[0]
         return float(r["value"]), str(r["unit"] or ""), str(r["period"])
 
-    def _spec(self, meaning: Meaning, ctx: tn.Context, year: int | None = None) -> str:
+    def _spec(
+        self, meaning: Meaning, ctx: tn.Context, year: int | None = None, month: str | None = None
+    ) -> str:
         params = []
         base = meaning.key
         if meaning.yearly:
             params.append(f"year={year if year is not None else ctx.year}")
-        if meaning.takes_period and ctx.month:
-            params.append(f"period={ctx.month}")
+        if meaning.takes_period and (month or ctx.month):
+            params.append(f"period={month or ctx.month}")
         if not params:
             return base
         return base + ("," if ":" in base else ":") + ",".join(params)
 
     def _value(
-        self, meaning: Meaning, ctx: tn.Context, *, year: int | None = None, date: dt.date | None = None
+        self,
+        meaning: Meaning,
+        ctx: tn.Context,
+        *,
+        year: int | None = None,
+        date: dt.date | None = None,
+        month: str | None = None,
     ):
-        """(value in the meaning's unit, unit, spec/source, date, why missing)."""
+        """(value in the meaning's unit, unit, spec/source, date, why missing); ``month`` (YYYY-MM) names
+        another list month than the sentence's."""
         date = date or ctx.date
         if meaning.kind == "indicator":
             name = meaning.key.partition("=")[2]
             value, unit, period = self._indicator(name, date)
             why = "" if value is not None else f"截至{_date_zh(date)}没有该项报送数据"
             return value, unit or meaning.unit, meaning.key, date, why, period
-        spec = self._spec(meaning, ctx, year)
+        spec = self._spec(meaning, ctx, year, month)
         value, why, when = self._metric_value(spec, date)
         return value, meaning.unit, spec, date, why, when
 
@@ -549,6 +558,13 @@ class Checker:
                 v, why, _ = self._metric_value(spec, ctx.date)
                 if v is not None:
                     return convert(v, meaning.unit, scale), spec, "", desc
+        elif meaning.takes_period and ctx.month and ctx.same_period:
+            # 比上年同月: the same month's list of the year before, as it stood on the same date
+            month = f"{int(ctx.month[:4]) - 1:04d}{ctx.month[4:]}"
+            now = self._value(meaning, ctx)
+            before = self._value(meaning, ctx, date=_year_before(ctx.date), month=month)
+            desc = f"{_period_zh(ctx.month)}较{_period_zh(month)}"
+            source = now[2]
         else:
             if ctx.base_year is not None and ctx.base_year < y - 1:
                 base_date = dt.date(base, 12, 31)

@@ -238,7 +238,8 @@ class Context:
     base_year_end: bool = False  # a change on the end of the previous year (比上年末) rather than a year ago
     base_year: int | None = None  # the year a change is counted from when the text names it (相比2020年)
     aside: bool = False  # inside parentheses: its wording is its own, not the sentence's
-    same_period: bool = False  # 同期/同比: a year-to-date figure compared with the same date a year before
+    same_period: bool = False  # 同期/同比/同月: a year-to-date figure (a month's list) compared with the same
+    # date (the same month) a year before
     part: bool = False  # its clause opens with 其中: a part of the figure before it, never that figure
     planned: bool = False  # 计划/预计/力争/拟: a plan, not what happened
 
@@ -598,7 +599,7 @@ def contexts(text: str, tokens: list[Token], as_of: dt.date) -> dict[int, Contex
             depth = 0
             for ch in norm[piece.start : t.start]:
                 depth += (ch in _OPEN_PAREN) - (ch in _CLOSE_PAREN)
-            same = bool(change) and bool(re.search(r"同期|同比", norm[piece.start : t.start]))
+            same = bool(change) and bool(re.search(r"同期|同比|同月", norm[piece.start : t.start]))
             clause = next(((a, b) for a, b in piece.clauses if a <= t.start < b), (piece.start, piece.end))
             part = norm[clause[0] : t.start].lstrip().startswith("其中")
             planned = bool(_PLANNED.search(norm[clause[0] : t.start]))

@@ -114,6 +114,8 @@ def test_the_release_is_a_news_text(sample_draft):
     assert "全县农村低保覆盖率为3.1%,比上年末下降0.1个百分点" in text["welfare"]
     assert "家庭医生签约团队458个,比上年末增加6个" in text["health"]
     assert "医保参保率96.8%,比上年末提高0.3个百分点" in text["health"]
+    # July's list against July 2021's as it stood on 26 July 2021 (85.39): 87.23 − 85.39 = 1.84.
+    assert "2022年7月检查中,全县受检村平均得分87.2分,比上年同月提高1.8分" in text["environment"]
     # 养老保险 is social insurance, not "教育医疗".
     assert "养老保险覆盖率99.5%" in text["health"] and "养老保险" not in text["education"]
 
