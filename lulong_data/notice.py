@@ -95,7 +95,7 @@ def rule_text(rules: Rules, lang: str = "zh") -> str:
         "各村月度得分为垃圾治理（25分）、厕所革命（20分）、污水治理（15分）、村容村貌（25分）、长效管护（15分）"
         f"五项之和。全县统一排名，同分时{'，'.join(tie_zh[k] for k in rk.tie_break)}。"
         f"红榜：排名前{rk.red_villages}名且无一票否决的村；黑榜：排名后{rk.black_villages}名的村{veto}。"
-        f"乡镇按所辖受检村平均分排名，前{rk.red_townships}名上红榜、后{rk.black_townships}名上黑榜；"
+        f"乡镇按所辖受检村平均得分排名，前{rk.red_townships}名上红榜、后{rk.black_townships}名上黑榜；"
         f"当月无受检村的乡镇不参加排名。连续{rk.talk_after_months}个检查月上黑榜的村，予以约谈。"
     )
 

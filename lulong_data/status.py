@@ -164,7 +164,7 @@ def rule_for(b: Bundle) -> StatusRule:
 
 
 def _points_text(rule: StatusRule, lang: str) -> str:
-    """识别认定每项5分,联系人选派、帮扶计划、部门反馈每项2分,定期走访每项1分 (grouped by points)."""
+    """识别认定每项5分,联系人选派、帮扶计划、部门反馈每项2分,走访每项1分 (grouped by points)."""
     groups: dict[int, list[str]] = {}
     for c in CHECKS:
         groups.setdefault(rule.weights[c], []).append(c)

@@ -46,7 +46,7 @@ def _kpis(period: str, vetoes: int) -> None:
          (f"env_red_villages:period={period}", ("▲ 红榜村", "▲ Red list"), None),
          (f"env_black_villages:period={period}", ("▼ 黑榜村", "▼ Black list"), veto),
          (f"env_talk_villages:period={period}", ("需约谈村", "Formal talks"), None),
-         (f"env_mean_score:period={period}", ("全县村平均分", "Mean village score"), None)],
+         (f"env_mean_score:period={period}", ("全县村平均得分", "Mean village score"), None)],
         as_of=as_of(),
     )  # fmt: skip
 
@@ -116,7 +116,7 @@ def _townships(period: str) -> None:
         else:
             schematic = geo.has_schematic(boundaries)
             caption = t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else None
-            title = (f"{notice.period_label(period)} 乡镇村平均分", f"Mean village score by township, {period}")  # fmt: skip
+            title = (f"{notice.period_label(period)} 乡镇村平均得分", f"Mean village score by township, {period}")  # fmt: skip
             labels = env.chart_labels(lang())
             chart = charts.township_map(boundaries, ranking, labels=labels, title=t(*title), notice=caption)
             # Schematic polygons: the export carries the notice and show_chart's caption repeats it.

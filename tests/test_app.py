@@ -66,8 +66,8 @@ def test_overview_tiles_are_the_metrics(sample_bundle):
     captions = " ".join(c.value for c in at.caption)
     assert "截至7月26日" in captions and "1月1日至7月26日" in captions and "2022年全年" in captions
     # The league table says which period each column stands for (and so does its spreadsheet).
-    assert "就业目标2022年全年" in captions and "红榜村、黑榜村7月" in captions
-    assert tiles["监测对象(在监测)"] == fmt_count(monitoring.monitored_households(b, as_of=day), "户")
+    assert "目标任务2022年全年" in captions and "红榜村、黑榜村7月" in captions
+    assert tiles["未消除风险户"] == fmt_count(monitoring.monitored_households(b, as_of=day), "户")
     assert tiles["逾期未办事项"].endswith(fmt_count(monitoring.overdue_items(b, as_of=day).value, "项"))
     assert tiles["务工就业(本年)"] == fmt_count(
         employment.employment_placed(b, as_of=day, year=day.year), "人"

@@ -69,7 +69,7 @@ def test_county_picker_switches_figures_and_townships(three_counties, full):
 
     def expected(b):
         return {
-            "监测对象(在监测)": fmt_count(monitoring.monitored_households(b, as_of=day), "户"),
+            "未消除风险户": fmt_count(monitoring.monitored_households(b, as_of=day), "户"),
             "务工就业(本年)": fmt_count(employment.employment_placed(b, as_of=day, year=day.year), "人"),
         }
 
@@ -110,9 +110,7 @@ def test_county_in_the_url_opens_that_county(three_counties, full):
     assert _selectbox(at, "county").value == "139903"
     three = county.subset(full, "139903")
     day = full.as_of
-    assert _tiles(at)["监测对象(在监测)"] == fmt_count(
-        monitoring.monitored_households(three, as_of=day), "户"
-    )
+    assert _tiles(at)["未消除风险户"] == fmt_count(monitoring.monitored_households(three, as_of=day), "户")
 
 
 def one_township(b) -> str:

@@ -111,10 +111,10 @@ def test_reasons_behind_first():
 
 def test_describe_is_generated_from_the_rule():
     text = status.describe(StatusRule())
-    assert "计分≥5分" in text and "90%" in text and "识别认定每项5分" in text and "定期走访每项1分" in text
+    assert "计分≥5分" in text and "90%" in text and "识别认定每项5分" in text and "走访每项1分" in text
     assert text.startswith("× 落后") and "▲ 关注" in text and "√ 正常" in text
     changed = status.describe(StatusRule(weights={**StatusRule().weights, "visit": 3}, jobs_behind_pct=80))
-    assert "定期走访每项3分" in changed and "80%" in changed and "90%" not in changed
+    assert "走访每项3分" in changed and "80%" in changed and "90%" not in changed
     assert "overdue points ≥ 5" in status.describe(StatusRule(), "en")
     off = status.describe(StatusRule(no_training_watch=False, posts_watch_pct=0))
     assert "培训" not in off and "公益岗位" not in off

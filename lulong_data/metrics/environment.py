@@ -567,6 +567,8 @@ def env_black_villages(
     name="env_talk_villages",
     label_zh="需约谈村数",
     label_en="Villages flagged for a formal talk",
+    short_zh="需约谈村",
+    short_en="Villages due a formal talk",
     unit="个",
     basis="period",
     better="down",
@@ -596,8 +598,8 @@ def env_talk_villages(
     name="env_mean_score",
     label_zh="人居环境村平均得分",
     label_en="Mean village environment score",
-    short_zh="人居环境平均分",
-    short_en="Environment score",
+    short_zh="平均得分",
+    short_en="Mean village score",
     unit="分",
     basis="period",
     better="up",
@@ -679,7 +681,7 @@ def env_inspected_villages(b: Bundle, *, as_of: dt.date, period: str | None = No
 
 def chart_labels(lang: str = "zh") -> dict[str, str]:
     """The words the environment charts use for lists, axes and legends."""
-    zh = {"red": "红榜", "black": "黑榜", "none": "未检查", "score": "平均分", "rank": "排名", "township": "乡镇",
+    zh = {"red": "红榜", "black": "黑榜", "none": "未检查", "score": "平均得分", "rank": "排名", "township": "乡镇",
           "list": "榜单", "month": "月份", "lost": "平均失分", "scope": "范围", "item": "评分项"}  # fmt: skip
     en = {"red": "red list", "black": "black list", "none": "not inspected", "score": "mean score", "rank": "rank",
           "township": "township", "list": "list", "month": "month", "lost": "mean points lost", "scope": "scope",

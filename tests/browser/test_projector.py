@@ -62,7 +62,7 @@ MEASURE = """() => {
 
 
 OFFICE = Identity(user="防贫中心王", role="data", source="header")
-LONG = "逾期未办7项(识别认定3项、定期走访4项),限期办结,并将整改情况书面报县防贫中心"  # a long title
+LONG = "逾期未办7项(识别认定3项、走访4项),限期办结,并将整改情况书面报县防贫中心"  # a long title
 
 
 @pytest.fixture(scope="module")
