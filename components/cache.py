@@ -33,6 +33,11 @@ def figure(spec: str, **params: Any) -> Figure:
     return compute(registry.evaluate, spec=spec, **params)
 
 
+def week(spec: str, **params: Any) -> tuple[Figure, Figure]:
+    """The registered figure and the same figure seven days earlier (registry.week_before)."""
+    return figure(spec, **params), compute(registry.week_before, spec=spec, **params)
+
+
 def versus(spec: str, **params: Any) -> tuple[Figure, Figure]:
     """The registered figure and the same figure for the same period of the year before (上年同期)."""
     return figure(spec, **params), compute(registry.year_before, spec=spec, **params)

@@ -77,8 +77,9 @@ def figure_tile(
     value reads "—" with the reason. ``said``: caveats already said once for the whole row."""
     m = METRICS[fig.name]
     notes = [note, fig.period.short(lang(), today=as_of()), *(n for n in fig.notes(lang()) if n not in said)]
+    own = m.label(lang())
     tile(
-        label or m.label(lang()),
+        label or own[:1].upper() + own[1:],  # English labels are written for sentences: capitalise a tile's
         fmt_value(fig.value, fig.unit or m.unit, fig.name),
         change,
         better=m.better,
@@ -130,7 +131,7 @@ def column(name: str) -> Any:
             format=f"%.{formatting.RATE_DIGITS}f%%", min_value=0, max_value=120
         )
     if m.unit == "%":
-        return st.column_config.NumberColumn(format="%.1f%%")
+        return st.column_config.NumberColumn(format=f"%.{1 if m.digits is None else m.digits}f%%")
     if m.unit in ("分", "万元", "万人"):
         return st.column_config.NumberColumn(format="%.2f")
     return st.column_config.NumberColumn(format="localized")
@@ -156,14 +157,17 @@ def versus_note(now: Figure, before: Figure) -> str:
     return text + f"({fmt_delta(delta)})"
 
 
-def figure_row(tiles: list[tuple[Figure, str, str | None, float | None]]) -> None:
-    """Tiles of registered figures side by side: (figure, label, note, change) each. A caveat every figure
-    of the row carries (a month still being inspected) is said once, under the row."""
+def figure_row(
+    tiles: list[tuple[Figure, str | None, str | None, float | None]], *, said: frozenset[str] = frozenset()
+) -> None:
+    """Tiles of registered figures side by side: (figure, label (None: the registry's), note, change)
+    each. A caveat every figure of the row carries (a month still being inspected) is said once, under the
+    row; ``said``: caveats the page prints itself (the deadline notes under the monitoring tiles)."""
     common = frozenset.intersection(*(frozenset(c.text(lang()) for c in f.caveats) for f, *_ in tiles))
     for col, (fig, label, note, change) in zip(viewport.columns(len(tiles), min_px=170), tiles, strict=True):
         with col:
-            figure_tile(fig, label=label, note=note, change=change, said=common)
-    for text in sorted(common):
+            figure_tile(fig, label=label, note=note, change=change, said=common | said)
+    for text in sorted(common - said):
         st.caption(text)
 
 
@@ -182,12 +186,25 @@ def short_label(name: str) -> str:
     return METRICS[name].label(lang(), short=True)
 
 
-def figure_tiles(entries: list[tuple[str, tuple[str, str], str | None]], **params: Any) -> None:
-    """A row of tiles of the registered figures ``entries`` names: (spec, label (zh, en), note) each,
-    evaluated with ``params`` (as_of, year, township …)."""
+def figure_tiles(
+    entries: list[tuple[str, tuple[str, str] | None, str | None]],
+    *,
+    week: bool = False,
+    said: frozenset[str] = frozenset(),
+    **params: Any,
+) -> None:
+    """A row of tiles of the registered figures ``entries`` names: (spec, label (zh, en) or None for the
+    registry's own, note) each, evaluated with ``params`` (as_of, year, township …). ``week``: each with
+    its change on seven days earlier (registry.week_before); ``said``: see :func:`figure_row`."""
     from components.cache import figure
+    from components.cache import week as week_ago
+    from lulong_data.metrics.registry import change
 
-    figure_row([(figure(spec, **params), t(*label), note, None) for spec, label, note in entries])
+    def tile(spec: str, label: tuple[str, str] | None, note: str | None) -> tuple:
+        now, before = week_ago(spec, **params) if week else (figure(spec, **params), None)
+        return now, t(*label) if label else None, note, change(now, before) if before else None
+
+    figure_row([tile(*entry) for entry in entries], said=said)
 
 
 def versus_tiles(entries: list[tuple[str, tuple[str, str]]], **params: Any) -> None:

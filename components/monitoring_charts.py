@@ -13,16 +13,6 @@ from components.chart import cached
 from components.theme import BLUE, GREY, ORANGE, STATUS, VERMILLION
 from lulong_data.formatting import fmt_int, fmt_pct
 
-# Compliance cue bands (display only): ≥ 95% on track, ≥ 80% watch, below behind.
-GOOD_PCT, WATCH_PCT = 95.0, 80.0
-
-
-def cue(rate: float | None) -> str:
-    """The STATUS key of a compliance rate (None when nothing was due)."""
-    if rate is None or rate != rate:
-        return ""
-    return "good" if rate >= GOOD_PCT else "watch" if rate >= WATCH_PCT else "behind"
-
 
 @cached
 def hbar(df: pd.DataFrame, label: str, value: str, *, title: str, color: str = BLUE) -> alt.Chart:
@@ -93,9 +83,9 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
 
 @cached
 def compliance_grid(df: pd.DataFrame, *, title: str, row: str, col: str) -> alt.Chart:
-    """Township × deadline grid: each cell says its rate and its cue icon; colour only repeats that."""
+    """Township × deadline grid: each cell says its rate and its cue icon; colour only repeats that. The cue
+    of a cell (``cue``) is decided in lulong_data (metrics.monitoring_view.compliance_cue)."""
     data = df.copy()
-    data["cue"] = data["rate_pct"].map(cue)
     data["text"] = [
         f"{STATUS[c]['icon']} {fmt_pct(r, 0)}" if c else "—"
         for c, r in zip(data["cue"], data["rate_pct"], strict=True)

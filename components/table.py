@@ -95,6 +95,7 @@ def show_table(
     empty: str | None = "",
     priority: Sequence[str] | None = None,
     share: float | None = None,
+    periods: dict[str, Any] | None = None,
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
@@ -113,10 +114,20 @@ def show_table(
     the ones shown (by default the frame's own order); ``share`` is the part of the page's width the table
     has (by default what components.viewport.columns says; give it for a table in plain st.columns).
     ``height``: see :func:`height_for` to show every row.
+
+    ``periods`` (the parameters the table was built with: as_of, township, year): the period each figure
+    column stands for is printed under the table and into the spreadsheet ("统计时段:已就业(人)1月1日至
+    7月26日;目标任务(人)2022年全年。", lulong_data.columns.periods_note) — never only the page's date.
     """
     names: dict[str, str] = {}
     if columns is not None:
         keys = [c for c in columns if c in df.columns]
+        if periods is not None:
+            from components.cache import compute
+            from lulong_data.columns import periods_note
+
+            said = compute(periods_note, keys=tuple(keys), table=table, lang=lang(), **periods)
+            note = " ".join(n for n in (note, said) if n) or None
         if HOUSEHOLD_KEYS & set(keys) and not access.can(role(), access.HOUSEHOLDS):
             st.info(t("本角色不显示到户明细。", "Household rows are not shown to this role."))
             return

@@ -12,9 +12,14 @@ a header may hold ``{year}`` / ``{prev}`` (the year before), filled in by the ca
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["COLUMNS", "HOUSEHOLD_KEYS", "Column", "UnknownColumn", "column", "header"]
+if TYPE_CHECKING:
+    from lulong_data.bundle import Bundle
+
+__all__ = ["COLUMNS", "HOUSEHOLD_KEYS", "Column", "UnknownColumn", "column", "header", "periods_note"]
 
 
 class UnknownColumn(KeyError):
@@ -66,7 +71,7 @@ _ROWS: tuple[Column, ...] = (
     Column("placed", "已就业(人)", "Placed", metric="employment_placed"),
     Column("target", "目标任务(人)", "Target", metric="employment_target"),
     Column("gap", "距目标差(人)", "To target", metric="employment_target"),
-    Column("rate", "完成率(%)", "Rate (%)", metric="employment_rate"),
+    Column("rate", "完成率", "Rate", metric="employment_rate"),
     Column("pace", "序时进度(人)", "Pace to date", metric="employment_pace"),
     Column("short", "落后序时进度(人)", "Short of pace", metric="employment_pace"),
     Column("channel", "就业渠道", "Channel"),
@@ -79,7 +84,7 @@ _ROWS: tuple[Column, ...] = (
     Column("share", "占比", "Share", metric="employment_placed", table="employment_channels"),
     Column("township", "乡镇(岗位所在村)", "Township (of the post's village)", table="welfare_posts"),
     Column("persons", "{year}年(人)", "{year}", metric="welfare_post_persons", table="welfare_posts"),
-    Column("persons_prev", "{prev}年(人)", "{prev}", metric="welfare_post_persons", table="welfare_posts"),
+    Column("persons_prev", "{prev}年同期(人)", "{prev} same period", "welfare_post_persons", "welfare_posts"),
     Column("change", "增减(人)", "Change", metric="welfare_post_persons_change", table="welfare_posts"),
     Column("months", "聘期中位数(月)", "Median term (months)", metric="welfare_post_months"),
     Column("subsidy", "月补贴中位数(元)", "Median subsidy (yuan)", metric="welfare_post_subsidy"),
@@ -118,6 +123,36 @@ _ROWS: tuple[Column, ...] = (
     Column("unit", "单位", "Unit"),
     Column("period_text", "统计时点或时段", "Period"),
     Column("department", "来源单位", "Source"),
+    # -- monitoring: household lists (table "household_list"), measures, the policy menu, batches ---------
+    Column("stage", "所处环节", "Stage"),
+    Column("start_on", "起算日期", "Clock starts"),
+    Column("due_on", "应办结日期", "Due"),
+    Column("approved_on", "纳入日期", "Approved"),
+    Column("eliminated_on", "消除日期", "Eliminated"),
+    Column("elimination_kind", "消除方式", "How eliminated"),
+    Column("days_monitored", "监测天数", "Days monitored"),
+    Column("measures", "帮扶措施数(项)", "Measures"),
+    Column("income_latest", "最新人均纯收入(元)", "Latest income per head (yuan)"),
+    Column("income_year", "收入年度", "Income year"),
+    Column("income_line", "监测标准(元)", "Monitoring line (yuan)"),
+    Column("income_at_elimination", "消除时人均纯收入(元)", "Income per head at elimination (yuan)"),
+    Column("persons", "家庭人口", "Persons", table="household_list"),
+    Column("reason", "问题", "Problem", table="household_list"),
+    Column("policy_category", "类别", "Category"),
+    Column("policy_department", "责任单位", "Department"),
+    Column("measures", "措施(项)", "Measures", table="measures"),
+    Column("households", "户数", "Households", table="measures"),
+    Column("amount", "金额(元)", "Amount (yuan)", table="measures"),
+    Column("policy_code", "编号", "Code"),
+    Column("name", "政策", "Policy", table="policy_menu"),
+    Column("category", "类别", "Category", table="policy_menu"),
+    Column("department", "责任单位", "Department", table="policy_menu"),
+    Column("measures", "使用次数", "Times used", table="policy_menu"),
+    Column("households", "户数", "Households", table="policy_menu"),
+    Column("approved_on", "审定日期", "Approved on", table="batches"),
+    Column("households", "全县户数", "Households (county)", table="batches"),
+    Column("townships", "涉及乡镇", "Townships", table="batches"),
+    Column("households_in_area", "本范围户数", "Households in scope", table="batches"),
     # -- living environment --------------------------------------------------------------------------
     Column("change_text", "变化", "Change"),
     Column("position", "本月序号", "Position"),
@@ -139,7 +174,7 @@ _ROWS: tuple[Column, ...] = (
     Column("reason", "主要原因", "Reason"),
     Column("rank", "排名", "Rank", table="env_townships"),
     Column("villages", "受检村数", "Villages inspected", metric="env_inspected_villages"),
-    Column("mean_score", "平均分", "Mean score", metric="env_mean_score"),
+    Column("mean_score", "平均得分", "Mean score", metric="env_mean_score"),
     Column("months_running", "连续上黑榜(月)", "Months running on black list", metric="env_talk_villages"),
     Column("since", "起始月份", "Since"),
 )
@@ -168,3 +203,39 @@ def header(key: str, lang: str = "zh", *, table: str | None = None, year: int | 
     if year is not None:
         text = text.format(year=year, prev=year - 1)
     return text
+
+
+def periods_note(
+    b: Bundle,
+    *,
+    keys: tuple[str, ...],
+    as_of: dt.date,
+    table: str | None = None,
+    lang: str = "zh",
+    **params: Any,
+) -> str:
+    """Which period the figure columns ``keys`` of a table stand for (issue 17.4), in words:
+    "统计时段:已就业(人)1月1日至7月26日;目标任务(人)2022年全年。", or "" when no column is a figure.
+
+    Each figure column is its metric evaluated at ``as_of`` with the ``params`` the table was built with
+    (township, year) — a column whose header holds ``{prev}`` stands for the same period of the year before.
+    A metric that needs another parameter (a list month, a scheme) is left out: the table's title says which.
+    """
+    from dataclasses import replace
+
+    from lulong_data.figures import periods_text
+    from lulong_data.metrics import METRICS
+    from lulong_data.metrics.registry import evaluate
+
+    year = params.get("year")
+    labelled = []
+    for key in keys:
+        c = column(key, table)
+        if c.metric is None or set(METRICS[c.metric].params) - {"township", "year"}:
+            continue
+        m = METRICS[c.metric]
+        fig = evaluate(b, c.metric, as_of=as_of, **{k: v for k, v in params.items() if k in m.params})
+        if "{prev}" in c.zh:
+            fig = replace(fig, period=fig.period.year_before())
+        labelled.append((header(key, lang, table=table, year=year), fig))
+    return periods_text(labelled, lang, today=as_of) if labelled else ""

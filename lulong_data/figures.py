@@ -211,11 +211,14 @@ class Figure:
 def periods_text(
     labelled: list[tuple[str, Figure]], lang: str = "zh", *, today: dt.date | None = None
 ) -> str:
-    """Which period each figure stands for, grouped: "统计时段:脱贫户、在监测户截至7月26日;务工就业1月1日至7月26日;
-    就业目标2022年全年。" — for a table or an export whose columns are figures of different dates."""
+    """Which period each figure stands for, grouped: "统计时段:脱贫户、未消除风险截至7月26日;务工就业1月1日至7月26日;
+    目标任务2022年全年。" — for a table or an export whose columns are figures of different dates. When every
+    figure stands for the same period, the period alone: "统计时段:截至7月26日。"."""
     groups: dict[str, list[str]] = {}
     for label, fig in labelled:
         groups.setdefault(fig.period.short(lang, today=today), []).append(label)
+    if len(groups) == 1:
+        return f"Period: {next(iter(groups))}." if lang == "en" else f"统计时段:{next(iter(groups))}。"
     if lang == "en":
         return "Periods: " + "; ".join(f"{', '.join(names)}: {when}" for when, names in groups.items()) + "."
     return "统计时段:" + ";".join(f"{'、'.join(names)}{when}" for when, names in groups.items()) + "。"

@@ -19,6 +19,8 @@ from components.table import column_header, show_table
 from lulong_data.metrics import employment as em
 from lulong_data.metrics import reconciliation as rc
 
+_PACE = {"pace": st.column_config.NumberColumn(format="%.0f")}
+
 
 def render() -> None:
     require_page("employment")  # re-checked here: a deep link or page switch bypasses the menu
@@ -63,20 +65,19 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
     kpi.status_line(*em.behind_summary(behind, lang()))
     show_table(
         behind, f"employment_behind_pace_{year}", key="emp_behind", column_config=_PACE,
-        columns=("township", "placed", "target", "pace", "short"), empty=None,
+        columns=("township", "placed", "target", "pace", "short"), empty=None, periods=_at(d, year, tw),
     )  # fmt: skip
     with st.expander(t("各乡镇明细表", "Table by township")):
         show_table(
-            by_t, f"employment_by_township_{year}", key="emp_by_township",
+            by_t, f"employment_by_township_{year}", key="emp_by_township", periods=_at(d, year, tw),
             columns=("township", "placed", "target", "gap", "rate", "pace", "short"),
             column_config={**_PACE, "rate": kpi.column("employment_rate")},
         )  # fmt: skip
-    definitions(
-        "employment_placed", "employment_target", "employment_rate", "employment_pace", extra=em.PACE_NOTE
-    )
+    definitions("employment_placed", "employment_target", "employment_rate", "employment_pace", extra=em.PACE_NOTE)  # fmt: skip
 
 
-_PACE = {"pace": st.column_config.NumberColumn(format="%.0f")}
+def _at(d: dt.date, year: int, tw: str | None) -> dict:
+    return {"as_of": d, "year": year, "township": tw}  # what a table's figures were computed for
 
 
 def _channels(year: int, d: dt.date, tw: str | None) -> None:
@@ -99,7 +100,7 @@ def _channels(year: int, d: dt.date, tw: str | None) -> None:
             show_table(
                 df.assign(share=df["share"].round(1)), f"employment_by_{key}_{year}", key=f"emp_{key}",
                 columns=(key, "persons", "persons_prev", "change", "share"), table="employment_channels",
-                year=year,
+                year=year, periods=_at(d, year, tw),
             )  # fmt: skip
 
 
@@ -137,12 +138,11 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
     show_table(
         compute(em.welfare_posts_by_township, as_of=d, year=year, township=tw),
         f"welfare_posts_by_township_{year}", key="emp_posts_township", table="welfare_posts", year=year,
+        periods=_at(d, year, tw),
         columns=("township", "persons", "persons_prev", "change", "months", "subsidy"),
     )  # fmt: skip
-    definitions(
-        "welfare_post_persons", "welfare_post_months", "welfare_post_subsidy", "welfare_post_weak_share",
-        "welfare_post_persons_change",
-    )  # fmt: skip
+    definitions("welfare_post_persons", "welfare_post_months", "welfare_post_subsidy", "welfare_post_weak_share",
+                "welfare_post_persons_change")  # fmt: skip
 
 
 def _training(year: int, d: dt.date, tw: str | None) -> None:
@@ -167,7 +167,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
     with right:
         show_table(
             compute(em.trainings_by_township, as_of=d, year=year, township=tw), f"trainings_by_township_{year}",
-            key="emp_train_township", columns=("township", "sessions", "participants"),
+            key="emp_train_township", columns=("township", "sessions", "participants"), periods=_at(d, year, tw),
         )  # fmt: skip
     with st.expander(t(f"{year}年培训清单", f"Sessions of {year}")):
         show_table(

@@ -96,7 +96,7 @@ def _profile(code: str, name: str, row: dict) -> None:
     st.caption(t("排名:有方向的指标从好到差,其余从大到小。", "Rank: best first where there is a direction, else largest."))  # fmt: skip
 
     for fig, months, colour, title in (
-        ("monitored_households", 12, theme.BLUE, ("在监测户(近12个月月末)", "Monitored households (last 12 month-ends)")),
+        ("monitored_households", 12, theme.BLUE, ("未消除风险户(近12个月月末)", "Risk not yet eliminated (last 12 month-ends)")),
         ("employment_placed", day.month, theme.GREEN,
          (f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)")),
     ):  # fmt: skip
@@ -123,7 +123,7 @@ def _profile(code: str, name: str, row: dict) -> None:
                      "from the township total."))  # fmt: skip
     show_table(
         vil, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320,
-        columns=("village_name", "kind", *counts),
+        columns=("village_name", "kind", *counts), periods={"as_of": day, "township": code},
     )  # fmt: skip
 
 

@@ -39,8 +39,7 @@ def render() -> None:
     tabbed(
         [(("低保与特困", "Dibao & tekun"), _coverage), (("新增与渐退", "New & phase-out"), _new_and_phaseout),
          (("监测衔接", "Monitoring link"), _monitoring_link), (("学生资助", "Student aid"), _student_aid),
-         (("其他指标", "Other figures"), _indicators)],
-        d, tw,
+         (("其他指标", "Other figures"), _indicators)], d, tw,
     )  # fmt: skip
 
 
@@ -133,7 +132,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
     st.subheader(t("与防返贫监测衔接(应兜尽兜)", "Link with monitoring (cover everyone who should be)"))
     kpi.figure_tiles(
-        [("monitored_households", ("监测帮扶中", "Households monitored"), None),
+        [("monitored_households", ("未消除风险户", "Risk not yet eliminated"), None),
          ("monitored_assisted_households", ("其中享受低保或特困", "of which on dibao or tekun"), None),
          ("no_labour_uncovered_households", ("整户无劳动能力但未纳入低保特困", "No one can work, yet no cover"), None)],
         as_of=d, township=tw,
@@ -154,14 +153,14 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     st.subheader(t("学生资助", "Student aid"))
     with st.columns([1, 4])[0]:
         year = st.selectbox(t("资助年度", "Year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year")  # fmt: skip
+    at = {"as_of": d, "year": year, "township": tw}  # what the tiles' and tables' figures stand for
     kpi.figure_tiles(
         [("student_aid_students", (f"{year}年受资助学生", f"Students aided, {year}"), None),
-         ("student_aid_amount", (f"{year}年资助资金", f"Aid paid, {year}"), None)],
-        as_of=d, year=year, township=tw,
+         ("student_aid_amount", (f"{year}年资助资金", f"Aid paid, {year}"), None)], **at,
     )  # fmt: skip
 
     def aid(by: str):
-        return compute(wf.student_aid_by, as_of=d, year=year, by=by, township=tw)
+        return compute(wf.student_aid_by, by=by, **at)
 
     by_stage = aid("stage")
     left, right = st.columns(2)
@@ -173,14 +172,14 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
         )  # fmt: skip
         _chart(chart, "wf_aid_by_stage", title, ("人", "students"), "student_aid_students")
         show_table(by_stage, f"student_aid_by_stage_{year}", key="wf_aid_stage", table="student_aid",
-                   columns=("stage", "students", "amount"))  # fmt: skip
+                   columns=("stage", "students", "amount"), periods=at)  # fmt: skip
     with right:
         show_table(aid("program"), f"student_aid_by_program_{year}", key="wf_aid_program", table="student_aid",
-                   columns=("program", "students", "amount"))  # fmt: skip
+                   columns=("program", "students", "amount"), periods=at)  # fmt: skip
         st.caption(t(*wf.STUDENT_NOTE))
     with st.expander(t("按乡镇", "By township")):
         show_table(aid("township"), f"student_aid_by_township_{year}", key="wf_aid_township", table="student_aid",
-                   columns=("township", "students", "amount"))  # fmt: skip
+                   columns=("township", "students", "amount"), periods=at)  # fmt: skip
     definitions("student_aid_students", "student_aid_amount")
 
 

@@ -47,8 +47,8 @@ def test_renders_at_the_default_date(sample_bundle):
     assert at.title[0].value == "防返贫动态监测"
     s = mon.summary(sample_bundle, as_of=sample_bundle.as_of)
     shown = tiles(at)
-    assert number(shown["监测帮扶中(户)"]) == s.monitored_households > 0
-    assert number(shown["风险已消除(户)"]) == s.eliminated_households
+    assert number(shown["未消除风险户"]) == s.monitored_households > 0
+    assert number(shown["已消除风险户"]) == s.eliminated_households
     assert number(shown["逾期未办事项"]) == mon.overdue_items(sample_bundle, as_of=sample_bundle.as_of).value
     assert len(at.tabs) == 4
     assert len(table(at, "农村人口")) == 12
@@ -58,16 +58,16 @@ def test_renders_at_an_earlier_date(sample_bundle):
     day = dt.date(2022, 3, 31)
     at = open_page(as_of=day)
     s = mon.summary(sample_bundle, as_of=day)
-    assert number(tiles(at)["监测帮扶中(户)"]) == s.monitored_households
-    assert number(tiles(at)["认定程序中(户次)"]) == s.in_procedure_cases
+    assert number(tiles(at)["未消除风险户"]) == s.monitored_households
+    assert number(tiles(at)["认定程序中户数"]) == s.in_procedure_cases
 
 
 def test_township_filter_narrows_every_figure(sample_bundle):
     county, town = open_page(), open_page(township=T)
     c, w = tiles(county), tiles(town)
     s = mon.summary(sample_bundle, as_of=sample_bundle.as_of, township=T)
-    assert number(w["监测帮扶中(户)"]) == s.monitored_households < number(c["监测帮扶中(户)"])
-    assert number(w["风险已消除(户)"]) == s.eliminated_households < number(c["风险已消除(户)"])
+    assert number(w["未消除风险户"]) == s.monitored_households < number(c["未消除风险户"])
+    assert number(w["已消除风险户"]) == s.eliminated_households < number(c["已消除风险户"])
     assert number(w["逾期未办事项"]) <= number(c["逾期未办事项"])
     assert table(town, "农村人口")["乡镇"].tolist() == ["卢龙镇"]
     household_tables = [df for df in tables(town) if "户主" in df.columns]
@@ -75,18 +75,18 @@ def test_township_filter_narrows_every_figure(sample_bundle):
     for df in household_tables:
         assert set(df["乡镇"]) == {"卢龙镇"}, list(df.columns)
     overdue_town = len(mon.overdue_list(sample_bundle, as_of=sample_bundle.as_of, township=T))
-    assert overdue_town < len(table(county, "超期天数"))
+    assert overdue_town < len(table(county, "逾期天数"))
     if overdue_town:
-        assert len(table(town, "超期天数")) == overdue_town
+        assert len(table(town, "逾期天数")) == overdue_town
     else:  # nothing overdue in the township: no table at all, not the county's rows
-        assert not has_table(town, "超期天数")
-    assert table(town, "措施(项次)")["措施(项次)"].sum() < table(county, "措施(项次)")["措施(项次)"].sum()
+        assert not has_table(town, "逾期天数")
+    assert table(town, "措施(项)")["措施(项)"].sum() < table(county, "措施(项)")["措施(项)"].sum()
     assert table(town, "本范围户数")["本范围户数"].sum() < table(county, "本范围户数")["本范围户数"].sum()
 
 
 def test_overdue_xlsx_has_the_rows_on_screen():
     at = open_page()
-    on_screen = table(at, "超期天数")
+    on_screen = table(at, "逾期天数")
     assert len(on_screen) > 0
     data = download_data(at, "mon_overdue_xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -96,7 +96,7 @@ def test_overdue_xlsx_has_the_rows_on_screen():
     assert list(header) == list(on_screen.columns)
     assert len(body) == len(on_screen)
     assert [r[1] for r in body] == on_screen["监测编号"].tolist()
-    assert [r[-1] for r in body] == on_screen["超期天数"].tolist()
+    assert [r[-1] for r in body] == on_screen["逾期天数"].tolist()
 
 
 def test_press_role_sees_no_household_rows():
@@ -118,7 +118,7 @@ def test_township_role_sees_only_its_own_households():
 def test_english_page_renders():
     at = open_page(lang="en")
     assert at.title[0].value == "Monitoring against relapse into poverty"
-    assert "Overdue items" in tiles(at)
+    assert "Overdue procedure items" in tiles(at)
 
 
 def test_figures_agree_with_the_overview_tiles():
@@ -126,5 +126,5 @@ def test_figures_agree_with_the_overview_tiles():
     for state in ({}, {"as_of": dt.date(2022, 3, 31)}):
         page = tiles(open_page(**state))
         overview = tiles(_open("overview", session=state))
-        assert number(page["监测帮扶中(户)"]) == number(overview["监测对象(在监测)"])
+        assert number(page["未消除风险户"]) == number(overview["未消除风险户"])
         assert number(page["逾期未办事项"]) == number(overview["逾期未办事项"])

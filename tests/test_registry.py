@@ -265,3 +265,49 @@ def test_periods_text_groups_figures_by_their_own_dates(sample_bundle):
         "统计时段:poverty_households截至7月26日;employment_placed1月1日至7月26日;employment_target2022年全年;"
         "参保率截至6月底。"
     )
+
+
+# The glossary's own wording does not fit these registry names, each for a reason (issue 22, item 4 here).
+GLOSSARY_EXEMPT = {
+    "indicator": "a family of department-reported figures: each row carries its own name",
+    "phaseout_households": "the stock (时点) beside the flow phaseout_flow_households (issue 17.5): the label "
+    "says which, the glossary's 渐退期脱贫户 does not",
+}
+
+
+def test_labels_use_the_glossary_wording_and_no_avoided_one():
+    """A figure is called what the glossary calls it (short label = the glossary's short wording, else its
+    wording), and no label or 口径 text of any figure uses a wording the glossary lists as avoided
+    (在监测户, 监测帮扶中, 风险已消除, 逾期未办事项数 …)."""
+    from lulong_data import glossary
+
+    avoided = glossary.avoided()
+    terms = glossary.terms()
+    for name, m in METRICS.items():
+        for text in (m.label_zh, m.short_zh, m.definition_zh):
+            assert not [w for w in avoided if w in text], (name, text)
+        if name in terms and name not in GLOSSARY_EXEMPT:
+            assert m.label("zh", short=True) == glossary.term(name, short=True), name
+    assert set(GLOSSARY_EXEMPT) <= set(terms)  # an exemption of a term the glossary no longer has is stale
+
+
+def test_a_table_says_which_period_each_figure_column_stands_for(sample_bundle):
+    """Issue 17.4 for tables and their spreadsheets: a year-to-date column, a full-year target and the same
+    period of last year each say their own period; a past year reads as the whole year."""
+    from lulong_data.columns import periods_note
+
+    b, day = sample_bundle, sample_bundle.as_of
+    by_township = ("township", "placed", "target", "rate")
+    assert periods_note(b, keys=by_township, as_of=day, year=2022, township=None) == (
+        "统计时段:已就业(人)、完成率1月1日至7月26日;目标任务(人)2022年全年。"
+    )
+    posts = ("township", "persons", "persons_prev", "change")
+    assert periods_note(b, keys=posts, table="welfare_posts", as_of=day, year=2022, township=None) == (
+        "统计时段:2022年(人)、增减(人)1月1日至7月26日;2021年同期(人)2021年1月1日至7月26日。"
+    )
+    assert periods_note(b, keys=by_township, as_of=day, year=2021, township=None) == "统计时段:2021年全年。"
+    assert (
+        periods_note(b, keys=("township_name", "monitored_households"), as_of=day) == "统计时段:截至7月26日。"
+    )
+    # no figure column, or only figures of a chosen list month (the table's title says which): nothing
+    assert periods_note(b, keys=("village", "total", "score"), as_of=day) == ""

@@ -7,7 +7,7 @@
   approval). Any step dated after ``as_of`` has not happened yet on that day and is treated as empty, so
   the same ledgers answer "as of" any earlier date.
 - A case is *in procedure* (认定中) while ``approved_on`` is empty, *monitored* (监测中) from
-  ``approved_on`` until ``eliminated_on`` (exclusive), then *eliminated* (风险已消除).
+  ``approved_on`` until ``eliminated_on`` (exclusive), then *eliminated* (已消除风险).
 - Households are counted once, however many cases they have (a household can be re-identified).
   Persons = ``households.persons`` of those households (household size on the roll).
 - 风险消除户: households with an eliminated case that are not monitored again on ``as_of``.
@@ -69,15 +69,15 @@ STEPS = (
     ("approved", "approved_on", "县级审定", "county approval"),
 )
 STAGE_LABELS = {code: (zh, en) for code, _, zh, en in STEPS} | {
-    "monitored": ("监测帮扶中", "under monitoring"),
-    "eliminated": ("风险已消除", "risk eliminated"),
+    "monitored": ("未消除风险", "risk not yet eliminated"),
+    "eliminated": ("已消除风险", "risk eliminated"),
 }
 CHECK_LABELS = {
     "identification": ("识别认定(15天)", "identification (15 days)"),
     "contact": ("联系人选派(1个工作日)", "contact assigned (1 working day)"),
     "plan": ("帮扶计划(2个工作日)", "assistance plan (2 working days)"),
     "feedback": ("部门反馈(2个工作日)", "department feedback (2 working days)"),
-    "visit": ("定期走访(≤61天)", "regular visits (≤ 61 days)"),
+    "visit": ("走访(每2个月一次)", "visits (every 2 months)"),
 }
 # Short names for grid headers; the deadlines are in CHECK_LABELS.
 CHECK_SHORT = {
@@ -85,7 +85,7 @@ CHECK_SHORT = {
     "contact": ("联系人选派", "contact"),
     "plan": ("帮扶计划", "plan"),
     "feedback": ("部门反馈", "feedback"),
-    "visit": ("定期走访", "visits"),
+    "visit": ("走访", "visits"),
 }
 STATUS_LABELS = {
     "on_time": ("按时", "on time"),
@@ -863,10 +863,10 @@ _MONITORED = "全县(或所选乡镇)经县级审定纳入防止返贫动态监�
 
 @metric(
     "monitored_households",
-    label_zh="监测帮扶中户数",
-    label_en="households under monitoring",
-    short_zh="在监测户",
-    short_en="Monitored",
+    label_zh="未消除风险户",
+    label_en="households with risk not yet eliminated",
+    short_zh="未消除风险",
+    short_en="Risk not eliminated",
     unit="户",
     basis="stock",
     department=FANGPIN,
@@ -884,8 +884,10 @@ def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = No
 
 @metric(
     "monitored_persons",
-    label_zh="监测帮扶中人数",
-    label_en="persons under monitoring",
+    label_zh="未消除风险人口",
+    label_en="persons with risk not yet eliminated",
+    short_zh="未消除风险人口",
+    short_en="Persons with risk not yet eliminated",
     unit="人",
     basis="stock",
     department=FANGPIN,
@@ -893,7 +895,7 @@ def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = No
     pages=("dispatch", "monitoring", "press"),
     phrases=("监测帮扶中", "监测帮扶对象", "监测对象", "监测人口", "防贫监测户", "监测帮扶"),
     scope=_MONITORED + "的家庭成员",
-    method="各监测帮扶中户的家庭人口数相加",
+    method="各未消除风险户的家庭人口数相加",
     definition_en="Members of the households under monitoring: the sum of their household sizes.",
 )
 def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
@@ -904,6 +906,8 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     "monitored_persons_share",
     label_zh="监测人口占农村人口比例",
     label_en="monitored persons as a share of the rural population",
+    short_zh="占农村人口",
+    short_en="Share of rural population",
     unit="%",
     digits=2,
     basis="stock",
@@ -911,8 +915,8 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
     frequency="实时",
     pages=("monitoring", "press"),
     phrases=("占农村人口", "农村人口"),
-    scope="全县(或所选乡镇)监测帮扶中人口与所选日期所在年度的农村户籍人口",
-    method="监测帮扶中人数除以农村户籍人口数,乘以100;该年度人口未导入时取最近的上一年度并注明",
+    scope="全县(或所选乡镇)未消除风险人口与所选日期所在年度的农村户籍人口",
+    method="未消除风险人口数除以农村户籍人口数,乘以100;该年度人口未导入时取最近的上一年度并注明",
     definition_en="Persons under monitoring divided by the rural population, × 100.",
 )
 def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
@@ -923,9 +927,9 @@ def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None =
 
 @metric(
     "eliminated_households",
-    label_zh="风险已消除户数",
+    label_zh="已消除风险户",
     label_en="households with risk eliminated",
-    short_zh="已消除风险户",
+    short_zh="已消除风险",
     short_en="Risk eliminated",
     unit="户",
     basis="stock",
@@ -1006,7 +1010,7 @@ def eliminated_natural_households(b: Bundle, *, as_of: dt.date, township: str | 
 
 @metric(
     "overdue_items",
-    label_zh="逾期未办事项数",
+    label_zh="逾期未办事项",
     label_en="overdue procedure items",
     short_zh="逾期事项",
     short_en="Overdue items",
@@ -1035,6 +1039,29 @@ def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
         "stock",
         caveats=deadline_caveats(b, as_of=as_of, township=township),
     )
+
+
+@metric(
+    "policy_menu_used",
+    label_zh="已使用的帮扶政策菜单项数",
+    label_en="items of the policy menu used",
+    short_zh="已使用政策菜单项",
+    short_en="Menu items used",
+    unit="项",
+    basis="stock",
+    better="up",
+    department=FANGPIN,
+    frequency="实时",
+    pages=("monitoring",),
+    phrases=("已使用的政策", "政策菜单使用"),
+    scope="“菜单点帮”机制下的帮扶政策中,截至所选日期已为全县(或所选乡镇)防止返贫监测对象落实过帮扶措施的",
+    method="按政策项计数,同一项政策落实多次的只计1项",
+    definition_en="Policies on the assistance menu used at least once for a monitored household by the date, "
+    "one per policy.",
+    datasets=("policy_menu", "assistance_measures"),
+)
+def policy_menu_used(b: Bundle, *, as_of: dt.date, township: str | None = None) -> int:
+    return int((menu_coverage(b, as_of=as_of, township=township)["measures"] > 0).sum())
 
 
 OUTCOME_MISSING = "outcome_missing"

@@ -18,7 +18,7 @@ from lulong_data import contract
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
-from lulong_data.metrics.registry import METRICS, by_townships, evaluate
+from lulong_data.metrics.registry import METRICS, by_townships, evaluate, week_before
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -32,7 +32,7 @@ _NOT_LEDGERS = contract.NOT_LEDGERS
 # the page it opens.
 TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...] = (
     (("poverty_persons",), ("poverty_households",), ("脱贫人口", "Out of poverty"), "monitoring"),
-    (("monitored_households",), ("eliminated_households",), ("监测对象(在监测)", "Monitored households"), "monitoring"),
+    (("monitored_households",), ("eliminated_households",), ("未消除风险户", "Risk not yet eliminated"), "monitoring"),
     (("overdue_items",), (), ("逾期未办事项", "Overdue items"), "monitoring"),
     (("employment_placed",), ("employment_target", "employment_rate"), ("务工就业(本年)", "In work (this year)"), "employment"),
     (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
@@ -185,14 +185,8 @@ class Tile:
 
 
 def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
-    """The figure seven days earlier; a year-to-date figure of the same year (on 3 January the change
-    is this year's progress, not a comparison with last year's total)."""
-    params = {"year": as_of.year} if METRICS[name].yearly else {}
-    before = evaluate(b, name, as_of=as_of - WEEK, township=township, **params)
-    if before.missing is not None and before.missing.code == "period_not_begun":
-        # Before the year began nothing of it had happened: the week's change is the year's progress.
-        return Figure(name, 0, before.period, before.basis)
-    return before
+    """The figure seven days earlier (registry.week_before)."""
+    return week_before(b, name, as_of=as_of, township=township)
 
 
 def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:

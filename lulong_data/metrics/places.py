@@ -227,6 +227,29 @@ def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = N
     return denominator_figure("registered_population", value, d, as_of)
 
 
+@metric(
+    "rural_population",
+    label_zh="农村户籍人口",
+    label_en="rural registered population",
+    short_zh="农村人口",
+    short_en="Rural population",
+    unit="人",
+    basis="stock",
+    department=GOVERNMENT,
+    frequency="年",
+    pages=("monitoring",),
+    phrases=("农村户籍人口",),
+    scope="户籍登记在全县(或所选乡镇)农村的人口,按所选日期所在年度统计;该年度未导入时取最近的上一年度并注明",
+    method="该年度农村户籍人口数;未导入分年度人口的,取各乡镇农村人口之和并注明",
+    definition_en="Persons with a rural household registration in the county (or township) in the year of the "
+    "date (else the latest earlier year, said so): the denominator of the monitored share.",
+    datasets=("townships",),
+)
+def rural_population(b: Bundle, *, as_of: dt.date, township: str | None = None) -> Figure:
+    d = population(b, year=as_of.year, scope=RURAL, township=township)
+    return denominator_figure("rural_population", d.persons, d, as_of)
+
+
 def denominator_figure(name: str, value: float | None, d: Denominator, as_of: dt.date) -> Figure:
     """A figure computed on a population: a stock on ``as_of`` that says when the population is not the
     year's own (population_fallback)."""

@@ -40,6 +40,7 @@ __all__ = [
     "lookup",
     "metric",
     "parse_spec",
+    "week_before",
     "year_before",
 ]
 
@@ -378,6 +379,30 @@ def year_before(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figur
         end = min(as_of, dt.date(year, 12, 31))
         return evaluate(b, name, as_of=same_day_year_before(end), **{**p, "year": year - 1})
     return evaluate(b, name, as_of=same_day_year_before(as_of), **p)
+
+
+WEEK = dt.timedelta(days=7)
+
+
+def week_before(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
+    """The figure ``spec`` names seven days before ``as_of`` (a tile's "较7天前"). A year-to-date figure
+    keeps its year: on 3 January the change is this year's progress (0 before the year began), never a
+    comparison with last year's total."""
+    name, spec_params = parse_spec(spec)
+    p = {**spec_params, **params}
+    if lookup(name).yearly and p.get("year") is None:
+        p["year"] = as_of.year
+    before = evaluate(b, name, as_of=as_of - WEEK, **p)
+    if before.missing is not None and before.missing.code == "period_not_begun":
+        return Figure(name, 0, before.period, before.basis)  # nothing of the year had happened yet
+    return before
+
+
+def change(now: Figure, before: Figure) -> float | None:
+    """``now - before`` when both have a value (a tile's change), else None."""
+    if now.value is None or before.value is None:
+        return None
+    return now.value - before.value
 
 
 def compute(b: Bundle, spec: str, as_of: dt.date) -> float | None:
