@@ -118,16 +118,15 @@ def _check_any(day: dt.date, pubs: tuple) -> None:
     st.subheader(t("核对任意文稿中的数字", "Check the numbers of any text"))
     pasted = st.text_area(t("粘贴文稿", "Paste a text"), height=160, key="press_any_text")
     upload = st.file_uploader(
-        t("或上传 Word/文本文件", "or upload a Word or text file"), type=["docx", "txt"]
+        t("或上传 Word/文本文件", "or upload a Word or text file"), type=["docx", "txt"], key="press_any_file"
     )
     text = pasted
     if upload is not None:
-        data = upload.getvalue()
-        text = (
-            textcheck.docx_text(data)
-            if upload.name.lower().endswith(".docx")
-            else data.decode("utf-8", "replace")
-        )
+        try:
+            text = textcheck.file_text(upload.name, upload.getvalue())
+        except ValueError as exc:
+            st.error(safe.text(str(exc)), icon=":material/error:")
+            text = ""
     if text.strip():
         found = compute(textcheck.check_texts, texts=(text,), as_of=day, published=pubs)[0]
         show_findings(found, key="press_any_check")
