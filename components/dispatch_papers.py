@@ -7,9 +7,10 @@ import streamlit as st
 
 from components import safe
 from components.auth import audited, current_identity
-from components.context import can_see_households, county, lang, t
+from components.context import bundle, can_see_households, county, lang, t
 from lulong_data import dispatch, dispatch_report, store
 from lulong_data.access import DATA, LEADER
+from lulong_data.metrics.monitoring import deadline_caveats
 from lulong_data.store import ledger, papers
 
 OFFICE_KEY = "dispatch_office"
@@ -89,8 +90,6 @@ def _issue_form(d, who, code: str, language: str, review, bureaus) -> None:
 
 
 def _fingerprint() -> str:
-    from components.context import bundle
-
     return bundle().fingerprint[:64]
 
 
@@ -121,9 +120,15 @@ def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
     mine = [i for i in items if i.township_code == code]
     lines = [c for c in cands if c.township_code == code]
     name = dispatch_report.township_file_name(d, names[code])
+    b, language = bundle(), lang()  # the file is made on the click, outside the script run
+
+    def sheet() -> bytes:
+        notes = deadline_caveats(b, as_of=d.data_as_of, township=code)
+        return dispatch_report.township_sheet(d, code, items=mine, lines=lines, caveats=notes, lang=language)
+
     with right:
         st.download_button(
             t(f"下载{safe.text(names[code])}一页纸(Word)", f"Download {safe.text(names[code])} (Word)"),
-            data=audited(lambda: dispatch_report.township_sheet(d, code, items=mine, lines=lines, lang=lang()), name),
+            data=audited(sheet, name),
             file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_onepager_docx",
         )  # fmt: skip

@@ -85,3 +85,5 @@ def decisions(d: dispatch.Dispatch) -> None:
                 st.markdown(
                     "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"√ {s.none}"
                 )
+                for note in s.notes:  # what the list rests on: said under it, whatever it holds
+                    st.caption(safe.text(note))

@@ -19,10 +19,11 @@ import pandas as pd
 
 from lulong_data import status as status_rule
 from lulong_data.county import name_of
+from lulong_data.figures import Caveat
 from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
 from lulong_data.metrics import environment as env
 from lulong_data.metrics import monitoring as mon
-from lulong_data.metrics import pace
+from lulong_data.metrics import pace, registry
 from lulong_data.metrics.registry import METRICS
 
 if TYPE_CHECKING:
@@ -273,6 +274,13 @@ class Dispatch:
     county_zh: str = ""  # whose meeting: the title of the printed page (lulong_data.county.name_of)
     county_en: str = ""
     previous: Previous | None = None  # the issued paper "then" comes from (None: recomputed at since)
+    # What the overdue figures rest on (registry "overdue_items" caveats = monitoring.deadline_caveats): a
+    # year counted on weekdays, cases without the county's ledger, no visit records. Printed under every
+    # overdue count and list of the meeting (page, paper, 本周要点).
+    caveats: tuple[Caveat, ...] = ()
+
+    def caveat_texts(self, lang: str = "zh") -> tuple[str, ...]:
+        return tuple(c.text(lang) for c in self.caveats)
 
     @property
     def env_period(self) -> str | None:
@@ -371,6 +379,7 @@ def prepare(
         county_zh=name_of(b, "zh"),
         county_en=name_of(b, "en"),
         previous=previous if use_paper else None,
+        caveats=registry.evaluate(b, "overdue_items", as_of=on).caveats,
     )
 
 
@@ -398,6 +407,7 @@ def snapshot(d: Dispatch) -> dict:
         ],
         "township_table": township_table(d).values.tolist(),
         "decisions": {s.key: list(s.lines) for s in decision_sections(d)},
+        "caveats": list(d.caveat_texts("zh")),
     }
 
 
@@ -458,6 +468,7 @@ class DecisionSection:
     title: str
     lines: tuple[str, ...]  # one sentence per item; empty = nothing to decide
     none: str  # what to say when there is nothing
+    notes: tuple[str, ...] = ()  # said under the list whatever it holds (the deadlines' caveats)
 
 
 def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, ...]:
@@ -507,6 +518,7 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
             _t(lang, "逾期未办的程序事项", "Overdue procedure items"),
             tuple(overdue),
             _t(lang, "无逾期事项", "Nothing overdue"),
+            d.caveat_texts(lang),
         ),
         DecisionSection(
             "jobs",
@@ -577,6 +589,8 @@ def key_points(d: Dispatch, lang: str = "zh", *, review=None) -> tuple[str, ...]
         first_zh += ";无逾期未办事项"
         first_en += "; nothing overdue"
     points.append(_t(lang, first_zh + "。", first_en + "."))
+    if d.caveats:  # what the overdue count rests on, said right after it
+        points.append(_t(lang, "".join(d.caveat_texts("zh")), " ".join(d.caveat_texts("en"))))
 
     behind = d.townships[d.townships["status"] == status_rule.BEHIND]["township"].tolist()
     watch = int((d.townships["status"] == status_rule.WATCH).sum())

@@ -25,6 +25,7 @@ import pandas as pd
 
 from lulong_data import exports
 from lulong_data.dispatch import Dispatch, decision_sections, headline_table, key_points, township_table
+from lulong_data.figures import Caveat
 
 MAX_LINES = 8  # per decision list: keeps the sheet on one sheet whatever the week brings
 MAX_ITEMS = 14  # 交办事项 rows printed; the rest on the dashboard
@@ -127,6 +128,10 @@ def _decisions(doc: Any, d: Dispatch, lang: str) -> None:
             p = cell.add_paragraph()
             r = p.add_run(("· " if s.lines else "") + line)
             r.font.size = Pt(TABLE_PT)
+            exports.set_fonts(r._r, exports.BODY_FONT)
+        for note in s.notes:  # what the list rests on (a calendar estimated, cases not judged)
+            r = cell.add_paragraph().add_run(_t(lang, "注:", "Note: ") + note)
+            r.font.size = Pt(TABLE_PT - 1)
             exports.set_fonts(r._r, exports.BODY_FONT)
     full = 210 - 2 * MARGIN_MM
     _set_widths(table, (full / 2,), full)
@@ -293,10 +298,18 @@ def township_file_name(d: Dispatch, township: str, ext: str = "docx") -> str:
 
 
 def township_sheet(
-    d: Dispatch, code: str, *, items: Sequence = (), lines: Sequence = (), lang: str = "zh"
+    d: Dispatch,
+    code: str,
+    *,
+    items: Sequence = (),
+    lines: Sequence = (),
+    caveats: Sequence[Caveat] = (),
+    lang: str = "zh",
 ) -> bytes:
     """乡镇一页纸: one township's status and why, its figures, its overdue cases (village and masked head
-    name, for the township's own head), the lists that concern it and its 交办事项."""
+    name, for the township's own head), the lists that concern it and its 交办事项. ``caveats``: the
+    township's own deadline caveats (lulong_data.metrics.monitoring.deadline_caveats with ``township``),
+    printed under its overdue cases."""
     from docx.shared import Mm, Pt
 
     from lulong_data.metrics.monitoring import CHECK_LABELS
@@ -338,6 +351,8 @@ def township_sheet(
         _compact(exports.add_table(doc, cases.head(25), font_pt=TABLE_PT))
         if len(cases) > 25:
             _paragraph(doc, _t(lang, f"另有{len(cases) - 25}项,详见看板。", f"{len(cases) - 25} more."), pt=8)
+    for c in caveats:
+        _paragraph(doc, _t(lang, "注:", "Note: ") + c.text(lang), pt=8, after=0)
     if lines:
         _heading(doc, _t(lang, "需跟进的情况", "To follow up"))
         for c in lines:

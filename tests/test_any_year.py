@@ -12,9 +12,10 @@ import io
 import openpyxl
 import pytest
 from apptest import download_data, open_page, switch_to
+from docx import Document
 from time_travel import shifted_sample
 
-from lulong_data import access
+from lulong_data import access, dispatch, dispatch_report
 from lulong_data.bundle import load_bundle
 from lulong_data.metrics import compute, monitoring
 
@@ -81,3 +82,29 @@ def test_every_page_builds_in_2027_and_monitoring_says_the_calendar_is_estimated
             ]
         if url_path == "overview":  # next to the longest overdue items
             assert ESTIMATE in [c.value for c in at.caption]
+
+
+def test_the_dispatch_meeting_says_the_calendar_is_estimated(folder_2027, data_office):
+    """What the overdue figures rest on is said wherever the meeting counts them: 本周要点 right after the
+    overdue sentence, under the overdue list on the page and in the paper, and on the 乡镇一页纸."""
+    b = load_bundle(folder_2027)
+    d = dispatch.prepare(b, as_of=AS_OF)
+    assert d.caveat_texts() == (ESTIMATE,) and "2027" in d.caveat_texts("en")[0]
+    points = dispatch.key_points(d)
+    assert "逾期未办" in points[0] and points[1] == ESTIMATE
+    assert dispatch.snapshot(d)["caveats"] == [ESTIMATE]  # an issued paper keeps it with its figures
+
+    paper = Document(io.BytesIO(dispatch_report.build(d)))
+    assert ESTIMATE in [p.text for p in paper.paragraphs]  # 本周要点
+    overdue_box = paper.tables[3].rows[0].cells[0]
+    assert overdue_box.paragraphs[-1].text == "注:" + ESTIMATE
+
+    worst = d.townships.sort_values("overdue", ascending=False).iloc[0]
+    assert worst["overdue"] > 0
+    notes = monitoring.deadline_caveats(b, as_of=AS_OF, township=worst["township_code"])
+    sheet = Document(io.BytesIO(dispatch_report.township_sheet(d, worst["township_code"], caveats=notes)))
+    assert "注:" + ESTIMATE in [p.text for p in sheet.paragraphs]
+
+    at = open_page("dispatch")
+    assert ESTIMATE in [c.value for c in at.caption]  # under the overdue list
+    assert any(ESTIMATE in m.value for m in at.markdown)  # 本周要点
