@@ -1,7 +1,7 @@
 """Draft press text whose every number comes from the 口径 registry, and the checks that keep it honest.
 
 A paragraph is written per theme in the county's register (see the press conference in shared/seed).
-Numbers are never typed into the templates: each one is ``registry.compute(b, spec, as_of)``, formatted
+Numbers are never typed into the templates: each one is ``registry.evaluate(b, spec, as_of=…)``, formatted
 and remembered with its spec and position, so the press office (and the tests) can trace it back. A
 sentence whose figure cannot be computed (a missing ledger) is left out rather than printed with "—".
 
@@ -26,10 +26,11 @@ from lulong_data.departments import full_name
 from lulong_data.formatting import RATE_DIGITS, RATES
 from lulong_data.metrics import environment
 from lulong_data.metrics.published import DIFFERS, MATCH, decimals
-from lulong_data.metrics.registry import METRICS, compute, department_for, lookup, parse_spec
+from lulong_data.metrics.registry import METRICS, department_for, evaluate, lookup, parse_spec
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
+    from lulong_data.figures import Period
 
 # The briefing is titled with the county whose data it holds (lulong_data.county.name_of).
 TITLE_TAIL = "巩固拓展脱贫攻坚成果同乡村振兴有效衔接工作情况"
@@ -112,20 +113,33 @@ class _Filler:
     b: Bundle
     as_of: dt.date
     figures: list[tuple[str, float, int]] = field(default_factory=list)
-    _cache: dict[tuple[str, dt.date], float | None] = field(default_factory=dict)
+    _cache: dict[tuple[str, dt.date], tuple[float | None, Period | None]] = field(default_factory=dict)
+
+    def _figure(self, spec: str, at: dt.date | None = None) -> tuple[float | None, Period | None]:
+        key = (spec, at or self.as_of)
+        if key not in self._cache:
+            v, period = None, None
+            try:
+                # An absent ledger reads as zero to most metrics; in a press text that would be a false 0.
+                if all(self.b.has(d) for d in lookup(spec).datasets):
+                    fig = evaluate(self.b, spec, as_of=key[1])
+                    v, period = fig.value, fig.period
+            except Exception:  # noqa: BLE001 - any failure means "not computable": the sentence goes
+                v = None
+            self._cache[key] = (None if v is None or pd.isna(v) else float(v), period)
+        return self._cache[key]
 
     def value(self, spec: str, at: dt.date | None = None) -> float | None:
         """The figure ``spec`` names at ``at`` (default: the draft's date); None when it cannot be computed."""
-        key = (spec, at or self.as_of)
-        if key not in self._cache:
-            try:
-                # An absent ledger reads as zero to most metrics; in a press text that would be a false 0.
-                absent = [d for d in lookup(spec).datasets if not self.b.has(d)]
-                v = None if absent else compute(self.b, spec, key[1])
-            except Exception:  # noqa: BLE001 - any failure means "not computable": the sentence goes
-                v = None
-            self._cache[key] = None if v is None or pd.isna(v) else float(v)
-        return self._cache[key]
+        return self._figure(spec, at)[0]
+
+    def stated_at(self, spec: str) -> str:
+        """ "截至6月底," when ``spec`` is a point-in-time figure of an earlier date than the draft's (an
+        indicator reported for 30 June, issue 17 item 4), else "" (the release's own date covers it)."""
+        period = self._figure(spec)[1]
+        if period is None or period.start is not None or period.end >= self.as_of:
+            return ""
+        return _as_at_zh(period.end, self.as_of) + ","
 
     def __call__(self, spec: str, digits: int | None = None) -> str:
         v = self.value(spec)
@@ -157,6 +171,9 @@ class _Filler:
         now, then = self.value(spec), self.value(before, at)
         if now is None or then is None or (then == 0 and not points):
             return ""
+        period = self._figure(spec)[1]
+        if at is not None and period is not None and period.end <= at:
+            return ""  # the figure itself is of that date (an indicator last reported at the year's end)
         digits = default_digits(spec, now)
         delta = now - then
         if Decimal(number_text(abs(delta), digits)) == 0:
@@ -212,6 +229,16 @@ def _paragraph(
 
 def _date_zh(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _as_at_zh(end: dt.date, as_of: dt.date) -> str:
+    """截至6月底 / 截至6月15日 / 截至2021年底 / 截至2021年6月底 (the year only when it is not the release's)."""
+    year = "" if end.year == as_of.year else f"{end.year}年"
+    if end.month == 12 and end.day == 31 and year:
+        return f"截至{year[:-1]}年底"
+    if (end + dt.timedelta(days=1)).day == 1:
+        return f"截至{year}{end.month}月底"
+    return f"截至{year}{end.month}月{end.day}日"
 
 
 def _year_before(d: dt.date) -> dt.date:
@@ -361,24 +388,32 @@ def _education(b: Bundle, d: dt.date) -> list[Sentence]:
 _IND = "indicator:name="
 
 
+def _unless_same(f: _Filler, spec: str, previous: str) -> str:
+    """:meth:`_Filler.stated_at` of ``spec``, or "" when the previous sentence's figure said the same date."""
+    own = f.stated_at(spec)
+    return "" if own == f.stated_at(previous) else own
+
+
 def _health(b: Bundle, d: dt.date) -> list[Sentence]:
     year_end = dt.date(d.year - 1, 12, 31)
     teams, insured, pension = (
         _IND + n for n in ("家庭医生签约团队数", "城乡居民医保参保率", "养老保险覆盖率")
     )
     return [
+        # Each says the date it was reported for when that is earlier than the release's; a sentence whose
+        # date is the one just said does not repeat it.
         lambda f: (
-            f"全县组建家庭医生签约团队{f(teams)}个"
+            f"{f.stated_at(teams)}全县组建家庭医生签约团队{f(teams)}个"
             + _optional(f.change(teams, teams, at=year_end, since="上年末", unit="个"))
             + ",做到应签尽签。"
         ),
         lambda f: (
-            f"全县城乡居民医保参保率{f(insured)}%"
+            f"{_unless_same(f, insured, teams)}全县城乡居民医保参保率{f(insured)}%"
             + _optional(f.change(insured, insured, at=year_end, since="上年末", points=True))
             + "。"
         ),
         lambda f: (
-            f"养老保险覆盖率{f(pension)}%"
+            f"{_unless_same(f, pension, insured)}养老保险覆盖率{f(pension)}%"
             + _optional(f.change(pension, pension, at=year_end, since="上年末", points=True))
             + "。"
         ),

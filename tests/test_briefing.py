@@ -113,6 +113,8 @@ def test_the_release_is_a_news_text(sample_draft):
     assert "通过帮扶" not in text["monitoring"]
     assert "全县农村低保覆盖率为3.1%,比上年末下降0.1个百分点" in text["welfare"]
     assert "家庭医生签约团队458个,比上年末增加6个" in text["health"]
+    # Reported for 30 June, not for the release's 26 July: the figures say their own date (issue 17 item 4).
+    assert "获悉,截至6月底,全县组建家庭医生签约团队458个" in text["health"]
     assert "医保参保率96.8%,比上年末提高0.3个百分点" in text["health"]
     # July's list against July 2021's as it stood on 26 July 2021 (85.39): 87.23 − 85.39 = 1.84.
     assert "2022年7月检查中,全县受检村平均得分87.2分,比上年同月提高1.8分" in text["environment"]
@@ -229,6 +231,18 @@ def test_a_draft_at_an_earlier_date_checks_against_that_date(sample_bundle):
     found = {f.text: f for f in textcheck.check(sample_bundle, employment.text, as_of=dt.date(2022, 6, 30))}
     # 3988 at 30 June; the 4019 published for 26 July is later than the draft and is not held against it.
     assert found["3988人"].verdict == "data" and found["3988人"].published == ()
+
+
+def test_reported_figures_say_their_own_date_and_no_change_on_that_date(sample_bundle):
+    """On 15 February 2022 the health indicators were last reported for 31 December 2021: the paragraph
+    says 截至2021年底 and makes no "比上年末" comparison of that date with itself; it checks clean."""
+    d = briefing.draft(sample_bundle, dt.date(2022, 2, 15))
+    health = next(p for p in d.paragraphs if p.theme == "health")
+    assert "获悉,截至2021年底,全县组建家庭医生签约团队452个,做到应签尽签。" in health.text
+    assert "全县城乡居民医保参保率96.5%。养老保险覆盖率99.3%。" in health.text  # the date is said once
+    assert "上年末" not in health.text
+    found = textcheck.check(sample_bundle, health.text, as_of=dt.date(2022, 2, 15))
+    assert {f.verdict for f in found} <= {"data", "published", "not_a_figure"}, found
 
 
 # --- tables and files --------------------------------------------------------------------------------
