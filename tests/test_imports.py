@@ -593,7 +593,7 @@ def test_out_is_replaced_whole_or_not_at_all(table, tmp_path, key_file, monkeypa
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     from lulong_data.imports import run as run_mod
 
-    def broken(folder):
+    def broken(folder, state=None):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(run_mod, "validate", broken)
@@ -608,6 +608,48 @@ def test_out_is_replaced_whole_or_not_at_all(table, tmp_path, key_file, monkeypa
     assert ok.status == 0
     assert (out / "households.csv").read_bytes() != before["households.csv"]
     assert not list(tmp_path.glob(".out.*"))
+
+
+def test_a_validated_base_is_not_validated_again(table, tmp_path, key_file, monkeypatch):
+    """--base comes from its validated snapshot, and in the result only the datasets the import wrote (or
+    whose base file had a finding) are read and checked again; the outcome and the files are those of
+    checking everything."""
+    from lulong_data import loader, snapshot
+    from lulong_data.imports import state as state_mod
+
+    monkeypatch.setenv("LULONG_STATE_DIR", str(tmp_path / "state"))
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.csv", "t", [header], _households(rows, 30))
+    base = tmp_path / "base"
+    shutil.copytree(SAMPLE_DIR, base)
+    trainings = base / "trainings.csv"  # a finding in one base file: an extra column
+    lines = trainings.read_text(encoding="utf-8").splitlines()
+    trainings.write_text(
+        "\n".join([lines[0] + ",备注"] + [x + "," for x in lines[1:]]) + "\n", encoding="utf-8"
+    )
+    for f in base.rglob("*"):
+        os.utime(f, (1e9, 1e9))  # settled long ago (snapshot.SETTLE_SECONDS)
+    named = {p.file for p in loader.load_folder(base).problems}
+    assert "trainings.csv" in named
+
+    first = run_import([("national", path)], base=base, out=tmp_path / "a", secret_file=key_file)
+    assert first.status == 0 and (snapshot.location(base) / snapshot.META).is_file()  # left a snapshot
+    read: list[str] = []
+    real = loader._load_table
+    monkeypatch.setattr(loader, "_load_table", lambda p, name: (read.append(name), real(p, name))[1])
+    again = run_import([("national", path)], base=base, out=tmp_path / "b", secret_file=key_file)
+    assert again.status == 0
+    assert set(read) == set(again.changed) | {n for n in loader.DATASETS if f"{n}.csv" in named}
+    assert "trainings" in read and "environment_scores" not in read and "villages" not in read
+    read.clear()
+    monkeypatch.setattr(state_mod, "_validated", lambda result: {})
+    full = run_import([("national", path)], base=base, out=tmp_path / "c", secret_file=key_file)
+    assert "environment_scores" in read and "villages" in read  # everything checked
+    key = [(p.code, p.file, p.row, p.column, p.message_zh) for p in again.problems]
+    assert key == [(p.code, p.file, p.row, p.column, p.message_zh) for p in full.problems]
+    for f in (tmp_path / "c").iterdir():
+        if f.is_file():
+            assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
 
 
 def test_out_that_is_not_a_data_folder_is_left_alone(table, tmp_path, key_file):
