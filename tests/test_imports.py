@@ -311,6 +311,44 @@ def test_the_same_person_gets_one_pseudonym_in_every_export(key_file):
     assert n18 not in repr(s) and key_file.read_text().strip() not in repr(s)
 
 
+def test_a_whole_column_of_numbers_reads_as_one_number_does(key_file):
+    """The column-wise reading of 100,000 numbers at once (people.normalise, born_and_sexes, the batch
+    HMAC) gives what the one-number functions give, for every spelling seen in exports."""
+    from lulong_data.imports import people
+
+    n18 = exports.id_number("P1", 1950, "男")
+    n18x = next(n for i in range(200) if (n := exports.id_number(f"Q{i}", 1988, "女")).endswith("X"))
+    typo = n18[:17] + ("0" if n18[17] != "0" else "1")
+    odd = n18[:10] + "13" + n18[12:14] + "0" + n18[15:]  # month 13: no birth year
+    cases = [
+        n18,
+        exports.as15(n18),
+        n18x.lower(),
+        f" {n18[:6]} {n18[6:14]}\u3000{n18[14:]} ",
+        n18.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")),
+        f"'{n18}",
+        f"{exports.as15(n18)}.0",
+        typo,
+        odd[:17] + secret.check_char(odd[:17]),
+        "A1234567",
+        "",
+        "1.30324E+17",
+    ]
+    number, kind = people.normalise(pd.Series(cases, dtype="str"))
+    for i, text in enumerate(cases[:-2]):
+        assert (number[i], kind[i]) == secret.normalise_id(text), text
+    assert list(kind[-2:]) == ["missing", "number"]
+    valid = kind.isin(("18", "18?", "15")).to_numpy()
+    year, sex = people.born_and_sexes(number, valid)
+    for i in range(len(cases)):
+        want = secret.born_and_sex(number[i]) if valid[i] else (None, None)
+        got = (None if pd.isna(year[i]) else int(year[i]), None if pd.isna(sex[i]) else sex[i])
+        assert got == want, cases[i]
+    s = secret.load(key_file)
+    numbers = [exports.id_number(f"R{i}", 1940 + i % 70, "男") for i in range(300)] + ["A1234567"]
+    assert s.pseudonyms(numbers) == {n: s.pseudonym(n) for n in numbers}
+
+
 def test_national_and_roster_join_through_pseudonyms(chained, sample_b):
     """The roster's head (18 digits) and the national export's head (some with 15) are one person."""
     b = _bundle(chained[2].out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lulong_data.contract import Problem
@@ -91,9 +92,8 @@ class Resolver:
         t, v = t.fillna(""), v.fillna("")
         files = frame["_file"] if "_file" in frame else pd.Series(file, index=frame.index)
         pairs = pd.DataFrame({"t": t, "v": v, "row": frame["_row"], "f": files})
-        groups = pairs.groupby(["t", "v"], sort=False).agg(
-            first=("row", "first"), size=("row", "size"), f=("f", "first")
-        )
+        by_pair = pairs.groupby(["t", "v"], sort=False)
+        groups = by_pair.agg(first=("row", "first"), size=("row", "size"), f=("f", "first"))
         codes: dict[tuple[str, str], str | None] = {}
         seen_t: set[str] = set()
         for (tv, vv), info in groups.iterrows():
@@ -118,7 +118,9 @@ class Resolver:
             if problem is not None:
                 problems.append(problem)
             codes[(tv, vv)] = code
-        mapped = pd.Series([codes[(a, b)] for a, b in zip(t, v, strict=True)], index=frame.index, dtype="str")
+        # each row's code through its pair's number (ngroup counts the pairs in the order agg lists them)
+        pair_codes = np.array([codes[k] for k in groups.index] + [None], dtype=object)
+        mapped = pd.Series(pair_codes[by_pair.ngroup().to_numpy()], index=frame.index, dtype="str")
         return mapped, problems
 
     def _village(

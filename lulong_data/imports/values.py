@@ -76,6 +76,7 @@ def remap(values: pd.Series, mapping, dtype: str = "str") -> pd.Series:
     export of 100,000 rows has a handful of distinct 劳动技能, and pandas maps text one cell at a time."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     get = mapping.get if isinstance(mapping, dict) else mapping
+    uniques = np.asarray(uniques, dtype=object)  # Arrow-backed text is slow to walk value by value
     mapped = np.array([get(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype=dtype)
 
