@@ -28,8 +28,11 @@ def pseudonymise(
     number, kind = normalise(raw)
     del raw
     usable = kind.isin(_USABLE).to_numpy()
-    unique = number[usable].unique().to_numpy(dtype=object)  # plain strings: quick to walk through
-    frame["person_id"] = values.remap(number, secret.pseudonyms(unique))
+    codes, uniques = pd.factorize(number.where(usable), use_na_sentinel=True)
+    pids = secret.pseudonyms(np.asarray(uniques, dtype=object))  # plain strings: quick to walk through
+    frame["person_id"] = values.spread(
+        codes, [pids[n] for n in np.asarray(uniques, dtype=object)], frame.index
+    )
     year, sex = born_and_sexes(number, kind.isin(("18", "18?", "15")).to_numpy())
     frame["id_birth_year"] = year
     frame["id_sex"] = sex
@@ -138,8 +141,8 @@ def isin(values: pd.Series, allowed) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not isinstance(allowed, (pd.Series, pd.Index, np.ndarray, list)):
-        allowed = list(allowed)
+    if not isinstance(allowed, (pd.Series, pd.Index, np.ndarray, list, pd.api.extensions.ExtensionArray)):
+        allowed = list(allowed)  # a set, dict keys …
 
     def text(v) -> pa.Array:
         # straight from the Arrow buffers of pandas' text columns (no Python string per value)

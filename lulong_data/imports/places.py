@@ -20,6 +20,7 @@ import pandas as pd
 from lulong_data.contract import Problem
 from lulong_data.imports import report
 from lulong_data.imports.profiles import Places, norm
+from lulong_data.imports.values import remap
 
 
 def _strip(name: str, suffixes: tuple[str, ...]) -> str:
@@ -232,7 +233,7 @@ class Resolver:
             return pd.Series(False, index=frame.index), []
         c = frame["county"].fillna("")
         mine = {norm(self.county_name), _strip(norm(self.county_name), ("县", "市", "区", "旗"))}
-        keys = c.map(norm)
+        keys = remap(c, norm)
         other = keys.ne("") & ~keys.isin(mine)
         problems = []
         if other.any():

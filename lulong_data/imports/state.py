@@ -11,6 +11,7 @@ renamed into place; a run that fails leaves --out as it was.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -251,29 +252,70 @@ def _validated(result) -> dict[str, tuple[tuple[int, int], Known]]:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _text(series: pd.Series, kind: str) -> pd.Series:
+def _text(series: pd.Series, kind: str):
+    """A column as the text the contract's loader reads (an Arrow string array; null = empty cell): dates
+    YYYY-MM-DD, 是/否, integers, numbers as the shortest text that reads back as the same value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if kind == "date":
-        return series.dt.strftime("%Y-%m-%d").fillna("")
-    if kind == "bool":
-        return series.map({True: "是", False: "否"}).astype(object).where(series.notna(), "")
-    if kind == "int":
-        return series.astype("Int64").astype("str").fillna("")
-    if kind == "float":
-        return series.map(lambda v: "" if pd.isna(v) else f"{v:.2f}".rstrip("0").rstrip("."))
-    return series.astype(object).where(series.notna(), "")
+        arr = pc.strftime(_arrow(series.astype("datetime64[ns]")), format="%Y-%m-%d")
+    elif kind == "bool":
+        arr = pc.if_else(_arrow(series.astype("boolean")), "是", "否")
+    elif kind == "int":
+        arr = _arrow(series.astype("Int64"))
+    elif kind == "float":
+        arr = _arrow(series.astype("float64"))  # the shortest text that reads back as the same number
+    else:
+        arr = _arrow(series.astype("str"))
+    return arr.cast(pa.large_string())
+
+
+def _arrow(series: pd.Series):
+    import pyarrow as pa
+
+    arr = pa.array(series, from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _csv_field(arr):
+    """Cells quoted as Python's csv module quotes them (QUOTE_MINIMAL: those holding a comma, a quote or a
+    line break; quotes doubled), empty for null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.fill_null(arr, "")
+    quote = pc.match_substring_regex(arr, '[,"\\r\\n]')
+    if not pc.any(quote).as_py():
+        return arr
+    q, none = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
+    quoted = pc.binary_join_element_wise(q, pc.replace_substring(arr, '"', '""'), q, none)
+    return pc.if_else(quote, quoted, arr)
 
 
 def write_csv(frame: pd.DataFrame, dataset: str, path: Path) -> None:
+    """The dataset as UTF-8 CSV, one line per row; built by Arrow's string kernels in one buffer."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     kinds = columns_of(dataset)
-    extra = [c for c in frame.columns if c not in kinds]
-    out = pd.DataFrame({c: _text(frame[c], kinds[c]) for c in kinds if c in frame})
-    for c in extra:
-        out[c] = frame[c].astype(object).where(frame[c].notna(), "")
     # columns the contract does not know yet are left out (the loader would call them unknown)
-    for c in V2_COLUMNS.get(dataset, {}):
-        if c in out and c not in DATASETS[dataset].aliases:
-            out = out.drop(columns=c)
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    left_out = {c for c in V2_COLUMNS.get(dataset, {}) if c not in DATASETS[dataset].aliases}
+    names = [c for c in kinds if c in frame and c not in left_out]
+    names += [c for c in frame.columns if c not in kinds]
+    cells = [_csv_field(_text(frame[c], kinds.get(c, "str"))) for c in names]
+    header = ",".join(_csv_field(pa.array(names, pa.large_string())).to_pylist()) + "\n"
+    with open(path, "wb") as fh:
+        fh.write(header.encode("utf-8"))
+        if len(frame) and cells:
+            text = functools.partial(pa.scalar, type=pa.large_string())
+            lines = pc.binary_join_element_wise(*cells, text(","))
+            lines = pc.binary_join_element_wise(lines, text(""), text("\n"))  # each line ends with "\n"
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+                lines.offset : lines.offset + len(lines) + 1
+            ]
+            fh.write(memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]])
 
 
 def stage(state: State, out: Path) -> Path:
