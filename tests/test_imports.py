@@ -552,6 +552,24 @@ def test_village_that_cannot_be_placed(table, tmp_path, key_file):
     assert amb and "一街村" in amb[0].message_zh and "卢龙镇" in amb[0].message_zh
 
 
+def test_a_member_who_disagrees_with_the_head_is_reported(table, tmp_path, key_file):
+    """Household fields come from the head's row; a member's other value is a warning naming its row."""
+    header, rows = table
+    rows = [list(r) for r in _households(rows, 12)]
+    hid, rel, kind = header.index("户编号"), header.index("与户主关系"), header.index("户类型")
+    member = next(i for i, r in enumerate(rows) if r[rel] != "户主")
+    head = next(r for r in rows if r[hid] == rows[member][hid] and r[rel] == "户主")
+    rows[member][kind] = "一般农户" if head[kind] != "一般农户" else "脱贫户"
+    path = exports.write_table(tmp_path / "监测.xlsx", "t", [header], rows)
+    outcome = run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "out", secret_file=key_file)
+    assert outcome.status == 0
+    found = [p for p in outcome.problems if p.code == "import_household_differs"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert (found[0].row, found[0].column) == (member + 4, "户类型")
+    hh = _bundle(tmp_path / "out").frames["households"].set_index("household_id")
+    assert hh.at["H" + head[hid].lstrip("H"), "household_type"] == head[kind]  # the head's value
+
+
 def test_renamed_township_and_village_suffixes_are_read_and_reported(national_only):
     renamed = [p for p in national_only.problems if p.code == "import_township_renamed"]
     assert renamed and renamed[0].value == "印庄乡" and "印庄镇" in renamed[0].message_zh

@@ -105,16 +105,24 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
         )
     hh = frame.loc[head_idx].set_index("household_id", drop=False)
 
+    # members of one household that disagree with its head, per household field (households in id order)
+    hcodes, hids = pd.factorize(frame["household_id"])
+    by_household = np.argsort(hcodes, kind="stable")  # the rows of each household, together, in order
+    starts = np.concatenate([[0], np.cumsum(np.bincount(hcodes, minlength=len(hids)))])
     for name in CHECKED:
         if name not in frame:
             continue
         v = frame[name].fillna("")
-        spread = v.groupby(frame["household_id"]).nunique()
-        bad = spread[spread > 1].index
+        vcodes, _ = pd.factorize(v)
+        width = int(vcodes.max(initial=0)) + 1
+        pairs = np.unique(hcodes.astype(np.int64) * width + vcodes)
+        distinct = np.bincount(pairs // width, minlength=len(hids))
+        bad = np.sort(np.asarray(hids, dtype=object)[distinct > 1])
         for hid in bad[:50]:
-            member = frame[
-                (frame["household_id"] == hid) & v.ne(hh.at[hid, name] if pd.notna(hh.at[hid, name]) else "")
-            ].iloc[0]
+            code = hids.get_loc(hid)
+            rows = frame.iloc[by_household[starts[code] : starts[code + 1]]]
+            head_value = hh.at[hid, name] if pd.notna(hh.at[hid, name]) else ""
+            member = rows[rows[name].fillna("").ne(head_value)].iloc[0]
             problems.append(
                 report.problem(
                     "household_differs",
