@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +76,21 @@ class LoadResult:
         return messages.summary(self.problems, len(self.present), self.row_count, lang)
 
 
-def load_folder(path: str | os.PathLike) -> LoadResult:
-    """Read and check every file of a data folder (see docs/data-contract.md)."""
+@dataclass(frozen=True)
+class Known:
+    """A dataset file already read, typed and validated on its own with no problem at all — the byte copy
+    of a file in a validated folder (lulong_data.imports copies the datasets an import leaves alone)."""
+
+    file: str  # its name; the folder's file of the dataset must have this name to stand for it
+    frame: pd.DataFrame  # typed, index = spreadsheet row (as _load_table gives it)
+    headers: dict[str, str]
+
+
+def load_folder(path: str | os.PathLike, *, known: Mapping[str, Known] | None = None) -> LoadResult:
+    """Read and check every file of a data folder (see docs/data-contract.md).
+
+    ``known``: datasets whose file need not be read, typed and validated again (:class:`Known`); the
+    folder-wide rules still run over them with every other dataset."""
     folder = Path(path)
     result = LoadResult(folder, {})
     entries = None
@@ -98,7 +112,9 @@ def load_folder(path: str | os.PathLike) -> LoadResult:
     chosen = {name: found[0] for name, found in candidates.items() if len(found) == 1 and name in DATASETS}
     # The files are read, typed and validated side by side (pyarrow's parser and most Arrow kernels
     # release the GIL); problems and frames are then taken in contract order, exactly as one by one.
-    loaded = _load_tables(chosen)
+    reused = {name: k for name, k in (known or {}).items() if name in chosen and chosen[name].name == k.file}
+    loaded = _load_tables({name: p for name, p in chosen.items() if name not in reused})
+    loaded.update({name: (k.frame, [], dict(k.headers)) for name, k in reused.items()})
     _release_free_memory()
     for name, ds in DATASETS.items():
         found = candidates.get(name, [])

@@ -2,7 +2,8 @@
 
 Loading a folder reads, types and checks every file (seconds for a county, ≈ 14 s for a province). Once a
 folder has been validated, its typed frames are written as Arrow IPC files with the contract's types,
-next to the report (every problem found), the folder's fingerprint and the contract version. The next
+next to the report (every problem found), the spreadsheet row of each row (what messages name), the
+folder's fingerprint and the contract version. The next
 load of the same folder — a server start, another process, a rollback to a kept version — reads the
 frames back without validating, when, and only when:
 
@@ -42,6 +43,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -179,17 +181,16 @@ def write(folder: str | os.PathLike, fingerprint: str, result: Any, where: Path 
     try:
         tmp.mkdir(parents=True)
         tables = {}
+        row_numbers: Mapping[str, Any] = getattr(result, "rows", None) or {}
         for name, df in frames.items():
             table = _arrow(df)
-            sink = pa.BufferOutputStream()
-            with ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table)
-            data = sink.getvalue()
+            data = _ipc(table)
             path = tmp / f"{name}{SUFFIX}"
             with open(path, "wb") as fh:
                 fh.write(data)
             digest = hashlib.sha256(data).hexdigest()
             tables[name] = {"file": path.name, "rows": len(df), "bytes": data.size, "sha256": digest}
+            tables[name].update(_write_rows(tmp, name, row_numbers.get(name), len(df)))
         meta = {
             "format": FORMAT,
             "contract": contract_version(),
@@ -230,6 +231,29 @@ def worth_keeping(folder: Path, problems: list[Problem], started: float, fingerp
     except OSError:
         return False
     return newest < started - SETTLE_SECONDS and folder_fingerprint(folder) == fingerprint
+
+
+def _ipc(table: pa.Table) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _write_rows(tmp: Path, name: str, rows: Any, n: int) -> dict[str, Any]:
+    """The spreadsheet row of each row of a table (what messages name), as meta entries: ``first_row``
+    when they run on from one row (no blank or skipped rows), else a file of them. Nothing when unknown."""
+    if rows is None or len(rows) != n:
+        return {}
+    rows = np.asarray(rows, dtype="int64")
+    first = int(rows[0]) if n else 2
+    if np.array_equal(rows, np.arange(first, first + n, dtype="int64")):
+        return {"first_row": first}
+    data = _ipc(pa.table({"row": pa.array(rows)}))
+    path = tmp / f"{name}.rows{SUFFIX}"
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return {"rows_file": path.name, "rows_bytes": data.size, "rows_sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _arrow(df: pd.DataFrame) -> pa.Table:
@@ -280,6 +304,9 @@ class Snapshot:
     problems: list[Problem]
     manifest: dict
     geo: dict[str, dict]
+    # dataset -> the spreadsheet row of each row (what validating gave), for the tables the snapshot knows
+    # them of (older snapshots and frames written without them have none)
+    rows: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
 
 def read(folder: str | os.PathLike, fingerprint: str) -> Snapshot | None:
@@ -321,6 +348,21 @@ def _read(folder: Path, where: Path, fingerprint: str) -> Snapshot:
             raise Stale(f"{info['file']}: {table.num_rows} rows, {info['rows']} written")
         return table.to_pandas()
 
+    def rows_of(name: str) -> np.ndarray | None:
+        info = tables[name]
+        if "first_row" in info:
+            first = int(info["first_row"])
+            return np.arange(first, first + int(info["rows"]), dtype="int64")
+        if "rows_file" not in info:
+            return None
+        data = (where / info["rows_file"]).read_bytes()
+        if len(data) != info["rows_bytes"] or hashlib.sha256(data).hexdigest() != info["rows_sha256"]:
+            raise Stale(f"{info['rows_file']} is not the file written")
+        rows = ipc.open_file(pa.py_buffer(data)).read_all().column("row").to_numpy()
+        if len(rows) != info["rows"]:
+            raise Stale(f"{info['rows_file']}: {len(rows)} rows, {info['rows']} written")
+        return rows
+
     names = list(tables)
     if len(names) > 1 and _READ_WORKERS > 1:
         from concurrent.futures import ThreadPoolExecutor
@@ -349,6 +391,7 @@ def _read(folder: Path, where: Path, fingerprint: str) -> Snapshot:
         problems=[Problem(**p) for p in meta["problems"]],
         manifest=_manifest(folder),
         geo=_geo(folder),
+        rows={name: r for name in names if (r := rows_of(name)) is not None},
     )
 
 

@@ -516,11 +516,9 @@ def write_rosters(folder: Path, dibao: Path, tekun: Path, built: Built | None = 
         v = villages.loc[r.village_code]
         tname = t_names[v["township_code"]]
         status = "停保" if r.ended_on else "在保"
+        family = _family_size(r, sizes)
         if r.scheme == "农村低保":
             persons = int(r.persons)
-            family = persons
-            if r.single_person == "是":
-                family = max(persons + 1, int(sizes.get(r.household_id, 0) or 0))
             d_rows.append(
                 [
                     str(len(d_rows) + 1),
@@ -551,6 +549,7 @@ def write_rosters(folder: Path, dibao: Path, tekun: Path, built: Built | None = 
                     "某某",
                     number,
                     "分散供养",
+                    str(family),
                     r.monthly_amount,
                     _ym(r.started_on),
                     status,
@@ -560,12 +559,24 @@ def write_rosters(folder: Path, dibao: Path, tekun: Path, built: Built | None = 
             )
     d_head = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "户主姓名", "户主身份证号", "保障人口数", "家庭人口数",
               "户月保障金额（元）", "分类", "分档类型", "最初享受月份", "保障状态", "停保时间", "渐退期截止", "联系电话"]  # fmt: skip
-    t_head = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "姓名", "身份证号码", "供养方式", "月供养金额（元）",
+    t_head = ["序号", "县(市、区)", "乡镇(街道)", "村(社区)", "姓名", "身份证号码", "供养方式", "家庭人口数", "月供养金额（元）",
               "纳入时间", "保障状态", "停保时间", "联系电话"]  # fmt: skip
     _xlsx(dibao, "农村低保对象查询", [d_head], d_rows)
     _xlsx(tekun, "特困人员查询", [t_head], t_rows)
     built.files["dibao"], built.files["tekun"] = dibao, tekun
     return built
+
+
+def _family_size(r, sizes: pd.Series) -> int:
+    """家庭人口数 of a roster row: the folder's own family_size (contract v2), else (a v1 folder) the
+    covered persons, with one more for a 单人保 record (at least the household's size on the roll)."""
+    given = getattr(r, "family_size", "")
+    if given:
+        return int(given)
+    persons = int(r.persons)
+    if r.single_person == "是":
+        return max(persons + 1, int(sizes.get(r.household_id, 0) or 0))
+    return persons
 
 
 def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:

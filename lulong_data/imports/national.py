@@ -11,8 +11,6 @@ except that a case the --base folder already holds keeps the procedure it has th
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -107,16 +105,24 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
         )
     hh = frame.loc[head_idx].set_index("household_id", drop=False)
 
+    # members of one household that disagree with its head, per household field (households in id order)
+    hcodes, hids = pd.factorize(frame["household_id"])
+    by_household = np.argsort(hcodes, kind="stable")  # the rows of each household, together, in order
+    starts = np.concatenate([[0], np.cumsum(np.bincount(hcodes, minlength=len(hids)))])
     for name in CHECKED:
         if name not in frame:
             continue
         v = frame[name].fillna("")
-        spread = v.groupby(frame["household_id"]).nunique()
-        bad = spread[spread > 1].index
+        vcodes, _ = pd.factorize(v)
+        width = int(vcodes.max(initial=0)) + 1
+        pairs = np.unique(hcodes.astype(np.int64) * width + vcodes)
+        distinct = np.bincount(pairs // width, minlength=len(hids))
+        bad = np.sort(np.asarray(hids, dtype=object)[distinct > 1])
         for hid in bad[:50]:
-            member = frame[
-                (frame["household_id"] == hid) & v.ne(hh.at[hid, name] if pd.notna(hh.at[hid, name]) else "")
-            ].iloc[0]
+            code = hids.get_loc(hid)
+            rows = frame.iloc[by_household[starts[code] : starts[code + 1]]]
+            head_value = hh.at[hid, name] if pd.notna(hh.at[hid, name]) else ""
+            member = rows[rows[name].fillna("").ne(head_value)].iloc[0]
             problems.append(
                 report.problem(
                     "household_differs",
@@ -296,7 +302,7 @@ def _cases(
     )
     cases = state.typed("monitoring_cases", cases)
     cases = _keep_procedure(state, cases, problems)
-    cases = pd.concat([cases, _still_in_procedure(state, cases, set(sel["household_id"]) | set(hh.index))])
+    cases = pd.concat([cases, _still_in_procedure(state, cases, hh.index)])
     cases = cases.reset_index(drop=True)
 
     # measures: one row per (case, policy code)
@@ -307,17 +313,11 @@ def _cases(
         norm(n): c for c, n in zip(menu["policy_code"], menu["name"], strict=True) if isinstance(n, str)
     }
     mapping = profile.value_map("measures")
-    seps = re.compile("|".join(re.escape(s) for s in profile.separators))
-    items = []
-    for c in measure_cols:
-        s = sel[c].dropna()
-        s = s[s.ne("")]
-        for idx, cell in s.items():
-            for part in seps.split(cell):
-                part = part.strip()
-                if part:
-                    items.append((idx, part, c))
-    found_items = pd.DataFrame(items, columns=["idx", "text", "col"])
+    found_items = pd.concat(
+        [_split_cells(sel[c], profile.separators).assign(col=c) for c in measure_cols]
+        or [pd.DataFrame({"idx": [], "text": [], "col": []})],
+        ignore_index=True,
+    )
     measures = state.empty("assistance_measures")
     if len(found_items):
         uniq = {t: _policy(t, mapping, by_name, codes) for t in found_items["text"].unique()}
@@ -354,6 +354,29 @@ def _cases(
         if len(measures):
             problems.append(report.problem("measures_undated", "", severity="warning", count=len(measures)))
     return cases, measures, problems
+
+
+def _split_cells(cells: pd.Series, separators: tuple[str, ...]) -> pd.DataFrame:
+    """The values of a multi-select column (``产业帮扶、就业帮扶``) one per row: idx (the cell's index label),
+    text (stripped, never empty), in the order of the cells and of the values in each."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(cells, type=pa.string(), from_pandas=True)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    unit = "\x1f"  # every separator becomes one, then one split
+    for sep in separators:
+        arr = pc.replace_substring(arr, sep, unit)
+    lists = pc.split_pattern(arr, unit)
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    parent = pc.list_parent_indices(lists).to_numpy()
+    keep = pc.fill_null(pc.greater(pc.binary_length(parts), 0), False)
+    return pd.DataFrame(
+        {
+            "idx": cells.index[parent[keep.to_numpy(zero_copy_only=False)]],
+            "text": pd.Series(parts.filter(keep), dtype="str"),
+        }
+    )
 
 
 def _measure_col(hh: pd.DataFrame, cols: dict, key: str, file: str) -> str:
@@ -405,16 +428,15 @@ def _keep_procedure(state: State, cases: pd.DataFrame, problems: list[Problem]) 
     return cases
 
 
-def _still_in_procedure(state: State, cases: pd.DataFrame, households: set[str]) -> pd.DataFrame:
+def _still_in_procedure(state: State, cases: pd.DataFrame, households: pd.Index) -> pd.DataFrame:
     """Cases of --base still in procedure (from the ledger: found, not yet approved) for households the export
     lists, unless the export now has a case of that household identified in or after the month they were
     found: the national system holds approved cases only, so it cannot list them yet."""
     base = state.base_frames.get("monitoring_cases")
     if base is None or base.empty:
         return cases.iloc[:0]
-    pending = base[
-        base["approved_on"].isna() & base["found_on"].notna() & base["household_id"].isin(households)
-    ]
+    pending = base[base["approved_on"].isna() & base["found_on"].notna()]
+    pending = pending[people.isin(pending["household_id"], households)]
     if pending.empty:
         return cases.iloc[:0]
     latest = cases.groupby("household_id")["approved_on"].max()

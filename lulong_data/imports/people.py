@@ -27,12 +27,16 @@ def pseudonymise(
     raw = frame.pop("id_number") if "id_number" in frame else pd.Series("", index=frame.index, dtype="str")
     number, kind = normalise(raw)
     del raw
-    pids = {n: secret.pseudonym(n) for n in number[kind.isin(_USABLE).to_numpy()].unique()}
-    frame["person_id"] = values.remap(number, pids)
-    year, sex = born_and_sexes(number.where(kind.isin(("18", "18?", "15"))))
+    usable = kind.isin(_USABLE).to_numpy()
+    codes, uniques = pd.factorize(number.where(usable), use_na_sentinel=True)
+    pids = secret.pseudonyms(np.asarray(uniques, dtype=object))  # plain strings: quick to walk through
+    frame["person_id"] = values.spread(
+        codes, [pids[n] for n in np.asarray(uniques, dtype=object)], frame.index
+    )
+    year, sex = born_and_sexes(number, kind.isin(("18", "18?", "15")).to_numpy())
     frame["id_birth_year"] = year
     frame["id_sex"] = sex
-    frame["id_ok"] = kind.isin(_USABLE).to_numpy()
+    frame["id_ok"] = usable
     del number  # the numbers are not kept past this point
     for code, which, severity in (
         ("id_missing", "missing", "error"),
@@ -57,53 +61,79 @@ def pseudonymise(
 _USABLE = ("18", "18?", "15", "other")
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _CHECK = np.array(list("10X98765432"))
+_BLANKS = r"[\s\u3000'\"‘’`]+"
 
 
-def _check_chars(bodies: pd.Series) -> np.ndarray:
-    """GB 11643 check characters of 17-digit bodies, all at once."""
-    if bodies.empty:
-        return np.array([], dtype=str)
-    digits = np.frombuffer("".join(bodies).encode("ascii"), dtype=np.uint8).reshape(-1, 17) - 48
-    return _CHECK[(digits.astype(np.int64) * _WEIGHTS).sum(axis=1) % 11]
+def _chars(texts: pd.Series, width: int) -> np.ndarray:
+    """ASCII texts all ``width`` characters long as an (n, width) array of their bytes, straight from
+    Arrow's buffer (no Python string per value)."""
+    import pyarrow as pa
+
+    if texts.empty:
+        return np.zeros((0, width), dtype=np.uint8)
+    arr = pa.array(texts, type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    if arr.null_count or not (np.diff(offsets) == width).all():
+        raise ValueError(f"not all {width} bytes long")  # a caller's slip: only matched numbers come here
+    return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(arr), width)
+
+
+def _check_chars(digits: np.ndarray) -> np.ndarray:
+    """GB 11643 check characters of 17-digit bodies (an (n, 17) array of ASCII digits), all at once."""
+    return _CHECK[((digits.astype(np.int64) - 48) * _WEIGHTS).sum(axis=1) % 11]
 
 
 def normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A column of ID numbers as :func:`secret.normalise_id` treats one, for 100,000 rows at once: the
     normalised number and its kind ("18", "18?", "15", "other", "missing", "number")."""
-    text = raw.fillna("").astype("str").str.replace(r"[\s\u3000'\"‘’`]+", "", regex=True)
-    wide = text.str.contains("[\uff10-\uff5a]", regex=True).fillna(False).astype(bool)
-    if wide.any():
-        text = text.where(~wide, text.str.normalize("NFKC"))
+    text = raw.fillna("").astype("str")
+    # most numbers are written plainly: only the others go through the slower clean-up
+    plain = text.str.fullmatch(r"[0-9]{17}[0-9Xx]|[0-9]{15}").fillna(False).to_numpy(dtype=bool)
+    if not plain.all():
+        rest = text[~plain]
+        rest = rest.str.replace(_BLANKS, "", regex=True)
+        wide = rest.str.contains("[\uff10-\uff5a]", regex=True).fillna(False).astype(bool)
+        if wide.any():
+            rest = rest.where(~wide, rest.str.normalize("NFKC"))
+        rest = rest.where(~rest.str.fullmatch(r"\d+\.0").fillna(False).astype(bool), rest.str[:-2])
+        text = text.copy()
+        text[~plain] = rest.to_numpy()
     text = text.str.upper()
-    text = text.where(~text.str.fullmatch(r"\d+\.0").fillna(False).astype(bool), text.str[:-2])
-    kind = pd.Series("other", index=raw.index, dtype="str")
+    kind = np.full(len(text), "other", dtype=object)
     kind[text.eq("").to_numpy()] = "missing"
     kind[text.str.fullmatch(_AS_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)] = "number"
-    is18 = text.str.fullmatch(r"\d{17}[\dX]").fillna(False).to_numpy(dtype=bool)
-    is15 = text.str.fullmatch(r"\d{15}").fillna(False).to_numpy(dtype=bool)
+    is18 = text.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    is15 = text.str.fullmatch(r"[0-9]{15}").fillna(False).to_numpy(dtype=bool)
     if is15.any():
         old = text[is15]
         body = old.str[:6] + "19" + old.str[6:]
-        text[is15] = (body + _check_chars(body)).to_numpy()
+        text[is15] = (body + _check_chars(_chars(body, 17))).to_numpy()
         kind[is15] = "15"
     if is18.any():
-        n = text[is18]
-        ok = _check_chars(n.str[:17]) == n.str[17].to_numpy()
+        digits = _chars(text[is18], 18)
+        ok = _check_chars(digits[:, :17]) == digits[:, 17].view("S1").astype(str)
         kind[is18] = np.where(ok, "18", "18?")
-    return text, kind
+    return text, pd.Series(kind, index=raw.index, dtype="str")
 
 
-def born_and_sexes(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Birth year (Int64) and sex (男/女) of 18-digit numbers; empty where the digits make no sense."""
-    year = pd.to_numeric(numbers.str[6:10], errors="coerce")
-    month = pd.to_numeric(numbers.str[10:12], errors="coerce")
-    day = pd.to_numeric(numbers.str[12:14], errors="coerce")
-    ok = year.between(1900, 2100) & month.between(1, 12) & day.between(1, 31)
-    digit = pd.to_numeric(numbers.str[16], errors="coerce")
-    sex = pd.Series(np.where(digit % 2 == 1, "男", "女"), index=numbers.index, dtype="str").where(
-        digit.notna()
-    )
-    return year.where(ok).astype("Int64"), sex.astype("str")
+def born_and_sexes(numbers: pd.Series, valid: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """Birth year (Int64) and sex (男/女) of the 18-digit numbers where ``valid``; empty where the digits make
+    no sense and elsewhere."""
+    year = np.full(len(numbers), -1, dtype=np.int64)
+    sex = np.full(len(numbers), None, dtype=object)
+    if valid.any():
+        d = _chars(numbers[valid], 18).astype(np.int64) - 48
+        y = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
+        m = d[:, 10] * 10 + d[:, 11]
+        day = d[:, 12] * 10 + d[:, 13]
+        ok = (y >= 1900) & (y <= 2100) & (m >= 1) & (m <= 12) & (day >= 1) & (day <= 31)
+        year[valid] = np.where(ok, y, -1)
+        sex[valid] = np.where(d[:, 16] % 2 == 1, "男", "女")
+    born = pd.array(year, dtype="Int64")
+    born[year < 0] = pd.NA
+    return pd.Series(born, index=numbers.index), pd.Series(sex, index=numbers.index, dtype="str")
 
 
 def isin(values: pd.Series, allowed) -> np.ndarray:
@@ -111,11 +141,16 @@ def isin(values: pd.Series, allowed) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not isinstance(allowed, (pd.Series, pd.Index, np.ndarray, list)):
-        allowed = list(allowed)
-    left = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None), type=pa.string())
-    right = pa.array(pd.Series(allowed, dtype="str").to_numpy(dtype=object, na_value=None), type=pa.string())
-    return pc.is_in(left, value_set=right).to_numpy(zero_copy_only=False).astype(bool)
+    if not isinstance(allowed, (pd.Series, pd.Index, np.ndarray, list, pd.api.extensions.ExtensionArray)):
+        allowed = list(allowed)  # a set, dict keys …
+
+    def text(v) -> pa.Array:
+        # straight from the Arrow buffers of pandas' text columns (no Python string per value)
+        arr = pa.array(pd.Series(v, copy=False).astype("str"), from_pandas=True)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return arr.cast(pa.large_string())
+
+    return pc.is_in(text(values), value_set=text(allowed)).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def household_ids(raw: pd.Series) -> pd.Series:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lulong_data.contract import Problem
 from lulong_data.imports import report
 from lulong_data.imports.profiles import Places, norm
+from lulong_data.imports.values import remap
 
 
 def _strip(name: str, suffixes: tuple[str, ...]) -> str:
@@ -91,9 +93,8 @@ class Resolver:
         t, v = t.fillna(""), v.fillna("")
         files = frame["_file"] if "_file" in frame else pd.Series(file, index=frame.index)
         pairs = pd.DataFrame({"t": t, "v": v, "row": frame["_row"], "f": files})
-        groups = pairs.groupby(["t", "v"], sort=False).agg(
-            first=("row", "first"), size=("row", "size"), f=("f", "first")
-        )
+        by_pair = pairs.groupby(["t", "v"], sort=False)
+        groups = by_pair.agg(first=("row", "first"), size=("row", "size"), f=("f", "first"))
         codes: dict[tuple[str, str], str | None] = {}
         seen_t: set[str] = set()
         for (tv, vv), info in groups.iterrows():
@@ -118,7 +119,9 @@ class Resolver:
             if problem is not None:
                 problems.append(problem)
             codes[(tv, vv)] = code
-        mapped = pd.Series([codes[(a, b)] for a, b in zip(t, v, strict=True)], index=frame.index, dtype="str")
+        # each row's code through its pair's number (ngroup counts the pairs in the order agg lists them)
+        pair_codes = np.array([codes[k] for k in groups.index] + [None], dtype=object)
+        mapped = pd.Series(pair_codes[by_pair.ngroup().to_numpy()], index=frame.index, dtype="str")
         return mapped, problems
 
     def _village(
@@ -230,7 +233,7 @@ class Resolver:
             return pd.Series(False, index=frame.index), []
         c = frame["county"].fillna("")
         mine = {norm(self.county_name), _strip(norm(self.county_name), ("县", "市", "区", "旗"))}
-        keys = c.map(norm)
+        keys = remap(c, norm)
         other = keys.ne("") & ~keys.isin(mine)
         problems = []
         if other.any():

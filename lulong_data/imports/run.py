@@ -278,7 +278,7 @@ def run_import(
     tmp = stage(state, out)
     clock.lap("write")
     try:
-        checked = validate(tmp)
+        checked = validate(tmp, state)
         clock.lap("validate")
         if report.errors(checked):
             outcome.problems.append(report.problem("result_invalid", out.name))

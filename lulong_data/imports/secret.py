@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,30 @@ class Secret:
         """The pseudonym of one normalised personal number (see :func:`normalise_id`)."""
         digest = hmac.new(self.key, number.encode("utf-8"), hashlib.sha256).hexdigest()
         return prefix + digest[:PSEUDONYM_HEX]
+
+    def pseudonyms(self, numbers: Iterable[str], prefix: str = "P") -> dict[str, str]:
+        """:meth:`pseudonym` of many numbers (100,000 in a county's export) at once: number -> pseudonym.
+
+        The same HMAC-SHA256 (RFC 2104), with the key's inner and outer hashes made once and copied per
+        number instead of derived again for each; checked against :mod:`hmac` on the first number."""
+        block = hashlib.sha256().block_size
+        key = self.key if len(self.key) <= block else hashlib.sha256(self.key).digest()
+        key = key.ljust(block, b"\0")
+        inner0 = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        outer0 = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        half = PSEUDONYM_HEX // 2
+        out = {}
+        for number in numbers:
+            inner = inner0.copy()
+            inner.update(number.encode("utf-8"))
+            outer = outer0.copy()
+            outer.update(inner.digest())
+            out[number] = prefix + outer.digest()[:half].hex()
+        if out:
+            first = next(iter(out))
+            if out[first] != self.pseudonym(first, prefix):  # never a silent re-keying
+                raise RuntimeError("pseudonyms: the batch HMAC differs from hmac.new")
+        return out
 
 
 def _init_hint(path: Path) -> tuple[str, str]:

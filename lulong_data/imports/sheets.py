@@ -187,7 +187,57 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _csv(data: bytes, name: str) -> Grid:
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        body = data.removeprefix(b"\xef\xbb\xbf")
+        if _is_utf8(body):
+            grid = _utf8_csv(body, name)
+            if grid is not None:
+                return grid
     text = _decode(data, name)
+    head, offsets, reader, sep = _head(text, name)
+    data = text.encode("utf-8")
+    # character offsets -> byte offsets of the UTF-8 text (what Arrow reads)
+    byte_offsets = [len(text[:o].encode("utf-8")) for o in offsets]
+    return Grid(name, head, reader, to_text=str, csv_bytes=data, csv_offsets=byte_offsets)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 text (checked by Arrow, without making a Python string of them)."""
+    import pyarrow as pa
+
+    try:
+        pa.array([data], pa.large_binary()).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _utf8_csv(data: bytes, name: str) -> Grid | None:
+    """A UTF-8 CSV without decoding all of it: the head from its first megabyte (None when 30 rows do
+    not fit in it), the body read by Arrow from the bytes as they are."""
+    prefix = data[: 1 << 20]
+    if len(prefix) < len(data):
+        prefix = prefix[: prefix.rfind(b"\n") + 1]
+    text = prefix.decode("utf-8")
+    head, offsets, _, sep = _head(text, name)
+    whole = len(prefix) == len(data)
+    if not whole and (len(head) < SCAN_ROWS or offsets[-1] >= len(text)):
+        return None
+    byte_offsets = [len(text[:o].encode("utf-8")) for o in offsets]
+
+    def rest() -> Iterator[list[str]]:
+        # the rows after the head as Python lists: only when Arrow cannot read the body (ragged rows)
+        reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=sep)
+        for i, row in enumerate(reader):
+            if i >= len(head):
+                yield row
+
+    return Grid(name, head, rest(), to_text=str, csv_bytes=data, csv_offsets=byte_offsets)
+
+
+def _head(text: str, name: str) -> tuple[list[list[str]], list[int], Iterator[list[str]], str]:
+    """The first ``SCAN_ROWS`` rows of CSV text, the character offset of each one's end, the reader (at
+    the next row) and the separator."""
     first = text[: text.find("\n")] if "\n" in text else text
     sep = "\t" if first.count("\t") > first.count(",") else ","
     stream = io.StringIO(text)
@@ -201,10 +251,7 @@ def _csv(data: bytes, name: str) -> Grid:
                 break
     except csv.Error as exc:
         raise ReadError(report.problem("file_corrupt", name, fmt="CSV", reason=str(exc)[:100])) from None
-    data = text.encode("utf-8")
-    # character offsets -> byte offsets of the UTF-8 text (what Arrow reads)
-    byte_offsets = [len(text[:o].encode("utf-8")) for o in offsets]
-    return Grid(name, head, reader, to_text=str, csv_bytes=data, csv_offsets=byte_offsets)
+    return head, offsets, reader, sep
 
 
 # -- the header ---------------------------------------------------------------------------------
@@ -374,26 +421,48 @@ def profile_target_zh(profile: Profile, table: str, target: str) -> str:
 def _body(grid: Grid, start: int, keep: list[int], columns: list[str], names: list[str]) -> pd.DataFrame:
     """Rows after the header: only the kept positions, as stripped text; blank rows, footers (合计, 制表
     …) and repeated header rows dropped. ``_row`` is the spreadsheet row."""
-    frame = None
+    body = None
     if grid.csv_bytes is not None and start <= len(grid.csv_offsets):
-        frame = _arrow_body(grid.csv_bytes[grid.csv_offsets[start - 1] :], keep, columns, start)
-    if frame is None:
-        frame = _python_body(grid, start, keep, columns)
-    if frame.empty:
-        return frame
-    cells = frame[columns]
-    filled = cells.ne("")
-    nonblank = filled.any(axis=1)
-    first = cells.iloc[:, 0]
-    footer = first.str.match(_FOOTER) & (filled.sum(axis=1) <= 2)
+        body = _arrow_body(grid.csv_bytes[grid.csv_offsets[start - 1] :], keep, start)
+    if body is None:
+        body = _python_body(grid, start, keep)
+    cells, rows = body
+    if len(rows):
+        keep_rows = _data_rows(cells, [clean_header(n).rsplit("/", 1)[-1] for n in names])
+        if keep_rows is not None:
+            cells = [c.filter(keep_rows) for c in cells]
+            rows = rows[keep_rows.to_numpy(zero_copy_only=False)]
+    frame = pd.DataFrame({c: pd.Series(a, dtype="str") for c, a in zip(columns, cells, strict=True)})
+    frame["_row"] = np.asarray(rows, dtype="int64")
+    return frame
+
+
+def _data_rows(cells: list, names: list[str]):
+    """Which rows are data (an Arrow boolean array), or None when all are: a row with a cell filled, not
+    a footer (合计 … in the first column, at most two cells filled), not the header repeated."""
+    import functools
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not cells:
+        return None
+    filled = [pc.greater(pc.binary_length(c), 0) for c in cells]
+    n_filled = functools.reduce(pc.add, [pc.cast(f, pa.int32()) for f in filled])
+    same = functools.reduce(
+        pc.add, [pc.cast(pc.equal(c, n), pa.int32()) for c, n in zip(cells, names, strict=True)]
+    )
+    footer = pc.and_(pc.match_substring_regex(cells[0], _FOOTER.pattern), pc.less_equal(n_filled, 2))
     # a header repeated under the data (exports made of several pages) is not a row
-    repeated = cells.eq(pd.Series([clean_header(n).rsplit("/", 1)[-1] for n in names], index=columns)).sum(
-        axis=1
-    ) * 2 > len(columns)
-    return frame[nonblank & ~footer & ~repeated].reset_index(drop=True)
+    repeated = pc.greater(pc.multiply(same, 2), len(cells))
+    keep = pc.and_(pc.greater(n_filled, 0), pc.invert(pc.or_(footer, repeated)))
+    keep = pc.fill_null(keep, False)
+    return None if pc.all(keep).as_py() else keep
 
 
-def _python_body(grid: Grid, start: int, keep: list[int], columns: list[str]) -> pd.DataFrame:
+def _python_body(grid: Grid, start: int, keep: list[int]) -> tuple[list, np.ndarray]:
+    import pyarrow as pa
+
     to_text = grid.to_text
     data: list[list[str]] = [[] for _ in keep]
     rows: list[int] = []
@@ -414,24 +483,29 @@ def _python_body(grid: Grid, start: int, keep: list[int], columns: list[str]) ->
         add(row, True)
     for row in grid.rest:
         add(row, False)
-    frame = pd.DataFrame({c: pd.array(col, dtype="str") for c, col in zip(columns, data, strict=True)})
-    frame["_row"] = np.asarray(rows, dtype="int64")
-    return frame
+    return [pa.chunked_array([pa.array(col, type=pa.string())]) for col in data], np.asarray(
+        rows, dtype="int64"
+    )
 
 
-def _arrow_body(data: bytes, keep: list[int], columns: list[str], start: int) -> pd.DataFrame | None:
-    """The body of a CSV read by Arrow (the fast path), or None for files it cannot read (ragged rows)."""
+def _arrow_body(data: bytes, keep: list[int], start: int) -> tuple[list, np.ndarray] | None:
+    """The body of a CSV read by Arrow (the fast path): the kept columns, trimmed, and the spreadsheet
+    rows; None for files it cannot read (ragged rows)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     if not data.strip():
-        return pd.DataFrame({**{c: pd.array([], dtype="str") for c in columns}, "_row": []})
+        return [pa.chunked_array([], type=pa.string()) for _ in keep], np.array([], dtype="int64")
     first = data[: data.find(b"\n")] if b"\n" in data else data
     sep = "\t" if first.count(b"\t") > first.count(b",") else ","
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+            # one thread: on a busy machine Arrow's thread pool costs more CPU than it saves time
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, block_size=1 << 22, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, ignore_empty_lines=False, newlines_in_values=True
             ),
@@ -444,15 +518,8 @@ def _arrow_body(data: bytes, keep: list[int], columns: list[str], start: int) ->
         )
     except (pa.ArrowException, ValueError):
         return None
-    import pyarrow.compute as pc
-
-    out = {
-        c: pd.Series(pc.utf8_trim_whitespace(table.column(f"f{p}")), dtype="str")
-        for c, p in zip(columns, keep, strict=True)
-    }
-    frame = pd.DataFrame(out)
-    frame["_row"] = np.arange(start + 1, start + 1 + len(frame), dtype="int64")
-    return frame
+    cells = [pc.utf8_trim_whitespace(table.column(f"f{p}")) for p in keep]
+    return cells, np.arange(start + 1, start + 1 + table.num_rows, dtype="int64")
 
 
 def today() -> dt.date:

@@ -11,11 +11,13 @@ renamed into place; a run that fails leaves --out as it was.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,9 @@ from lulong_data.imports.places import Resolver
 from lulong_data.imports.profiles import COUNTY_FOLDER, Places
 from lulong_data.imports.secret import Secret
 from lulong_data.parsing import DTYPES
+
+if TYPE_CHECKING:  # the loader pulls in pandera: imported where it is used
+    from lulong_data.loader import Known
 
 # Contract v2 columns (PLAN.md §3) this importer writes; used only while contract.py lacks them.
 V2_COLUMNS: dict[str, dict[str, str]] = {
@@ -73,6 +78,9 @@ class State:
     files: dict[str, Path]
     base_frames: dict[str, pd.DataFrame]
     changed: set[str] = field(default_factory=set)
+    # datasets of --base whose file was validated with no problem: name -> (the file's (size, mtime_ns),
+    # what the loader need not work out again for a byte copy of it)
+    validated: dict[str, tuple[tuple[int, int], Known]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind being shaped
@@ -169,9 +177,9 @@ class State:
 
 
 def open_state(base: Path, secret: Secret, places: Places) -> tuple[State | None, list[Problem]]:
-    """Load --base (the county's current contract folder)."""
-    from lulong_data.loader import load_folder
-
+    """Load --base (the county's current contract folder): from its validated snapshot when it has one
+    (lulong_data.snapshot: a published version has), else validated now, leaving a snapshot as a load of
+    the app would."""
     base = Path(base)
     if not base.is_dir():
         return None, [
@@ -179,7 +187,7 @@ def open_state(base: Path, secret: Secret, places: Places) -> tuple[State | None
                 "base_unreadable", str(base), folder=str(base), reason="不存在或不是文件夹 / not a folder"
             )
         ]
-    result = load_folder(base)
+    result = _load_base(base)
     if "townships" not in result.present or "villages" not in result.present:
         return None, [report.problem("base_no_places", str(base))]
     frames = dict(result.frames)
@@ -193,37 +201,121 @@ def open_state(base: Path, secret: Secret, places: Places) -> tuple[State | None
         present=set(result.present),
         files=dict(result.files),
         base_frames={k: v for k, v in frames.items()},
+        validated=_validated(result),
     )
     # datasets the base could not read stay as they are (copied); the final check reports them
     return state, []
 
 
+def _load_base(base: Path):
+    """The base's LoadResult or Snapshot (both give frames, present, files, headers, rows, problems,
+    manifest)."""
+    import time
+
+    from lulong_data import snapshot
+    from lulong_data.bundle import fingerprint
+    from lulong_data.loader import load_folder
+
+    started = time.time()
+    before = fingerprint(base)
+    found = snapshot.read(base, before)
+    if found is not None:
+        return found
+    result = load_folder(base)
+    if snapshot.worth_keeping(base, result.problems, started, before):
+        snapshot.write(base, before, result)
+    return result
+
+
+def _validated(result) -> dict[str, tuple[tuple[int, int], Known]]:
+    """The base's dataset files that were validated with no problem naming them, with their row numbers
+    (the snapshot or the load gave them): a byte copy of one need not be validated again."""
+    from lulong_data.loader import Known
+
+    named = {p.file for p in result.problems}
+    out = {}
+    for name in result.present:
+        path = result.files.get(name)
+        rows = result.rows.get(name)
+        frame = result.frames.get(name)
+        if path is None or rows is None or frame is None or len(rows) != len(frame) or path.name in named:
+            continue
+        try:
+            st = Path(path).stat()
+        except OSError:
+            continue
+        known = Known(path.name, frame.set_axis(pd.Index(rows)), dict(result.headers.get(name, {})))
+        out[name] = ((st.st_size, st.st_mtime_ns), known)
+    return out
+
+
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _text(series: pd.Series, kind: str) -> pd.Series:
+def _text(series: pd.Series, kind: str):
+    """A column as the text the contract's loader reads (an Arrow string array; null = empty cell): dates
+    YYYY-MM-DD, 是/否, integers, numbers as the shortest text that reads back as the same value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if kind == "date":
-        return series.dt.strftime("%Y-%m-%d").fillna("")
-    if kind == "bool":
-        return series.map({True: "是", False: "否"}).astype(object).where(series.notna(), "")
-    if kind == "int":
-        return series.astype("Int64").astype("str").fillna("")
-    if kind == "float":
-        return series.map(lambda v: "" if pd.isna(v) else f"{v:.2f}".rstrip("0").rstrip("."))
-    return series.astype(object).where(series.notna(), "")
+        arr = pc.strftime(_arrow(series.astype("datetime64[ns]")), format="%Y-%m-%d")
+    elif kind == "bool":
+        arr = pc.if_else(_arrow(series.astype("boolean")), "是", "否")
+    elif kind == "int":
+        arr = _arrow(series.astype("Int64"))
+    elif kind == "float":
+        arr = _arrow(series.astype("float64"))  # the shortest text that reads back as the same number
+    else:
+        arr = _arrow(series.astype("str"))
+    return arr.cast(pa.large_string())
+
+
+def _arrow(series: pd.Series):
+    import pyarrow as pa
+
+    arr = pa.array(series, from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _csv_field(arr):
+    """Cells quoted as Python's csv module quotes them (QUOTE_MINIMAL: those holding a comma, a quote or a
+    line break; quotes doubled), empty for null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.fill_null(arr, "")
+    quote = pc.match_substring_regex(arr, '[,"\\r\\n]')
+    if not pc.any(quote).as_py():
+        return arr
+    q, none = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
+    quoted = pc.binary_join_element_wise(q, pc.replace_substring(arr, '"', '""'), q, none)
+    return pc.if_else(quote, quoted, arr)
 
 
 def write_csv(frame: pd.DataFrame, dataset: str, path: Path) -> None:
+    """The dataset as UTF-8 CSV, one line per row; built by Arrow's string kernels in one buffer."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     kinds = columns_of(dataset)
-    extra = [c for c in frame.columns if c not in kinds]
-    out = pd.DataFrame({c: _text(frame[c], kinds[c]) for c in kinds if c in frame})
-    for c in extra:
-        out[c] = frame[c].astype(object).where(frame[c].notna(), "")
     # columns the contract does not know yet are left out (the loader would call them unknown)
-    for c in V2_COLUMNS.get(dataset, {}):
-        if c in out and c not in DATASETS[dataset].aliases:
-            out = out.drop(columns=c)
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    left_out = {c for c in V2_COLUMNS.get(dataset, {}) if c not in DATASETS[dataset].aliases}
+    names = [c for c in kinds if c in frame and c not in left_out]
+    names += [c for c in frame.columns if c not in kinds]
+    cells = [_csv_field(_text(frame[c], kinds.get(c, "str"))) for c in names]
+    header = ",".join(_csv_field(pa.array(names, pa.large_string())).to_pylist()) + "\n"
+    with open(path, "wb") as fh:
+        fh.write(header.encode("utf-8"))
+        if len(frame) and cells:
+            text = functools.partial(pa.scalar, type=pa.large_string())
+            lines = pc.binary_join_element_wise(*cells, text(","))
+            lines = pc.binary_join_element_wise(lines, text(""), text("\n"))  # each line ends with "\n"
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+                lines.offset : lines.offset + len(lines) + 1
+            ]
+            fh.write(memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]])
 
 
 def stage(state: State, out: Path) -> Path:
@@ -254,10 +346,23 @@ def stage(state: State, out: Path) -> Path:
     return tmp
 
 
-def validate(folder: Path) -> list[Problem]:
+def validate(folder: Path, state: State | None = None) -> list[Problem]:
+    """Check the written folder as the app will load it. The datasets copied unchanged from a base file
+    that was validated with no problem are not read and checked again (the copy is byte for byte, same
+    size and mtime); the folder-wide rules run over every dataset."""
     from lulong_data.loader import load_folder
 
-    return list(load_folder(folder).problems)
+    known = {}
+    for name, (stat, k) in (state.validated if state is not None else {}).items():
+        if name in state.changed:
+            continue
+        try:
+            st = (folder / k.file).stat()
+        except OSError:
+            continue
+        if (st.st_size, st.st_mtime_ns) == stat:
+            known[name] = k
+    return list(load_folder(folder, known=known).problems)
 
 
 def install(tmp: Path, out: Path) -> None:

@@ -9,6 +9,7 @@ value, an error.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -76,8 +77,25 @@ def remap(values: pd.Series, mapping, dtype: str = "str") -> pd.Series:
     export of 100,000 rows has a handful of distinct 劳动技能, and pandas maps text one cell at a time."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     get = mapping.get if isinstance(mapping, dict) else mapping
-    mapped = np.array([get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=values.index, dtype=dtype)
+    uniques = np.asarray(uniques, dtype=object)  # Arrow-backed text is slow to walk value by value
+    return spread(codes, [get(u) for u in uniques], values.index, dtype)
+
+
+def spread(codes: np.ndarray, per_unique: list, index: pd.Index, dtype: str = "str") -> pd.Series:
+    """The value of each row's distinct value (``codes`` from pd.factorize; -1 = missing) as a column.
+    Text is taken by Arrow, so no Python string is made per row."""
+    at = np.where(codes < 0, len(per_unique), codes)
+    if dtype == "str":
+        import pyarrow as pa
+
+        try:
+            arr = pa.array([*per_unique, None], type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = None  # not all text: the plain way below
+        if arr is not None:
+            return pd.Series(arr.take(pa.array(at)), index=index, dtype="str")
+    mapped = np.array([*per_unique, None], dtype=object)
+    return pd.Series(mapped[at], index=index, dtype=dtype)
 
 
 def target_zh(profile: Profile, target: str) -> str:
@@ -130,22 +148,25 @@ def enum(
                 return candidate
         return parts[0]
 
-    uniques = raw.dropna().unique()
-    table = {u: convert(u) for u in uniques if u != ""}
-    mapped = remap(raw, table, dtype=object)  # None -> unmapped, "" -> empty on purpose
-    unmapped = raw.notna() & raw.ne("") & mapped.isna()
+    # each distinct value once: None = unmapped, "" = empty (in the file, or mapped to nothing on purpose)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    converted = [convert(u) if u != "" else "" for u in uniques]
+    unmapped_u = np.array([c is None for c in converted] + [False], dtype=bool)
+    empty_u = np.array([u == "" for u in uniques] + [True], dtype=bool)
+    at = np.where(codes < 0, len(uniques), codes)
     problems = _report(
         "unmapped_value",
         frame,
         raw,
-        unmapped,
+        pd.Series(unmapped_u[at], index=raw.index),
         columns,
         "error" if required else "warning",
         target=f"「{target_zh(profile, target)}」",
     )
-    out = mapped.where(mapped.ne("")).astype("str")
+    out = spread(codes, [c or None for c in converted], raw.index)
     if required:
-        empty = raw.isna() | raw.eq("")
+        empty = pd.Series(empty_u[at], index=raw.index)
         problems += _report(
             "missing_value", frame, raw.fillna(""), empty, columns, "error", target=target_zh(profile, target)
         )
@@ -185,10 +206,14 @@ def number(
     if profile is not None and profile.value_map(target):
         mapping = profile.value_map(target)
         raw = remap(raw, lambda v: mapping.get(norm(v), v) if isinstance(v, str) else v)
-    text = _fullwidth(raw.fillna("")).str.replace(",", "", regex=False).str.strip()
-    text = text.str.replace(r"(?:元|人|户)$", "", regex=True)
-    values = pd.to_numeric(text.where(text.ne("")), errors="coerce")
-    bad = text.ne("") & values.isna()
+    values = _plain_numbers(raw)
+    if values is not None:  # every cell empty or a plain number (the usual case): read by Arrow
+        bad = pd.Series(False, index=raw.index)
+    else:
+        text = _fullwidth(raw.fillna("")).str.replace(",", "", regex=False).str.strip()
+        text = text.str.replace(r"(?:元|人|户)$", "", regex=True)
+        values = pd.to_numeric(text.where(text.ne("")), errors="coerce")
+        bad = text.ne("") & values.isna()
     if integer:
         frac = values.notna() & (values % 1 != 0)
         bad |= frac
@@ -196,6 +221,21 @@ def number(
     problems = _report("bad_number", frame, raw.fillna(""), bad, columns, "warning")
     values = values.astype("Int64") if integer else values.astype("float64")
     return values, problems
+
+
+def _plain_numbers(raw: pd.Series) -> pd.Series | None:
+    """The column as float64 when every cell is empty or a plain decimal number (``1234``, ``-5.50``), cast
+    by Arrow; None otherwise (then the cells are cleaned one by one)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(raw.astype("str"), from_pandas=True)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    plain = pc.match_substring_regex(arr, r"^-?[0-9]+(\.[0-9]+)?$")
+    if not pc.all(pc.or_kleene(plain, pc.is_null(arr))).as_py():
+        return None
+    return pd.Series(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), index=raw.index)
 
 
 _MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})月?$")
@@ -211,21 +251,35 @@ def when(
     ``month=True`` (识别监测时间 and the like) stores every value as its month's first day, precision 月.
     Returns (dates, precision "日"/"月" per row, problems)."""
     raw = frame[target] if target in frame else pd.Series(np.nan, index=frame.index, dtype="str")
-    text = _fullwidth(raw.fillna("")).str.strip().str.replace(r"\.0$", "", regex=True)
-    uniques = text.unique()
-    parsed: dict[str, tuple[pd.Timestamp | None, str]] = {}
-    for u in uniques:
-        parsed[u] = _one_date(u)
-    values = remap(text, lambda u: parsed[u][0], dtype=object)
-    precision = remap(text, lambda u: parsed[u][1])
-    values = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
-    bad = text.ne("") & values.isna()
-    problems = _report("bad_date", frame, raw.fillna(""), bad, columns, "warning")
+    # each distinct cell once (a column of 100,000 dates holds a few hundred distinct ones)
+    codes, uniques = pd.factorize(raw.fillna(""), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    parsed = [_one_date(_clean_date(u)) for u in uniques]
+    dates = np.array(
+        [np.datetime64("NaT") if d is None else d.to_datetime64() for d, _ in parsed]
+        + [np.datetime64("NaT")],
+        dtype="datetime64[ns]",
+    )
     if month:
-        values = values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-        precision = precision.where(values.isna(), "月")
-    precision = precision.where(values.notna())
-    return values, precision.astype("str"), problems
+        dates = dates.astype("datetime64[M]").astype("datetime64[ns]")  # the month's first day
+    given = [p if d is not None else None for d, p in parsed]
+    if month:
+        given = ["月" if d is not None else None for d, _ in parsed]
+    bad_u = np.array(
+        [d is None and _clean_date(u) != "" for (d, _), u in zip(parsed, uniques, strict=True)] + [False]
+    )
+    at = np.where(codes < 0, len(uniques), codes)
+    values = pd.Series(dates[at], index=raw.index, dtype="datetime64[ns]")
+    bad = pd.Series(bad_u[at], index=raw.index)
+    problems = _report("bad_date", frame, raw.fillna(""), bad, columns, "warning")
+    return values, spread(codes, given, raw.index), problems
+
+
+def _clean_date(u: str) -> str:
+    if any("\uff01" <= ch <= "\uff5e" for ch in u):
+        u = unicodedata.normalize("NFKC", u)
+    u = u.strip()
+    return u[:-2] if u.endswith(".0") else u
 
 
 def _one_date(u: str) -> tuple[pd.Timestamp | None, str]:
