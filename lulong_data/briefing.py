@@ -277,7 +277,7 @@ def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
         ),
         lambda f: (
             "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,"
-            f"目前监测帮扶中的对象{f('monitored_households')}户"
+            f"目前尚未消除风险的监测对象{f('monitored_households')}户"
             f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
         ),
         eliminated_sentence,
@@ -580,8 +580,20 @@ def _indicator_row(b: Bundle, name: str) -> dict[str, Any]:
     return rows.iloc[-1].to_dict() if len(rows) else {}
 
 
+# The columns of :func:`figures_frame`, headed by lulong_data.columns (table "press_figures").
+FIGURE_COLUMNS = ("figure", "value", "unit", "definition", "department", "frequency", "spec")
+
+
 def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
-    """One row per figure of the draft with its 口径: 指标, 数值, 单位, 口径, 来源, 频次."""
+    """:func:`figures_frame` with its headers (指标, 数值, 单位, 口径, 来源, 更新频次, 指标代码) for a document."""
+    from lulong_data.columns import header
+
+    df = figures_frame(b, d, lang)
+    return df.rename(columns={k: header(k, lang, table="press_figures") for k in FIGURE_COLUMNS})
+
+
+def figures_frame(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
+    """One row per figure of the draft with its 口径, by column key (:data:`FIGURE_COLUMNS`)."""
     en = lang == "en"
     rows, seen = [], set()
     for fig in d.figures:
@@ -614,16 +626,16 @@ def figures_table(b: Bundle, d: Draft, lang: str = "zh") -> pd.DataFrame:
                 unit = "percentage points" if en else "个百分点"
         rows.append(
             {
-                ("Figure" if en else "指标"): label,
-                ("Value" if en else "数值"): fig.text,
-                ("Unit" if en else "单位"): "" if pd.isna(unit) else str(unit),
-                ("Definition" if en else "口径"): definition,
-                ("Source" if en else "来源"): "" if pd.isna(dept) else department_name(b, str(dept)),
-                ("Frequency" if en else "更新频次"): m.frequency,
-                ("Metric" if en else "指标代码"): fig.spec,
+                "figure": label,
+                "value": fig.text,
+                "unit": "" if pd.isna(unit) else str(unit),
+                "definition": definition,
+                "department": "" if pd.isna(dept) else department_name(b, str(dept)),
+                "frequency": m.frequency,
+                "spec": fig.spec,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
 
 
 # --- checks --------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from lulong_data.county import name_of
+from lulong_data.glossary import term
 from lulong_data.images import COUNT_UNITS
 
 if TYPE_CHECKING:
@@ -196,8 +197,9 @@ def press_charts(b: Bundle, as_of: dt.date, lang: str = "zh") -> list[KitChart]:
                         mon,
                         "category",
                         {
-                            "monitored_households": "monitored" if en else "监测帮扶中",
-                            "eliminated_households": "risk eliminated" if en else "风险已消除",
+                            # the glossary's two states of a 监测对象, in its order
+                            "monitored_households": term("monitored_households", lang, short=True),
+                            "eliminated_households": term("eliminated_households", lang, short=True),
                         },
                         colors=[ORANGE, GREEN],
                         unit="户",

@@ -123,6 +123,14 @@ _ROWS: tuple[Column, ...] = (
     Column("unit", "单位", "Unit"),
     Column("period_text", "统计时点或时段", "Period"),
     Column("department", "来源单位", "Source"),
+    # -- the press page: the figures of a draft with their 口径 (lulong_data.briefing.figures_frame) ----------
+    Column("figure", "指标", "Figure", table="press_figures"),
+    Column("value", "数值", "Value", table="press_figures"),
+    Column("unit", "单位", "Unit", table="press_figures"),
+    Column("definition", "口径", "Definition", table="press_figures"),
+    Column("department", "来源", "Source", table="press_figures"),
+    Column("frequency", "更新频次", "Frequency", table="press_figures"),
+    Column("spec", "指标代码", "Metric", table="press_figures"),
     # -- monitoring: household lists (table "household_list"), measures, the policy menu, batches ---------
     Column("stage", "所处环节", "Stage"),
     Column("start_on", "起算日期", "Clock starts"),

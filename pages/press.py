@@ -71,7 +71,10 @@ def render() -> None:
         _check_any(day, pubs)
     with figures_tab:
         st.subheader(t("稿件数字及口径", "Figures of the draft and their definitions"))
-        show_table(briefing.figures_table(bundle(), d, lang()), t("数据口径", "figures"), key="press_figures")
+        show_table(
+            briefing.figures_frame(bundle(), d, lang()), t("数据口径", "figures"), key="press_figures",
+            columns=briefing.FIGURE_COLUMNS, table="press_figures",
+        )  # fmt: skip
     with published_tab:
         show_register(list(pubs))
     with charts_tab:

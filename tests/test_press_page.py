@@ -75,6 +75,10 @@ def test_press_page_on_the_sample():
     assert tiles["√ 一致"] == "43" and tiles["× 不一致"] == "0" and tiles["○ 无法计算"] == "0"
     published = next(d.value for d in at.dataframe if "发布表述" in d.value.columns)
     assert set(published["状态"]) == {"√ 一致"}
+    # The draft's figures with their 口径, headed by the one column table (lulong_data.columns).
+    figures = next(d.value for d in at.dataframe if "口径" in d.value.columns)
+    assert list(figures.columns) == ["指标", "数值", "单位", "口径", "来源", "更新频次", "指标代码"]
+    assert "卢龙县人力资源和社会保障局" in set(figures["来源"])
     sheet = openpyxl.load_workbook(io.BytesIO(download_data(at, "press_published_xlsx"))).active
     assert str(sheet["A1"].value).startswith("样例数据")  # a spreadsheet of the sample says so
     # Aggregates only: no household or village column, no household, person, case or village code.
