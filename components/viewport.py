@@ -64,6 +64,10 @@ def phone() -> bool:
     return width() < PHONE
 
 
+# st.columns' gaps in pixels (1, 2 and 4 rem at the theme's base font size of 17 px).
+GAP_PX = {"small": 17, "medium": 34, "large": 68}
+
+
 def budget(share: float = 1.0) -> int:
     """Pixels a table may take: the main column's width, times ``share`` for a table in one of several
     columns (a phone stacks columns: then the whole width)."""
@@ -117,6 +121,8 @@ def columns(spec: int | Sequence[float], *, min_px: int = 280, gap: str = "small
             continue
         # A last, shorter row keeps the others' widths: pad it with empty columns.
         padded = row + weights[: per_row - len(row)]
+        # The gaps between the columns take their part of the width too (st.columns' gap, in rem).
+        content = max(0.0, 1 - (len(padded) - 1) * GAP_PX.get(gap, 0) / available) if available else 1.0
         for w, dg in zip(row, st.columns(padded, gap=gap)[: len(row)], strict=True):
-            out.append(Column(dg, share() * w / sum(padded)))
+            out.append(Column(dg, share() * content * w / sum(padded)))
     return out
