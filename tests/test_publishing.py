@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import zipfile
 from pathlib import Path
 
@@ -259,7 +260,11 @@ def _publish_in_process(root: str, name: str, content: bytes, ready, go, out) ->
     out.put((name, result.ok, result.version))
 
 
-def test_two_publishes_in_processes_do_not_interleave(settings):
+def test_two_publishes_in_processes_do_not_interleave(settings, monkeypatch):
+    # A spawned child first re-runs the parent's __main__ file. After any AppTest in this session that is a
+    # page script (Streamlit's script runner leaves its module in sys.modules["__main__"]): each child would
+    # run a page in bare mode and never report ready. A bare __main__ has no file to re-run.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store = serve(settings).store
     ctx = multiprocessing.get_context("spawn")
     ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
