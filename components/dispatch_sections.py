@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import kpi, safe, theme
-from components.context import lang, t
+from components.context import lang, t, term
 from components.table import show_table
 from lulong_data import dispatch
 
@@ -22,7 +22,7 @@ _TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 
 
 def headlines(d: dispatch.Dispatch) -> None:
-    st.subheader(t("主要指标变化", "Headline figures"))
+    st.subheader(term("headline_changes"))
     code = lang()
     # Short: the caption above the tiles gives the comparison's date.
     since = (
@@ -50,7 +50,7 @@ def headlines(d: dispatch.Dispatch) -> None:
 
 def townships(d: dispatch.Dispatch) -> None:
     period = d.env_period or t("无", "none")
-    st.subheader(t("各乡镇情况(问题多的在前)", "Townships, worst first"))
+    st.subheader(term("townships_worst_first"))
     table = dispatch.township_table(d, lang())
     status_col = table.columns[0]
     colours = {dispatch.status_label(s, lang()): _TEXT[s] for s in dispatch.STATUS_ORDER}
@@ -76,7 +76,7 @@ def townships(d: dispatch.Dispatch) -> None:
 
 
 def decisions(d: dispatch.Dispatch) -> None:
-    st.subheader(t("需研究决定的事项", "Items that need a decision"))
+    st.subheader(term("decision_items"))
     sections = dispatch.decision_sections(d, lang())
     for row in (sections[:2], sections[2:]):
         for col, s in zip(st.columns(2, gap="large"), row, strict=True):

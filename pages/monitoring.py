@@ -103,7 +103,7 @@ def _procedure(d: dt.date, tw: str | None, notes: list[str]) -> None:
     st.subheader(t("逾期未办清单", "Overdue list"))
     household_table(
         compute(mv.household_list, name="overdue", as_of=d, township=tw, lang=lang()), "monitoring_overdue",
-        key="mon_overdue", columns=mv.OVERDUE, counter=("项", "items"), notes=notes,
+        key="mon_overdue", columns=mv.OVERDUE, counter="procedure_item", notes=notes,
     )  # fmt: skip
     definitions("in_procedure_cases", "overdue_items")
 
@@ -175,7 +175,7 @@ def _checks(d: dt.date, tw: str | None, notes: list[str]) -> None:
         "monitoring_premature",
         key="mon_premature",
         columns=mv.PREMATURE,
-        counter=("条", "cases"),
+        counter="doubtful_elimination",
     )
     definitions("should_monitor_households", "no_labour_uncovered_households", "relapse_households",
                 "impoverished_households")  # fmt: skip

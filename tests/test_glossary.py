@@ -97,3 +97,25 @@ def test_an_alias_may_share_the_wording(tmp_path):
 def test_amounts_in_wan_as_the_county_publishes_them():
     assert glossary.amount(408000, "registered_population") == "40.8万人"
     assert glossary.amount(408000, "registered_population", "en") == "40.8 × 10,000 persons"
+
+
+def test_a_label_with_fields_is_filled_in():
+    assert glossary.term("show_all_columns", n=8, hidden=3) == "显示全部8列(另有3列)"
+    assert glossary.term("show_all_columns", "en", n=8, hidden=3) == "Show all 8 columns (3 more)"
+    with pytest.raises(GlossaryError, match="needs the field"):
+        glossary.term("show_all_columns", n=8)
+
+
+def test_every_language_of_a_label_names_the_same_fields(tmp_path):
+    body = '[term.a]\nzh = "{n}个乡镇"\nen = "{count} townships"\n'
+    with pytest.raises(GlossaryError, match="same fields"):
+        glossary._read(_write(tmp_path, body))
+
+
+def test_the_menu_and_page_titles_come_from_the_glossary():
+    from components.nav import SPECS
+
+    assert SPECS["overview"].title_zh == glossary.term("page_overview") == "总览"
+    assert SPECS["environment"].title_en == glossary.term("page_environment", "en")
+    for url in SPECS:
+        glossary.get(f"page_{url}")  # every page has its title in the glossary
