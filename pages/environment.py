@@ -42,11 +42,11 @@ def _pick_month(months: list[str]) -> str:
 def _kpis(period: str, vetoes: int) -> None:
     veto = t(f"其中一票否决 {vetoes} 个", f"of which {vetoes} vetoed") if vetoes else None
     kpi.figure_tiles(
-        [(f"env_inspected_villages:period={period}", ("受检村数", "Villages inspected"), None),
-         (f"env_red_villages:period={period}", ("▲ 红榜村", "▲ Red list"), None),
-         (f"env_black_villages:period={period}", ("▼ 黑榜村", "▼ Black list"), veto),
-         (f"env_talk_villages:period={period}", ("需约谈村", "Formal talks"), None),
-         (f"env_mean_score:period={period}", ("全县村平均得分", "Mean village score"), None)],
+        [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
+         (f"env_red_villages:period={period}", "▲ " + kpi.short_label("env_red_villages"), None),
+         (f"env_black_villages:period={period}", "▼ " + kpi.short_label("env_black_villages"), veto),
+         (f"env_talk_villages:period={period}", kpi.short_label("env_talk_villages"), None),
+         (f"env_mean_score:period={period}", term("county_mean_score"), None)],
         as_of=as_of(),
     )  # fmt: skip
 

@@ -35,8 +35,9 @@ FIRST_ARG = {
     "ProgressColumn", "LinkColumn", "ListColumn", "SelectboxColumn", "BarChartColumn", "LineChartColumn",
 }  # fmt: skip
 LABEL_KEYWORDS = {"label", "body", "title", "x_title", "y_title", "legend_title", "header", "heading"}
-# Tile lists: the label is the second element of each entry ((spec, (zh, en), note)).
-TILE_LISTS = {"figure_tiles", "versus_tiles"}
+# Lists of entries with a label in them: the label's place in each entry ((spec, label, note) for tiles,
+# (figure, label, note, change) for kpi.figure_row, (title, section) for components.layout.tabbed).
+ENTRY_LISTS = {"figure_tiles": 1, "versus_tiles": 1, "figure_row": 1, "tabbed": 0}
 # Calls whose result is built from their arguments' text.
 TEXT_CALLS = {"t", "format", "join", "strip", "replace", "str"}
 # A bold or heading line drawn with st.markdown is a label too.
@@ -116,8 +117,9 @@ class Module:
                 args.append(node.args[1])
             if name == "markdown" and node.args and self._is_heading(node.args[0]):
                 args.append(node.args[0])
-            if name in TILE_LISTS and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
-                args += [e.elts[1] for e in node.args[0].elts if isinstance(e, ast.Tuple) and len(e.elts) > 1]
+            if name in ENTRY_LISTS and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
+                i = ENTRY_LISTS[name]
+                args += [e.elts[i] for e in node.args[0].elts if isinstance(e, ast.Tuple) and len(e.elts) > i]
             args += [k.value for k in node.keywords if k.arg in LABEL_KEYWORDS]
             for arg in args:
                 yield node.lineno, name, arg
@@ -173,25 +175,9 @@ def test_the_scanner_finds_labels_written_in_place(tmp_path):
     ]  # fmt: skip
 
 
-# Pages the registry helper is rebuilding right now (thin monitoring page, table period notes, tile labels in
-# kpi.figure_tiles): swept into the glossary as soon as that lands. The list only shrinks: a listed file that
-# is clean fails the test, so it is taken off.
-PENDING = {
-    "pages/monitoring.py": "rebuilt by the registry helper (thin page)",
-    "pages/employment.py": "table period notes landing from the registry helper",
-    "pages/welfare.py": "table period notes landing from the registry helper",
-    "pages/township_map.py": "table period notes landing from the registry helper",
-    "pages/environment.py": "tile labels: kpi.figure_tiles changes with the registry helper's week tiles",
-}
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_label_comes_from_the_glossary(path):
     found = Module(path).findings()
-    rel = str(path.relative_to(ROOT))
-    if rel in PENDING:
-        assert found, f"{rel} is clean now: take it off PENDING"
-        pytest.xfail(PENDING[rel])
     assert not found, (
         "labels written in place (use term(key) and add the key to lulong_data/glossary.toml):\n"
         + "\n".join(found)
