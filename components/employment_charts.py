@@ -34,7 +34,7 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     placed_l, target_l, pace_l = (
         term("placed"),
         term("employment_target", short=True),
-        term("employment_pace"),
+        term("employment_pace", short=True),
     )
     data = df.copy()
     data["label"] = [

@@ -219,6 +219,7 @@ def count(n: Any, key: str, lang: str = "zh") -> str:
     """How many of the thing ``key`` names: (12, "township") -> "12个乡镇" / "12 townships"."""
     t = get(key)
     number = fmt_int(n)
+    noun = t.short or t.zh  # a figure's term counts its noun: "3个需约谈村", not "3个需约谈村数"
     if lang == "en":
         one = t.en.lower()
         many = t.plural or (one if one.endswith("s") else one + "s")
@@ -226,7 +227,7 @@ def count(n: Any, key: str, lang: str = "zh") -> str:
     if number == MISSING:
         return MISSING
     # A counter that is the term itself (户) is not repeated: "3户", not "3户户".
-    return f"{number}{t.counter}" if t.counter == t.zh else f"{number}{t.counter}{t.zh}"
+    return f"{number}{t.counter}" if t.counter == noun else f"{number}{t.counter}{noun}"
 
 
 def header(key: str, lang: str = "zh", *, short: bool = False) -> str:

@@ -46,7 +46,7 @@ def test_amount_count_and_header():
     assert glossary.count(3, "household") == "3户"
     assert glossary.count(1, "env_talk_villages") == "1个需约谈村"
     assert glossary.header("poverty_persons") == "脱贫人口(人)"
-    assert glossary.header("poverty_persons", "en") == "Persons out of poverty (persons)"
+    assert glossary.header("poverty_persons", "en") == "Persons lifted out of poverty (persons)"
     assert glossary.header("township") == "乡镇"
 
 
@@ -119,3 +119,46 @@ def test_the_menu_and_page_titles_come_from_the_glossary():
     assert SPECS["environment"].title_en == glossary.term("page_environment", "en")
     for url in SPECS:
         glossary.get(f"page_{url}")  # every page has its title in the glossary
+
+
+def test_every_registry_figure_takes_its_wording_from_the_glossary():
+    """The one file: a figure's label, short label, English and unit are its glossary term's."""
+    from lulong_data.metrics import METRICS
+
+    terms = glossary.terms()
+    for name, m in METRICS.items():
+        t = terms[name]
+        assert (m.label_zh, m.label_en, m.unit) == (t.zh, t.en, t.unit), name
+        assert m.label("zh", short=True) == glossary.term(name, short=True), name
+        assert m.label("en", short=True) == glossary.term(name, "en", short=True), name
+
+
+def test_no_metric_decorator_writes_a_wording_of_its_own():
+    import ast
+    from pathlib import Path
+
+    own = {"label_zh", "label_en", "short_zh", "short_en", "unit", "title_zh", "title_en"}
+    found = []
+    for path in sorted((Path(glossary.__file__).parent / "metrics").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "metric":
+                found += [f"{path.name}:{node.lineno} {k.arg}" for k in node.keywords if k.arg in own]
+                found += [f"{path.name}:{node.lineno} positional wording" for _ in node.args[1:2]]
+    assert not found, found
+
+
+def test_a_decorator_contradicting_the_glossary_is_refused(monkeypatch):
+    from lulong_data.metrics import METRICS
+    from lulong_data.metrics.registry import metric
+
+    terms = {**glossary.terms(), "_g": glossary.Term("_g", "测试户数", "Test households", unit="户")}
+    monkeypatch.setattr(glossary, "terms", lambda: terms)
+    common = {"department": "卢龙县防贫中心", "scope": "全县。", "method": "计数。"}
+    try:
+        metric("_g", **common)(lambda b, *, as_of: 1)
+        assert (METRICS["_g"].label_zh, METRICS["_g"].unit) == ("测试户数", "户")
+        del METRICS["_g"]
+        with pytest.raises(ValueError, match="glossary"):
+            metric("_g", label_zh="别的说法", **common)(lambda b, *, as_of: 1)
+    finally:
+        METRICS.pop("_g", None)
