@@ -40,7 +40,7 @@ def _tiles(tiles: tuple[overview.Tile, ...]) -> None:
     for start in range(0, len(tiles), 3):
         for col, tile in zip(st.columns(3), tiles[start : start + 3], strict=False):
             with col:
-                kpi.figures_tile(tile, label=t(*tile.label), page=tile.page)
+                kpi.figures_tile(tile, label=term(tile.label), page=tile.page)
 
 
 def _status_label(state: str) -> str:

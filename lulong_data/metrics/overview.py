@@ -30,13 +30,15 @@ _NOT_LEDGERS = contract.NOT_LEDGERS
 
 # The headline tiles: figures shown as the tile's value, figures on its second line, the tile's label and
 # the page it opens.
-TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...] = (
-    (("poverty_persons",), ("poverty_households",), ("脱贫人口", "Out of poverty"), "monitoring"),
-    (("monitored_households",), ("eliminated_households",), ("未消除风险户", "Risk not yet eliminated"), "monitoring"),
-    (("overdue_items",), (), ("逾期未办事项", "Overdue items"), "monitoring"),
-    (("employment_placed",), ("employment_target", "employment_rate"), ("务工就业(本年)", "In work (this year)"), "employment"),
-    (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
-    (("env_red_villages", "env_black_villages"), (), ("人居环境红榜 / 黑榜村", "Red / black-listed villages"), "environment"),
+# (shown, second line, label: a glossary key, page). Shown in this order unless attention reorders them
+# (:func:`tiles`: the ones that moved this week come first).
+TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (("poverty_persons",), ("poverty_households",), "poverty_persons", "monitoring"),
+    (("monitored_households",), ("eliminated_households",), "monitored_households", "monitoring"),
+    (("overdue_items",), (), "overdue_items", "monitoring"),
+    (("employment_placed",), ("employment_target", "employment_rate"), "tile_employment_this_year", "employment"),
+    (("welfare_post_persons",), (), "tile_welfare_posts_this_year", "employment"),
+    (("env_red_villages", "env_black_villages"), (), "tile_env_lists", "environment"),
 )  # fmt: skip
 # The township league table's columns (and the map's choices), in order.
 LEAGUE: tuple[str, ...] = (
@@ -169,7 +171,7 @@ class Tile:
     figures: tuple[Figure, ...]
     week_ago: Figure
     notes: tuple[Figure, ...] = ()
-    label: tuple[str, str] = ("", "")
+    label: str = ""  # a glossary key (lulong_data/glossary.toml)
     page: str = ""
 
     @property
@@ -183,6 +185,11 @@ class Tile:
             return None
         return now - before
 
+    @property
+    def moved(self) -> bool:
+        """The first figure changed over the last seven days (a list month's figures: on the last list)."""
+        return bool(self.change)
+
 
 def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
     """The figure seven days earlier (registry.week_before)."""
@@ -190,12 +197,14 @@ def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Fig
 
 
 def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:
-    """Every tile of TILES at ``as_of`` with its change on seven days earlier."""
+    """Every tile of TILES at ``as_of`` with its change on seven days earlier, the ones that moved first
+    (issue 22, order of attention: a figure that never changes, such as 脱贫人口, does not lead the page);
+    otherwise in the order of TILES."""
 
     def fig(name: str) -> Figure:
         return evaluate(b, name, as_of=as_of, township=township)
 
-    return tuple(
+    made = [
         Tile(
             tuple(map(fig, shown)),
             _week_ago(b, shown[0], as_of, township),
@@ -204,7 +213,8 @@ def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Ti
             page,
         )
         for shown, notes, label, page in TILES
-    )
+    ]
+    return tuple(sorted(made, key=lambda tile: not tile.moved))  # stable: TILES' order within each group
 
 
 def overdue_view(
