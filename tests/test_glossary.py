@@ -162,3 +162,16 @@ def test_a_decorator_contradicting_the_glossary_is_refused(monkeypatch):
             metric("_g", label_zh="别的说法", **common)(lambda b, *, as_of: 1)
     finally:
         METRICS.pop("_g", None)
+
+
+def test_every_column_header_is_a_glossary_wording():
+    """The column-label table (lulong_data/columns.py) says nothing the glossary does not: a header is a
+    term's wording or short wording, alone or with the term's unit ("已就业(人)")."""
+    from lulong_data import columns
+
+    accepted = set()
+    for t in glossary.terms().values():
+        for w in filter(None, (t.zh, t.short)):
+            accepted |= {w, f"{w}({t.unit})"} if t.unit else {w}
+    odd = [f"{c.key} ({c.table or 'every table'}): {c.zh}" for c in columns._ROWS if c.zh not in accepted]
+    assert not odd, "column headers not in lulong_data/glossary.toml:\n" + "\n".join(odd)

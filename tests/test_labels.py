@@ -4,8 +4,8 @@ A *label* names a thing on screen: a page or menu title, a heading, a widget's l
 download button, expander, tab, checkbox, uploader …), a tile's label, a chart's or axis's title, a table
 column's header, a bold heading line. Labels come from lulong_data/glossary.toml through
 ``term("key", …)`` (components.context) / ``glossary.term``, from a registry name (``kpi.label(name)``,
-``m.label(lang)``: the registry's labels are checked against the glossary in tests/test_glossary.py) or from
-the column table (``columns.header``). Messages — whole sentences in captions, notices and help texts — stay
+``m.label(lang)``: the registry takes them from the glossary) or from the column table (``columns.header``,
+whose every header is a glossary wording — tests/test_glossary.py). Messages — whole sentences in captions, notices and help texts — stay
 ``t(zh, en)`` where they are said; the wording test (tests/test_wording.py) checks them for avoided words.
 
 The scan reads the source (no import): a Chinese string literal inside a label argument fails, also when
