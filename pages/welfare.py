@@ -153,7 +153,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     at = {"as_of": d, "year": year, "township": tw}  # what the tiles' and tables' figures stand for
     kpi.figure_tiles(
         [("student_aid_students", term("in_year", year=year, name=kpi.short_label("student_aid_students")), None),
-         ("student_aid_amount", term("in_year", year=year, name=kpi.short_label("student_aid_amount")), None)], **at,
+         ("student_aid_amount", term("aid_paid_in_year", year=year), None)], **at,
     )  # fmt: skip
 
     def aid(by: str):
