@@ -637,8 +637,8 @@ class Progress:
         diff = placed - pace
         n = fmt_int(abs(diff))
         if diff >= 0:
-            return ("good", f"{n} ahead" if lang == "en" else f"超出 {n} 人")
-        return ("behind", f"{n} behind" if lang == "en" else f"落后 {n} 人")
+            return ("good", f"{n} ahead" if lang == "en" else f"超出{n}人")
+        return ("behind", f"{n} behind" if lang == "en" else f"落后{n}人")
 
 
 def progress(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Progress:
@@ -699,4 +699,4 @@ def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:
     n, short = len(behind), fmt_int(behind["short"].sum())
     if lang == "en":
         return ("behind", f"{n} townships behind pace, {short} persons short in all.")
-    return ("behind", f"{n} 个乡镇落后于序时进度,合计差 {short} 人。")
+    return ("behind", f"{n}个乡镇落后于序时进度,合计差{short}人。")

@@ -695,7 +695,7 @@ def history_view(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 def township_note(red: int, black: int, lang: str = "zh") -> str:
     if lang == "en":
         return f"The lists rank the whole county; this township has {red} red and {black} black."
-    return f"榜单为全县统一排名;本乡镇上红榜 {red} 个村、上黑榜 {black} 个村。"
+    return f"榜单为全县统一排名;本乡镇上红榜{red}个村、上黑榜{black}个村。"
 
 
 def unranked_note(ranking: pd.DataFrame, lang: str = "zh") -> str | None:
@@ -716,7 +716,7 @@ def talk_finding(talks: int, months: int, lang: str = "zh") -> tuple[str, str]:
         return ("good", f"本月无连续{months}个月上黑榜的村。")
     if lang == "en":
         return ("behind", f"{talks} villages on the black list {months} or more months running: formal talk.")
-    return ("behind", f"{talks} 个村连续{months}个检查月及以上上黑榜,应予约谈。")
+    return ("behind", f"{talks}个村连续{months}个检查月及以上上黑榜,应予约谈。")
 
 
 def scopes(month: pd.DataFrame, township: str | None = None) -> tuple[dict[str, str], dict[str, str]]:

@@ -158,7 +158,7 @@ def laggard_text(row: Any, lang: str = "zh") -> str:
     )
     if lang == "en":
         return f"{share}, " + (f"{fmt_int(row.gap)} short" if row.gap > 0 else "target reached")
-    return f"完成 {share}," + (f"差 {fmt_int(row.gap)} 人" if row.gap > 0 else "已完成目标")
+    return f"完成{share}," + (f"差{fmt_int(row.gap)}人" if row.gap > 0 else "已完成目标")
 
 
 # -- headline tiles --------------------------------------------------------------------------------

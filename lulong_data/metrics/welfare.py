@@ -700,8 +700,8 @@ def class_tier_note(households: int, unclassified: int, lang: str = "zh") -> str
     if lang == "en":
         tail = f"; {fmt_int(unclassified)} more have no class or tier." if unclassified else "."
         return f"Households in each cell (darker = more). Total {fmt_int(households)}" + tail
-    tail = f";另有 {fmt_int(unclassified)} 户未填类别或档次,请卢龙县民政局补录。" if unclassified else "。"
-    return f"格中数字为户数(颜色越深户数越多)。合计 {fmt_int(households)} 户" + tail
+    tail = f";另有{fmt_int(unclassified)}户未填类别或档次,请卢龙县民政局补录。" if unclassified else "。"
+    return f"格中数字为户数(颜色越深户数越多)。合计{fmt_int(households)}户" + tail
 
 
 def single_person_note(by_scheme: pd.DataFrame, lang: str = "zh") -> str:
@@ -731,6 +731,6 @@ def cover_finding(gap: int, lang: str = "zh") -> tuple[str, str]:
                 "the Civil Affairs Bureau to check.")  # fmt: skip
     return (
         "behind",
-        f"{fmt_int(gap)} 户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
+        f"{fmt_int(gap)}户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
         "请卢龙县民政局核查是否应兜尽兜。",
     )
