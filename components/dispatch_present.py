@@ -165,9 +165,9 @@ def _headlines(d: dispatch.Dispatch) -> str:
         tiles.append(
             "<div class='dp-tile'>"
             f"<div class='dp-label'>{escape(h.title(code))}</div>"
-            f"<div class='dp-value'>{escape(h.fmt(h.now, code))}</div>"
+            f"<div class='dp-value'>{escape(h.shown(code)[0])}</div>"
             f"<div class='dp-change' style='color:{_TREND[h.trend]}'>{escape(h.fmt_change(code))}"
-            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(since)} {escape(h.fmt(h.then, code))}</span>"
+            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(since)} {escape(h.shown(code)[1])}</span>"
             "</div></div>"
         )
     return f"<div class='dp-grid'>{''.join(tiles)}</div>"

@@ -33,15 +33,14 @@ def headlines(d: dispatch.Dispatch) -> None:
     tiles = st.container(key="dispatch_tiles")
     for start in range(0, len(d.headlines), 3):
         for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
+            now, then = h.shown(code)
             with col, st.container(border=True):
                 st.metric(
                     h.title(code),
-                    h.fmt(h.now, code),
+                    now,
                     delta=kpi.delta_text(h.change) if h.unit != "%" else h.fmt_change(code),
                     delta_color=_DELTA_COLOR[h.better],
-                    delta_description=t(
-                        f"较{since} {h.fmt(h.then, code)}", f"vs {since}: {h.fmt(h.then, code)}"
-                    ),
+                    delta_description=t(f"较{since} {then}", f"vs {since}: {then}"),
                     help=kpi.definition(h.metric) if h.metric else None,
                 )
     for note in d.revisions(code):

@@ -112,6 +112,14 @@ class Headline:
             return fmt_pct(value)
         return fmt_count(value, _t(lang, self.unit, ""))
 
+    def shown(self, lang: str = "zh") -> tuple[str, str]:
+        """Now and then as a tile, the projector and the paper print them. A rate whose change would be lost
+        in rounding ("102% 较上周 102% +0.3个百分点", issue 22) is written with one decimal (102.1%, 101.8%)."""
+        now, then = self.fmt(self.now, lang), self.fmt(self.then, lang)
+        if self.key in RATES and now == then and self.change and round(abs(self.change), 1) > 0:
+            return fmt_pct(self.now), fmt_pct(self.then)
+        return now, then
+
     def fmt_change(self, lang: str = "zh") -> str:
         """+12 / −3 / 0; a rate changes in percentage points."""
         c = self.change
@@ -419,8 +427,8 @@ def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(
         {
             _t(lang, "指标", "Indicator"): [h.title(lang) for h in d.headlines],
-            _t(lang, "本期", "Now"): [h.fmt(h.now, lang) for h in d.headlines],
-            _t(lang, "上期", "Then"): [h.fmt(h.then, lang) for h in d.headlines],
+            _t(lang, "本期", "Now"): [h.shown(lang)[0] for h in d.headlines],
+            _t(lang, "上期", "Then"): [h.shown(lang)[1] for h in d.headlines],
             _t(lang, "变化", "Change"): [h.fmt_change(lang) for h in d.headlines],
         }
     )

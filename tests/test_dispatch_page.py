@@ -33,7 +33,7 @@ def shown_headlines(at: AppTest) -> list[list[str]]:
 
 def expected_headlines(d: dispatch.Dispatch) -> list[list[str]]:
     # The tile's delta carries an ASCII minus (Streamlit reads the arrow from it).
-    return [[h.title(), h.fmt(h.now), h.fmt_change().replace("−", "-")] for h in d.headlines]
+    return [[h.title(), h.shown()[0], h.fmt_change().replace("−", "-")] for h in d.headlines]
 
 
 def township_frame(at: AppTest):
