@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lulong_data import contract
+from lulong_data import attention, contract
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
@@ -30,8 +30,8 @@ _NOT_LEDGERS = contract.NOT_LEDGERS
 
 # The headline tiles: figures shown as the tile's value, figures on its second line, the tile's label and
 # the page it opens.
-# (shown, second line, label: a glossary key, page). Shown in this order unless attention reorders them
-# (:func:`tiles`: the ones that moved this week come first).
+# (shown, second line, label: a glossary key, page). Shown in this order within each rank of attention
+# (:func:`tiles`, lulong_data.attention: off target or moved this week first).
 TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
     (("poverty_persons",), ("poverty_households",), "poverty_persons", "monitoring"),
     (("monitored_households",), ("eliminated_households",), "monitored_households", "monitoring"),
@@ -185,21 +185,20 @@ class Tile:
             return None
         return now - before
 
-    @property
-    def moved(self) -> bool:
-        """The first figure changed over the last seven days (a list month's figures: on the last list)."""
-        return bool(self.change)
-
 
 def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
     """The figure seven days earlier (registry.week_before)."""
     return week_before(b, name, as_of=as_of, township=township)
 
 
+# A tile's figure that has a yardstick to date (lulong_data.attention: off target while below it).
+TARGETS: dict[str, str] = {"employment_placed": "employment_pace"}
+
+
 def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:
-    """Every tile of TILES at ``as_of`` with its change on seven days earlier, the ones that moved first
-    (issue 22, order of attention: a figure that never changes, such as 脱贫人口, does not lead the page);
-    otherwise in the order of TILES."""
+    """Every tile of TILES at ``as_of`` with its change on seven days earlier, in the order of attention
+    (issue 22; lulong_data.attention): off target and moved first, a figure that stood still for a week and
+    has no target to miss (脱贫人口) last; TILES' order within each rank."""
 
     def fig(name: str) -> Figure:
         return evaluate(b, name, as_of=as_of, township=township)
@@ -214,7 +213,18 @@ def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Ti
         )
         for shown, notes, label, page in TILES
     ]
-    return tuple(sorted(made, key=lambda tile: not tile.moved))  # stable: TILES' order within each group
+    signals = [
+        attention.signal(
+            t.name,
+            t.figures[0].value,
+            t.week_ago.value,
+            better=METRICS[t.name].better,
+            target=fig(TARGETS[t.name]).value if t.name in TARGETS else None,
+        )
+        for t in made
+    ]
+    first = attention.order(signals)
+    return tuple(sorted(made, key=lambda t: first.index(t.name)))
 
 
 def overdue_view(
