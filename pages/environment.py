@@ -176,7 +176,7 @@ def _exports(period: str) -> None:
 def render() -> None:
     require_page("environment")  # re-checked here: a deep link or page switch bypasses the menu
     b = bundle()
-    st.title(term("page_environment"))
+    st.title(term("red_black_list"))
     with st.expander(term("ranking_rule")):
         st.markdown(notice.rule_text(b.rules, lang()))
     months = compute(env.list_months, as_of=as_of())
