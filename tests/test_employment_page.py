@@ -122,4 +122,4 @@ def test_english():
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title][-1] == "Employment assistance"
-    assert tiles(at)["Persons in work"] == "4,019"
+    assert tiles(at)["In work"] == "4,019"
