@@ -85,7 +85,7 @@ def preload() -> None:
     from components.header import render_header
     from components.sidebar import render_sidebar
 
-    for _, _, pages in nav.SECTIONS:
+    for _, pages in nav.SECTIONS:
         for spec in pages:
             importlib.import_module(spec.module)
     context.preload()

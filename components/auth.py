@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from components import safe
-from components.context import ROLE_KEY, USER_TOWNSHIP_KEY, role, t
+from components.context import ROLE_KEY, USER_TOWNSHIP_KEY, role, t, term
 from lulong_data import access, audit
 from lulong_data.access import Identity
 from lulong_data.bundle import Bundle
@@ -54,7 +54,7 @@ def _headers() -> Mapping[str, str]:
         return {}
 
 
-def _only(render: Callable[[], None], title_zh: str, title_en: str) -> None:
+def _only(render: Callable[[], None], title: str) -> None:
     """Run a single page instead of the app (a refusal or the sign-in form) and stop: no data behind it.
 
     Registered under every page's url_path, so a deep link (/monitoring) shows the form instead of a
@@ -62,7 +62,7 @@ def _only(render: Callable[[], None], title_zh: str, title_en: str) -> None:
     """
     from components.nav import DEFAULT, SPECS
 
-    title = t(title_zh, title_en)
+    title = term(title)
     pages = [
         st.Page(
             render,
@@ -79,7 +79,7 @@ def _only(render: Callable[[], None], title_zh: str, title_en: str) -> None:
 
 def _refusal(zh: str, en: str) -> Callable[[], None]:
     def render() -> None:
-        st.title(t("卢龙县巩固衔接工作看板", "Lulong county dashboard"))
+        st.title(term("app_title"))
         st.error(t(zh, en), icon=":material/block:")
 
     return render
@@ -108,8 +108,7 @@ def identify(b: Bundle) -> Identity:
                     "Open mode (LULONG_AUTH=open) is for the bundled sample only. This data folder holds other "
                     "data: the administrator must switch to header (intranet SSO) or accounts mode.",
                 ),
-                "无法打开",
-                "Refused",
+                "page_refused",
             )
         # Demo on fictitious data: the widest role (a leader's view plus data status and publishing).
         r = st.session_state.setdefault(ROLE_KEY, access.OPEN_ROLE)
@@ -123,7 +122,7 @@ def identify(b: Bundle) -> Identity:
         try:
             roles = access.load_roles(s.roles_file)
         except access.AccessError:
-            _only(_config_error(), "配置错误", "Configuration error")
+            _only(_config_error(), "page_config_error")
         identity = access.identity_from_headers(_headers(), s, roles)
         if identity is None:
             _only(
@@ -131,8 +130,7 @@ def identify(b: Bundle) -> Identity:
                     "您的账号未获授权访问本看板。请联系县防贫中心开通权限。",
                     "Your account is not authorised for this dashboard. Ask the county data office for access.",
                 ),
-                "未授权",
-                "Not authorised",
+                "page_not_authorised",
             )
         if st.session_state.get(SEEN_KEY) != identity.user:
             st.session_state[SEEN_KEY] = identity.user
@@ -149,9 +147,9 @@ def identify(b: Bundle) -> Identity:
         if not isinstance(identity, Identity):
             for key in (AUTH_KEY, TOKEN_KEY, ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
                 st.session_state.pop(key, None)
-            _only(_sign_in_form, "登录", "Sign in")
+            _only(_sign_in_form, "sign_in")
         return _set(identity)
-    _only(_config_error(), "配置错误", "Configuration error")
+    _only(_config_error(), "page_config_error")
     raise AssertionError("unreachable")  # st.stop() above
 
 
@@ -163,13 +161,13 @@ def _config_error() -> Callable[[], None]:
 
 
 def _sign_in_form() -> None:
-    st.title(t("卢龙县巩固衔接工作看板", "Lulong county dashboard"))
+    st.title(term("app_title"))
     s = get_settings()
     # clear_on_submit: the password must not linger in session state after the attempt.
     with st.form("signin", clear_on_submit=True):
-        name = st.text_input(t("用户名", "User name"), key="signin_name")
-        password = st.text_input(t("密码", "Password"), type="password", key="signin_password")
-        submitted = st.form_submit_button(t("登录", "Sign in"), type="primary")
+        name = st.text_input(term("user_name"), key="signin_name")
+        password = st.text_input(term("password"), type="password", key="signin_password")
+        submitted = st.form_submit_button(term("sign_in"), type="primary")
     if not submitted:
         return
     name = (name or "").strip()
@@ -220,7 +218,7 @@ def render_user_box(identity: Identity) -> None:
                 f"{safe.text(identity.user)} · {role_name(identity.role)}",
             )
         )
-        if identity.source == "accounts" and st.button(t("退出登录", "Sign out"), key="signout"):
+        if identity.source == "accounts" and st.button(term("sign_out"), key="signout"):
             log("sign-out")
             for key in (AUTH_KEY, TOKEN_KEY, ROLE_KEY, USER_KEY, USER_TOWNSHIP_KEY):
                 st.session_state.pop(key, None)

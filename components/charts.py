@@ -27,6 +27,7 @@ def choropleth(
     texts: Mapping[str, str],
     missing: str,
     title: str,
+    place_title: str,
     subtitle: str = "",
     height: int = 560,
     legend: tuple[tuple[str, str], ...] = (),
@@ -59,7 +60,7 @@ def choropleth(
         .encode(
             fill=alt.Fill("properties.fill:N", scale=None),
             tooltip=[
-                alt.Tooltip("properties.name:N", title="乡镇 / Township"),
+                alt.Tooltip("properties.name:N", title=place_title),
                 alt.Tooltip("properties.label:N", title=title),
             ],
         )

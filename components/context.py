@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -146,9 +147,15 @@ def t(zh: str, en: str) -> str:
     return en if lang() == "en" else zh
 
 
-def term(key: str, *, short: bool = False) -> str:
-    """A glossary term (lulong_data/glossary.toml) in the chosen language: ``term("township")`` -> "乡镇"."""
-    return glossary.term(key, lang(), short=short)
+def term(key: str, /, *, short: bool = False, **fields: Any) -> str:
+    """A glossary term (lulong_data/glossary.toml) in the chosen language: ``term("township")`` -> "乡镇";
+    with fields: ``term("villages_of", name="石门镇")`` -> "石门镇的村"."""
+    return glossary.term(key, lang(), short=short, **fields)
+
+
+def unit_header(key: str, *, short: bool = False) -> str:
+    """A glossary term with its unit, as a table header or an axis title: "人数(人)" / "Persons"."""
+    return glossary.header(key, lang(), short=short)
 
 
 def as_of() -> date:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components import safe
 from components.auth import current_identity
-from components.context import lang, t
+from components.context import lang, t, term
 from lulong_data import dispatch_ledger as dl
 from lulong_data import store
 from lulong_data.access import TOWNSHIP
@@ -35,7 +35,7 @@ def _report(saved: dl.Saved, done_zh: str, done_en: str) -> None:
 
 
 def review(r: ledger.Review) -> None:
-    st.subheader(t("上周交办落实情况", "Last meeting's items"))
+    st.subheader(term("last_meeting_items"))
     st.caption(dl.review_summary(r, lang()))
     if r.items:
         st.dataframe(dl.review_table(r), hide_index=True, key="dispatch_review")
@@ -64,8 +64,8 @@ def _column_config() -> dict:
 def items(rows: list[ledger.Item], *, meeting: dt.date, today: dt.date, carry_n: int) -> None:
     """交办事项 of this meeting: editable by who may, with a save button."""
     who = current_identity()
-    st.subheader(t("交办事项", "Assigned items"))
-    carry = t(f"结转此前未办结事项({carry_n}项)到本次会议", f"Carry {carry_n} open item(s) to this meeting")
+    st.subheader(term("assigned_items"))
+    carry = term("carry_over", n=carry_n)
     if carry_n and writable() and who.role != TOWNSHIP and st.button(carry, key="dispatch_carry"):
         ledger.carry_over(county=_county(), to_meeting=meeting, actor=who)
         st.rerun()
@@ -87,7 +87,7 @@ def items(rows: list[ledger.Item], *, meeting: dt.date, today: dt.date, carry_n:
         table, hide_index=True, key=f"dispatch_items_{n}", column_config=_column_config(),
         disabled=locked if writable() else True,
     )  # fmt: skip
-    if writable() and st.button(t("保存修改", "Save changes"), key="dispatch_items_save", type="primary"):
+    if writable() and st.button(term("save_changes"), key="dispatch_items_save", type="primary"):
         saved = dl.save_edits(None, table, edited, actor=who, today=today)
         st.session_state[_EDITS] = n + 1
         st.session_state[_PROBLEMS] = saved.problems
@@ -105,25 +105,25 @@ def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
         return
     taken = dl.taken_refs(None, county=_county(), actor=who)
     table = dl.candidates_table(cands, meeting, taken)
-    with st.expander(t(f"从清单交办({len(table)}条可交办)", f"Assign from the lists ({len(table)} rows)")):
+    with st.expander(term("assign_from_lists", n=len(table))):
         edited = st.data_editor(
             table, hide_index=True, key="dispatch_candidates",
             disabled=[dl.LIST, dl.LINE], column_config={dl.REF: None, **_column_config()},
         )  # fmt: skip
-        if st.button(t("交办所选事项", "Assign the ticked rows"), key="dispatch_assign", type="primary"):
+        if st.button(term("assign_ticked"), key="dispatch_assign", type="primary"):
             _report(
                 dl.assign(None, edited, cands, county=_county(), meeting=meeting, actor=who),
                 "已交办",
                 "Assigned",
             )
-    with st.expander(t("另行交办一项", "Type in an item")), st.form("dispatch_manual", clear_on_submit=True):
+    with st.expander(term("assign_typed")), st.form("dispatch_manual", clear_on_submit=True):
         title = st.text_input(dl.TITLE, max_chars=ledger.MAX_TEXT["title"])
         left, mid, right = st.columns(3)
         unit = left.text_input(dl.UNIT, max_chars=100)
         person = mid.text_input(dl.PERSON, max_chars=100)
         leader = right.text_input(dl.LEADER, max_chars=100)
         due = st.date_input(dl.DUE, value=meeting + dt.timedelta(days=7), format="YYYY-MM-DD")
-        if st.form_submit_button(t("交办", "Assign")):
+        if st.form_submit_button(term("assign")):
             draft = ledger.Draft(
                 title=title, kind="manual", unit=unit, person=person, due_on=due, leader=leader or None
             )
@@ -136,10 +136,9 @@ def assign(cands: list[Candidate], *, meeting: dt.date) -> None:
 
 def bureaus(lines: list[BureauLine], *, meeting: dt.date) -> None:
     """A line per bureau: what the data say is its business this week, and its open items."""
-    st.subheader(t("各部门事项", "By bureau"))
+    st.subheader(term("by_bureau"))
     for b in lines:
-        label = t(f"{b.name}:本周情况{len(b.lines)}条,交办事项{len(b.items)}项",
-                  f"{b.name_en}: {len(b.lines)} line(s), {len(b.items)} item(s)")  # fmt: skip
+        label = term("bureau_line", name=t(b.name, b.name_en), lines=len(b.lines), items=len(b.items))
         with st.expander(safe.text(label)):
             rows = [f"- {safe.text(c.line_en if lang() == 'en' else c.line_zh)}" for c in b.lines]
             rows += [

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import safe
 from components.auth import audited, current_identity
-from components.context import bundle, can_see_households, county, lang, t
+from components.context import bundle, can_see_households, county, lang, t, term
 from lulong_data import dispatch, dispatch_report, store
 from lulong_data.access import DATA, LEADER
 from lulong_data.metrics.monitoring import deadline_caveats
@@ -17,7 +17,7 @@ OFFICE_KEY = "dispatch_office"
 
 
 def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
-    st.subheader(t("调度材料", "The paper"))
+    st.subheader(term("dispatch_paper"))
     who, code, language = current_identity(), county() or "", lang()
     issued = papers.for_meeting(county=code, meeting_on=d.meeting, actor=who)
 
@@ -27,15 +27,15 @@ def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
     word, pdf, rest = st.columns([1, 1, 2])
     with word:
         name = dispatch_report.file_name(d, "docx", language)
-        st.download_button(t("下载草稿(Word)", "Draft (Word)"), data=audited(draft, name), file_name=name,
+        st.download_button(term("download_draft_word"), data=audited(draft, name), file_name=name,
                            mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_docx")  # fmt: skip
     with pdf:
         if dispatch_report.soffice():
             name = dispatch_report.file_name(d, "pdf", language)
-            st.download_button(t("下载 PDF", "PDF"), data=audited(lambda: _pdf(draft()), name), file_name=name,
+            st.download_button(term("download_pdf"), data=audited(lambda: _pdf(draft()), name), file_name=name,
                                mime=dispatch_report.PDF_MIME, on_click="ignore", key="dispatch_pdf")  # fmt: skip
         else:
-            st.button(t("PDF 不可用", "PDF unavailable"), disabled=True, key="dispatch_pdf_off",
+            st.button(term("pdf_unavailable"), disabled=True, key="dispatch_pdf_off",
                       help=t("本服务器未安装 LibreOffice,请下载 Word 版后另存为 PDF。",
                              "LibreOffice is not installed on this server: save the Word file as PDF."))  # fmt: skip
     with rest:
@@ -60,11 +60,9 @@ def _pdf(docx: bytes) -> bytes:
 
 def _issue_form(d, who, code: str, language: str, review, bureaus) -> None:
     with st.form("dispatch_issue"):
-        office = st.text_input(t("印发单位", "Issuing office"), value=f"{d.county_zh}防贫中心", key=OFFICE_KEY,
+        office = st.text_input(term("issuing_office"), value=f"{d.county_zh}防贫中心", key=OFFICE_KEY,
                                max_chars=papers.MAX_OFFICE)  # fmt: skip
-        go = st.form_submit_button(
-            t("印发本期材料(编号、存档,不可再改)", "Issue (numbered, kept as issued)"), type="primary"
-        )
+        go = st.form_submit_button(term("issue_paper"), type="primary")
     if not go:
         return
     try:
@@ -97,12 +95,12 @@ def _issued_list(who, code: str) -> None:
     issued = papers.listing(county=code, actor=who)
     if not issued:
         return
-    with st.expander(t(f"已印发材料({len(issued)}期)", f"Issued papers ({len(issued)})")):
+    with st.expander(term("issued_papers", n=len(issued))):
         for p in issued[:20]:
             name = f"周调度_{p.label('zh')}_{p.meeting_on:%Y-%m-%d}.docx"
             st.download_button(
-                t(f"{p.label('zh')} · 会议{p.meeting_on:%Y-%m-%d} · 数据截至{p.data_as_of:%Y-%m-%d} · {safe.text(p.office)}",
-                  f"{p.label('en')} · meeting {p.meeting_on:%Y-%m-%d} · {safe.text(p.office)}"),
+                term("issued_paper_line", paper=p.label(lang()), meeting=f"{p.meeting_on:%Y-%m-%d}",
+                     data=f"{p.data_as_of:%Y-%m-%d}", office=safe.text(p.office)),
                 data=audited(lambda pid=p.id: papers.word_file(paper_id=pid, actor=who), name),
                 file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key=f"dispatch_paper_{p.id}",
             )  # fmt: skip
@@ -115,7 +113,7 @@ def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
         return
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     with left:
-        code = st.selectbox(t("乡镇一页纸", "One page per township"), options=allowed, format_func=names.get,
+        code = st.selectbox(term("township_one_pager"), options=allowed, format_func=names.get,
                             key="dispatch_onepager")  # fmt: skip
     mine = [i for i in items if i.township_code == code]
     lines = [c for c in cands if c.township_code == code]
@@ -128,7 +126,7 @@ def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
 
     with right:
         st.download_button(
-            t(f"下载{safe.text(names[code])}一页纸(Word)", f"Download {safe.text(names[code])} (Word)"),
+            term("download_one_pager", name=safe.text(names[code])),
             data=audited(sheet, name),
             file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_onepager_docx",
         )  # fmt: skip

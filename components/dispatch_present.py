@@ -16,7 +16,7 @@ from html import escape
 import streamlit as st
 
 from components import theme
-from components.context import lang, t
+from components.context import lang, t, term
 from lulong_data import dispatch, status
 from lulong_data.store import ledger
 
@@ -137,20 +137,20 @@ def render(d: dispatch.Dispatch, *, points: tuple[str, ...] = (), review=None, i
 
 def _navigation(index: int, n: int) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.button(t("◀ 上一页", "◀ Previous"), on_click=_go, kwargs={"step": -1}, disabled=index == 0,
+        st.button("◀ " + term("previous_slide"), on_click=_go, kwargs={"step": -1}, disabled=index == 0,
                   shortcut="Left", key="dispatch_prev")  # fmt: skip
-        st.button(t("下一页 ▶", "Next ▶"), on_click=_go, kwargs={"step": 1}, disabled=index == n - 1,
+        st.button(term("next_slide") + " ▶", on_click=_go, kwargs={"step": 1}, disabled=index == n - 1,
                   shortcut="Right", key="dispatch_next", type="primary")  # fmt: skip
         for i, (_, _, short) in enumerate(_slides()):
             st.button(short, on_click=_go, kwargs={"to": i}, shortcut=str(i + 1),
                       type="primary" if i == index else "tertiary", key=f"dispatch_slide_{i}")  # fmt: skip
         st.space("stretch")
-        st.button(t("退出投影", "Leave"), on_click=_leave, shortcut="Esc", key="dispatch_leave")
+        st.button(term("leave_projection"), on_click=_leave, shortcut="Esc", key="dispatch_leave")
     # A clicker sends PageUp/PageDown; a button takes one shortcut, so these two stay hidden (CSS).
     st.button(
-        t("上一页", "Previous"), on_click=_go, kwargs={"step": -1}, shortcut="PageUp", key="dispatch_pgup"
+        term("previous_slide"), on_click=_go, kwargs={"step": -1}, shortcut="PageUp", key="dispatch_pgup"
     )
-    st.button(t("下一页", "Next"), on_click=_go, kwargs={"step": 1}, shortcut="PageDown", key="dispatch_pgdn")
+    st.button(term("next_slide"), on_click=_go, kwargs={"step": 1}, shortcut="PageDown", key="dispatch_pgdn")
 
 
 def _points(points: tuple[str, ...]) -> str:
@@ -165,9 +165,9 @@ def _headlines(d: dispatch.Dispatch) -> str:
         tiles.append(
             "<div class='dp-tile'>"
             f"<div class='dp-label'>{escape(h.title(code))}</div>"
-            f"<div class='dp-value'>{escape(h.fmt(h.now, code))}</div>"
+            f"<div class='dp-value'>{escape(h.shown(code)[0])}</div>"
             f"<div class='dp-change' style='color:{_TREND[h.trend]}'>{escape(h.fmt_change(code))}"
-            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(since)} {escape(h.fmt(h.then, code))}</span>"
+            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(since)} {escape(h.shown(code)[1])}</span>"
             "</div></div>"
         )
     return f"<div class='dp-grid'>{''.join(tiles)}</div>"

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import kpi, safe, theme
-from components.context import lang, t
+from components.context import lang, t, term
 from components.table import show_table
 from lulong_data import dispatch
 
@@ -22,7 +22,7 @@ _TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 
 
 def headlines(d: dispatch.Dispatch) -> None:
-    st.subheader(t("主要指标变化", "Headline figures"))
+    st.subheader(term("headline_changes"))
     code = lang()
     # Short: the caption above the tiles gives the comparison's date.
     since = (
@@ -33,15 +33,14 @@ def headlines(d: dispatch.Dispatch) -> None:
     tiles = st.container(key="dispatch_tiles")
     for start in range(0, len(d.headlines), 3):
         for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
+            now, then = h.shown(code)
             with col, st.container(border=True):
                 st.metric(
                     h.title(code),
-                    h.fmt(h.now, code),
+                    now,
                     delta=kpi.delta_text(h.change) if h.unit != "%" else h.fmt_change(code),
                     delta_color=_DELTA_COLOR[h.better],
-                    delta_description=t(
-                        f"较{since} {h.fmt(h.then, code)}", f"vs {since}: {h.fmt(h.then, code)}"
-                    ),
+                    delta_description=t(f"较{since} {then}", f"vs {since}: {then}"),
                     help=kpi.definition(h.metric) if h.metric else None,
                 )
     for note in d.revisions(code):
@@ -50,7 +49,7 @@ def headlines(d: dispatch.Dispatch) -> None:
 
 def townships(d: dispatch.Dispatch) -> None:
     period = d.env_period or t("无", "none")
-    st.subheader(t("各乡镇情况(问题多的在前)", "Townships, worst first"))
+    st.subheader(term("townships_worst_first"))
     table = dispatch.township_table(d, lang())
     status_col = table.columns[0]
     colours = {dispatch.status_label(s, lang()): _TEXT[s] for s in dispatch.STATUS_ORDER}
@@ -76,7 +75,7 @@ def townships(d: dispatch.Dispatch) -> None:
 
 
 def decisions(d: dispatch.Dispatch) -> None:
-    st.subheader(t("需研究决定的事项", "Items that need a decision"))
+    st.subheader(term("decision_items"))
     sections = dispatch.decision_sections(d, lang())
     for row in (sections[:2], sections[2:]):
         for col, s in zip(st.columns(2, gap="large"), row, strict=True):

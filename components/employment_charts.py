@@ -10,7 +10,7 @@ import pandas as pd
 
 from components import theme
 from components.chart import cached
-from components.context import t
+from components.context import t, term, unit_header
 from lulong_data.formatting import fmt_int, fmt_rate
 
 TARGET_GREY = "#C8C8C8"
@@ -31,7 +31,11 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
 
     ``df`` is :func:`lulong_data.metrics.employment.employment_by_township`.
     """
-    placed_l, target_l, pace_l = t("已就业", "placed"), t("目标任务", "target"), t("序时进度", "pace to date")
+    placed_l, target_l, pace_l = (
+        term("placed"),
+        term("employment_target", short=True),
+        term("employment_pace", short=True),
+    )
     data = df.copy()
     data["label"] = [
         (
@@ -52,15 +56,15 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     color = alt.Scale(domain=[target_l, placed_l, pace_l], range=[TARGET_GREY, theme.BLUE, PACE_BLACK])
     legend = alt.Legend(title=None, orient="top", symbolSize=200)
     tooltip = [
-        alt.Tooltip("township:N", title=t("乡镇", "Township")),
+        alt.Tooltip("township:N", title=term("township")),
         alt.Tooltip("placed:Q", title=placed_l, format=","),
         alt.Tooltip("target:Q", title=target_l, format=","),
-        alt.Tooltip("gap:Q", title=t("距目标差(人)", "to target (persons)"), format=","),
+        alt.Tooltip("gap:Q", title=unit_header("employment_gap"), format=","),
         alt.Tooltip("pace:Q", title=pace_l, format=",.0f"),
-        alt.Tooltip("short:Q", title=t("落后序时进度(人)", "short of pace (persons)"), format=","),
+        alt.Tooltip("short:Q", title=unit_header("short_of_pace"), format=","),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    x_title = t("人数(人)", "persons")
+    x_title = unit_header("persons")
     measure = alt.Color("measure:N", scale=color, legend=legend)
 
     def layer(label: str) -> alt.Chart:
@@ -75,9 +79,7 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
     pace = layer(pace_l).mark_tick(thickness=3, size=32).encode(x="pace:Q")
     text = base.mark_text(align="left", dx=6, fontSize=14).encode(x="end:Q", text="label:N")
     return (target + placed + pace + text).properties(
-        title=t(
-            f"{year}年各乡镇就业目标完成情况(人)", f"Placements against target by township, {year} (persons)"
-        ),
+        title=term("employment_target_chart", year=year),
         height=alt.Step(40),
     )
 
@@ -86,8 +88,8 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
 def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt.LayerChart:
     """Cumulative placements at month ends (solid, dots) and the straight pace line 0 → target (dashed)."""
     placed_l, pace_l = (
-        t("累计就业人数", "placed, cumulative"),
-        t("序时进度(全年目标均匀分摊)", "even pace to the target"),
+        term("placed_cumulative"),
+        term("even_pace"),
     )
     actual = cum.assign(series=placed_l, value=cum["placed"])[["date", "series", "value"]]
     frames = [actual]
@@ -103,7 +105,7 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
     dash = alt.Scale(domain=[placed_l, pace_l], range=[[1, 0], [6, 4]])
     x = alt.X(
         "date:T",
-        title=t("日期", "date"),
+        title=term("date"),
         scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"]),
         axis=alt.Axis(format="%m月" if t("zh", "en") == "zh" else "%b", tickCount=12),
     )
@@ -112,13 +114,13 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
         .mark_line(strokeWidth=3, point=True)
         .encode(
             x=x,
-            y=alt.Y("value:Q", title=t("人数(人)", "persons")),
+            y=alt.Y("value:Q", title=unit_header("persons")),
             color=alt.Color("series:N", scale=scale, legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash("series:N", scale=dash, legend=None),
             tooltip=[
-                alt.Tooltip("date:T", title=t("日期", "date"), format="%Y-%m-%d"),
+                alt.Tooltip("date:T", title=term("date"), format="%Y-%m-%d"),
                 alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("value:Q", title=t("人数", "persons"), format=",.0f"),
+                alt.Tooltip("value:Q", title=term("persons"), format=",.0f"),
             ],
         )
     )
@@ -132,9 +134,7 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
             )
         )
     return alt.layer(*layers).properties(
-        title=t(
-            f"{year}年累计就业人数与序时进度(人)", f"Cumulative placements and even pace, {year} (persons)"
-        ),
+        title=term("cumulative_chart", year=year),
         height=340,
     )
 
@@ -147,8 +147,8 @@ def year_bars(
 
     ``df`` has columns ``key``, persons, persons_prev; ``prev_label`` names the grey bars (default 上年同期).
     """
-    now_l = t(f"{year}年", f"{year}")
-    prev_l = prev_label or t(f"{year - 1}年同期", f"{year - 1}, same date")
+    now_l = term("year_n", year=year)
+    prev_l = prev_label or term("same_date_of_year", year=year - 1)
     long = pd.concat(
         [
             df.assign(period=now_l, value=df["persons"]),
@@ -164,7 +164,7 @@ def year_bars(
     }
     base = alt.Chart(long).encode(**enc)
     bars = base.mark_bar(size=14).encode(
-        x=alt.X("value:Q", title=t("人数(人)", "persons")),
+        x=alt.X("value:Q", title=unit_header("persons")),
         color=alt.Color(
             "period:N",
             scale=alt.Scale(domain=[now_l, prev_l], range=[theme.BLUE, TARGET_GREY]),
@@ -173,7 +173,7 @@ def year_bars(
         tooltip=[
             alt.Tooltip(f"{key}:N", title=key_title),
             alt.Tooltip("period:N", title=" "),
-            alt.Tooltip("value:Q", title=t("人数", "persons"), format=","),
+            alt.Tooltip("value:Q", title=term("persons"), format=","),
         ],
     )
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(x="value:Q", text="text:N")

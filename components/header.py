@@ -85,7 +85,7 @@ def render_header(b: Bundle) -> None:
         )
         # Errors only: then the list is the first thing to read (warnings are on the data status page).
         total = len(b.problems)
-        label = t(f"{term('problem_list')}({total}条)", f"Data problems ({total})")
+        label = term("problem_list_count", n=total)
         with st.expander(label, expanded=False):
             if not can_see_households():
                 # Values and messages quote household and person numbers: not for the press office.

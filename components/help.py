@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.context import lang, t
+from components.context import lang, t, term
 from lulong_data.metrics import METRICS
 from lulong_data.metrics.registry import UnknownMetric, lookup
 
@@ -34,7 +34,7 @@ def metric_help(name: str) -> str:
 
 def definitions(*names: str, extra: tuple[str, str] | None = None) -> None:
     """The 口径 of the figures on a tab, from the registry (the same text the briefing uses)."""
-    with st.expander(t("口径说明", "Definitions")):
+    with st.expander(term("definition")):
         for name in names:
             m = METRICS[name]
             title, text = (m.title_en, m.definition_en) if lang() == "en" else (m.title_zh, m.definition_zh)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components import auth, safe
-from components.context import t
+from components.context import t, term
 from components.publish_panel import show_result, who
 from components.publish_status import report
 from lulong_data import access
@@ -68,19 +68,19 @@ def _sheets_table(outcome) -> None:
     for s in outcome.sheets:
         rows.append(
             {
-                t("文件", "File"): s.file,
-                t("识别为", "Recognised as"): labels.kind(s.kind, s.table, t("zh", "en")),
-                t("表头行", "Header"): "、".join(map(str, s.header_rows)) or "—",
-                t("数据行", "Rows"): s.rows,
-                t("未识别列", "Unknown columns"): "、".join(s.unknown) or "—",
+                term("file"): s.file,
+                term("recognised_as"): labels.kind(s.kind, s.table, t("zh", "en")),
+                term("header_rows"): "、".join(map(str, s.header_rows)) or "—",
+                term("data_rows"): s.rows,
+                term("unknown_columns"): "、".join(s.unknown) or "—",
             }
         )
     config = {
-        t("文件", "File"): st.column_config.TextColumn(width=190),
-        t("识别为", "Recognised as"): st.column_config.TextColumn(width=150),
-        t("表头行", "Header"): st.column_config.TextColumn(width=55),
-        t("数据行", "Rows"): st.column_config.NumberColumn(width=65, format="localized"),
-        t("未识别列", "Unknown columns"): st.column_config.TextColumn(width="medium"),
+        term("file"): st.column_config.TextColumn(width=190),
+        term("recognised_as"): st.column_config.TextColumn(width=150),
+        term("header_rows"): st.column_config.TextColumn(width=55),
+        term("data_rows"): st.column_config.NumberColumn(width=65, format="localized"),
+        term("unknown_columns"): st.column_config.TextColumn(width="medium"),
     }
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
 
@@ -95,16 +95,12 @@ def _mapped(outcome) -> None:
             else ""
         )
         name = safe.text(s.file)  # a file name is data: it may hold Markdown
-        with st.expander(
-            t(f"{name}:已识别 {len(s.mapped)} 列{when}", f"{name}: {len(s.mapped)} columns read{when}")
-        ):
+        with st.expander(term("import_file_read", name=name, n=len(s.mapped), when=when)):
             st.dataframe(
                 pd.DataFrame(
                     {
-                        t("导入为", "Read as"): [
-                            labels.target(s.kind, s.table, k, t("zh", "en")) for k in s.mapped
-                        ],
-                        t("文件中的列", "Column(s) in the file"): ["、".join(v) for v in s.mapped.values()],
+                        term("read_as"): [labels.target(s.kind, s.table, k, t("zh", "en")) for k in s.mapped],
+                        term("columns_in_file"): ["、".join(v) for v in s.mapped.values()],
                     }
                 ),
                 hide_index=True,
@@ -127,11 +123,7 @@ def form(store) -> None:
         return
     n = st.session_state.get(UPLOADER_KEY, 0)
     files = st.file_uploader(
-        t(
-            "选择本周的导出文件(可多选):国家监测系统人员导出、务工监测表、民政低保/特困花名册、本县程序台账",
-            "Choose this week's exports (several allowed): national person export, 务工 sheet, 民政 rosters, "
-            "the county ledger",
-        ),
+        term("upload_exports"),
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"import_files_{n}",
@@ -159,7 +151,7 @@ def form(store) -> None:
         st.session_state[STATE_KEY] = done
     outcome = done["outcome"]
 
-    st.markdown(t("**识别结果**", "**What was recognised**"))
+    st.markdown(f"**{term('import_recognised')}**")
     _sheets_table(outcome)
     _mapped(outcome)
     if outcome.ok:
@@ -181,14 +173,14 @@ def form(store) -> None:
         )
     if outcome.problems:
         with st.expander(
-            t(f"导入报告({len(outcome.problems)} 条)", f"Import report ({len(outcome.problems)} findings)"),
+            term("import_report", n=len(outcome.problems)),
             expanded=not outcome.ok,
         ):
             report(outcome.problems, key="import_report")
     if not outcome.ok:
         return
-    note = st.text_input(t("说明(可选)", "Note (optional)"), key=f"import_note_{n}")
-    if st.button(t("校验并发布", "Validate and publish"), type="primary", key="import_publish"):
+    note = st.text_input(term("note_optional"), key=f"import_note_{n}")
+    if st.button(term("validate_and_publish"), type="primary", key="import_publish"):
         auth.require(access.PUBLISH)  # re-checked at the moment of acting
         if store.current_id() != done["base_version"]:
             st.warning(

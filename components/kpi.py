@@ -187,35 +187,42 @@ def short_label(name: str) -> str:
 
 
 def figure_tiles(
-    entries: list[tuple[str, tuple[str, str] | None, str | None]],
+    entries: list[tuple[str, str | tuple[str, str] | None, str | None]],
     *,
     week: bool = False,
     said: frozenset[str] = frozenset(),
+    short: bool = False,
     **params: Any,
 ) -> None:
-    """A row of tiles of the registered figures ``entries`` names: (spec, label (zh, en) or None for the
-    registry's own, note) each, evaluated with ``params`` (as_of, year, township …). ``week``: each with
-    its change on seven days earlier (registry.week_before); ``said``: see :func:`figure_row`."""
+    """A row of tiles of the registered figures ``entries`` names: (spec, label, note) each — the label a
+    glossary term (``term(key)``), None for the registry's own, or (zh, en) — evaluated with ``params`` (as_of, year, township …). ``week``: each with
+    its change on seven days earlier (registry.week_before); ``said``: see :func:`figure_row`; ``short``: a
+    tile without a label of its own takes the registry's short label."""
     from components.cache import figure
     from components.cache import week as week_ago
     from lulong_data.metrics.registry import change
 
-    def tile(spec: str, label: tuple[str, str] | None, note: str | None) -> tuple:
+    def tile(spec: str, label: str | tuple[str, str] | None, note: str | None) -> tuple:
         now, before = week_ago(spec, **params) if week else (figure(spec, **params), None)
-        return now, t(*label) if label else None, note, change(now, before) if before else None
+        text = _text(label) or (short_label(now.name) if short else None)
+        return now, text, note, change(now, before) if before else None
 
     figure_row([tile(*entry) for entry in entries], said=said)
 
 
-def versus_tiles(entries: list[tuple[str, tuple[str, str]]], **params: Any) -> None:
+def _text(label: str | tuple[str, str] | None) -> str | None:
+    return t(*label) if isinstance(label, tuple) else label
+
+
+def versus_tiles(entries: list[tuple[str, str | tuple[str, str]]], **params: Any) -> None:
     """A row of tiles of registered figures, each with the same figure for the same period of the year
-    before under it (registry.year_before): (spec, label (zh, en)) each."""
+    before under it (registry.year_before): (spec, label) each (a glossary term, or (zh, en))."""
     from components.cache import versus
 
     tiles = []
     for spec, label in entries:
         now, before = versus(spec, **params)
-        tiles.append((now, t(*label), versus_note(now, before), None))
+        tiles.append((now, _text(label), versus_note(now, before), None))
     figure_row(tiles)
 
 

@@ -10,8 +10,10 @@ import streamlit as st
 from components.context import t
 
 
-def tabbed(sections: Sequence[tuple[tuple[str, str], Callable[..., None]]], *args: Any) -> None:
-    """One tab per (title (zh, en), section) pair; each section is called with ``args``."""
-    for tab, (_, section) in zip(st.tabs([t(*title) for title, _ in sections]), sections, strict=True):
+def tabbed(sections: Sequence[tuple[str | tuple[str, str], Callable[..., None]]], *args: Any) -> None:
+    """One tab per (title, section) pair — the title a glossary term (``term(key)``) or (zh, en); each
+    section is called with ``args``."""
+    titles = [t(*title) if isinstance(title, tuple) else title for title, _ in sections]
+    for tab, (_, section) in zip(st.tabs(titles), sections, strict=True):
         with tab:
             section(*args)

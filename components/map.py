@@ -280,22 +280,23 @@ def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = T
         texts={c: fmt((values.get(c) or {}).get(name)) for c in geo.codes(shapes)},
         missing=fmt(None),
         title=m.label(lang()),
+        place_title=term("township"),
         subtitle=t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else "",
         # the key inside the picture (exported too); a phone's map is too narrow for it: it goes under the map
         legend=() if viewport.phone() else tuple(legend_items(edges, fmt)),
-        legend_title=t(f"图例:{m.label_zh}", f"Legend: {m.label_en}"),
+        legend_title=term("legend_of", name=m.label(lang())),
     )
     # A yearly figure names its year in the exported title (卢龙县2022年各乡镇就业目标完成率, issue 19); a
     # point-in-time figure's date is the picture's 数据截至 line.
-    year = as_of().year
+    label = m.label(lang())
     title = (
-        t(f"{year}年各乡镇{m.label_zh}", f"{m.label_en} by township, {year}")
+        term("by_township_in_year", name=label, year=as_of().year)
         if m.yearly
-        else t(f"各乡镇{m.label_zh}", f"{m.label_en} by township")
+        else term("by_township", name=label)
     )
     show_chart(chart, key=key, title=title, unit=m.unit, source=source_of(name), schematic=schematic)
     if with_legend:
         if viewport.phone():
-            legend(legend_items(edges, fmt), t(f"图例:{m.label_zh}", f"Legend: {m.label_en}"))
+            legend(legend_items(edges, fmt), term("legend_of", name=m.label(lang())))
         if schematic:
             schematic_notice()

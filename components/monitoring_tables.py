@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from components.context import can_see_households, t
+from components.context import can_see_households, t, term
 from components.table import show_table
+from lulong_data import glossary
 
 
 def visible_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -31,15 +32,18 @@ def household_table(
     *,
     key: str,
     columns: Sequence[str],
-    counter: tuple[str, str] = ("户", "households"),
+    counter: str = "household",
     notes: Sequence[str] = (),
 ) -> None:
-    """How many rows the list has ("共 22 项"), then the rows this user may see under the headers of
+    """How many rows the list has ("共22户"; ``counter`` a glossary key whose 量词 counts them), then the rows this user may see under the headers of
     ``columns`` (keys of lulong_data.columns, table "household_list"), with an XLSX download carrying
     ``notes``."""
     shown = visible_rows(df)
     n = len(df)
-    st.markdown(t(f"**共 {n:,} {counter[0]}**", f"**{n:,} {counter[1]} in all**"))
+    what = glossary.get(counter)
+    st.markdown(
+        f"**{term('in_all', n=f'{n:,}', counter=t(what.counter, what.plural or what.en.lower() + 's'))}**"
+    )
     if len(shown) < n:
         st.caption(t(
             f"户级明细仅对县领导和本乡镇开放;已隐藏 {n - len(shown)} 行。",

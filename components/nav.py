@@ -13,48 +13,51 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, t
+from components.context import AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY, term
 from components.context import role as current_role
-from lulong_data import access
+from lulong_data import access, glossary
 
 
 @dataclass(frozen=True)
 class PageSpec:
     url_path: str
     module: str
-    title_zh: str
-    title_en: str
+
+    @property
+    def key(self) -> str:
+        """The page's title in the glossary (lulong_data/glossary.toml): ``page_<url_path>``."""
+        return f"page_{self.url_path}"
+
+    @property
+    def title_zh(self) -> str:
+        return glossary.term(self.key)
+
+    @property
+    def title_en(self) -> str:
+        return glossary.term(self.key, "en")
 
 
-SECTIONS: tuple[tuple[str, str, tuple[PageSpec, ...]], ...] = (
+# (glossary key of the menu section, its pages)
+SECTIONS: tuple[tuple[str, tuple[PageSpec, ...]], ...] = (
     (
-        "综合",
-        "Overview",
+        "section_overview",
         (
-            PageSpec("overview", "pages.overview", "总览", "Overview"),
-            PageSpec("map", "pages.township_map", "乡镇地图", "Township map"),
-            PageSpec("dispatch", "pages.dispatch", "周调度", "Weekly dispatch"),
+            PageSpec("overview", "pages.overview"),
+            PageSpec("map", "pages.township_map"),
+            PageSpec("dispatch", "pages.dispatch"),
         ),
     ),
     (
-        "专题",
-        "Topics",
+        "section_topics",
         (
-            PageSpec("monitoring", "pages.monitoring", "防返贫监测", "Monitoring"),
-            PageSpec("employment", "pages.employment", "就业帮扶", "Employment"),
-            PageSpec("environment", "pages.environment", "人居环境红黑榜", "Red/black list"),
-            PageSpec("welfare", "pages.welfare", "兜底保障", "Social assistance"),
+            PageSpec("monitoring", "pages.monitoring"),
+            PageSpec("employment", "pages.employment"),
+            PageSpec("environment", "pages.environment"),
+            PageSpec("welfare", "pages.welfare"),
         ),
     ),
-    ("发布", "Publishing", (PageSpec("press", "pages.press", "新闻发布", "Press office"),)),
-    (
-        "数据",
-        "Data",
-        (
-            PageSpec("data", "pages.data_status", "数据状态", "Data status"),
-            PageSpec("audit", "pages.audit", "审计日志", "Audit log"),
-        ),
-    ),
+    ("section_publishing", (PageSpec("press", "pages.press"),)),
+    ("section_data", (PageSpec("data", "pages.data_status"), PageSpec("audit", "pages.audit"))),
 )
 DEFAULT = "overview"
 # The app's root ("/") is a hidden default page that forwards to the role's first page, so that every page
@@ -64,7 +67,7 @@ ROOT = "home"
 _ROUTED_KEY = "_deep_link_followed"
 # components.sidebar: bind="query-params"
 _BOUND_KEYS = frozenset({AS_OF_KEY, COUNTY_KEY, LANG_KEY, TOWNSHIP_KEY})
-SPECS = {p.url_path: p for _, _, pages in SECTIONS for p in pages}
+SPECS = {p.url_path: p for _, pages in SECTIONS for p in pages}
 # Addresses a user may type besides the routes themselves (which stay ASCII): a page's Chinese title.
 ALIASES: dict[str, str] = {p.title_zh: p.url_path for p in SPECS.values()}
 
@@ -75,7 +78,7 @@ def page(url_path: str, *, hidden: bool = False) -> st.Page:
     render = importlib.import_module(spec.module).render
     return st.Page(
         render,
-        title=t(spec.title_zh, spec.title_en),
+        title=term(spec.key),
         url_path=spec.url_path,
         visibility="hidden" if hidden else "visible",
     )
@@ -91,7 +94,7 @@ def _forwarding(url_path: str, title: str, *, default: bool = False) -> st.Page:
 
 
 def _forwarding_pages() -> list[st.Page]:
-    home = _forwarding(ROOT, t("首页", "Home"), default=True)
+    home = _forwarding(ROOT, term("page_home"), default=True)
     return [home, *(_forwarding(alias, alias) for alias in ALIASES)]
 
 
@@ -103,13 +106,13 @@ def navigation(role: str | None = None) -> dict[str, list[st.Page]]:
     """
     allowed = set(access.pages_for(role or current_role()))
     out: dict[str, list[st.Page]] = {}
-    for zh, en, pages in SECTIONS:
+    for section, pages in SECTIONS:
         entries = [page(p.url_path, hidden=p.url_path not in allowed) for p in pages]
         if any(p.url_path in allowed for p in pages):
-            out[t(zh, en)] = entries
+            out[term(section)] = entries
         else:
             # A section with only hidden pages would show an empty heading: file them under the first.
-            out.setdefault(next(iter(out), t(zh, en)), []).extend(entries)
+            out.setdefault(next(iter(out), term(section)), []).extend(entries)
     out[next(iter(out))].extend(_forwarding_pages())
     return out
 

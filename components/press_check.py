@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import safe
 from components.auth import current_user
-from components.context import lang, t
+from components.context import lang, t, term
 from components.table import show_table
 from lulong_data import textcheck
 from lulong_data.briefing_doc import CheckSheet
@@ -80,10 +80,7 @@ def export_gate(findings: Sequence[Finding], *, key: str) -> CheckSheet | None:
         icon=":material/block:",
     )
     confirmed = st.checkbox(
-        t(
-            f"我已核实上述{len(bad)}个不一致数字,确认按现稿导出",
-            f"I have checked the {len(bad)} contradicting number(s) and export the text as it is",
-        ),
+        term("confirm_contradictions", n=len(bad)),
         key=key,
     )
     if not confirmed:

@@ -13,7 +13,7 @@ import streamlit as st
 from components import safe
 from components.auth import audited
 from components.cache import compute
-from components.context import bundle, lang, t
+from components.context import bundle, lang, t, term
 from lulong_data import exports, press_package, textcheck
 from lulong_data.briefing_doc import CheckSheet
 from lulong_data.county import name_of
@@ -23,7 +23,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
-    st.subheader(t("发布会材料", "Press conference package"))
+    st.subheader(term("press_package"))
     st.caption(
         t(
             "主持词、发布词(草稿)和各单位答问口径,数字取自口径登记表并逐一核对;每份材料单独下载。",
@@ -52,7 +52,7 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
             name = doc.file_name(county, day)
             files.append((name, doc, sheet))
             st.download_button(
-                t(f"下载{safe.text(doc.name)}", f"Download {safe.text(doc.name)}"),
+                term("download_named", name=safe.text(doc.name)),
                 data=audited(
                     lambda doc=doc, sheet=sheet: press_package.document_docx(
                         doc, as_of=day, check=sheet, watermark=mark
@@ -75,7 +75,7 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
 
     zip_name = f"{county}新闻发布会材料_{day.isoformat()}.zip"
     st.download_button(
-        t("下载全部材料(ZIP)", "Download all (ZIP)"),
+        term("download_all_zip"),
         data=audited(bundle_zip, zip_name),
         file_name=zip_name,
         mime="application/zip",

@@ -11,7 +11,7 @@ from components import safe
 from components.auth import audited
 from components.cache import compute
 from components.chart import show_chart
-from components.context import bundle, lang, t
+from components.context import bundle, lang, t, term
 from components.streamlit_css import placeholder
 from lulong_data import chartkit, exports, images, slides
 from lulong_data.chartkit import KitChart
@@ -40,10 +40,10 @@ def pptx_download(charts: list[KitChart], day: dt.date) -> None:
     """The chosen charts as a 16:9 deck: titles and units as text boxes, one chart per slide."""
     if not charts:
         return
-    st.subheader(t("幻灯片(PPT,16:9)", "Slides (PPTX, 16:9)"))
+    st.subheader(term("slides_heading"))
     titles = [c.title for c in charts]
     chosen = st.multiselect(
-        t("选择放入幻灯片的图表", "Charts for the slides"),
+        term("charts_for_slides"),
         titles,
         default=titles,
         placeholder=placeholder(),
@@ -78,7 +78,7 @@ def pptx_download(charts: list[KitChart], day: dt.date) -> None:
 
     name = chartkit.file_name(county, t("新闻发布图表", "press_charts"), day, "pptx")
     st.download_button(
-        t("下载幻灯片 PPTX", "Download the slides (PPTX)"),
+        term("download_slides"),
         data=audited(build, name),
         file_name=name,
         mime=PPTX_MIME,

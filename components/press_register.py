@@ -12,7 +12,7 @@ import streamlit as st
 from components import safe
 from components.auth import current_user
 from components.cache import compute
-from components.context import bundle, lang, t
+from components.context import bundle, lang, t, term
 from components.table import show_table
 from lulong_data import access, briefing, store, textcheck
 from lulong_data.metrics.published import DIFFERS, MATCH, check_figures
@@ -33,7 +33,7 @@ def published() -> list[Published]:
 
 
 def show_register(pubs: list[Published]) -> None:
-    st.subheader(t("已发布数字登记与核对", "Register of published figures"))
+    st.subheader(term("register_heading"))
     st.caption(
         t(
             "登记表记录每个已公开的数字(表述、数值、截至日期、出处)及其修改历史;文稿核对使用全部出处,按截至日期由新到旧。",
@@ -43,20 +43,20 @@ def show_register(pubs: list[Published]) -> None:
     df = compute(check_figures, figures=tuple(pubs))
     n_match, n_diff = int((df["status"] == MATCH).sum()), int((df["status"] == DIFFERS).sum())
     a, b_, c = st.columns(3)
-    a.metric(t("√ 一致", "√ match"), n_match)
-    b_.metric(t("× 不一致", "× differ"), n_diff)
-    c.metric(t("○ 无法计算", "○ not computable"), len(df) - n_match - n_diff)
+    a.metric("√ " + term("register_match"), n_match)
+    b_.metric("× " + term("register_differs"), n_diff)
+    c.metric("○ " + term("register_not_computable"), len(df) - n_match - n_diff)
     table = pd.DataFrame(
         {
-            t("编号", "ID"): df["figure_id"],
-            t("发布表述", "Published wording"): df["statement"],
-            t("发布数值", "Published"): df["value"],
-            t("单位", "Unit"): df["unit"],
-            t("截至", "As of"): df["as_of"].astype(str),
-            t("出处", "Source"): df["source"],
-            t("当前计算", "Computed"): df["computed"],
-            t("状态", "Status"): [briefing.published_label(r, lang()) for r in df.to_dict("records")],
-            t("对应指标", "Metric"): df["metric"],
+            term("figure_id"): df["figure_id"],
+            term("statement"): df["statement"],
+            term("published_value"): df["value"],
+            term("unit"): df["unit"],
+            term("as_of_short"): df["as_of"].astype(str),
+            term("published_source"): df["source"],
+            term("computed_now"): df["computed"],
+            term("status"): [briefing.published_label(r, lang()) for r in df.to_dict("records")],
+            term("register_metric"): df["metric"],
         }
     )
     show_table(table, t("已发布数字登记", "published_register"), key="press_published")
@@ -90,26 +90,26 @@ def _form(keys: list[str]) -> None:
         st.success(done, icon=":material/check_circle:")
     with st.form("press_register_form", clear_on_submit=False):
         key = st.selectbox(
-            t("登记为", "Record as"),
+            term("record_as"),
             [NEW, *keys],
             format_func=lambda k: (
                 t("新数字", "a new figure") if k == NEW else t(f"{k} 的新版本", f"new version of {k}")
             ),
             key="press_reg_key",
         )
-        statement = st.text_input(t("发布表述(原话)", "Statement (as said)"), key="press_reg_statement")
+        statement = st.text_input(term("statement_as_said"), key="press_reg_statement")
         left, mid, right = st.columns(3)
-        value = left.number_input(t("数值", "Value"), value=None, format="%g", key="press_reg_value")
-        unit = mid.text_input(t("单位", "Unit"), key="press_reg_unit")
-        as_of = right.date_input(t("数据截至", "As of"), value=bundle().as_of, key="press_reg_as_of")
+        value = left.number_input(term("numeric_value"), value=None, format="%g", key="press_reg_value")
+        unit = mid.text_input(term("unit"), key="press_reg_unit")
+        as_of = right.date_input(term("data_as_of"), value=bundle().as_of, key="press_reg_as_of")
         left, mid, right = st.columns(3)
         source = left.selectbox(
-            t("出处", "Source"), register.SOURCES, accept_new_options=True, key="press_reg_source"
+            term("published_source"), register.SOURCES, accept_new_options=True, key="press_reg_source"
         )
-        said = mid.date_input(t("发布日期", "Published on"), value=None, key="press_reg_said")
-        metric = right.text_input(t("对应指标(可空)", "Metric (optional)"), key="press_reg_metric")
-        note = st.text_input(t("备注", "Note"), key="press_reg_note")
-        submitted = st.form_submit_button(t("登记", "Record"), type="primary")
+        said = mid.date_input(term("published_on"), value=None, key="press_reg_said")
+        metric = right.text_input(term("register_metric_optional"), key="press_reg_metric")
+        note = st.text_input(term("remark"), key="press_reg_note")
+        submitted = st.form_submit_button(term("record"), type="primary")
     if not submitted:
         return
     try:
@@ -142,25 +142,25 @@ def _form(keys: list[str]) -> None:
 def _history(keys: list[str]) -> None:
     if not keys:
         return
-    st.markdown("**" + t("修改历史", "History") + "**")
-    key = st.selectbox(t("数字编号", "Figure"), keys, key="press_reg_history")
+    st.markdown(f"**{term('change_history')}**")
+    key = st.selectbox(term("figure_number"), keys, key="press_reg_history")
     with store.begin() as conn:
         versions = register.history(conn, register.county_of(bundle()), key)
     rows = pd.DataFrame(
         {
-            t("版本", "Version"): [v.version for v in versions],
-            t("发布表述", "Statement"): [v.statement for v in versions],
-            t("数值", "Value"): [v.value for v in versions],
-            t("单位", "Unit"): [v.unit for v in versions],
-            t("截至", "As of"): [v.as_of.isoformat() for v in versions],
-            t("出处", "Source"): [v.source for v in versions],
-            t("状态", "State"): [t("已撤回", "withdrawn") if v.withdrawn else "" for v in versions],
-            t("登记人", "By"): [v.recorded_by for v in versions],
-            t("登记时间", "At"): [_local(v.recorded_at) for v in versions],
+            term("version"): [v.version for v in versions],
+            term("statement"): [v.statement for v in versions],
+            term("numeric_value"): [v.value for v in versions],
+            term("unit"): [v.unit for v in versions],
+            term("as_of_short"): [v.as_of.isoformat() for v in versions],
+            term("published_source"): [v.source for v in versions],
+            term("status"): [t("已撤回", "withdrawn") if v.withdrawn else "" for v in versions],
+            term("recorded_by"): [v.recorded_by for v in versions],
+            term("recorded_at"): [_local(v.recorded_at) for v in versions],
         }
     )
     show_table(rows, t("修改历史", "history"), key="press_reg_versions")
-    if st.button(t(f"撤回 {safe.text(key)}", f"Withdraw {safe.text(key)}"), key="press_reg_withdraw"):
+    if st.button(term("withdraw", key=safe.text(key)), key="press_reg_withdraw"):
         with store.begin(write=True) as conn:
             register.withdraw(conn, register.county_of(bundle()), key, who=current_user())
         st.rerun()

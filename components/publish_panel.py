@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import auth, safe
-from components.context import t
+from components.context import t, term
 from components.publish_status import report
 from lulong_data import access
 from lulong_data.publishing import PublishResult, Store, StoreBusy, Version
@@ -89,7 +89,7 @@ def _show_result(result: PublishResult) -> None:
             icon=":material/block:",
         )
     if result.problems:
-        with st.expander(t("候选数据校验报告", "Validation report of the candidate"), expanded=not result.ok):
+        with st.expander(term("candidate_report"), expanded=not result.ok):
             report(result.problems, key="candidate_report")
 
 
@@ -121,10 +121,7 @@ def publish_form(store: Store) -> None:
         return
     n = st.session_state.get(UPLOADER_KEY, 0)
     files = st.file_uploader(
-        t(
-            "选择数据文件(可多选)或整个文件夹的 zip 压缩包",
-            "Choose data files (several allowed) or a zip of the folder",
-        ),
+        term("upload_data_files"),
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"publish_files_{n}",
@@ -139,8 +136,8 @@ def publish_form(store: Store) -> None:
     kinds = "、".join(k.upper() for k in UPLOAD_TYPES)
     limit = st.get_option("server.maxUploadSize")
     st.caption(t(f"可选 {kinds} 文件,单个文件不超过{limit}MB。", f"{kinds} files, up to {limit} MB each."))
-    note = st.text_input(t("说明(可选)", "Note (optional)"), key=f"publish_note_{n}")
-    if st.button(t("校验并发布", "Validate and publish"), type="primary", key="publish_button"):
+    note = st.text_input(term("note_optional"), key=f"publish_note_{n}")
+    if st.button(term("validate_and_publish"), type="primary", key="publish_button"):
         if not files:
             st.warning(t("请先选择要上传的文件。", "Choose the files to upload first."))
         else:
@@ -188,7 +185,7 @@ def versions(store: Store) -> None:
         # A row, not fixed columns: a narrow column cut the button's label.
         row = st.container(horizontal=True, vertical_alignment="center")
         row.markdown(_version_line(v), width="stretch")
-        if row.button(t("回滚到此版本", "Roll back"), key=f"rollback_{v.id}", disabled=v.current):
+        if row.button(term("roll_back"), key=f"rollback_{v.id}", disabled=v.current):
             st.session_state[CONFIRM_KEY] = target = v.id
         if target == v.id and not v.current:
             st.warning(
@@ -198,7 +195,7 @@ def versions(store: Store) -> None:
                 )
             )
             choice = st.container(horizontal=True)
-            if choice.button(t("确认回滚", "Confirm rollback"), type="primary", key=f"rollback_yes_{v.id}"):
+            if choice.button(term("confirm_roll_back"), type="primary", key=f"rollback_yes_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.session_state[RESULT_KEY] = None
                 auth.require(access.PUBLISH)  # re-checked at the moment of acting, not only on the page
@@ -208,7 +205,7 @@ def versions(store: Store) -> None:
                 auth.log("rollback", f"-> {v.id}" + ("" if result.ok else " (failed)"))
                 st.session_state[ROLLBACK_KEY] = result
                 st.rerun()
-            if choice.button(t("取消", "Cancel"), key=f"rollback_no_{v.id}"):
+            if choice.button(term("cancel"), key=f"rollback_no_{v.id}"):
                 st.session_state.pop(CONFIRM_KEY, None)
                 st.rerun()
     done = st.session_state.get(ROLLBACK_KEY)
@@ -226,15 +223,13 @@ def history(store: Store) -> None:
 
     rows = [
         {
-            t("版本", "Version"): e.get("id"),
-            t("时间", "When"): str(e.get("when", "")).replace("T", " ")[:19],
-            t("操作人", "Who"): e.get("who", ""),
-            t("操作", "Action"): _action(e.get("action", "")),
-            t("变动", "Changes"): changes_text(e.get("action", ""), e.get("changes") or {}),
-            t("各数据集行数", "Rows per dataset"): ", ".join(
-                f"{k} {v:,}" for k, v in (e.get("rows") or {}).items()
-            ),
-            t("说明", "Note"): e.get("note", ""),
+            term("version"): e.get("id"),
+            term("when"): str(e.get("when", "")).replace("T", " ")[:19],
+            term("operator"): e.get("who", ""),
+            term("action"): _action(e.get("action", "")),
+            term("changes"): changes_text(e.get("action", ""), e.get("changes") or {}),
+            term("rows_per_dataset"): ", ".join(f"{k} {v:,}" for k, v in (e.get("rows") or {}).items()),
+            term("note"): e.get("note", ""),
         }
         for e in reversed(store.log())
     ]

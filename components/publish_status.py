@@ -27,15 +27,15 @@ def summary(s: Served) -> None:
     """As-of date, version, fingerprint and verdict of the data being served."""
     b = s.bundle
     cols = st.columns(4)
-    cols[0].metric(t("数据截至", "Data as of"), f"{b.as_of:%Y-%m-%d}")
-    cols[1].metric(t("当前版本", "Current version"), s.version or "—")
-    cols[2].metric(t("指纹", "Fingerprint"), b.fingerprint[:12], help=b.fingerprint)
+    cols[0].metric(term("data_as_of"), f"{b.as_of:%Y-%m-%d}")
+    cols[1].metric(term("current_version"), s.version or "—")
+    cols[2].metric(term("fingerprint"), b.fingerprint[:12], help=b.fingerprint)
     verdict = t(f"{len(b.errors)}个错误", f"{len(b.errors)} errors") if b.errors else term("valid")
     # the count goes in the small line: a long value is cut off in the tile
     warnings = (
         t(f"{len(b.warnings)}条{term('warning')}", f"{len(b.warnings)} warnings") if b.warnings else None
     )
-    cols[3].metric(t("校验结果", "Validation"), verdict, delta=warnings, delta_color="off", delta_arrow="off")
+    cols[3].metric(term("validation_result"), verdict, delta=warnings, delta_color="off", delta_arrow="off")
     st.caption(t(f"数据文件夹:`{b.folder}`", f"Data folder: `{b.folder}`"))
 
 
@@ -48,13 +48,13 @@ def datasets_frame(b: Bundle) -> pd.DataFrame:
         path = files.get(name)
         rows.append(
             {
-                t("数据集", "Dataset"): t(ds.title, ds.title_en),
-                t("名称", "Name"): name,
-                t("文件", "File"): path.name if path else t("(无)", "(none)"),
-                t("行数", "Rows"): len(b.frames[name]) if b.has(name) else None,
-                t("最后修改", "Last change"): _mtime(path),
-                t("必需", "Required"): t("是", "yes") if ds.required else "",
-                t("问题数", "Problems"): int(counts.get(path.name, 0)) if path else 0,
+                term("dataset"): t(ds.title, ds.title_en),
+                term("dataset_name"): name,
+                term("file"): path.name if path else t("(无)", "(none)"),
+                term("row_count"): len(b.frames[name]) if b.has(name) else None,
+                term("last_change"): _mtime(path),
+                term("required"): t("是", "yes") if ds.required else "",
+                term("problem_count"): int(counts.get(path.name, 0)) if path else 0,
             }
         )
     for extra in (MANIFEST_FILE, RULES_FILE, *GEO_FILES):
@@ -62,17 +62,17 @@ def datasets_frame(b: Bundle) -> pd.DataFrame:
         if path and path.is_file():
             rows.append(
                 {
-                    t("数据集", "Dataset"): t("附加文件", "extra file"),
-                    t("名称", "Name"): extra,
-                    t("文件", "File"): extra,
-                    t("行数", "Rows"): None,
-                    t("最后修改", "Last change"): _mtime(path),
-                    t("必需", "Required"): "",
-                    t("问题数", "Problems"): int(counts.get(extra, 0)),
+                    term("dataset"): term("extra_file"),
+                    term("dataset_name"): extra,
+                    term("file"): extra,
+                    term("row_count"): None,
+                    term("last_change"): _mtime(path),
+                    term("required"): "",
+                    term("problem_count"): int(counts.get(extra, 0)),
                 }
             )
     frame = pd.DataFrame(rows)
-    frame[t("行数", "Rows")] = frame[t("行数", "Rows")].astype("Int64")
+    frame[term("row_count")] = frame[term("row_count")].astype("Int64")
     return frame
 
 
@@ -95,14 +95,14 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
     labels = SEVERITY_LABELS["en" if lang() == "en" else "zh"]  # the words the report itself uses
     # Stable keys as options, labels via format_func: the choice survives a language switch.
     severities = left.multiselect(
-        t("级别", "Severity"),
+        term("severity"),
         options=list(labels),
         format_func=labels.get,
         placeholder=placeholder(),
         key=f"{key}_severity",
     )
     files = right.multiselect(
-        t("文件", "File"),
+        term("file"),
         options=sorted(frame[file_col].unique()),
         placeholder=placeholder(),
         key=f"{key}_files",

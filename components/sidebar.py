@@ -22,7 +22,9 @@ from components.context import (
     county,
     default_county,
     t,
+    term,
 )
+from lulong_data import glossary
 from lulong_data.bundle import Bundle
 from lulong_data.metrics.overview import first_date, townships
 from lulong_data.settings import get_settings
@@ -36,7 +38,7 @@ def render_sidebar(b: Bundle) -> None:
     with st.sidebar:
         # Language first: every label below depends on it.
         st.segmented_control(
-            "语言 / Language",
+            f"{glossary.term('language')} / {glossary.term('language', 'en')}",
             options=list(LANG_NAMES),
             format_func=LANG_NAMES.get,
             default=get_settings().lang,
@@ -50,7 +52,7 @@ def render_sidebar(b: Bundle) -> None:
         if isinstance(pending, date):
             st.session_state[AS_OF_KEY] = min(max(pending, compute(first_date)), b.as_of)
         st.date_input(
-            t("数据截至日期", "As of"),
+            term("as_of_date"),
             value=None if isinstance(pending, date) else b.as_of,  # a value set just above needs no default
             min_value=compute(first_date),
             max_value=b.as_of,
@@ -69,12 +71,12 @@ def render_sidebar(b: Bundle) -> None:
             # A township of another county (the county just changed): back to the whole county.
             st.session_state[TOWNSHIP_KEY] = COUNTY
         st.selectbox(
-            t("乡镇", "Township"),
+            term("township"),
             options=[COUNTY, *names],
             # The URL carries the Chinese name: readable, and the same in both languages. An unknown value
             # must raise: after a language switch the browser sends back the old label ("全县"), which
             # Streamlit keeps as the value if format_func maps it to a valid label; raising resets it.
-            format_func=lambda code: t("全县", "Whole county") if code == COUNTY else names[code],
+            format_func=lambda code: term("county") if code == COUNTY else names[code],
             key=TOWNSHIP_KEY,
             bind="query-params",
         )
@@ -94,7 +96,7 @@ def _county_picker() -> None:
         # the page's bundle was already cut by (context.county) — the widget must show the same one.
         st.session_state[COUNTY_KEY] = county()
     st.selectbox(
-        t("县", "County"),
+        term("county_name"),
         options=options,
         format_func=lambda code: names.get(code, code),
         key=COUNTY_KEY,

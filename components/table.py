@@ -171,14 +171,14 @@ def show_table(
     row = st.container(horizontal=True, vertical_alignment="center")
     if hidden:
         row.checkbox(
-            t(f"显示全部{len(widths)}列(另有{hidden}列)", f"Show all {len(widths)} columns ({hidden} more)"),
+            term("show_all_columns", n=len(widths), hidden=hidden),
             key=f"{key}_all",
         )
     if download:
         stamp = as_of().isoformat()
-        title = t(f"数据截至 {stamp}", f"Data as of {stamp}") + (f" {note}" if note else "")
+        title = term("data_as_of_on", date=stamp) + (f" {note}" if note else "")
         if exports.demo_mode(bundle().folder):  # a sheet of the fictitious sample says so in its first row
-            title = f"{exports.DEMO_MARK}(虚构,仅供演示)  {title}"
+            title = f"{term('demo_sheet_mark')}  {title}"
         row.download_button(
             term("download_xlsx"),
             data=audited(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from components import theme
 from components.chart import cached
-from components.context import t
+from components.context import t, term, unit_header
 from lulong_data.formatting import fmt_int
 
 
@@ -25,24 +25,24 @@ def class_tier_heat(grid: pd.DataFrame) -> alt.LayerChart:
     top = max(int(data["households"].max()), 1)
     rows = [t(f"第{c}类", f"class {c}") for c in range(1, 13)]
     cols = [t(f"{c}档", f"tier {c}") for c in range(1, 5)]
-    households_l = t("户数", "households")
+    households_l = term("households_count")
     base = alt.Chart(data).encode(
-        y=alt.Y("class_label:N", sort=rows, title=t("分类施保类别", "Class")),
+        y=alt.Y("class_label:N", sort=rows, title=term("dibao_class")),
         x=alt.X(
-            "tier_label:N", sort=cols, title=t("保障档次", "Tier"), axis=alt.Axis(orient="top", labelAngle=0)
+            "tier_label:N", sort=cols, title=term("dibao_tier"), axis=alt.Axis(orient="top", labelAngle=0)
         ),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
             "households:Q",
             scale=alt.Scale(range=theme.SEQUENTIAL, domain=[0, top]),
-            legend=alt.Legend(title=t("户数(户)", "households"), orient="right"),
+            legend=alt.Legend(title=unit_header("households_count"), orient="right"),
         ),
         tooltip=[
-            alt.Tooltip("class_label:N", title=t("类别", "Class")),
-            alt.Tooltip("tier_label:N", title=t("档次", "Tier")),
+            alt.Tooltip("class_label:N", title=term("dibao_class", short=True)),
+            alt.Tooltip("tier_label:N", title=term("dibao_tier", short=True)),
             alt.Tooltip("households:Q", title=households_l, format=","),
-            alt.Tooltip("persons:Q", title=t("人数", "persons"), format=","),
+            alt.Tooltip("persons:Q", title=term("persons"), format=","),
         ],
     )
     text = base.mark_text(fontSize=15).encode(
@@ -50,7 +50,7 @@ def class_tier_heat(grid: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(alt.datum.households > top * 0.55, alt.value("white"), alt.value("black")),
     )
     return (rect + text).properties(
-        title=t("农村低保分类施保:类别 × 档次(户)", "Rural dibao by class × tier (households)"),
+        title=term("dibao_class_tier_chart"),
         height=alt.Step(30),
         width=alt.Step(110),
     )
@@ -74,7 +74,7 @@ def scheme_month_bars(df: pd.DataFrame, *, value: str, title: str, x_title: str)
         xOffset=alt.XOffset("scheme:N", sort=schemes),
     )
     bars = base.mark_bar().encode(
-        y=alt.Y(f"{value}:Q", title=t("人数(人)", "persons")),
+        y=alt.Y(f"{value}:Q", title=unit_header("persons")),
         color=alt.Color(
             "scheme:N",
             sort=schemes,
@@ -83,8 +83,8 @@ def scheme_month_bars(df: pd.DataFrame, *, value: str, title: str, x_title: str)
         ),
         tooltip=[
             alt.Tooltip("month_label:N", title=x_title),
-            alt.Tooltip("scheme:N", title=t("救助类别", "scheme")),
-            alt.Tooltip(f"{value}:Q", title=t("人数", "persons"), format=","),
+            alt.Tooltip("scheme:N", title=term("assistance_scheme")),
+            alt.Tooltip(f"{value}:Q", title=term("persons"), format=","),
         ],
     )
     text = base.mark_text(dy=-8, fontSize=13).encode(y=f"{value}:Q", text="text:N")

@@ -83,7 +83,7 @@ def check(folder: str, lang: str = "zh", fmt: str = "text") -> int:
             writer.writerow([safe_cell("" if pd.isna(v) else v) for v in rec])
         print(f"# {summary}", file=sys.stderr)
     else:
-        labels = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "ERROR", "warning": "warning"}}
+        labels = {"zh": {"error": "错误", "warning": "提示"}, "en": {"error": "ERROR", "warning": "warning"}}
         for p in sorted(result.problems, key=lambda p: p.severity != "error"):
             where = p.file + (f":{p.row}" if p.row is not None else "")
             message = p.message_zh if lang == "zh" else p.message_en

@@ -31,10 +31,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _read_text(name: str) -> str:
-    from lulong_data.textcheck import file_text
+    from lulong_data.textcheck import docx_text
 
     data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    return file_text(name, data)
+    if name.lower().endswith(".docx") or data[:2] == b"PK":
+        return docx_text(data)
+    for encoding in ("utf-8-sig", "gb18030"):  # a Windows Notepad file may be GBK
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{name}: 无法识别文字编码(应为 UTF-8 或 GBK)/ unreadable text encoding")
 
 
 def _date(text: str) -> dt.date:

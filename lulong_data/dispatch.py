@@ -69,9 +69,9 @@ def _t(lang: str, zh: str, en: str) -> str:
 # The meeting's headline figures: registry names with the meeting's own short wording (fixed texts). The
 # unit, better direction and year handling are the registry's.
 HEADLINES: tuple[tuple[str, str, str], ...] = (
-    ("monitored_households", "监测帮扶中", "Monitored"),
-    ("monitored_persons", "监测帮扶中人数", "Monitored persons"),
-    ("eliminated_households", "风险已消除", "Risk eliminated"),
+    ("monitored_households", "未消除风险户", "Risk not eliminated"),
+    ("monitored_persons", "未消除风险人口", "Persons, risk not eliminated"),
+    ("eliminated_households", "已消除风险户", "Risk eliminated"),
     ("in_procedure_cases", "认定程序中", "In procedure"),
     ("overdue_items", "逾期未办事项", "Overdue items"),
     ("employment_placed", "务工就业(本年)", "In work (this year)"),
@@ -111,6 +111,14 @@ class Headline:
         if self.unit == "%":
             return fmt_pct(value)
         return fmt_count(value, _t(lang, self.unit, ""))
+
+    def shown(self, lang: str = "zh") -> tuple[str, str]:
+        """Now and then as a tile, the projector and the paper print them. A rate whose change would be lost
+        in rounding ("102% 较上周 102% +0.3个百分点", issue 22) is written with one decimal (102.1%, 101.8%)."""
+        now, then = self.fmt(self.now, lang), self.fmt(self.then, lang)
+        if self.key in RATES and now == then and self.change and round(abs(self.change), 1) > 0:
+            return fmt_pct(self.now), fmt_pct(self.then)
+        return now, then
 
     def fmt_change(self, lang: str = "zh") -> str:
         """+12 / −3 / 0; a rate changes in percentage points."""
@@ -419,8 +427,8 @@ def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(
         {
             _t(lang, "指标", "Indicator"): [h.title(lang) for h in d.headlines],
-            _t(lang, "本期", "Now"): [h.fmt(h.now, lang) for h in d.headlines],
-            _t(lang, "上期", "Then"): [h.fmt(h.then, lang) for h in d.headlines],
+            _t(lang, "本期", "Now"): [h.shown(lang)[0] for h in d.headlines],
+            _t(lang, "上期", "Then"): [h.shown(lang)[1] for h in d.headlines],
             _t(lang, "变化", "Change"): [h.fmt_change(lang) for h in d.headlines],
         }
     )
@@ -453,7 +461,7 @@ def township_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
             _t(lang, "状态", "Status"): [status_label(s, lang) for s in df["status"]],
             _t(lang, "乡镇", "Township"): df["township"],
             _t(lang, "新纳入(户)", "New (hh)"): df["new_households"].map(fmt_int),
-            _t(lang, "消除(户)", "Eliminated (hh)"): df["eliminated_households"].map(fmt_int),
+            _t(lang, "消除风险(户)", "Eliminated (hh)"): df["eliminated_households"].map(fmt_int),
             _t(lang, "逾期(项)", "Overdue"): overdue,
             _t(lang, "就业/序时进度", "Jobs / pace"): [_jobs_text(r, lang) for _, r in df.iterrows()],
             _t(lang, "人居环境", "Environment"): [_env_text(r, lang) for _, r in df.iterrows()],
@@ -574,7 +582,7 @@ def key_points(d: Dispatch, lang: str = "zh", *, review=None) -> tuple[str, ...]
     monitored = d.headline("monitored_households")
     overdue = d.headline("overdue_items")
     points = []
-    first_zh = f"{word_zh}新纳入监测{new}户、风险消除{gone}户,监测帮扶中{_n(monitored.now)}户"
+    first_zh = f"{word_zh}新纳入监测{new}户、风险消除{gone}户,未消除风险{_n(monitored.now)}户"
     first_en = f"{word_en}: {new} households newly monitored, {gone} with risk eliminated; {_n(monitored.now)} monitored"
     if overdue.now:
         change = overdue.change

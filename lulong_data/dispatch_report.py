@@ -246,7 +246,7 @@ def build(
         doc,
         _t(
             lang,
-            f"三、各乡镇情况(问题多的在前;人居环境为{env}月榜)",
+            f"三、各乡镇情况(按问题严重程度排序;人居环境为{env}月榜)",
             f"3. Townships, worst first (environment: {env} list)",
         ),
     )

@@ -70,6 +70,7 @@ UNITS: dict[str, str] = {
 COUNTERS = frozenset({"户", "人", "项", "个", "村", "次", "条", "期"})
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_FIELD = re.compile(r"\{([a-z_]*)\}")
 _FIELDS = {"zh", "en", "short", "short_en", "unit", "counter", "plural", "avoid", "source", "alias_of"}
 
 
@@ -131,6 +132,9 @@ def _read(path: Path) -> dict[str, Term]:
         avoid = row.get("avoid", [])
         if not isinstance(avoid, list) or not all(isinstance(a, str) and a for a in avoid):
             raise GlossaryError(f"{where}: avoid must be a list of wordings")
+        fields = {f: set(_FIELD.findall(row[f])) for f in ("zh", "en", "short", "short_en") if row.get(f)}
+        if len({frozenset(v) for v in fields.values()}) > 1:
+            raise GlossaryError(f"{where}: zh, en and the short forms must have the same fields {fields}")
         out[key] = Term(key=key, **{**row, "avoid": tuple(avoid)})
     _check(out, path)
     return out
@@ -171,9 +175,18 @@ def get(key: str) -> Term:
         raise UnknownTerm(f"{key!r} is not in {PATH.name}") from None
 
 
-def term(key: str, lang: str = "zh", *, short: bool = False) -> str:
-    """The wording of ``key`` in ``lang`` ("zh" or "en"); ``short`` for tiles and narrow columns."""
-    return get(key).text(lang, short=short)
+def term(key: str, lang: str = "zh", /, *, short: bool = False, **fields: Any) -> str:
+    """The wording of ``key`` in ``lang`` ("zh" or "en"); ``short`` for tiles and narrow columns.
+
+    A wording with fields ("{year}年新增与渐退") is filled from ``fields``: ``term("new_in_year", year=2022)``.
+    """
+    text = get(key).text(lang, short=short)
+    if fields or _FIELD.search(text):
+        try:
+            return text.format(**fields)
+        except (KeyError, IndexError) as exc:
+            raise GlossaryError(f"[term.{key}] needs the field {exc} ({text!r})") from None
+    return text
 
 
 def unit(key: str, lang: str = "zh") -> str:
@@ -206,6 +219,7 @@ def count(n: Any, key: str, lang: str = "zh") -> str:
     """How many of the thing ``key`` names: (12, "township") -> "12个乡镇" / "12 townships"."""
     t = get(key)
     number = fmt_int(n)
+    noun = t.short or t.zh  # a figure's term counts its noun: "3个需约谈村", not "3个需约谈村数"
     if lang == "en":
         one = t.en.lower()
         many = t.plural or (one if one.endswith("s") else one + "s")
@@ -213,7 +227,7 @@ def count(n: Any, key: str, lang: str = "zh") -> str:
     if number == MISSING:
         return MISSING
     # A counter that is the term itself (户) is not repeated: "3户", not "3户户".
-    return f"{number}{t.counter}" if t.counter == t.zh else f"{number}{t.counter}{t.zh}"
+    return f"{number}{t.counter}" if t.counter == noun else f"{number}{t.counter}{noun}"
 
 
 def header(key: str, lang: str = "zh", *, short: bool = False) -> str:
@@ -221,7 +235,7 @@ def header(key: str, lang: str = "zh", *, short: bool = False) -> str:
     t = get(key)
     label = t.text(lang, short=short)
     u = unit(key, lang)
-    if not u:
+    if not u or (lang == "en" and u.lower() == label.lower()):  # "Persons", not "Persons (persons)"
         return label
     return f"{label} ({u})" if lang == "en" else f"{label}({u})"
 

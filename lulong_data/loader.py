@@ -410,7 +410,7 @@ REPORT_COLUMNS = {
     "zh": ("文件", "行", "列", "值", "问题", "级别"),
     "en": ("File", "Row", "Column", "Value", "Problem", "Severity"),
 }
-SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
+SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "提示"}, "en": {"error": "error", "warning": "warning"}}
 
 
 def problems_frame(problems: list[Problem] | tuple[Problem, ...], lang: str = "zh") -> pd.DataFrame:

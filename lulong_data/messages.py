@@ -510,6 +510,6 @@ def summary(problems: Iterable[Problem], datasets: int, rows: int, lang: str = "
     warnings += sum(p.extra.get("count", 1) - 1 for p in problems if p.severity == "warning")
     if lang == "zh":
         verdict = "可以使用" if errors == 0 else "有错误,请修改后再上线"
-        return f"{errors} 个错误,{warnings} 个警告;读取 {datasets} 个数据集,共 {rows} 行。{verdict}"
+        return f"{errors} 个错误,{warnings} 条提示;读取 {datasets} 个数据集,共 {rows} 行。{verdict}"
     verdict = "ready to use" if errors == 0 else "fix the errors before going live"
     return f"{errors} errors, {warnings} warnings; {datasets} datasets, {rows} rows read. {verdict}"

@@ -741,22 +741,6 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def file_text(name: str, data: bytes) -> str:
-    """The text of an uploaded or named file: a .docx (by name or by its zip signature), else UTF-8 or GBK
-    text (a Windows Notepad file). Raises ValueError naming the file when it cannot be read."""
-    if name.lower().endswith(".docx") or data[:2] == b"PK":
-        try:
-            return docx_text(data)
-        except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a damaged file
-            raise ValueError(f"{name}: 不是可读取的 Word(.docx)文件 / not a readable .docx file") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"{name}: 无法识别文字编码(应为 UTF-8 或 GBK)/ unreadable text encoding")
-
-
 def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     """The numbers that disagree with the data or with what was published."""
     return [f for f in findings if f.verdict == MISMATCH]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import nav
 from components.auth import require_page
-from components.context import t
+from components.context import t, term
 from components.table import show_table
 from lulong_data import audit
 from lulong_data.settings import get_settings
@@ -26,7 +26,7 @@ ACTIONS = {
 
 def render() -> None:
     require_page("audit")
-    st.title(t("审计日志", "Audit log"))
+    st.title(term("page_audit"))
     path = get_settings().audit_file
     st.caption(
         t(
@@ -37,13 +37,13 @@ def render() -> None:
     entries = audit.read(path, limit=SHOWN)
     rows = pd.DataFrame(
         {
-            t("时间", "When"): [e.get("when", "") for e in entries],
-            t("用户", "User"): [e.get("who", "") for e in entries],
-            t("角色", "Role"): [e.get("role", "") for e in entries],
-            t("操作", "Action"): [
+            term("when"): [e.get("when", "") for e in entries],
+            term("user"): [e.get("who", "") for e in entries],
+            term("role"): [e.get("role", "") for e in entries],
+            term("action"): [
                 t(*ACTIONS.get(e.get("action", ""), (e.get("action", ""),) * 2)) for e in entries
             ],
-            t("对象", "Detail"): [e.get("detail", "") for e in entries],
+            term("detail"): [e.get("detail", "") for e in entries],
         }
     )
     show_table(rows, t("审计日志", "audit_log"), key="audit_log")

@@ -7,19 +7,19 @@ import streamlit as st
 
 from components import import_panel, nav, publish_panel, publish_status
 from components.auth import require_page
-from components.context import served, t
+from components.context import served, t, term
 
 
 def render() -> None:
     require_page("data")  # re-checked here: a deep link or page switch bypasses the menu
     s = served()
-    st.title(t("数据状态", "Data status"))
+    st.title(term("page_data"))
     publish_status.summary(s)
 
-    st.subheader(t("数据集", "Datasets"))
+    st.subheader(term("datasets"))
     publish_status.datasets_frame_table(s.bundle)
 
-    st.subheader(t("校验报告", "Validation report"))
+    st.subheader(term("validation_report"))
     st.caption(
         t(
             "与 `python -m lulong_data check` 输出的报告相同。",
@@ -38,13 +38,13 @@ def render() -> None:
             )
         )
         return
-    st.subheader(t("导入本周导出文件", "Import this week's exports"))
+    st.subheader(term("import_exports"))
     import_panel.form(s.store)
-    st.subheader(t("发布新数据", "Publish new data"))
+    st.subheader(term("publish_new_data"))
     publish_panel.publish_form(s.store)
-    st.subheader(t("版本记录", "Versions"))
+    st.subheader(term("versions"))
     publish_panel.versions(s.store)
-    with st.expander(t("完整操作日志", "Full log")):
+    with st.expander(term("full_log")):
         publish_panel.history(s.store)
 
 

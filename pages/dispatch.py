@@ -15,7 +15,7 @@ import streamlit as st
 from components import dispatch_ledger, dispatch_papers, dispatch_present, dispatch_sections, nav, safe
 from components.auth import current_identity, require_page
 from components.cache import compute
-from components.context import AS_OF_KEY, bundle, county, lang, t, township
+from components.context import AS_OF_KEY, bundle, county, lang, t, term, township
 from components.sidebar import PENDING_AS_OF_KEY
 from lulong_data import dispatch, dispatch_items
 from lulong_data import dispatch_ledger as dl
@@ -87,14 +87,14 @@ def render() -> None:
         dispatch_present.render(d, points=points, review=review, items=items)
         return
 
-    st.title(t("周调度", "Weekly dispatch"))
+    st.title(term("page_dispatch"))
     _controls()
     st.caption(safe.text(d.dates_line(lang())))
     if township():
         st.caption(
             t("周调度按全县各乡镇列示,不受侧栏乡镇筛选影响。", "The dispatch always lists every township.")
         )
-    st.subheader(t("本周要点", "This week"))
+    st.subheader(term("key_points"))
     st.markdown("\n".join(f"- {safe.text(p)}" for p in points))  # names from data: text, never Markdown
     dispatch_ledger.review(review)
     dispatch_sections.headlines(d)
@@ -117,7 +117,7 @@ def _controls() -> None:
     left, mid, right = st.columns([1.3, 2, 1], gap="small", vertical_alignment="bottom")
     with left:
         st.date_input(
-            t("会议日期", "Meeting date"),
+            term("meeting_date"),
             min_value=compute(first_date),
             max_value=b.as_of + dt.timedelta(days=LEAD_DAYS),
             format="YYYY-MM-DD",
@@ -130,7 +130,7 @@ def _controls() -> None:
         )
     with mid:
         st.segmented_control(
-            t("对比", "Compare with"),
+            term("compare_with"),
             options=list(dispatch.COMPARISONS),
             format_func=lambda k: t(*dispatch.COMPARISONS[k]),
             required=True,
@@ -139,7 +139,7 @@ def _controls() -> None:
         )
     with right:
         st.button(
-            t("投影模式", "Projector view"),
+            term("projector_mode"),
             on_click=_start_presenting,
             help=t(
                 "全屏大字、一屏一部分,←/→ 或 PageUp/PageDown 翻页。地址栏加 ?present=1 可直接打开。",

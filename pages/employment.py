@@ -11,7 +11,7 @@ from components import kpi, nav
 from components.auth import require_page
 from components.cache import compute, figure
 from components.chart import show_chart, source_of
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, can_see_households, lang, t, term, township, unit_header
 from components.employment_charts import bullet_chart, cumulative_chart, simple_bars, year_bars
 from components.help import definitions
 from components.layout import tabbed
@@ -24,50 +24,52 @@ _PACE = {"pace": st.column_config.NumberColumn(format="%.0f")}
 
 def render() -> None:
     require_page("employment")  # re-checked here: a deep link or page switch bypasses the menu
-    st.title(t("就业帮扶", "Employment assistance"))
+    st.title(term("employment_title"))
     d, tw = as_of(), township()
     with st.columns([1, 4])[0]:
-        year = st.selectbox(t("年度", "Year"), compute(em.employment_years, as_of=d), key="employment_year")
+        year = st.selectbox(term("year"), compute(em.employment_years, as_of=d), key="employment_year")
     _headline(compute(em.progress, as_of=d, year=year, township=tw))
     tabbed(
-        [(("目标进度", "Target"), _targets), (("渠道与地点", "Channels"), _channels), (("公益岗位", "Welfare posts"), _posts),
-         (("技能培训", "Training"), _training), (("台账核对", "Reconciliation"), _reconciliation)],
+        [(term("tab_target"), _targets), (term("tab_channels"), _channels), (term("welfare_post", short=True), _posts),
+         (term("tab_training"), _training), (term("tab_reconciliation"), _reconciliation)],
         year, d, tw,
     )  # fmt: skip
 
 
 def _headline(p: em.Progress) -> None:
     kpi.figure_row(
-        [(p.placed, t("脱贫劳动力就业", "Persons in work"), None, p.week_change),
-         (p.target, t("市下目标任务", "City's target"), None, None),
-         (p.rate, t("目标完成率", "Target reached"), kpi.cue(*p.target_cue(lang())), None),
-         (p.pace, t("序时进度", "Pace to date"), kpi.cue(*p.pace_cue(lang())), None)]
+        [(p.placed, kpi.short_label("employment_placed"), None, p.week_change),
+         (p.target, kpi.short_label("employment_target"), None, None),
+         (p.rate, kpi.short_label("employment_rate"), kpi.cue(*p.target_cue(lang())), None),
+         (p.pace, kpi.short_label("employment_pace"), kpi.cue(*p.pace_cue(lang())), None)]
     )  # fmt: skip
 
 
-def _chart(chart, key: str, title: tuple[str, str], source: str, **kw) -> None:
-    show_chart(chart, key=key, title=t(*title), unit=t("人", "persons"), source=source_of(source), **kw)
+def _chart(chart, key: str, title: str, source: str, **kw) -> None:
+    show_chart(
+        chart, key=key, title=title, unit=kpi.unit("employment_placed"), source=source_of(source), **kw
+    )
 
 
 def _targets(year: int, d: dt.date, tw: str | None) -> None:
-    st.subheader(t("目标任务与序时进度", "Target and pace"))
+    st.subheader(term("target_and_pace"))
     by_t = compute(em.employment_by_township, as_of=d, year=year, township=tw)
-    title = (f"{year}年各乡镇就业目标完成情况", f"Placements against target by township, {year}")
+    title = term("employment_target_chart", year=year)
     if by_t["target"].notna().any() or by_t["placed"].sum():
         _chart(bullet_chart(by_t, year=year), "emp_bullet", title, "employment_placed")
         st.caption(t(*em.BULLET_NOTE))
     target = figure("employment_target", as_of=d, year=year, township=tw).value
     cum = compute(em.employment_cumulative, as_of=d, year=year, township=tw)
-    title = (f"{year}年累计就业人数与序时进度", f"Persons in work and pace, {year}")
+    title = term("cumulative_chart", year=year)
     _chart(cumulative_chart(cum, year=year, target=target), "emp_cumulative", title, "employment_placed")
     behind = compute(em.townships_behind_pace, as_of=d, year=year, township=tw)
-    st.markdown(t("**落后序时进度的乡镇**", "**Townships behind pace**"))
+    st.markdown(f"**{term('behind_pace_townships')}**")
     kpi.status_line(*em.behind_summary(behind, lang()))
     show_table(
         behind, f"employment_behind_pace_{year}", key="emp_behind", column_config=_PACE,
         columns=("township", "placed", "target", "pace", "short"), empty=None, periods=_at(d, year, tw),
     )  # fmt: skip
-    with st.expander(t("各乡镇明细表", "Table by township")):
+    with st.expander(term("table_by_township")):
         show_table(
             by_t, f"employment_by_township_{year}", key="emp_by_township", periods=_at(d, year, tw),
             columns=("township", "placed", "target", "gap", "rate", "pace", "short"),
@@ -81,21 +83,18 @@ def _at(d: dt.date, year: int, tw: str | None) -> dict:
 
 
 def _channels(year: int, d: dt.date, tw: str | None) -> None:
-    st.subheader(t("就业渠道与务工地点", "Channels and places of work"))
+    st.subheader(term("channels_and_places"))
     st.caption(t(*em.same_period_note(d, year)))
     for col, fn, key, title in zip(
         st.columns(2),
         (em.employment_by_channel, em.employment_by_location),
         ("channel", "location"),
-        (
-            (f"{year}年按就业渠道(人)", f"By channel, {year} (persons)"),
-            (f"{year}年按务工地点(人)", f"By place, {year}"),
-        ),
+        (term("by_channel_in_year", year=year), term("by_place_in_year", year=year)),
         strict=True,
     ):
         df = compute(fn, as_of=d, year=year, township=tw)
         with col:
-            chart = year_bars(df, key, title=t(*title), year=year, key_title=column_header(key))
+            chart = year_bars(df, key, title=title, year=year, key_title=column_header(key))
             _chart(chart, f"emp_by_{key}", title, "employment_placed")
             show_table(
                 df.assign(share=df["share"].round(1)), f"employment_by_{key}_{year}", key=f"emp_{key}",
@@ -105,31 +104,25 @@ def _channels(year: int, d: dt.date, tw: str | None) -> None:
 
 
 def _posts(year: int, d: dt.date, tw: str | None) -> None:
-    st.subheader(t("乡村公益性岗位", "Public-welfare posts"))
+    st.subheader(term("welfare_post"))
     kpi.versus_tiles(
-        [("welfare_post_persons", (f"{year}年安置公益岗位", f"Persons on posts, {year}")),
-         ("welfare_post_months", ("聘期(中位数)", "Term (median)")),
-         ("welfare_post_subsidy", ("月补贴(中位数)", "Monthly subsidy (median)")),
-         ("welfare_post_weak_share", ("弱半劳力、无劳力或60岁以上占比", "Weak/no labour or 60+"))],
+        [("welfare_post_persons", term("posts_in_year", year=year)),
+         ("welfare_post_months", term("post_term_median")), ("welfare_post_subsidy", term("post_subsidy_median")),
+         ("welfare_post_weak_share", term("post_weak_share"))],
         as_of=d, year=year, township=tw,
     )  # fmt: skip
     by_type = compute(em.welfare_posts_by_type, as_of=d, year=year, township=tw)
     holders = compute(em.welfare_post_holders, as_of=d, year=year, township=tw)
     left, right = st.columns(2)
     with left:
-        title = (
-            f"公益岗位按岗位类型:{year}年与{year - 1}年同期",
-            f"Welfare posts by type, {year} and {year - 1}",
-        )
-        chart = year_bars(
-            by_type, "post_type", title=t(*title), year=year, key_title=column_header("post_type")
-        )
+        title = term("posts_by_type", year=year, prev=year - 1)
+        chart = year_bars(by_type, "post_type", title=title, year=year, key_title=column_header("post_type"))
         _chart(chart, "emp_posts_type", title, "welfare_post_persons")
     with right:
-        title = (f"{year}年公益岗位在岗人员劳动能力与年龄", f"Post holders by labour ability and age, {year}")
+        title = term("post_holders_chart", year=year)
         holders = holders.assign(group=[t(*em.GROUP_LABELS[g]) for g in holders["group"]])
         chart = simple_bars(
-            holders, "group", "persons", title=t(*title), key_title=None, value_title=t("人数(人)", "persons")
+            holders, "group", "persons", title=title, key_title=None, value_title=unit_header("persons")
         )
         _chart(chart, "emp_post_holders", title, "welfare_post_weak_share")
         st.caption(
@@ -146,10 +139,10 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
 
 
 def _training(year: int, d: dt.date, tw: str | None) -> None:
-    st.subheader(t("实用技术培训", "Skills training"))
+    st.subheader(term("skills_training"))
     kpi.figure_tiles(
-        [("training_sessions", (f"{year}年培训期数", f"Sessions, {year}"), None),
-         ("training_participants", (f"{year}年参训人数", f"Participants, {year}"), None)],
+        [("training_sessions", term("in_year", year=year, name=kpi.short_label("training_sessions")), None),
+         ("training_participants", term("in_year", year=year, name=kpi.short_label("training_participants")), None)],
         as_of=d, year=year, township=tw,
     )  # fmt: skip
     by_year = compute(em.trainings_by_year, as_of=d, township=tw)
@@ -157,9 +150,9 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
     with left:
         if not by_year.empty:
             shown = by_year.assign(year=by_year["year"].astype(str) + t("年", ""))
-            title = ("实用技术培训历年参训人数", "Skills training participants by year")
+            title = term("training_by_year")
             chart = simple_bars(
-                shown, "year", "participants", title=t(*title), key_title=column_header("year"),
+                shown, "year", "participants", title=title, key_title=column_header("year"),
                 value_title=column_header("participants"),
             )  # fmt: skip
             _chart(chart, "emp_train_by_year", title, "training_participants")
@@ -169,7 +162,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
             compute(em.trainings_by_township, as_of=d, year=year, township=tw), f"trainings_by_township_{year}",
             key="emp_train_township", columns=("township", "sessions", "participants"), periods=_at(d, year, tw),
         )  # fmt: skip
-    with st.expander(t(f"{year}年培训清单", f"Sessions of {year}")):
+    with st.expander(term("training_list", year=year)):
         show_table(
             compute(em.training_list, as_of=d, year=year, township=tw), f"trainings_{year}",
             key="emp_train_list", columns=("started_on", "title", "township", "participants"), table="trainings",
@@ -178,7 +171,7 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
 
 
 def _reconciliation(year: int, d: dt.date, tw: str | None) -> None:
-    st.subheader(t("台账核对(数据办公室)", "Ledger reconciliation (data office)"))
+    st.subheader(term("ledger_reconciliation"))
     st.caption(t(*rc.NOTE))
     summary = compute(rc.summary, as_of=d, year=year, township=tw)
     kpi.figure_tiles(

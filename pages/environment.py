@@ -15,7 +15,7 @@ from components import kpi, nav, safe, viewport
 from components.auth import audited, require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
-from components.context import as_of, bundle, lang, t, township
+from components.context import as_of, bundle, lang, t, term, township
 from components.table import show_table
 from lulong_data import geo, notice
 from lulong_data.metrics import environment as env
@@ -35,24 +35,24 @@ def _pick_month(months: list[str]) -> str:
     hint = t(
         "默认为截至日期前最近一个有检查记录的月份。", "Default: the latest inspected month up to the date."
     )
-    label = t("检查月份", "Inspection month")
+    label = term("inspection_month")
     return st.selectbox(label, options, format_func=lambda p: notice.period_label(p, lang()), key=MONTH_KEY, help=hint)  # fmt: skip
 
 
 def _kpis(period: str, vetoes: int) -> None:
     veto = t(f"其中一票否决 {vetoes} 个", f"of which {vetoes} vetoed") if vetoes else None
     kpi.figure_tiles(
-        [(f"env_inspected_villages:period={period}", ("受检村数", "Villages inspected"), None),
-         (f"env_red_villages:period={period}", ("▲ 红榜村", "▲ Red list"), None),
-         (f"env_black_villages:period={period}", ("▼ 黑榜村", "▼ Black list"), veto),
-         (f"env_talk_villages:period={period}", ("需约谈村", "Formal talks"), None),
-         (f"env_mean_score:period={period}", ("全县村平均得分", "Mean village score"), None)],
+        [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
+         (f"env_red_villages:period={period}", "▲ " + kpi.short_label("env_red_villages"), None),
+         (f"env_black_villages:period={period}", "▼ " + kpi.short_label("env_black_villages"), veto),
+         (f"env_talk_villages:period={period}", kpi.short_label("env_talk_villages"), None),
+         (f"env_mean_score:period={period}", term("county_mean_score"), None)],
         as_of=as_of(),
     )  # fmt: skip
 
 
-def _chart(chart, key: str, title: tuple[str, str], unit: tuple[str, str], **kw) -> None:
-    show_chart(chart, key=key, title=t(*title), unit=t(*unit), source=source_of("env_mean_score"), **kw)
+def _chart(chart, key: str, title: str, unit: str, **kw) -> None:
+    show_chart(chart, key=key, title=title, unit=unit, source=source_of("env_mean_score"), **kw)
 
 
 def _fit(df: pd.DataFrame) -> int:  # every row shown: lists are short, scrolling would hide the last
@@ -73,16 +73,17 @@ def _lists(lists: env.MonthLists, period: str) -> None:
     halves = viewport.columns(2, min_px=420)
     for col, name, badge in zip(halves, ("red", "black"), (RED_BADGE, BLACK_BADGE), strict=True):
         rows, n = getattr(lists, name), len(getattr(lists, name))
-        title = t(f"红榜({n}个村)", f"Red list ({n} villages)") if name == "red" else t(f"黑榜({n}个村)", f"Black list ({n} villages)")  # fmt: skip
+        title = term(f"{name}_list_villages", n=n)
         with col:
             st.subheader(badge.format(title))
             show_table(notice.list_rows(rows, lang(), black=name == "black"), f"{name}_list_{period}",
                        key=f"env_{name}", height=_fit(rows), columns=notice.LIST_COLUMNS, table="env_list",
                        priority=LIST_PRIORITY)  # fmt: skip
-            st.markdown(t(f"**与上月({notice.period_label(lists.previous or '')})相比**", "**Against last month**"))  # fmt: skip
             if mv is None:
                 st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
                 continue
+            month = notice.period_label(lists.previous, lang())
+            st.markdown(f"**{term('against_month', month=month)}**")
             moved = env.movement_view(mv, name, lang())
             show_table(moved, f"{name}_movement_{period}", key=f"env_mv_{name}", download=False, height=_fit(moved),
                        columns=("change_text", "village", "township", "position", "previous_position"))  # fmt: skip
@@ -90,7 +91,7 @@ def _lists(lists: env.MonthLists, period: str) -> None:
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
     n = bundle().rules.ranking.talk_after_months
-    st.subheader(t("约谈", "Formal talks"))
+    st.subheader(term("formal_talks"))
     kpi.status_line(*env.talk_finding(len(talks), n, lang()))
     if talks.empty:
         return
@@ -100,7 +101,7 @@ def _talks(talks: pd.DataFrame, period: str) -> None:
 
 def _townships(period: str) -> None:
     b = bundle()
-    st.subheader(t("乡镇排名", "Township ranking"))
+    st.subheader(term("township_ranking"))
     ranking = compute(env.township_ranking, as_of=as_of(), period=period)
     unranked = env.unranked_note(ranking, lang())
     if unranked:
@@ -116,43 +117,41 @@ def _townships(period: str) -> None:
         else:
             schematic = geo.has_schematic(boundaries)
             caption = t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else None
-            title = (f"{notice.period_label(period)} 乡镇村平均得分", f"Mean village score by township, {period}")  # fmt: skip
+            title = term("env_map_title", month=notice.period_label(period, lang()))
             labels = env.chart_labels(lang())
-            chart = charts.township_map(boundaries, ranking, labels=labels, title=t(*title), notice=caption)
+            chart = charts.township_map(boundaries, ranking, labels=labels, title=title, notice=caption)
             # Schematic polygons: the export carries the notice and show_chart's caption repeats it.
-            _chart(chart, "env_map", title, ("分", "points"), schematic=schematic)
-    st.markdown(t("**近12个检查月乡镇排名走势(1 = 第一名)**", "**Township rank, last 12 months (1 = best)**"))  # fmt: skip
+            _chart(chart, "env_map", title, kpi.unit("env_mean_score"), schematic=schematic)
+    st.markdown(f"**{term('rank_trend')}({term('rank_unit')})**")
     history = compute(env.township_rank_history, as_of=as_of(), period=period, months=12)
     chart = charts.rank_trend(history, labels=env.chart_labels(lang()), selected=township())
-    title = ("近12个检查月乡镇排名走势", "Township rank, last 12 months")
-    _chart(chart, "env_trend", title, ("名次(1 = 第一名)", "rank (1 = best)"), width=None)
+    _chart(chart, "env_trend", term("rank_trend"), term("rank_unit"), width=None)
 
 
 def _why(period: str) -> None:
-    st.subheader(t("失分在哪里", "Where points are lost"))
+    st.subheader(term("points_lost"))
     st.caption(t("失分 = 该项满分 − 得分,按受检村平均。", "Points lost = item maximum − score, mean per village."))  # fmt: skip
     towns, _ = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period))
     c1, c2 = st.columns(2)
     with c1:
         codes = list(towns)
         default = codes.index(township()) if township() in codes else 0
-        tw = st.selectbox(t("乡镇", "Township"), codes, index=default, format_func=towns.get, key="env_why_township")  # fmt: skip
+        tw = st.selectbox(term("township"), codes, index=default, format_func=towns.get, key="env_why_township")  # fmt: skip
     _, names = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period), tw)
     with c2:
-        whole = t("— 全乡镇 —", "— whole township —")
-        village = st.selectbox(t("村(可选)", "Village (optional)"), [None, *names],
+        whole = f"— {term('whole_township')} —"
+        village = st.selectbox(term("village_optional"), [None, *names],
                                format_func=lambda c: whole if c is None else names[c], key="env_why_village")  # fmt: skip
     frames = compute(env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang())  # fmt: skip
     chart = charts.losses_chart(frames, labels=env.chart_labels(lang()), lang=lang())
-    title = (f"{notice.period_label(period)} 失分在哪里", f"Where points are lost, {period}")
-    _chart(chart, "env_losses", title, ("分(受检村平均失分)", "points lost (mean per village inspected)"))
+    title = term("points_lost_in", month=notice.period_label(period, lang()))
+    _chart(chart, "env_losses", title, term("points_lost_unit"))
     if village:
         history = compute(env.village_history, as_of=as_of(), village=village)
-        title = (f"{names[village]} 逐月得分", f"{names[village]}: monthly score")
-        name = safe.text(names[village])
-        st.markdown("**" + t(f"{name} 逐月得分", f"{name}: monthly score") + "**")
+        title = term("monthly_score_of", name=names[village])
+        st.markdown(f"**{term('monthly_score_of', name=safe.text(names[village]))}**")
         chart = charts.village_history_chart(history, labels=env.chart_labels(lang()))
-        _chart(chart, "env_vhist", title, ("分", "points"))
+        _chart(chart, "env_vhist", title, kpi.unit("env_mean_score"))
         show_table(
             env.history_view(history, lang()), f"village_history_{village}", key="env_vhist",
             table="village_history", columns=("period", "total", *(i.column for i in env.ITEMS), "rank",
@@ -161,15 +160,15 @@ def _why(period: str) -> None:
 
 
 def _exports(period: str) -> None:
-    st.subheader(t("导出通报", "Export the notice"))
+    st.subheader(term("export_notice"))
     st.caption(t("通报为全县红黑榜(A4,仿宋),内容与本页表格一致。", "The notice carries the same tables as this page."))  # fmt: skip
     day, stem = as_of(), f"红黑榜通报_{period}"
-    files = (("docx", ("下载 Word 通报", "Download Word notice"), notice.notice_docx, DOCX_MIME),
-             ("xlsx", ("下载 Excel 表格", "Download Excel"), notice.notice_xlsx, XLSX_MIME))  # fmt: skip
+    files = (("docx", term("download_word_notice"), notice.notice_docx, DOCX_MIME),
+             ("xlsx", term("download_xlsx"), notice.notice_xlsx, XLSX_MIME))  # fmt: skip
     for col, (ext, label, make, mime) in zip(st.columns(2), files, strict=True):
         with col:
             st.download_button(
-                t(*label), data=audited(lambda make=make: make(bundle(), as_of=day, period=period), f"{stem}.{ext}"),
+                label, data=audited(lambda make=make: make(bundle(), as_of=day, period=period), f"{stem}.{ext}"),
                 file_name=f"{stem}.{ext}", mime=mime, on_click="ignore", key=f"env_notice_{ext}",
             )  # fmt: skip
 
@@ -177,8 +176,8 @@ def _exports(period: str) -> None:
 def render() -> None:
     require_page("environment")  # re-checked here: a deep link or page switch bypasses the menu
     b = bundle()
-    st.title(t("人居环境红黑榜", "Living-environment red/black list"))
-    with st.expander(t("排名规则", "How the lists are made")):
+    st.title(term("red_black_list"))
+    with st.expander(term("ranking_rule")):
         st.markdown(notice.rule_text(b.rules, lang()))
     months = compute(env.list_months, as_of=as_of())
     if not months:

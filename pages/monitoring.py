@@ -14,7 +14,7 @@ from components import monitoring_charts as charts
 from components.auth import require_page
 from components.cache import compute, figure
 from components.chart import show_chart, source_of
-from components.context import as_of, lang, t, township
+from components.context import as_of, lang, t, term, township
 from components.help import definitions
 from components.layout import tabbed
 from components.monitoring_tables import household_table
@@ -25,7 +25,7 @@ from lulong_data.metrics import monitoring_view as mv
 
 def render() -> None:
     require_page("monitoring")  # re-checked here: a deep link or page switch bypasses the menu
-    st.title(t("防返贫动态监测", "Monitoring against relapse into poverty"))
+    st.title(term("monitoring_title"))
     d, tw = as_of(), township()
     # What every deadline figure, list and export must say (an estimated calendar, no county ledger): said
     # once under the tiles, and written into the overdue list's spreadsheet.
@@ -44,36 +44,35 @@ def render() -> None:
     for note in notes:
         st.warning(note, icon=":material/warning:")
     tabbed(
-        [(("监测对象", "Monitored households"), _objects), (("认定程序与时限", "Procedure and deadlines"), _procedure),
-         (("帮扶措施", "Assistance"), _assistance), (("核查清单", "Checks"), _checks)],
+        [(term("monitoring_objects"), _objects), (term("tab_procedure"), _procedure),
+         (term("assistance_measures"), _assistance), (term("tab_checks"), _checks)],
         d, tw, notes,
     )  # fmt: skip
 
 
-def _chart(chart, key: str, title: str, unit: tuple[str, str], name: str) -> None:
-    show_chart(chart, key=key, title=title, unit=t(*unit), source=source_of(name), width=None)
+def _chart(chart, key: str, title: str, name: str) -> None:  # unit and source: the figure's (registry)
+    show_chart(chart, key=key, title=title, unit=kpi.unit(name), source=source_of(name), width=None)
 
 
 def _objects(d: dt.date, tw: str | None, notes: list[str]) -> None:
     trend = compute(mon.monthly_trend, as_of=d, township=tw)
     if not trend.empty:
-        names = {"identified": t("新纳入监测户", "Newly monitored"),
+        names = {"identified": term("new_monitoring"),
                  "eliminated_assisted": kpi.short_label("eliminated_assisted_households"),
                  "eliminated_natural": kpi.short_label("eliminated_natural_households")}  # fmt: skip
-        title = t("每月新纳入监测与消除风险户数", "Households newly monitored and risk eliminated per month")
-        _chart(charts.trend(trend, names, title=title), "mon_trend", title, ("户", "households"), "monitored_households")  # fmt: skip
-    dims = (("category", ("按监测类别", "By category")), ("risk_1", ("按主要风险", "By main risk")),
-            ("channel", ("按发现途径", "By discovery channel")))  # fmt: skip
-    for col, (by, title) in zip(viewport.columns(3, min_px=300), dims, strict=True):
+        title = term("monthly_trend_chart")
+        _chart(charts.trend(trend, names, title=title), "mon_trend", title, "monitored_households")
+    dims = (("category", "by_category"), ("risk_1", "by_main_risk"), ("channel", "by_channel"))
+    for col, (by, key) in zip(viewport.columns(3, min_px=300), dims, strict=True):
         df = compute(mon.breakdown, as_of=d, township=tw, by=by)
         df = df[df["monitored_households"] > 0]
         with col:
             if df.empty:
                 st.info(t("暂无未消除风险户", "No household with risk not yet eliminated"))
                 continue
-            title = kpi.label("monitored_households") + t(*title)
-            _chart(charts.hbar(df, by, "monitored_households", title=title), f"mon_by_{by}", title, ("户", "households"), "monitored_households")  # fmt: skip
-    st.subheader(t("各乡镇监测情况", "By township"))
+            title = term(key, name=kpi.label("monitored_households"))
+            _chart(charts.hbar(df, by, "monitored_households", title=title), f"mon_by_{by}", title, "monitored_households")  # fmt: skip
+    st.subheader(term("monitoring_by_township"))
     show_table(
         compute(mv.township_rows, as_of=d, township=tw), "monitoring_townships", key="mon_townships",
         columns=mv.TOWNSHIPS, column_config={"monitored_persons_share": kpi.column("monitored_persons_share")},
@@ -86,24 +85,26 @@ def _procedure(d: dt.date, tw: str | None, notes: list[str]) -> None:
     left, right = viewport.columns([2, 3], min_px=360)
     with left:
         funnel = compute(mv.funnel_rows, as_of=d, township=tw, lang=lang())
-        title = t("认定程序中户数(按已完成环节)", "Households in procedure, by last step done")
+        title = term("procedure_funnel")
         over = compute(mv.over_label, lang=lang())
-        chart = charts.funnel(funnel, title=title, cases_label=t("户", "households"), overdue_label=over)
-        _chart(chart, "mon_funnel", title, ("户", "households"), "in_procedure_cases")
+        chart = charts.funnel(
+            funnel, title=title, cases_label=kpi.unit("in_procedure_cases"), overdue_label=over
+        )
+        _chart(chart, "mon_funnel", title, "in_procedure_cases")
         st.caption(compute(mv.procedure_note, lang=lang()))
     with right:
         comp = compute(mv.compliance_rows, as_of=d, township=tw, lang=lang())
         if comp.empty:
             st.info(t("暂无到期事项", "Nothing due yet"))
         else:
-            title = t("各乡镇按时办结率", "On-time rate by township")
+            title = term("on_time_rate_by_township")
             chart = charts.compliance_grid(comp, title=title, row="township_name", col="check_label")
             show_chart(chart, key="mon_compliance", title=title, unit="%", source=source_of("overdue_items"), width=None)  # fmt: skip
             st.caption(mv.compliance_note(lang()))
-    st.subheader(t("逾期未办清单", "Overdue list"))
+    st.subheader(term("overdue_list"))
     household_table(
         compute(mv.household_list, name="overdue", as_of=d, township=tw, lang=lang()), "monitoring_overdue",
-        key="mon_overdue", columns=mv.OVERDUE, counter=("项", "items"), notes=notes,
+        key="mon_overdue", columns=mv.OVERDUE, counter="procedure_item", notes=notes,
     )  # fmt: skip
     definitions("in_procedure_cases", "overdue_items")
 
@@ -117,27 +118,25 @@ def _assistance(d: dt.date, tw: str | None, notes: list[str]) -> None:
             st.info(t("暂无帮扶措施", "No measures yet"))
         else:
             per_cat = by_cat.groupby("policy_category", as_index=False)["measures"].sum()
-            title = t("帮扶措施(项,按类别)", "Assistance measures by category")
-            _chart(charts.hbar(per_cat, "policy_category", "measures", title=title), "mon_measures", title, ("项", "measures"), "policy_menu_used")  # fmt: skip
+            title = term("measures_by_category")
+            _chart(charts.hbar(per_cat, "policy_category", "measures", title=title), "mon_measures", title, "policy_menu_used")  # fmt: skip
     with right:
         used = figure("policy_menu_used", as_of=d, township=tw)
         kpi.figure_tile(used, note=kpi.companions([figure("policy_menu_items", as_of=d)]))
         st.caption(safe.text(mv.menu_note(menu, lang())))
-    st.subheader(t("按责任单位", "By department"))
+    st.subheader(term("by_department"))
     show_table(
         by_cat, "monitoring_measures", key="mon_measures", table="measures", columns=mv.BY_CATEGORY,
         column_config={"amount": st.column_config.NumberColumn(format="localized")},
     )  # fmt: skip
-    with st.expander(t("政策菜单逐项使用情况", "Every menu item"), expanded=False):
+    with st.expander(term("menu_items_used"), expanded=False):
         show_table(menu, "monitoring_menu", key="mon_menu", table="policy_menu", columns=mv.MENU)
-    st.subheader(
-        t("尚无帮扶措施的未消除风险户", "Households with risk not yet eliminated and no measure yet")
-    )
+    st.subheader(term("no_measure_yet"))
     household_table(
         compute(mv.household_list, name="no_measure", as_of=d, township=tw, lang=lang()), "monitoring_no_measure",
         key="mon_nomeasure", columns=mv.NO_MEASURE,
     )  # fmt: skip
-    st.subheader(t("批次识别5户以上(须县级会商)", "Batches of 5+ households approved on one day (county consultation)"))  # fmt: skip
+    st.subheader(term("batches_heading"))
     show_table(
         compute(mv.batch_rows, as_of=d, township=tw), "monitoring_batches", key="mon_batches", table="batches",
         columns=mv.BATCHES,
@@ -151,7 +150,7 @@ def _checks(d: dt.date, tw: str | None, notes: list[str]) -> None:
          ("relapse_households", None, None), ("impoverished_households", None, None)],
         as_of=d, township=tw,
     )  # fmt: skip
-    st.subheader(t("符合帮扶消除条件", "Eligible for elimination by assistance"))
+    st.subheader(term("eligible_for_elimination"))
     st.caption(compute(mv.elimination_rule, as_of=d, lang=lang()))
     for note in compute(mon.elimination_caveats, as_of=d):
         st.warning(note.text(lang()), icon=":material/warning:")
@@ -160,22 +159,20 @@ def _checks(d: dt.date, tw: str | None, notes: list[str]) -> None:
         return compute(mv.household_list, name=name, as_of=d, township=tw, lang=lang())
 
     household_table(rows("candidates"), "monitoring_eligible", key="mon_eligible", columns=mv.CANDIDATES)
-    st.subheader(
-        t("整户无劳动能力、未标注兜底保障户", "No one can work, not flagged 整户无劳动能力兜底保障户")
-    )
+    st.subheader(term("no_labour_unflagged"))
     household_table(rows("unflagged"), "monitoring_unflagged", key="mon_unflagged", columns=mv.UNFLAGGED)
-    st.subheader(t("应纳未纳", "Should be monitored but are not"))
+    st.subheader(term("should_monitor"))
     st.caption(t(*mv.SHOULD_NOTE))
     household_table(rows("should"), "monitoring_should", key="mon_should", columns=mv.SHOULD)
-    st.subheader(t("整户无劳动能力、未纳入低保特困(应兜尽兜)", "No one can work, no 低保/特困 cover"))
+    st.subheader(term("no_labour_no_cover"))
     household_table(rows("no_cover"), "monitoring_no_cover", key="mon_nocover", columns=mv.NO_COVER)
-    st.subheader(t("风险消除存疑", "Eliminations in doubt"))
+    st.subheader(term("eliminations_in_doubt"))
     household_table(
         rows("premature"),
         "monitoring_premature",
         key="mon_premature",
         columns=mv.PREMATURE,
-        counter=("条", "cases"),
+        counter="doubtful_elimination",
     )
     definitions("should_monitor_households", "no_labour_uncovered_households", "relapse_households",
                 "impoverished_households")  # fmt: skip

@@ -9,7 +9,7 @@ import streamlit as st
 from components import kpi, nav, safe, theme, viewport
 from components.auth import require_page
 from components.cache import compute, figure
-from components.context import as_of, bundle, can_see_households, lang, t, township
+from components.context import as_of, bundle, can_see_households, lang, t, term, township
 from components.map import figure_choropleth
 from components.table import show_table
 from lulong_data import status
@@ -21,7 +21,7 @@ from lulong_data.metrics import monitoring, overview
 def render() -> None:
     require_page("overview")  # re-checked here: a deep link or page switch bypasses the menu
     day, where = as_of(), township()
-    st.title(t("总览", "Overview"))
+    st.title(term("page_overview"))
     _tiles(compute(overview.tiles, as_of=day, township=where))
     league = compute(overview.league, as_of=day)
     _league(league)
@@ -30,7 +30,7 @@ def render() -> None:
     with map_col:
         _choropleth(league)
     with attention:
-        st.subheader(t("需要关注", "Needs attention"))
+        st.subheader(term("needs_attention"))
         _laggards(day, league)
         _overdue(day, where)
 
@@ -40,7 +40,7 @@ def _tiles(tiles: tuple[overview.Tile, ...]) -> None:
     for start in range(0, len(tiles), 3):
         for col, tile in zip(st.columns(3), tiles[start : start + 3], strict=False):
             with col:
-                kpi.figures_tile(tile, label=t(*tile.label), page=tile.page)
+                kpi.figures_tile(tile, label=term(tile.label), page=tile.page)
 
 
 def _status_label(state: str) -> str:
@@ -48,7 +48,7 @@ def _status_label(state: str) -> str:
 
 
 def _league(league: pd.DataFrame) -> None:
-    st.subheader(t("乡镇排行", "Townships"))
+    st.subheader(term("township_league"))
     reasons = "reasons_en" if lang() == "en" else "reasons_zh"
     shown = league.assign(status=league["status"].map(_status_label), reasons=league[reasons])
     config = {n: kpi.column(n) for n in overview.LEAGUE}
@@ -76,17 +76,17 @@ def _league(league: pd.DataFrame) -> None:
 
 
 def _choropleth(league: pd.DataFrame) -> None:
-    st.subheader(t("分乡镇地图", "Map by township"))
+    st.subheader(term("map_by_township"))
     # Options are registry names, labels come from format_func: a widget value must not change with the
     # language (a translated option is "not in list" after switching).
     name = st.selectbox(
-        t("地图指标", "Indicator"), overview.LEAGUE, format_func=kpi.label, key="overview_indicator"
+        term("map_indicator"), overview.LEAGUE, format_func=kpi.label, key="overview_indicator"
     )
     figure_choropleth(league, name, key="overview_map")
 
 
 def _overdue(day, where) -> None:
-    st.markdown(t("**逾期最久的事项**", "**Longest overdue items**"))
+    st.markdown(f"**{term('longest_overdue')}**")
     for note in compute(monitoring.deadline_caveats, as_of=day, township=where):
         st.caption(note.text(lang()))  # e.g. the year's holiday schedule is not imported: weekdays estimated
     households = can_see_households(where)
@@ -104,7 +104,7 @@ def _overdue(day, where) -> None:
 
 
 def _laggards(day, league: pd.DataFrame) -> None:
-    st.markdown(t("**就业目标落后最多的乡镇**", "**Townships furthest behind the employment target**"))
+    st.markdown(f"**{term('furthest_behind_target')}**")
     lag = compute(overview.laggards, as_of=day)
     if lag.empty:
         st.info(t("暂无就业目标数据", "No employment targets in the data"))

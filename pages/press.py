@@ -14,7 +14,7 @@ import streamlit as st
 from components import nav, safe
 from components.auth import audited, require_page
 from components.cache import compute
-from components.context import as_of, bundle, lang, t
+from components.context import as_of, bundle, lang, t, term
 from components.press_check import audit_summary, export_gate, show_findings
 from components.press_conference import show_package
 from components.press_kit import kit_charts, pptx_download, show_charts
@@ -31,7 +31,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def render() -> None:
     require_page("press")  # re-checked here: a deep link or page switch bypasses the menu
     day = as_of()
-    st.title(t("新闻发布", "Press office"))
+    st.title(term("page_press"))
     st.caption(
         t(
             f"所有数字按 {day.isoformat()} 计算,取自口径登记表;本页只含全县和乡镇汇总,不含农户明细。",
@@ -44,19 +44,22 @@ def render() -> None:
     charts = kit_charts(day)
     texts_tab, package_tab, any_tab, figures_tab, published_tab, charts_tab = st.tabs(
         [
-            t("通稿与核对", "Release and check"),
-            t("发布会材料", "Conference package"),
-            t("核对其他文稿", "Check any text"),
-            t("数据口径", "Figures"),
-            t("已发布数字登记", "Published figures"),
-            t("图表与幻灯片", "Charts and slides"),
+            term(k)
+            for k in (
+                "tab_release",
+                "press_package",
+                "tab_any_text",
+                "tab_figures",
+                "tab_register",
+                "tab_charts",
+            )
         ]
     )
     with texts_tab:
         headline, texts = _editor(d)
-        st.subheader(t("文稿数字核对", "Numbers in the text"))
+        st.subheader(term("numbers_in_text"))
         found = compute(textcheck.check_texts, texts=(headline, *texts), as_of=day, published=pubs)
-        labels = [t("标题", "Headline")] + [p.title_zh for p in d.parts]
+        labels = [term("headline")] + [p.title_zh for p in d.parts]
         findings = [f for part in found for f in part]
         show_findings(
             findings,
@@ -70,7 +73,7 @@ def render() -> None:
     with any_tab:
         _check_any(day, pubs)
     with figures_tab:
-        st.subheader(t("稿件数字及口径", "Figures of the draft and their definitions"))
+        st.subheader(term("draft_figures"))
         show_table(
             briefing.figures_frame(bundle(), d, lang()), t("数据口径", "figures"), key="press_figures",
             columns=briefing.FIGURE_COLUMNS, table="press_figures",
@@ -84,27 +87,25 @@ def render() -> None:
 
 # --- the 通稿 ------------------------------------------------------------------------------------------------
 def _editor(d: briefing.Draft) -> tuple[str, list[str]]:
-    st.subheader(t("新闻通稿", "Press release"))
+    st.subheader(term("press_release"))
     st.caption(
         t(
             "数字由系统按口径自动填入;可修改文字,改动后的每个数字都会在下方重新核对。",
             "Numbers are filled in from the registry; edit the wording and every number is checked again below.",
         )
     )
-    if st.button(t("恢复原稿", "Reset to the generated text"), key="press_reset"):
+    if st.button(term("reset_release"), key="press_reset"):
         for key in [k for k in st.session_state if str(k).startswith(("press_text_", "press_title_"))]:
             del st.session_state[key]
     options = [h.text for h in d.headlines] or [d.title]
     pick = st.radio(
-        t("标题(选一个,可再修改)", "Headline (pick one, then edit)"),
+        term("pick_headline"),
         options,
         format_func=safe.text,
         key="press_headline",
     )
     # The date is part of the keys: another as-of date is another release, not an edit of this one.
-    headline = st.text_input(
-        t("标题", "Headline"), value=pick, key=f"press_title_{d.as_of}_{options.index(pick)}"
-    )
+    headline = st.text_input(term("headline"), value=pick, key=f"press_title_{d.as_of}_{options.index(pick)}")
     texts = []
     for p in d.parts:
         label = t(p.title_zh, p.title_en)
@@ -118,18 +119,17 @@ def _editor(d: briefing.Draft) -> tuple[str, list[str]]:
 
 def _check_any(day: dt.date, pubs: tuple) -> None:
     """Any text: pasted (a 发布词 written elsewhere, a newspaper draft) or an uploaded .docx/.txt."""
-    st.subheader(t("核对任意文稿中的数字", "Check the numbers of any text"))
-    pasted = st.text_area(t("粘贴文稿", "Paste a text"), height=160, key="press_any_text")
-    upload = st.file_uploader(
-        t("或上传 Word/文本文件", "or upload a Word or text file"), type=["docx", "txt"], key="press_any_file"
-    )
+    st.subheader(term("check_any_text"))
+    pasted = st.text_area(term("paste_text"), height=160, key="press_any_text")
+    upload = st.file_uploader(term("upload_text_file"), type=["docx", "txt"])
     text = pasted
     if upload is not None:
-        try:
-            text = textcheck.file_text(upload.name, upload.getvalue())
-        except ValueError as exc:
-            st.error(safe.text(str(exc)), icon=":material/error:")
-            text = ""
+        data = upload.getvalue()
+        text = (
+            textcheck.docx_text(data)
+            if upload.name.lower().endswith(".docx")
+            else data.decode("utf-8", "replace")
+        )
     if text.strip():
         found = compute(textcheck.check_texts, texts=(text,), as_of=day, published=pubs)[0]
         show_findings(found, key="press_any_check")
@@ -137,13 +137,13 @@ def _check_any(day: dt.date, pubs: tuple) -> None:
 
 # --- Word -----------------------------------------------------------------------------------------------
 def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitChart], findings: list) -> None:
-    st.subheader(t("下载新闻通稿(Word)", "The release as Word"))
+    st.subheader(term("release_as_word"))
     sheet = export_gate(findings, key="press_confirm")
     if sheet is None:
         return
     titles = [c.title for c in charts]
     chosen = st.multiselect(
-        t("附图", "Charts to include"),
+        term("charts_to_include"),
         titles,
         default=titles,
         placeholder=placeholder(),
@@ -184,7 +184,7 @@ def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitCh
 
     name = f"新闻通稿_{day.isoformat()}.docx"
     st.download_button(
-        t("下载 Word 通稿", "Download the release (Word)"),
+        term("download_release"),
         data=audited(build, name, extra=audit_summary(sheet, findings)),
         file_name=name,
         mime=DOCX_MIME,

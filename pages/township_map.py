@@ -9,7 +9,7 @@ from components import charts, kpi, nav, safe, theme
 from components.auth import require_page
 from components.cache import compute
 from components.chart import show_chart, source_of
-from components.context import as_of, bundle, lang, role, t, township
+from components.context import as_of, bundle, lang, role, t, term, township
 from components.map import build_map, figure_choropleth, legend_items, schematic_notice, show_map
 from components.table import show_table
 from lulong_data import access, geo, status
@@ -19,12 +19,12 @@ from lulong_data.settings import get_settings
 
 def render() -> None:
     require_page("map")  # re-checked here: a deep link or page switch bypasses the menu
-    st.title(t("乡镇地图", "Township map"))
+    st.title(term("page_map"))
     day = as_of()
     league = compute(overview.league, as_of=day)
     # Registry names as options (labels via format_func): the value survives a language switch.
     index = overview.LEAGUE.index("employment_rate")
-    name = st.selectbox(t("地图指标", "Indicator"), overview.LEAGUE, index=index, format_func=kpi.label, key="map_indicator")  # fmt: skip
+    name = st.selectbox(term("map_indicator"), overview.LEAGUE, index=index, format_func=kpi.label, key="map_indicator")  # fmt: skip
     _map_and_profile(name, league)
 
 
@@ -69,7 +69,7 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
 
 def _export(name: str) -> None:
     """The same figure as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
-    with st.expander(t("下载地图图片(PNG / SVG)", "Download the map as a picture (PNG / SVG)")):
+    with st.expander(term("download_map_picture")):
         st.caption(t(
             "上方交互地图(含底图)无法导出为图片;此处为同一指标的乡镇分级图,可下载打印分辨率的 PNG 和 SVG。",
             "The interactive map above cannot be saved as a picture; this is the same figure as a township "
@@ -80,11 +80,11 @@ def _export(name: str) -> None:
 
 def _profile(code: str, name: str, row: dict) -> None:
     day = as_of()
-    st.subheader(t(f"{safe.text(name)} 概况", f"{safe.text(name)}: profile"))
+    st.subheader(term("township_profile", name=safe.text(name)))
     # The one status rule (lulong_data.status), the same words as the overview and the dispatch meeting.
     reasons = row.get("reasons_en" if lang() == "en" else "reasons_zh") or ""
     st.markdown(
-        f"{t('状态', 'Status')}:**{status.label(row['status'], lang())}**"
+        f"{term('status')}:**{status.label(row['status'], lang())}**"
         + (f" — {safe.text(reasons)}" if reasons else "")
     )
     prof = compute(overview.profile, as_of=day, township=code)
@@ -96,17 +96,17 @@ def _profile(code: str, name: str, row: dict) -> None:
     st.caption(t("排名:有方向的指标从好到差,其余从大到小。", "Rank: best first where there is a direction, else largest."))  # fmt: skip
 
     for fig, months, colour, title in (
-        ("monitored_households", 12, theme.BLUE, ("未消除风险户(近12个月月末)", "Risk not yet eliminated (last 12 month-ends)")),
+        ("monitored_households", 12, theme.BLUE, term("trend_12_months", name=kpi.label("monitored_households"))),
         ("employment_placed", day.month, theme.GREEN,
-         (f"{day.year}年务工就业人数(月末累计)", f"In work in {day.year} (cumulative, month-ends)")),
+         term("trend_in_year", year=day.year, name=kpi.short_label("employment_placed"))),
     ):  # fmt: skip
         trend = compute(overview.trend, as_of=day, name=fig, township=code, months=months)
-        chart = charts.trend(trend, title=t(*title), y_title=kpi.unit(fig), color=colour)
+        chart = charts.trend(trend, title=title, y_title=kpi.unit(fig), color=colour)
         unit = METRICS[fig].unit
         show_chart(
             chart,
             key=f"map_trend_{fig}",
-            title=t(f"{name}{title[0]}", f"{name}: {title[1]}"),
+            title=term("of_township", name=name, label=title),
             unit=unit,
             source=source_of(fig),
         )
@@ -116,7 +116,7 @@ def _profile(code: str, name: str, row: dict) -> None:
     small = None if access.can(role(), access.VILLAGES) else get_settings().small_count
     vil = compute(overview.villages, as_of=day, township=code, small=small)
     counts = ("poverty_households", "poverty_persons", "monitored_households")
-    st.markdown(t(f"**{safe.text(name)}的村({len(vil)}个)**", f"**Villages of {safe.text(name)} ({len(vil)})**"))  # fmt: skip
+    st.markdown(f"**{term('villages_of', name=safe.text(name), n=len(vil))}**")
     if small is not None:
         st.caption(t(f"按保密规则,小于{small}的数显示为“<{small}”,另有部分数显示为“×”,以免由乡镇合计推算出来。",
                      f"Counts below {small} read “<{small}”, and some others “×”, so none can be worked out "

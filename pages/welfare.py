@@ -11,7 +11,7 @@ from components import kpi, nav
 from components.auth import require_page
 from components.cache import compute, figure
 from components.chart import show_chart, source_of
-from components.context import as_of, can_see_households, lang, t, township
+from components.context import as_of, can_see_households, lang, t, term, township, unit_header
 from components.employment_charts import simple_bars
 from components.help import definitions
 from components.layout import tabbed
@@ -26,20 +26,19 @@ DIBAO, TEKUN = wf.DIBAO, wf.TEKUN
 
 def render() -> None:
     require_page("welfare")  # re-checked here: a deep link or page switch bypasses the menu
-    st.title(t("兜底保障与民生", "Social assistance and livelihoods"))
+    st.title(term("welfare_title"))
     d, tw = as_of(), township()
     kpi.figure_tiles(
-        [(f"assistance_persons:scheme={DIBAO}", ("农村低保", "Rural dibao"), _also(DIBAO, d, tw)),
-         (f"assistance_persons:scheme={TEKUN}", ("特困供养", "Tekun"), _also(TEKUN, d, tw)),
-         ("dibao_coverage", ("农村低保覆盖率", "Dibao coverage"), t("占农村户籍人口", "of rural registered population")),
-         ("poverty_assistance_share", ("脱贫人口中低保特困占比", "Poverty-exit persons on dibao/tekun"),
-          t("低保 + 特困供养", "dibao + tekun"))],
+        [(f"assistance_persons:scheme={DIBAO}", term("dibao"), _also(DIBAO, d, tw)),
+         (f"assistance_persons:scheme={TEKUN}", term("tekun"), _also(TEKUN, d, tw)),
+         ("dibao_coverage", None, t("占农村户籍人口", "of rural registered population")),
+         ("poverty_assistance_share", None, t("低保 + 特困供养", "dibao + tekun"))],
         as_of=d, township=tw,
     )  # fmt: skip
     tabbed(
-        [(("低保与特困", "Dibao & tekun"), _coverage), (("新增与渐退", "New & phase-out"), _new_and_phaseout),
-         (("监测衔接", "Monitoring link"), _monitoring_link), (("学生资助", "Student aid"), _student_aid),
-         (("其他指标", "Other figures"), _indicators)], d, tw,
+        [(term("tab_dibao_tekun"), _coverage), (term("tab_new_phaseout"), _new_and_phaseout),
+         (term("tab_monitoring_link"), _monitoring_link), (term("tab_student_aid"), _student_aid),
+         (term("tab_other_figures"), _indicators)], d, tw,
     )  # fmt: skip
 
 
@@ -49,12 +48,12 @@ def _also(scheme: str, d: dt.date, tw: str | None) -> str:
                            figure(f"assistance_monthly_amount:scheme={scheme}", as_of=d, township=tw)])  # fmt: skip
 
 
-def _chart(chart, key: str, title: tuple[str, str], unit: tuple[str, str], source: str, **kw) -> None:
-    show_chart(chart, key=key, title=t(*title), unit=t(*unit), source=source_of(source), **kw)
+def _chart(chart, key: str, title: str, source: str, **kw) -> None:  # unit and source: the figure's
+    show_chart(chart, key=key, title=title, unit=kpi.unit(source), source=source_of(source), **kw)
 
 
 def _coverage(d: dt.date, tw: str | None) -> None:
-    st.subheader(t("低保与特困供养", "Dibao and tekun"))
+    st.subheader(term("dibao_and_tekun"))
     by_scheme = compute(wf.assistance_by_scheme, as_of=d, township=tw)
     shown = by_scheme.assign(scheme=by_scheme["scheme"].map(lambda s: wf.scheme_name(s, lang())))
     show_table(
@@ -64,14 +63,14 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     left, right = st.columns([3, 2])
     with left:
         grid = compute(wf.dibao_class_tier, as_of=d, township=tw)
-        title = ("农村低保户按类别与档次", "Rural dibao households by class and tier")
-        _chart(class_tier_heat(grid), "wf_class_tier", title, ("户", "households"), "assistance_households", width="content")  # fmt: skip
+        title = term("class_tier_heading")
+        _chart(class_tier_heat(grid), "wf_class_tier", title, "assistance_households", width="content")
         unclassified = compute(wf.dibao_unclassified, as_of=d, township=tw)
         st.caption(wf.class_tier_note(int(grid["households"].sum()), unclassified, lang()))
     with right:
-        st.markdown(t("**单人保**", "**Single-person dibao**"))
+        st.markdown(f"**{term('single_person')}**")
         st.markdown(wf.single_person_note(by_scheme, lang()))
-    st.markdown(t("**分乡镇**", "**By township**"))
+    st.markdown(f"**{term('by_township_heading')}**")
     by_tw = compute(wf.assistance_by_township, as_of=d, township=tw)
     show_table(
         by_tw, "assistance_by_township", key="wf_township",
@@ -87,13 +86,13 @@ def _coverage(d: dt.date, tw: str | None) -> None:
 
 def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     year = d.year
-    st.subheader(t(f"{year}年新增与渐退", f"New in {year} and phase-out"))
+    st.subheader(term("new_and_phaseout_in_year", year=year))
     flow = kpi.companions([figure(f"phaseout_flow_persons:year={year}", as_of=d, township=tw)])
     now = kpi.companions([figure("phaseout_households", as_of=d, township=tw), figure("phaseout_persons", as_of=d, township=tw)])  # fmt: skip
     kpi.figure_tiles(
-        [(f"assistance_new_persons:scheme={DIBAO},year={year}", ("今年新增农村低保", f"New dibao, {year}"), None),
-         (f"assistance_new_persons:scheme={TEKUN},year={year}", ("今年新增特困人员", f"New tekun, {year}"), None),
-         (f"phaseout_flow_households:year={year}", ("今年给予渐退期的脱贫户", f"Given a phase-out in {year}"),
+        [(f"assistance_new_persons:scheme={DIBAO},year={year}", term("new_dibao_this_year"), None),
+         (f"assistance_new_persons:scheme={TEKUN},year={year}", term("new_tekun_this_year"), None),
+         (f"phaseout_flow_households:year={year}", term("phaseout_given_this_year"),
           f"{flow} · " + t(f"不再符合低保条件(年内流量)· 目前{now}(时点)", f"no longer eligible (this year) · now: {now}"))],
         as_of=d, township=tw,
     )  # fmt: skip
@@ -101,10 +100,10 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
     with left:
         by_month = compute(wf.assistance_new_by_month, as_of=d, year=year, township=tw)
         if by_month["persons"].sum():
-            title = (f"{year}年每月新增救助人数", f"New persons on assistance per month, {year}")
+            title = term("new_by_month_chart", year=year)
             shown = by_month.assign(scheme=by_month["scheme"].map(lambda s: wf.scheme_name(s, lang())))
-            chart = scheme_month_bars(shown, value="persons", title=t(*title), x_title=t("纳入月份", "month included"))  # fmt: skip
-            _chart(chart, "wf_new_by_month", title, ("人", "persons"), "assistance_new_persons")
+            chart = scheme_month_bars(shown, value="persons", title=title, x_title=term("month_included"))
+            _chart(chart, "wf_new_by_month", title, "assistance_new_persons")
         else:
             st.info(t("今年尚无新增记录。", "No new records this year."))
     with right:
@@ -112,14 +111,14 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         if sched.empty:
             st.info(t("目前没有处于渐退期的脱贫户。", "No household is in phase-out."))
         else:
-            title = ("渐退期到期时间", "When phase-outs end")
+            title = term("phaseout_ends_chart")
             chart = month_bars(
-                sched, key="month", value="households", title=t(*title),
-                x_title=t("渐退期截止月份", "month the phase-out ends"), y_title=t("户数(户)", "households"),
+                sched, key="month", value="households", title=title,
+                x_title=term("phaseout_end_month"), y_title=unit_header("households_count"),
             )  # fmt: skip
-            _chart(chart, "wf_phaseout", title, ("户", "households"), "phaseout_households")
+            _chart(chart, "wf_phaseout", title, "phaseout_households")
     if can_see_households(tw):
-        with st.expander(t("渐退期脱贫户名单", "Households in phase-out")):
+        with st.expander(term("phaseout_list")):
             show_table(
                 compute(wf.phaseout_list, as_of=d, township=tw), "phaseout_households", key="wf_phaseout_list",
                 table="phaseout_list",
@@ -130,12 +129,10 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
 
 
 def _monitoring_link(d: dt.date, tw: str | None) -> None:
-    st.subheader(t("与防返贫监测衔接(应兜尽兜)", "Link with monitoring (cover everyone who should be)"))
+    st.subheader(term("monitoring_link_heading"))
     kpi.figure_tiles(
-        [("monitored_households", ("未消除风险户", "Risk not yet eliminated"), None),
-         ("monitored_assisted_households", ("其中享受低保或特困", "of which on dibao or tekun"), None),
-         ("no_labour_uncovered_households", ("整户无劳动能力但未纳入低保特困", "No one can work, yet no cover"), None)],
-        as_of=d, township=tw,
+        [("monitored_households", None, None), ("monitored_assisted_households", None, None),
+         ("no_labour_uncovered_households", None, None)], as_of=d, township=tw, short=True,
     )  # fmt: skip
     gap = figure("no_labour_uncovered_households", as_of=d, township=tw).value or 0
     kpi.status_line(*wf.cover_finding(gap, lang()))
@@ -150,13 +147,13 @@ def _monitoring_link(d: dt.date, tw: str | None) -> None:
 
 
 def _student_aid(d: dt.date, tw: str | None) -> None:
-    st.subheader(t("学生资助", "Student aid"))
+    st.subheader(term("tab_student_aid"))
     with st.columns([1, 4])[0]:
-        year = st.selectbox(t("资助年度", "Year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year")  # fmt: skip
+        year = st.selectbox(term("aid_year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year")  # fmt: skip
     at = {"as_of": d, "year": year, "township": tw}  # what the tiles' and tables' figures stand for
     kpi.figure_tiles(
-        [("student_aid_students", (f"{year}年受资助学生", f"Students aided, {year}"), None),
-         ("student_aid_amount", (f"{year}年资助资金", f"Aid paid, {year}"), None)], **at,
+        [("student_aid_students", term("in_year", year=year, name=kpi.short_label("student_aid_students")), None),
+         ("student_aid_amount", term("aid_paid_in_year", year=year), None)], **at,
     )  # fmt: skip
 
     def aid(by: str):
@@ -165,26 +162,26 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
     by_stage = aid("stage")
     left, right = st.columns(2)
     with left:
-        title = (f"{year}年按学段受资助学生", f"Students aided by stage, {year}")
+        title = term("aid_by_stage_chart", year=year)
         chart = simple_bars(
-            by_stage, "stage", "students", title=t(*title),
+            by_stage, "stage", "students", title=title,
             key_title=column_header("stage", table="student_aid"), value_title=column_header("students"),
         )  # fmt: skip
-        _chart(chart, "wf_aid_by_stage", title, ("人", "students"), "student_aid_students")
+        _chart(chart, "wf_aid_by_stage", title, "student_aid_students")
         show_table(by_stage, f"student_aid_by_stage_{year}", key="wf_aid_stage", table="student_aid",
                    columns=("stage", "students", "amount"), periods=at)  # fmt: skip
     with right:
         show_table(aid("program"), f"student_aid_by_program_{year}", key="wf_aid_program", table="student_aid",
                    columns=("program", "students", "amount"), periods=at)  # fmt: skip
         st.caption(t(*wf.STUDENT_NOTE))
-    with st.expander(t("按乡镇", "By township")):
+    with st.expander(term("by_township_heading")):
         show_table(aid("township"), f"student_aid_by_township_{year}", key="wf_aid_township", table="student_aid",
                    columns=("township", "students", "amount"), periods=at)  # fmt: skip
     definitions("student_aid_students", "student_aid_amount")
 
 
 def _indicators(d: dt.date, tw: str | None) -> None:
-    st.subheader(t("其他民生指标(部门报送)", "Other figures (reported by departments)"))
+    st.subheader(term("other_indicators"))
     st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon=":material/info:")
     panel = compute(ind.indicator_panel, as_of=d)
     show_table(

@@ -43,7 +43,7 @@ def _broken_folder(folder: Path) -> Path:
 def test_clean_folder_exits_0(tmp_path):
     proc = run(str(write_folder(tmp_path)))
     assert proc.returncode == 0
-    assert proc.stdout.strip().splitlines()[-1].startswith("0 个错误,0 个警告;读取 19 个数据集")
+    assert proc.stdout.strip().splitlines()[-1].startswith("0 个错误,0 条提示;读取 19 个数据集")
 
 
 def test_warnings_only_still_exit_0(tmp_path):
@@ -51,8 +51,8 @@ def test_warnings_only_still_exit_0(tmp_path):
     data["visits"][0]["visited_on"] = "2022-08-01"  # after data_as_of: a warning
     proc = run(str(write_folder(tmp_path, data)))
     assert proc.returncode == 0
-    assert "[警告] visits.csv:2" in proc.stdout
-    assert "0 个错误,1 个警告" in proc.stdout
+    assert "[提示] visits.csv:2" in proc.stdout
+    assert "0 个错误,1 条提示" in proc.stdout
 
 
 def test_errors_exit_1_and_every_problem_is_printed(tmp_path):

@@ -59,7 +59,7 @@ def test_page_shows_status_datasets_and_report():
     assert households["文件"] == "households.csv" and households["行数"] == 6486
     assert households["最后修改"] is not None
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
-    assert set(report["级别"]) == {"警告"}  # the sample has warnings only
+    assert set(report["级别"]) == {"提示"}  # the sample has warnings only
     assert any(b.label == "下载Excel" for b in at.get("download_button"))
     at.multiselect(key="status_report_severity").set_value(["error"]).run()  # 错误
     assert "暂无数据" in texts(at.info)

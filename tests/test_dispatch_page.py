@@ -33,7 +33,7 @@ def shown_headlines(at: AppTest) -> list[list[str]]:
 
 def expected_headlines(d: dispatch.Dispatch) -> list[list[str]]:
     # The tile's delta carries an ASCII minus (Streamlit reads the arrow from it).
-    return [[h.title(), h.fmt(h.now), h.fmt_change().replace("−", "-")] for h in d.headlines]
+    return [[h.title(), h.shown()[0], h.fmt_change().replace("−", "-")] for h in d.headlines]
 
 
 def township_frame(at: AppTest):
@@ -73,7 +73,7 @@ def test_june_30_against_june_23(sample_bundle):
     d = dispatch.prepare(sample_bundle, as_of=D(2022, 6, 30), comparison="week")
     assert d.since == D(2022, 6, 23)
     assert shown_headlines(at) == expected_headlines(d)
-    assert dict((r[0], r[1]) for r in shown_headlines(at))["监测帮扶中"] == "424户"
+    assert dict((r[0], r[1]) for r in shown_headlines(at))["未消除风险户"] == "424户"
     assert township_frame(at).values.tolist() == dispatch.township_table(d).values.tolist()
 
     # The Word sheet the button would download: its name carries the date, its figures equal the page's.

@@ -46,7 +46,7 @@ def test_amount_count_and_header():
     assert glossary.count(3, "household") == "3户"
     assert glossary.count(1, "env_talk_villages") == "1个需约谈村"
     assert glossary.header("poverty_persons") == "脱贫人口(人)"
-    assert glossary.header("poverty_persons", "en") == "Persons out of poverty (persons)"
+    assert glossary.header("poverty_persons", "en") == "Persons lifted out of poverty (persons)"
     assert glossary.header("township") == "乡镇"
 
 
@@ -97,3 +97,81 @@ def test_an_alias_may_share_the_wording(tmp_path):
 def test_amounts_in_wan_as_the_county_publishes_them():
     assert glossary.amount(408000, "registered_population") == "40.8万人"
     assert glossary.amount(408000, "registered_population", "en") == "40.8 × 10,000 persons"
+
+
+def test_a_label_with_fields_is_filled_in():
+    assert glossary.term("show_all_columns", n=8, hidden=3) == "显示全部8列(另有3列)"
+    assert glossary.term("show_all_columns", "en", n=8, hidden=3) == "Show all 8 columns (3 more)"
+    with pytest.raises(GlossaryError, match="needs the field"):
+        glossary.term("show_all_columns", n=8)
+
+
+def test_every_language_of_a_label_names_the_same_fields(tmp_path):
+    body = '[term.a]\nzh = "{n}个乡镇"\nen = "{count} townships"\n'
+    with pytest.raises(GlossaryError, match="same fields"):
+        glossary._read(_write(tmp_path, body))
+
+
+def test_the_menu_and_page_titles_come_from_the_glossary():
+    from components.nav import SPECS
+
+    assert SPECS["overview"].title_zh == glossary.term("page_overview") == "总览"
+    assert SPECS["environment"].title_en == glossary.term("page_environment", "en")
+    for url in SPECS:
+        glossary.get(f"page_{url}")  # every page has its title in the glossary
+
+
+def test_every_registry_figure_takes_its_wording_from_the_glossary():
+    """The one file: a figure's label, short label, English and unit are its glossary term's."""
+    from lulong_data.metrics import METRICS
+
+    terms = glossary.terms()
+    for name, m in METRICS.items():
+        t = terms[name]
+        assert (m.label_zh, m.label_en, m.unit) == (t.zh, t.en, t.unit), name
+        assert m.label("zh", short=True) == glossary.term(name, short=True), name
+        assert m.label("en", short=True) == glossary.term(name, "en", short=True), name
+
+
+def test_no_metric_decorator_writes_a_wording_of_its_own():
+    import ast
+    from pathlib import Path
+
+    own = {"label_zh", "label_en", "short_zh", "short_en", "unit", "title_zh", "title_en"}
+    found = []
+    for path in sorted((Path(glossary.__file__).parent / "metrics").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "metric":
+                found += [f"{path.name}:{node.lineno} {k.arg}" for k in node.keywords if k.arg in own]
+                found += [f"{path.name}:{node.lineno} positional wording" for _ in node.args[1:2]]
+    assert not found, found
+
+
+def test_a_decorator_contradicting_the_glossary_is_refused(monkeypatch):
+    from lulong_data.metrics import METRICS
+    from lulong_data.metrics.registry import metric
+
+    terms = {**glossary.terms(), "_g": glossary.Term("_g", "测试户数", "Test households", unit="户")}
+    monkeypatch.setattr(glossary, "terms", lambda: terms)
+    common = {"department": "卢龙县防贫中心", "scope": "全县。", "method": "计数。"}
+    try:
+        metric("_g", **common)(lambda b, *, as_of: 1)
+        assert (METRICS["_g"].label_zh, METRICS["_g"].unit) == ("测试户数", "户")
+        del METRICS["_g"]
+        with pytest.raises(ValueError, match="glossary"):
+            metric("_g", label_zh="别的说法", **common)(lambda b, *, as_of: 1)
+    finally:
+        METRICS.pop("_g", None)
+
+
+def test_every_column_header_is_a_glossary_wording():
+    """The column-label table (lulong_data/columns.py) says nothing the glossary does not: a header is a
+    term's wording or short wording, alone or with the term's unit ("已就业(人)")."""
+    from lulong_data import columns
+
+    accepted = set()
+    for t in glossary.terms().values():
+        for w in filter(None, (t.zh, t.short)):
+            accepted |= {w, f"{w}({t.unit})"} if t.unit else {w}
+    odd = [f"{c.key} ({c.table or 'every table'}): {c.zh}" for c in columns._ROWS if c.zh not in accepted]
+    assert not odd, "column headers not in lulong_data/glossary.toml:\n" + "\n".join(odd)

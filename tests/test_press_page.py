@@ -174,38 +174,6 @@ def test_any_text_is_checked(tmp_path):
     assert check.iloc[1]["正确值"] == "2700万元"
 
 
-def test_an_uploaded_word_or_notepad_file_is_checked():
-    """Issue 19 item 1: a .docx written elsewhere (paragraphs and a table) and a GBK text file from Windows
-    Notepad are checked like pasted text; a damaged file is named, not a crash."""
-    doc = docx.Document()
-    doc.add_paragraph("逐年加大县本级财政投入,2022年安排衔接资金2800万元。")
-    doc.add_table(rows=1, cols=1).cell(0, 0).text = "全县现有脱贫人口5400余户9200余人。"
-    buf = io.BytesIO()
-    doc.save(buf)
-    at = open_press()
-    docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    at.file_uploader(key="press_any_file").set_value(("发布词.docx", buf.getvalue(), docx_mime)).run()
-    assert not at.exception, at.exception
-
-    def checked():
-        return next(
-            d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
-        )
-
-    check = checked()
-    assert list(check["文中数字"]) == ["2022年", "2800万元", "5400余户", "9200余人"]
-    assert list(check["核对结果"]) == ["— 非统计数字", "× 不一致", "√ 与数据一致", "√ 与数据一致"]
-    assert check.iloc[1]["正确值"] == "2700万元"
-    notepad = "今年安置公益岗位2434人,相比2021年增加了207人。".encode("gb18030")
-    at.file_uploader(key="press_any_file").set_value(("稿件.txt", notepad, "text/plain")).run()
-    assert list(checked()["核对结果"]) == ["√ 与数据一致", "— 非统计数字", "√ 与数据一致"]
-    at.file_uploader(key="press_any_file").set_value(
-        ("坏文件.docx", b"PK\x03\x04 not a zip", docx_mime)
-    ).run()
-    assert not at.exception, at.exception
-    assert any("坏文件.docx" in e.value and "不是可读取的 Word" in e.value for e in at.error)
-
-
 PRESS_ROLES = '[groups."press-office"]\nrole = "press"\n'
 PRESS_HEADERS = {"X-Remote-User": "li", "X-Remote-Groups": "press-office"}
 

@@ -358,7 +358,7 @@ def test_problems_frame(tmp_path):
     )
     frame = problems_frame(result.problems)
     assert list(frame.columns) == ["文件", "行", "列", "值", "问题", "级别"]
-    assert frame["级别"].tolist() == ["错误", "警告"]  # errors first
+    assert frame["级别"].tolist() == ["错误", "提示"]  # errors first
     assert frame.loc[0, "行"] == 2 and frame.loc[0, "列"] == "sex"
     assert list(problems_frame(result.problems, "en").columns)[-1] == "Severity"
     assert problems_frame([]).empty

@@ -99,7 +99,7 @@ def _import(args: argparse.Namespace) -> int:
                 else ""
             )
         )
-    labels = {"error": "错误" if zh else "ERROR", "warning": "警告" if zh else "warning"}
+    labels = {"error": "错误" if zh else "ERROR", "warning": "提示" if zh else "warning"}
     for p in sorted(outcome.problems, key=lambda p: p.severity != "error"):
         where = p.file + (f":{p.row}" if p.row is not None else "")
         col = f" [{p.column}]" if p.column else ""
@@ -135,7 +135,7 @@ def _audit(args: argparse.Namespace, outcome) -> None:
             detail=f"{args.kind}: {names} {result}",
         )
     except OSError as exc:  # say so, but do not hide the import's own report behind it
-        print(f"[警告/warning] 审计日志无法写入 / audit log not written: {exc.strerror}", file=sys.stderr)
+        print(f"[提示/warning] 审计日志无法写入 / audit log not written: {exc.strerror}", file=sys.stderr)
 
 
 def summary(outcome, lang: str = "zh") -> dict:

@@ -60,11 +60,6 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
 
 @metric(
     "employment_placed",
-    label_zh="脱贫人口和监测对象务工就业人数",
-    label_en="persons lifted out of poverty and monitored persons in work",
-    short_zh="务工就业",
-    short_en="In work",
-    unit="人",
     basis="ytd",
     better="up",
     department=RENSHE,
@@ -89,11 +84,6 @@ def _target_rows(b: Bundle, year: int) -> ibis.Table:
 
 @metric(
     "employment_target",
-    label_zh="就业目标任务",
-    label_en="employment target",
-    short_zh="目标任务",
-    short_en="Target",
-    unit="人",
     basis="full_year",
     department=RENSHE,
     frequency="年",
@@ -117,11 +107,6 @@ def employment_target(b: Bundle, *, as_of: dt.date, year: int, township: str | N
 
 @metric(
     "employment_rate",
-    label_zh="就业目标完成率",
-    label_en="share of the employment target reached",
-    short_zh="完成率",
-    short_en="Share of target",
-    unit="%",
     basis="ytd",
     better="up",
     department=RENSHE,
@@ -150,11 +135,6 @@ def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.T
 
 @metric(
     "welfare_post_persons",
-    label_zh="公益岗位安置人数",
-    label_en="persons on public-welfare posts",
-    short_zh="公益岗位安置",
-    short_en="Public-welfare posts",
-    unit="人",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -171,9 +151,6 @@ def welfare_post_persons(b: Bundle, *, as_of: dt.date, year: int, township: str 
 
 @metric(
     "welfare_post_persons_change",
-    label_zh="公益岗位安置人数比上年同期增加",
-    label_en="change in persons on public-welfare posts on the same period of last year",
-    unit="人",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -197,9 +174,6 @@ def welfare_post_persons_change(b: Bundle, *, as_of: dt.date, year: int, townshi
 
 @metric(
     "welfare_post_months",
-    label_zh="公益岗位聘期",
-    label_en="term of public-welfare posts",
-    unit="个月",
     basis="ytd",
     department=RENSHE,
     frequency="年",
@@ -217,9 +191,6 @@ def welfare_post_months(b: Bundle, *, as_of: dt.date, year: int, township: str |
 
 @metric(
     "welfare_post_subsidy",
-    label_zh="公益岗位月补贴",
-    label_en="monthly subsidy of public-welfare posts",
-    unit="元/人·月",
     basis="ytd",
     department=RENSHE,
     frequency="年",
@@ -245,11 +216,6 @@ def _trainings(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ib
 
 @metric(
     "training_sessions",
-    label_zh="实用技术培训期数",
-    label_en="training sessions held",
-    short_zh="培训期数",
-    short_en="Training sessions",
-    unit="期",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -266,11 +232,6 @@ def training_sessions(b: Bundle, *, as_of: dt.date, year: int, township: str | N
 
 @metric(
     "training_participants",
-    label_zh="实用技术培训人数",
-    label_en="training participants",
-    short_zh="参训人数",
-    short_en="Trained persons",
-    unit="人",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -332,11 +293,6 @@ def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
 
 @metric(
     "employment_pace",
-    label_zh="就业目标序时进度人数",
-    label_en="employment target pro rata to date",
-    short_zh="序时进度",
-    short_en="Target to date",
-    unit="人",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -566,9 +522,6 @@ def welfare_post_holders(
 
 @metric(
     "welfare_post_weak_share",
-    label_zh="公益岗位弱半劳力及60岁以上占比",
-    label_en="share of public-welfare posts held by weak/no labour or people aged 60+",
-    unit="%",
     basis="ytd",
     department=RENSHE,
     frequency="月",
@@ -684,8 +637,8 @@ class Progress:
         diff = placed - pace
         n = fmt_int(abs(diff))
         if diff >= 0:
-            return ("good", f"{n} ahead" if lang == "en" else f"超出 {n} 人")
-        return ("behind", f"{n} behind" if lang == "en" else f"落后 {n} 人")
+            return ("good", f"{n} ahead" if lang == "en" else f"超出{n}人")
+        return ("behind", f"{n} behind" if lang == "en" else f"落后{n}人")
 
 
 def progress(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Progress:
@@ -746,4 +699,4 @@ def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:
     n, short = len(behind), fmt_int(behind["short"].sum())
     if lang == "en":
         return ("behind", f"{n} townships behind pace, {short} persons short in all.")
-    return ("behind", f"{n} 个乡镇落后于序时进度,合计差 {short} 人。")
+    return ("behind", f"{n}个乡镇落后于序时进度,合计差{short}人。")

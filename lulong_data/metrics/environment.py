@@ -512,11 +512,6 @@ def _month_figure(
 
 @metric(
     name="env_red_villages",
-    label_zh="人居环境红榜村数",
-    label_en="Villages on the red list",
-    short_zh="红榜村",
-    short_en="Red-list villages",
-    unit="个",
     basis="period",
     department=NONGYE,
     frequency="月",
@@ -537,11 +532,6 @@ def env_red_villages(
 
 @metric(
     name="env_black_villages",
-    label_zh="人居环境黑榜村数",
-    label_en="Villages on the black list",
-    short_zh="黑榜村",
-    short_en="Black-list villages",
-    unit="个",
     basis="period",
     better="down",
     department=NONGYE,
@@ -565,11 +555,6 @@ def env_black_villages(
 
 @metric(
     name="env_talk_villages",
-    label_zh="需约谈村数",
-    label_en="Villages flagged for a formal talk",
-    short_zh="需约谈村",
-    short_en="Villages due a formal talk",
-    unit="个",
     basis="period",
     better="down",
     department=NONGYE,
@@ -596,11 +581,6 @@ def env_talk_villages(
 
 @metric(
     name="env_mean_score",
-    label_zh="人居环境村平均得分",
-    label_en="Mean village environment score",
-    short_zh="平均得分",
-    short_en="Mean village score",
-    unit="分",
     basis="period",
     better="up",
     department=NONGYE,
@@ -650,11 +630,6 @@ def _month_grouped(b: Bundle, *, as_of: dt.date, period: str | None = None) -> p
 
 @metric(
     name="env_inspected_villages",
-    label_zh="人居环境受检村数",
-    label_en="Villages inspected",
-    short_zh="受检村数",
-    short_en="Villages inspected",
-    unit="个",
     basis="period",
     department=NONGYE,
     frequency="月",
@@ -720,7 +695,7 @@ def history_view(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 def township_note(red: int, black: int, lang: str = "zh") -> str:
     if lang == "en":
         return f"The lists rank the whole county; this township has {red} red and {black} black."
-    return f"榜单为全县统一排名;本乡镇上红榜 {red} 个村、上黑榜 {black} 个村。"
+    return f"榜单为全县统一排名;本乡镇上红榜{red}个村、上黑榜{black}个村。"
 
 
 def unranked_note(ranking: pd.DataFrame, lang: str = "zh") -> str | None:
@@ -741,7 +716,7 @@ def talk_finding(talks: int, months: int, lang: str = "zh") -> tuple[str, str]:
         return ("good", f"本月无连续{months}个月上黑榜的村。")
     if lang == "en":
         return ("behind", f"{talks} villages on the black list {months} or more months running: formal talk.")
-    return ("behind", f"{talks} 个村连续{months}个检查月及以上上黑榜,应予约谈。")
+    return ("behind", f"{talks}个村连续{months}个检查月及以上上黑榜,应予约谈。")
 
 
 def scopes(month: pd.DataFrame, township: str | None = None) -> tuple[dict[str, str], dict[str, str]]:

@@ -36,9 +36,6 @@ def indicator_rows(b: Bundle, name: str, township: str | None = None) -> ibis.Ta
 
 @metric(
     "indicator",
-    label_zh="其他指标",
-    label_en="indicator",
-    unit="",  # the indicator's own (the row's unit)
     basis="period",
     department="各项指标的报送单位",
     frequency="按期",

@@ -863,11 +863,6 @@ _MONITORED = "全县(或所选乡镇)经县级审定纳入防止返贫动态监�
 
 @metric(
     "monitored_households",
-    label_zh="未消除风险户",
-    label_en="households with risk not yet eliminated",
-    short_zh="未消除风险",
-    short_en="Risk not eliminated",
-    unit="户",
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -893,11 +888,6 @@ def monitored_households(b: Bundle, *, as_of: dt.date, township: str | None = No
 
 @metric(
     "monitored_persons",
-    label_zh="未消除风险人口",
-    label_en="persons with risk not yet eliminated",
-    short_zh="未消除风险人口",
-    short_en="Persons with risk not yet eliminated",
-    unit="人",
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -922,11 +912,6 @@ def monitored_persons(b: Bundle, *, as_of: dt.date, township: str | None = None)
 
 @metric(
     "monitored_persons_share",
-    label_zh="监测人口占农村人口比例",
-    label_en="monitored persons as a share of the rural population",
-    short_zh="占农村人口",
-    short_en="Share of rural population",
-    unit="%",
     digits=2,
     basis="stock",
     department=FANGPIN,
@@ -945,11 +930,6 @@ def monitored_persons_share(b: Bundle, *, as_of: dt.date, township: str | None =
 
 @metric(
     "eliminated_households",
-    label_zh="已消除风险户",
-    label_en="households with risk eliminated",
-    short_zh="已消除风险",
-    short_en="Risk eliminated",
-    unit="户",
     basis="stock",
     better="up",
     department=FANGPIN,
@@ -966,11 +946,6 @@ def eliminated_households(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 @metric(
     "in_procedure_cases",
-    label_zh="认定程序中户数",
-    label_en="cases in the identification procedure",
-    short_zh="认定程序中",
-    short_en="In procedure",
-    unit="户",
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -986,11 +961,6 @@ def in_procedure_cases(b: Bundle, *, as_of: dt.date, township: str | None = None
 
 @metric(
     "eliminated_assisted_households",
-    label_zh="帮扶消除户数",
-    label_en="households whose risk was eliminated by assistance",
-    short_zh="帮扶消除户",
-    short_en="Eliminated by assistance",
-    unit="户",
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -1007,11 +977,6 @@ def eliminated_assisted_households(b: Bundle, *, as_of: dt.date, township: str |
 
 @metric(
     "eliminated_natural_households",
-    label_zh="自然消除户数",
-    label_en="households whose risk went away by itself",
-    short_zh="自然消除户",
-    short_en="Eliminated naturally",
-    unit="户",
     basis="stock",
     department=FANGPIN,
     frequency="实时",
@@ -1028,11 +993,6 @@ def eliminated_natural_households(b: Bundle, *, as_of: dt.date, township: str | 
 
 @metric(
     "overdue_items",
-    label_zh="逾期未办事项",
-    label_en="overdue procedure items",
-    short_zh="逾期事项",
-    short_en="Overdue items",
-    unit="项",
     basis="stock",
     better="down",
     department=FANGPIN,
@@ -1061,11 +1021,6 @@ def overdue_items(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
 
 @metric(
     "policy_menu_used",
-    label_zh="已使用的帮扶政策菜单项数",
-    label_en="items of the policy menu used",
-    short_zh="已使用政策菜单项",
-    short_en="Menu items used",
-    unit="项",
     basis="stock",
     better="up",
     department=FANGPIN,
@@ -1108,9 +1063,6 @@ def _outcome_households(b: Bundle, as_of: dt.date, year: int, outcome: str, town
 
 @metric(
     "relapse_households",
-    label_zh="返贫户数",
-    label_en="households that fell back into poverty",
-    unit="户",
     basis="flow",
     better="down",
     department=FANGPIN,
@@ -1129,9 +1081,6 @@ def relapse_households(b: Bundle, *, as_of: dt.date, year: int, township: str | 
 
 @metric(
     "impoverished_households",
-    label_zh="致贫户数",
-    label_en="households that fell into poverty",
-    unit="户",
     basis="flow",
     better="down",
     department=FANGPIN,
@@ -1153,9 +1102,6 @@ INCOME_MISSING = "income_missing"
 
 @metric(
     "should_monitor_households",
-    label_zh="应纳未纳户数",
-    label_en="households that should be monitored but are not",
-    unit="户",
     basis="stock",
     better="down",
     department=FANGPIN,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lulong_data import contract
+from lulong_data import attention, contract
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
@@ -30,13 +30,15 @@ _NOT_LEDGERS = contract.NOT_LEDGERS
 
 # The headline tiles: figures shown as the tile's value, figures on its second line, the tile's label and
 # the page it opens.
-TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], str], ...] = (
-    (("poverty_persons",), ("poverty_households",), ("脱贫人口", "Out of poverty"), "monitoring"),
-    (("monitored_households",), ("eliminated_households",), ("未消除风险户", "Risk not yet eliminated"), "monitoring"),
-    (("overdue_items",), (), ("逾期未办事项", "Overdue items"), "monitoring"),
-    (("employment_placed",), ("employment_target", "employment_rate"), ("务工就业(本年)", "In work (this year)"), "employment"),
-    (("welfare_post_persons",), (), ("公益岗位安置(本年)", "Welfare posts (this year)"), "employment"),
-    (("env_red_villages", "env_black_villages"), (), ("人居环境红榜 / 黑榜村", "Red / black-listed villages"), "environment"),
+# (shown, second line, label: a glossary key, page). Shown in this order within each rank of attention
+# (:func:`tiles`, lulong_data.attention: off target or moved this week first).
+TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (("poverty_persons",), ("poverty_households",), "poverty_persons", "monitoring"),
+    (("monitored_households",), ("eliminated_households",), "monitored_households", "monitoring"),
+    (("overdue_items",), (), "overdue_items", "monitoring"),
+    (("employment_placed",), ("employment_target", "employment_rate"), "tile_employment_this_year", "employment"),
+    (("welfare_post_persons",), (), "tile_welfare_posts_this_year", "employment"),
+    (("env_red_villages", "env_black_villages"), (), "tile_env_lists", "environment"),
 )  # fmt: skip
 # The township league table's columns (and the map's choices), in order.
 LEAGUE: tuple[str, ...] = (
@@ -156,7 +158,7 @@ def laggard_text(row: Any, lang: str = "zh") -> str:
     )
     if lang == "en":
         return f"{share}, " + (f"{fmt_int(row.gap)} short" if row.gap > 0 else "target reached")
-    return f"完成 {share}," + (f"差 {fmt_int(row.gap)} 人" if row.gap > 0 else "已完成目标")
+    return f"完成{share}," + (f"差{fmt_int(row.gap)}人" if row.gap > 0 else "已完成目标")
 
 
 # -- headline tiles --------------------------------------------------------------------------------
@@ -169,7 +171,7 @@ class Tile:
     figures: tuple[Figure, ...]
     week_ago: Figure
     notes: tuple[Figure, ...] = ()
-    label: tuple[str, str] = ("", "")
+    label: str = ""  # a glossary key (lulong_data/glossary.toml)
     page: str = ""
 
     @property
@@ -189,13 +191,19 @@ def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Fig
     return week_before(b, name, as_of=as_of, township=township)
 
 
+# A tile's figure that has a yardstick to date (lulong_data.attention: off target while below it).
+TARGETS: dict[str, str] = {"employment_placed": "employment_pace"}
+
+
 def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:
-    """Every tile of TILES at ``as_of`` with its change on seven days earlier."""
+    """Every tile of TILES at ``as_of`` with its change on seven days earlier, in the order of attention
+    (issue 22; lulong_data.attention): off target and moved first, a figure that stood still for a week and
+    has no target to miss (脱贫人口) last; TILES' order within each rank."""
 
     def fig(name: str) -> Figure:
         return evaluate(b, name, as_of=as_of, township=township)
 
-    return tuple(
+    made = [
         Tile(
             tuple(map(fig, shown)),
             _week_ago(b, shown[0], as_of, township),
@@ -204,7 +212,19 @@ def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Ti
             page,
         )
         for shown, notes, label, page in TILES
-    )
+    ]
+    signals = [
+        attention.signal(
+            t.name,
+            t.figures[0].value,
+            t.week_ago.value,
+            better=METRICS[t.name].better,
+            target=fig(TARGETS[t.name]).value if t.name in TARGETS else None,
+        )
+        for t in made
+    ]
+    first = attention.order(signals)
+    return tuple(sorted(made, key=lambda t: first.index(t.name)))
 
 
 def overdue_view(

@@ -165,9 +165,6 @@ def population_by_township(b: Bundle, *, year: int, scope: str = RURAL, basis: s
 
 @metric(
     "township_count",
-    label_zh="乡镇数",
-    label_en="townships",
-    unit="个",
     basis="stock",
     department=GOVERNMENT,
     frequency="年",
@@ -184,9 +181,6 @@ def township_count(b: Bundle, *, as_of: dt.date) -> int:
 
 @metric(
     "village_count",
-    label_zh="行政村数",
-    label_en="administrative villages",
-    unit="个",
     basis="stock",
     department=GOVERNMENT,
     frequency="年",
@@ -207,9 +201,6 @@ def village_count(b: Bundle, *, as_of: dt.date, township: str | None = None) -> 
 
 @metric(
     "registered_population",
-    label_zh="户籍人口",
-    label_en="registered population",
-    unit="万人",
     basis="stock",
     department=GOVERNMENT,
     frequency="年",
@@ -229,11 +220,6 @@ def registered_population(b: Bundle, *, as_of: dt.date, township: str | None = N
 
 @metric(
     "rural_population",
-    label_zh="农村户籍人口",
-    label_en="rural registered population",
-    short_zh="农村人口",
-    short_en="Rural population",
-    unit="人",
     basis="stock",
     department=GOVERNMENT,
     frequency="年",
@@ -269,11 +255,6 @@ def denominator_figure(name: str, value: float | None, d: Denominator, as_of: dt
 
 @metric(
     "poverty_households",
-    label_zh="脱贫户数",
-    label_en="households lifted out of poverty",
-    short_zh="脱贫户",
-    short_en="Households out of poverty",
-    unit="户",
     basis="stock",
     department=XIANGCUN,
     frequency="实时",
@@ -290,11 +271,6 @@ def poverty_households(b: Bundle, *, as_of: dt.date, township: str | None = None
 
 @metric(
     "poverty_persons",
-    label_zh="脱贫人口",
-    label_en="persons lifted out of poverty",
-    short_zh="脱贫人口",
-    short_en="Persons out of poverty",
-    unit="人",
     basis="stock",
     department=XIANGCUN,
     frequency="实时",
@@ -312,9 +288,6 @@ def poverty_persons(b: Bundle, *, as_of: dt.date, township: str | None = None) -
 
 @metric(
     "policy_menu_items",
-    label_zh="帮扶政策菜单项数",
-    label_en="items on the assistance policy menu",
-    unit="项",
     basis="stock",
     department=FANGPIN,
     frequency="年",

@@ -235,11 +235,6 @@ def summary(
 
 @metric(
     "employment_ledger_findings",
-    label_zh="就业台账核对问题条数",
-    label_en="findings of the employment ledger reconciliation",
-    short_zh="核对问题",
-    short_en="findings",
-    unit="条",
     basis="ytd",
     better="down",
     department=departments.FANGPIN,

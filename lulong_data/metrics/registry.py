@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from lulong_data import glossary
 from lulong_data.departments import DEPARTMENTS_EN
 from lulong_data.figures import BASES, Caveat, Figure, Period, same_day_year_before
 
@@ -166,8 +167,22 @@ def metric(
             raise TypeError(f"metric {name!r}: an official definition needs scope, method and department")
     definition_en = definition_en or old.get("definition_en", "")
     frequency = frequency or old.get("frequency", "")
+    # A figure's wording (label, short label, English, unit) lives in the glossary, under its registry name.
+    given = {
+        "label_zh": label_zh,
+        "label_en": label_en,
+        "short_zh": short_zh,
+        "short_en": short_en,
+        "unit": unit,
+    }
+    term = glossary.terms().get(name)
+    if term is not None:
+        label_zh, label_en, short_zh, short_en, unit = term.zh, term.en, term.short, term.short_en, term.unit
     if not (label_zh and department and (definition_zh or scope)):
-        raise TypeError(f"metric {name!r} needs label_zh, department and a definition")
+        raise TypeError(
+            f"metric {name!r} needs its wording ([term.{name}] in lulong_data/glossary.toml), a department "
+            "and a definition"
+        )
     if better not in BETTER:
         raise ValueError(f"metric {name!r}: better must be 'up', 'down' or None, not {better!r}")
 
@@ -188,6 +203,15 @@ def metric(
         if name in METRICS and METRICS[name].fn is not fn:
             # Two modules claiming one name would make a published figure ambiguous.
             raise ValueError(f"metric {name!r} registered twice")
+        if term is not None:
+            wording = {"label_zh": term.zh, "label_en": term.en, "short_zh": term.short or term.zh,
+                       "short_en": term.short_en or term.en, "unit": term.unit}  # fmt: skip
+            for field, value in given.items():
+                if value and value != wording[field] and not (field == "short_zh" and value == term.zh):
+                    raise ValueError(
+                        f"metric {name!r}: {field} {value!r} is not the glossary's {wording[field]!r}; "
+                        f"a figure's wording lives in lulong_data/glossary.toml [term.{name}]"
+                    )
         METRICS[name] = MetricDef(
             name=name,
             label_zh=label_zh,

@@ -52,9 +52,6 @@ def active_assistance(b: Bundle, as_of: dt.date, township: str | None = None) ->
 
 @metric(
     "assistance_new_persons",
-    label_zh="新增救助对象人数",
-    label_en="persons newly covered by social assistance",
-    unit="人",
     basis="ytd",
     department=MINZHENG,
     frequency="月",
@@ -99,9 +96,6 @@ def _phaseout(b: Bundle, as_of: dt.date, township: str | None) -> ibis.Table:
 
 @metric(
     "phaseout_households",
-    label_zh="渐退期内脱贫户数(时点)",
-    label_en="households lifted out of poverty in a dibao phase-out period on the date (stock)",
-    unit="户",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -119,11 +113,6 @@ def phaseout_households(b: Bundle, *, as_of: dt.date, township: str | None = Non
 
 @metric(
     "phaseout_persons",
-    label_zh="渐退期内人数(时点)",
-    label_en="persons in a dibao phase-out period on the date (stock)",
-    short_zh="渐退期内人数",
-    short_en="persons in phase-out",
-    unit="人",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -160,11 +149,6 @@ PHASEOUT_START_MISSING = Caveat(
 
 @metric(
     "phaseout_flow_households",
-    label_zh="年内给予渐退期的脱贫户数",
-    label_en="households lifted out of poverty given a dibao phase-out period this year (flow)",
-    short_zh="年内给予渐退期户数",
-    short_en="given a phase-out this year",
-    unit="户",
     basis="flow",
     department=MINZHENG,
     frequency="年",
@@ -185,11 +169,6 @@ def phaseout_flow_households(b: Bundle, *, as_of: dt.date, year: int, township: 
 
 @metric(
     "phaseout_flow_persons",
-    label_zh="年内给予渐退期的人数",
-    label_en="persons of households given a dibao phase-out period this year (flow)",
-    short_zh="年内给予渐退期人数",
-    short_en="persons",
-    unit="人",
     basis="flow",
     department=MINZHENG,
     frequency="年",
@@ -214,9 +193,6 @@ def _flow(name: str, as_of: dt.date, year: int, value: int | None) -> Figure:
 
 @metric(
     "dibao_coverage",
-    label_zh="农村低保覆盖率",
-    label_en="rural dibao coverage",
-    unit="%",
     digits=1,
     basis="stock",
     department=MINZHENG,
@@ -239,9 +215,6 @@ def dibao_coverage(b: Bundle, *, as_of: dt.date, township: str | None = None) ->
 
 @metric(
     "poverty_assistance_share",
-    label_zh="脱贫人口中低保特困占比",
-    label_en="share of persons lifted out of poverty on dibao or tekun",
-    unit="%",
     digits=0,
     basis="stock",
     department=MINZHENG,
@@ -321,11 +294,6 @@ UNDATED = Caveat(
 
 @metric(
     "student_aid_students",
-    label_zh="受资助学生人数",
-    label_en="students receiving aid",
-    short_zh="受资助学生",
-    short_en="Students receiving aid",
-    unit="人",
     basis="ytd",
     department=JIAOYU,
     frequency="年",
@@ -349,9 +317,6 @@ def student_aid_students(
 
 @metric(
     "student_aid_amount",
-    label_zh="学生资助资金",
-    label_en="student aid paid",
-    unit="万元",
     basis="ytd",
     department=JIAOYU,
     frequency="年",
@@ -402,11 +367,6 @@ def _with_township(b: Bundle, s: ibis.Table) -> ibis.Table:
 
 @metric(
     "assistance_households",
-    label_zh="救助户数",
-    label_en="households covered by social assistance",
-    short_zh="保障户",
-    short_en="households",
-    unit="户",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -432,11 +392,6 @@ def assistance_households(b: Bundle, *, as_of: dt.date, scheme: str, township: s
 
 @metric(
     "assistance_persons",
-    label_zh="救助人数",
-    label_en="persons covered by social assistance",
-    short_zh="保障人数",
-    short_en="persons",
-    unit="人",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -461,11 +416,6 @@ def assistance_persons(b: Bundle, *, as_of: dt.date, scheme: str, township: str 
 
 @metric(
     "assistance_monthly_amount",
-    label_zh="低保特困月保障金",
-    label_en="monthly social-assistance payments",
-    short_zh="月保障金",
-    short_en="a month",
-    unit="万元/月",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -640,11 +590,6 @@ def monitored_cover(b: Bundle, *, as_of: dt.date, township: str | None = None) -
 
 @metric(
     "monitored_assisted_households",
-    label_zh="监测户中享受低保或特困户数",
-    label_en="monitored households on dibao or tekun",
-    short_zh="其中享受低保或特困",
-    short_en="of which on dibao or tekun",
-    unit="户",
     basis="stock",
     department=MINZHENG,
     frequency="月",
@@ -661,11 +606,6 @@ def monitored_assisted_households(b: Bundle, *, as_of: dt.date, township: str | 
 
 @metric(
     "no_labour_uncovered_households",
-    label_zh="整户无劳动能力未纳入低保特困户数",
-    label_en="monitored households where no one can work, without dibao or tekun",
-    short_zh="整户无劳动能力但未纳入低保特困",
-    short_en="No one can work, yet no cover",
-    unit="户",
     basis="stock",
     better="down",
     department=MINZHENG,
@@ -760,8 +700,8 @@ def class_tier_note(households: int, unclassified: int, lang: str = "zh") -> str
     if lang == "en":
         tail = f"; {fmt_int(unclassified)} more have no class or tier." if unclassified else "."
         return f"Households in each cell (darker = more). Total {fmt_int(households)}" + tail
-    tail = f";另有 {fmt_int(unclassified)} 户未填类别或档次,请卢龙县民政局补录。" if unclassified else "。"
-    return f"格中数字为户数(颜色越深户数越多)。合计 {fmt_int(households)} 户" + tail
+    tail = f";另有{fmt_int(unclassified)}户未填类别或档次,请卢龙县民政局补录。" if unclassified else "。"
+    return f"格中数字为户数(颜色越深户数越多)。合计{fmt_int(households)}户" + tail
 
 
 def single_person_note(by_scheme: pd.DataFrame, lang: str = "zh") -> str:
@@ -791,6 +731,6 @@ def cover_finding(gap: int, lang: str = "zh") -> tuple[str, str]:
                 "the Civil Affairs Bureau to check.")  # fmt: skip
     return (
         "behind",
-        f"{fmt_int(gap)} 户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
+        f"{fmt_int(gap)}户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
         "请卢龙县民政局核查是否应兜尽兜。",
     )
