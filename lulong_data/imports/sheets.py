@@ -44,7 +44,7 @@ class Grid:
     head: list[list[str]]
     rest: Iterator[list[object]]  # raw rows after ``head`` (cells not yet text)
     to_text: object = _xlsx_text
-    csv_bytes: bytes | None = None  # UTF-8 text of a CSV, for the Arrow reader
+    csv_bytes: bytes | memoryview | None = None  # UTF-8 text of a CSV, for the Arrow reader
     csv_offsets: list[int] = field(default_factory=list)  # byte offset of each head row's end
 
 
@@ -96,7 +96,7 @@ def grids(source: Path | tuple[str, bytes], display: str | None = None) -> list[
         path = Path(source)
         name = display or path.name
         try:
-            data = path.read_bytes()
+            data = _read(path, Path(name).suffix.lower() in CSV_SUFFIXES)
         except OSError as exc:
             raise ReadError(report.problem("file_missing", name, reason=exc.strerror or str(exc))) from None
     suffix = Path(name).suffix.lower()
@@ -109,6 +109,21 @@ def grids(source: Path | tuple[str, bytes], display: str | None = None) -> list[
     if suffix in CSV_SUFFIXES:
         return [_csv(data, name)]
     raise ReadError(report.problem("file_format", name, suffix=suffix or "(无)"))
+
+
+def _read(path: Path, csv_file: bool) -> bytes | memoryview:
+    """The file's bytes. A CSV is mapped rather than copied into a Python bytes object (Arrow reads it
+    where it lies: a county's 37 MB export costs no copy and few page faults)."""
+    if not csv_file:
+        return path.read_bytes()
+    import pyarrow as pa
+
+    with open(path, "rb"):
+        pass  # a missing or unreadable file raises the usual OSError (its reason in words)
+    try:
+        return memoryview(pa.memory_map(str(path)).read_buffer())
+    except (pa.ArrowException, ValueError) as exc:
+        raise OSError(str(exc)) from None
 
 
 def _xlsx(data: bytes, name: str) -> list[Grid]:
@@ -186,14 +201,15 @@ def _decode(data: bytes, name: str) -> str:
         raise ReadError(report.problem("csv_encoding", name)) from None
 
 
-def _csv(data: bytes, name: str) -> Grid:
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        body = data.removeprefix(b"\xef\xbb\xbf")
+def _csv(data: bytes | memoryview, name: str) -> Grid:
+    start = bytes(data[:3])
+    if not start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        body = memoryview(data)[3:] if start == b"\xef\xbb\xbf" else memoryview(data)  # no copy
         if _is_utf8(body):
             grid = _utf8_csv(body, name)
             if grid is not None:
                 return grid
-    text = _decode(data, name)
+    text = _decode(bytes(data), name)
     head, offsets, reader, sep = _head(text, name)
     data = text.encode("utf-8")
     # character offsets -> byte offsets of the UTF-8 text (what Arrow reads)
@@ -201,33 +217,39 @@ def _csv(data: bytes, name: str) -> Grid:
     return Grid(name, head, reader, to_text=str, csv_bytes=data, csv_offsets=byte_offsets)
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether the bytes are UTF-8 text (checked by Arrow, without making a Python string of them)."""
+def _is_utf8(data: memoryview) -> bool:
+    """Whether the bytes are UTF-8 text: checked by Arrow on the bytes where they are (one binary value
+    over the whole buffer, cast to text), without copying them or making a Python string of them."""
+    import numpy as np
     import pyarrow as pa
 
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    one = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        pa.array([data], pa.large_binary()).cast(pa.large_string())
+        one.cast(pa.large_string())
     except pa.ArrowInvalid:
         return False
     return True
 
 
-def _utf8_csv(data: bytes, name: str) -> Grid | None:
-    """A UTF-8 CSV without decoding all of it: the head from its first megabyte (None when 30 rows do
-    not fit in it), the body read by Arrow from the bytes as they are."""
-    prefix = data[: 1 << 20]
-    if len(prefix) < len(data):
-        prefix = prefix[: prefix.rfind(b"\n") + 1]
-    text = prefix.decode("utf-8")
-    head, offsets, _, sep = _head(text, name)
-    whole = len(prefix) == len(data)
-    if not whole and (len(head) < SCAN_ROWS or offsets[-1] >= len(text)):
+def _utf8_csv(data: memoryview, name: str) -> Grid | None:
+    """A UTF-8 CSV without decoding all of it: the head from its first 64 KB (or megabyte; None when 30
+    rows do not fit in that), the body read by Arrow from the bytes as they are."""
+    for size in (1 << 16, 1 << 20):
+        prefix = bytes(data[:size])
+        if len(prefix) < len(data):
+            prefix = prefix[: prefix.rfind(b"\n") + 1]
+        text = prefix.decode("utf-8")
+        head, offsets, _, sep = _head(text, name)
+        if len(prefix) == len(data) or (len(head) >= SCAN_ROWS and offsets[-1] < len(text)):
+            break
+    else:
         return None
     byte_offsets = [len(text[:o].encode("utf-8")) for o in offsets]
 
     def rest() -> Iterator[list[str]]:
         # the rows after the head as Python lists: only when Arrow cannot read the body (ragged rows)
-        reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=sep)
+        reader = csv.reader(io.StringIO(bytes(data).decode("utf-8")), delimiter=sep)
         for i, row in enumerate(reader):
             if i >= len(head):
                 yield row
@@ -423,7 +445,7 @@ def _body(grid: Grid, start: int, keep: list[int], columns: list[str], names: li
     …) and repeated header rows dropped. ``_row`` is the spreadsheet row."""
     body = None
     if grid.csv_bytes is not None and start <= len(grid.csv_offsets):
-        body = _arrow_body(grid.csv_bytes[grid.csv_offsets[start - 1] :], keep, start)
+        body = _arrow_body(memoryview(grid.csv_bytes)[grid.csv_offsets[start - 1] :], keep, start)
     if body is None:
         body = _python_body(grid, start, keep)
     cells, rows = body
@@ -450,7 +472,8 @@ def _data_rows(cells: list, names: list[str]):
     filled = [pc.greater(pc.binary_length(c), 0) for c in cells]
     n_filled = functools.reduce(pc.add, [pc.cast(f, pa.int32()) for f in filled])
     same = functools.reduce(
-        pc.add, [pc.cast(pc.equal(c, n), pa.int32()) for c, n in zip(cells, names, strict=True)]
+        pc.add,
+        [pc.cast(pc.equal(c, pa.scalar(n, c.type)), pa.int32()) for c, n in zip(cells, names, strict=True)],
     )
     footer = pc.and_(pc.match_substring_regex(cells[0], _FOOTER.pattern), pc.less_equal(n_filled, 2))
     # a header repeated under the data (exports made of several pages) is not a row
@@ -483,21 +506,21 @@ def _python_body(grid: Grid, start: int, keep: list[int]) -> tuple[list, np.ndar
         add(row, True)
     for row in grid.rest:
         add(row, False)
-    return [pa.chunked_array([pa.array(col, type=pa.string())]) for col in data], np.asarray(
-        rows, dtype="int64"
-    )
+    cells = [pa.chunked_array([pa.array(col, type=pa.large_string())]) for col in data]
+    return cells, np.asarray(rows, dtype="int64")
 
 
-def _arrow_body(data: bytes, keep: list[int], start: int) -> tuple[list, np.ndarray] | None:
+def _arrow_body(data: bytes | memoryview, keep: list[int], start: int) -> tuple[list, np.ndarray] | None:
     """The body of a CSV read by Arrow (the fast path): the kept columns, trimmed, and the spreadsheet
     rows; None for files it cannot read (ragged rows)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    if not data.strip():
-        return [pa.chunked_array([], type=pa.string()) for _ in keep], np.array([], dtype="int64")
-    first = data[: data.find(b"\n")] if b"\n" in data else data
+    start_bytes = bytes(data[: 1 << 16])
+    if not start_bytes.strip() and not bytes(data).strip():
+        return [pa.chunked_array([], type=pa.large_string()) for _ in keep], np.array([], dtype="int64")
+    first = start_bytes.split(b"\n", 1)[0]
     sep = "\t" if first.count(b"\t") > first.count(b",") else ","
     try:
         table = pacsv.read_csv(
@@ -511,7 +534,7 @@ def _arrow_body(data: bytes, keep: list[int], start: int) -> tuple[list, np.ndar
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=[f"f{p}" for p in keep],
-                column_types={f"f{p}": pa.string() for p in keep},
+                column_types={f"f{p}": pa.large_string() for p in keep},  # pandas' own text type
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
