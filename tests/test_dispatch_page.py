@@ -73,7 +73,7 @@ def test_june_30_against_june_23(sample_bundle):
     d = dispatch.prepare(sample_bundle, as_of=D(2022, 6, 30), comparison="week")
     assert d.since == D(2022, 6, 23)
     assert shown_headlines(at) == expected_headlines(d)
-    assert dict((r[0], r[1]) for r in shown_headlines(at))["监测帮扶中"] == "424户"
+    assert dict((r[0], r[1]) for r in shown_headlines(at))["未消除风险户"] == "424户"
     assert township_frame(at).values.tolist() == dispatch.township_table(d).values.tolist()
 
     # The Word sheet the button would download: its name carries the date, its figures equal the page's.
@@ -240,3 +240,4 @@ def test_issue_the_paper_and_reopen_it(signed_in, sample_bundle):
     week = open_page(date="2022-07-26")
     assert "对比 上期材料(2022年第1期,数据截至2022-07-19)" in captions(week)
     assert download_data(week, "dispatch_paper_1") == stored
+

@@ -56,7 +56,7 @@ def test_key_points_in_official_sentences(sample_bundle):
     d = dispatch.prepare(b, as_of=NOW)
     points = dispatch.key_points(d)
     assert points[0] == (
-        f"本周新纳入监测{new}户、风险消除{gone}户,监测帮扶中{monitored}户;逾期未办{now}项,较上周增加{now - then}项,"
+        f"本周新纳入监测{new}户、风险消除{gone}户,尚未消除风险{monitored}户;逾期未办{now}项,较上周增加{now - then}项,"
         f"集中在{top}。"
     )
     truth = status.township_status(b, as_of=NOW)
@@ -85,10 +85,12 @@ def test_key_points_follow_the_data(sample_bundle):
     """Another date, other sentences: nothing in them is fixed text."""
     d = dispatch.prepare(sample_bundle, as_of=D(2022, 6, 30))
     first = dispatch.key_points(d)[0]
-    new = int(d.townships["new_households"].sum())
+    new = registry.evaluate(
+        sample_bundle, "newly_monitored_households", as_of=d.data_as_of, since=d.since
+    ).value
     assert (
         first.startswith(f"本周新纳入监测{new}户")
-        and f"监测帮扶中{int(d.headline('monitored_households').now)}户" in first
+        and f"尚未消除风险{int(d.headline('monitored_households').now)}户" in first
     )
 
 
@@ -229,10 +231,10 @@ def test_an_issued_paper_reopens_unchanged_after_new_data(sample_bundle, state_d
     notes = week.revisions()
     assert (
         notes[0]
-        == f"2022年第1期所列监测帮扶中为{monitored.now:.0f}户,按目前数据为{monitored.now + 1:.0f}户(数据已更新)。"
+        == f"2022年第1期所列未消除风险户为{monitored.now:.0f}户,按目前数据为{monitored.now + 1:.0f}户(数据已更新)。"
     )
     assert len(notes) == 2 and notes[1].startswith(
-        "2022年第1期所列监测帮扶中人数为"
+        "2022年第1期所列未消除风险人口为"
     )  # the household's people
     assert "上期材料印发后数据有更新,详见说明。" in dispatch.key_points(week)
     assert h.change == h.now - monitored.now  # 较上周 = against the issued figure
