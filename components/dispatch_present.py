@@ -21,8 +21,13 @@ from lulong_data import dispatch, status
 from lulong_data.store import ledger
 
 SLIDE_KEY = "dispatch_slide"
-MAX_LINES = 4  # per decision box: what fits at 1024×768
-MAX_ITEMS = 4  # item lines on a ledger slide: twice this many
+MAX_LINES = 4  # per decision box at most
+MAX_ITEMS = 4  # item lines on a ledger slide: twice this many at most
+# What a box holds at the tightest of 1024×768, 1366×768 and 1920×1080 (measured on the screenshots): lines
+# of text and characters per line. A long line wraps, so lines are counted as wrapped rows and the list
+# stops where the next item would not fit — "另有N项" says the rest (nothing is cut off at the box's edge).
+ITEM_ROWS, ITEM_CHARS = 15, 50  # the one box of a ledger slide
+DECISION_ROWS, DECISION_CHARS = 6, 21  # each of the four decision boxes
 # Filled badges: white or black text on the Okabe-Ito colour, readable from the back of the room.
 _BADGE = {
     "behind": (theme.VERMILLION, "#FFFFFF"),
@@ -89,6 +94,18 @@ table.dp-table tr:nth-child(even) td { background: #F2F2F2; }
 .dp-state { font-weight: 800; white-space: nowrap; }
 </style>
 """
+
+
+def _fitting(texts: list[str], rows: int, chars: int) -> int:
+    """How many of ``texts`` (in order) fit ``rows`` wrapped lines of ``chars`` characters, keeping a row for
+    the "另有N项" line when some are left out; at least one."""
+    used = 0
+    for n, text in enumerate(texts):
+        need = -(-len(text) // chars)
+        if used + need > rows - (1 if n + 1 < len(texts) else 0):
+            return max(1, n)
+        used += need
+    return len(texts)
 
 
 def _slides() -> list[tuple[str, str, str]]:
@@ -200,13 +217,21 @@ def _townships(d: dispatch.Dispatch) -> str:
     )
 
 
-def _item_line(i: ledger.Item, on) -> str:
-    state = i.state(on)
+def _item_text(i: ledger.Item, on) -> tuple[str, str]:
+    """(state, the rest of the line) of one ledger item."""
     due = t(f"{i.due_on.month}月{i.due_on.day}日前", f"by {i.due_on:%d %b}")
-    return (
-        f"<li><span class='dp-state' style='color:{_STATE[state]}'>[{escape(state)}]</span> "
-        f"{escape(i.title)} — {escape(i.unit)} {escape(i.person)} · {escape(due)}</li>"
+    return i.state(on), f"{i.title} — {i.unit} {i.person} · {due}"
+
+
+def _item_lines(items: list, on) -> tuple[str, int]:
+    """The items that fit one box as <li>s, and how many are left for the paper."""
+    texts = [_item_text(i, on) for i in items[: 2 * MAX_ITEMS]]
+    n = _fitting([f"[{state}] {rest}" for state, rest in texts], ITEM_ROWS, ITEM_CHARS)
+    lines = "".join(
+        f"<li><span class='dp-state' style='color:{_STATE[state]}'>[{escape(state)}]</span> {escape(rest)}</li>"
+        for state, rest in texts[:n]
     )
+    return lines, len(items) - n
 
 
 def _review(d: dispatch.Dispatch, review) -> str:
@@ -218,8 +243,7 @@ def _review(d: dispatch.Dispatch, review) -> str:
     summary = t(f"办结{c['办结']}项 · 在办{c['在办']}项 · 未办{c['未办']}项 · 逾期{c['逾期']}项",
                 f"done {c['办结']} · doing {c['在办']} · open {c['未办']} · overdue {c['逾期']}")  # fmt: skip
     open_first = sorted(review.items, key=lambda i: (ledger.STATES.index(i.state(d.meeting)), i.id))
-    lines = "".join(_item_line(i, d.meeting) for i in open_first[: 2 * MAX_ITEMS])
-    more = len(review.items) - 2 * MAX_ITEMS
+    lines, more = _item_lines(open_first, d.meeting)
     extra = (
         f"<div class='dp-note'>{escape(t(f'另有{more}项,见调度材料', f'{more} more on the paper'))}</div>"
         if more > 0
@@ -231,8 +255,7 @@ def _review(d: dispatch.Dispatch, review) -> str:
 def _items(d: dispatch.Dispatch, items) -> str:
     if not items:
         return f"<div class='dp-none'>{escape(t('本次会议尚无交办事项。', 'Nothing assigned at this meeting yet.'))}</div>"
-    lines = "".join(_item_line(i, d.meeting) for i in list(items)[: 2 * MAX_ITEMS])
-    more = len(items) - 2 * MAX_ITEMS
+    lines, more = _item_lines(list(items), d.meeting)
     extra = (
         f"<div class='dp-note'>{escape(t(f'另有{more}项,见调度材料', f'{more} more on the paper'))}</div>"
         if more > 0
@@ -246,9 +269,9 @@ def _decisions(d: dispatch.Dispatch) -> str:
     boxes = []
     for s in dispatch.decision_sections(d, lang()):
         if s.lines:
-            lines = list(s.lines[:MAX_LINES])
-            if len(s.lines) > MAX_LINES:
-                more = len(s.lines) - MAX_LINES
+            lines = list(s.lines[: min(MAX_LINES, _fitting(list(s.lines), DECISION_ROWS, DECISION_CHARS))])
+            if len(s.lines) > len(lines):
+                more = len(s.lines) - len(lines)
                 lines.append(t(f"另有{more}条,见调度材料", f"{more} more on the sheet"))
             body = "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
             head = f"{escape(s.title)}({len(s.lines)})"

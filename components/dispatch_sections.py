@@ -9,7 +9,6 @@ import streamlit as st
 
 from components import kpi, safe, theme
 from components.context import lang, t, term
-from components.table import show_table
 from lulong_data import dispatch
 
 _DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
@@ -22,9 +21,10 @@ _TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 
 
 def headlines(d: dispatch.Dispatch) -> None:
+    """The headline figures as registered-figure tiles (each with its own period and caveats), changed
+    against the comparison — the last issued paper when there is one."""
     st.subheader(term("headline_changes"))
     code = lang()
-    # Short: the caption above the tiles gives the comparison's date.
     since = (
         t("上期材料", "the last paper") if d.previous is not None else t(*dispatch.COMPARISONS[d.comparison])
     )
@@ -34,40 +34,34 @@ def headlines(d: dispatch.Dispatch) -> None:
     for start in range(0, len(d.headlines), 3):
         for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
             now, then = h.shown(code)
-            with col, st.container(border=True):
-                st.metric(
-                    h.title(code),
-                    now,
-                    delta=kpi.delta_text(h.change) if h.unit != "%" else h.fmt_change(code),
-                    delta_color=_DELTA_COLOR[h.better],
-                    delta_description=t(f"较{since} {then}", f"vs {since}: {then}"),
-                    help=kpi.definition(h.metric) if h.metric else None,
+            with col:
+                kpi.figure_tile(
+                    h.figure,
+                    label=h.title(code),
+                    shown=now,
+                    change=h.fmt_change(code) if h.unit == "%" else h.change,
+                    versus=t(f"较{since} {then}", f"vs {since}: {then}"),
                 )
     for note in d.revisions(code):
         st.caption(safe.text(note))
 
 
-def townships(d: dispatch.Dispatch) -> None:
-    period = d.env_period or t("无", "none")
-    st.subheader(term("townships_worst_first"))
-    table = dispatch.township_table(d, lang())
-    status_col = table.columns[0]
-    colours = {dispatch.status_label(s, lang()): _TEXT[s] for s in dispatch.STATUS_ORDER}
+def status_style(lang_code: str):
+    """The status column's colour (it repeats the icon and the word, never replaces them)."""
+    colours = {dispatch.status_label(s, lang_code): _TEXT[s] for s in dispatch.STATUS_ORDER}
 
     def style(df: pd.DataFrame):
-        # The colour repeats the icon and the word, never replaces them.
         return df.style.map(
-            lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[status_col]
+            lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[df.columns[0]]
         )
 
-    show_table(
-        table,
-        t("周调度_乡镇", "dispatch_townships"),
-        key="dispatch_townships",
-        style=style,
-        height=36 * (len(table) + 1) + 12,
-    )  # fmt: skip  (every township visible without scrolling)
-    st.caption(
+    return style
+
+
+def townships_note(d: dispatch.Dispatch) -> str:
+    """Under the township table: the period, the environment list's month, the status rule and yardstick."""
+    period = d.env_period or t("无", "none")
+    return (
         t(f"本期 {d.period_label('zh')};人居环境为 {period} 月乡镇排名(名次/参评乡镇数)。",
           f"Period {d.period_label('en')}; environment = township rank of the {period} list (rank/ranked).")
         + " " + d.rule_text(lang())

@@ -28,21 +28,24 @@ def delta_text(change: float | None) -> str | None:
 def tile(
     label: str,
     value: str,
-    change: float | None = None,
+    change: float | str | None = None,
     *,
     better: str | None = None,
     help: str | None = None,
     note: str | None = None,
     page: str | None = None,
+    versus: str | None = None,
 ) -> None:
-    """One bordered tile. ``note`` is a second line (e.g. the target); ``page`` the url_path it opens."""
+    """One bordered tile. ``note`` is a second line (e.g. the target); ``page`` the url_path it opens.
+    ``change`` against seven days earlier, or against what ``versus`` says ("较上周 443户"); a text change
+    ("+0.3个百分点") is shown as given."""
     with st.container(border=True):
         st.metric(
             label,
             value,
-            delta=delta_text(change),
+            delta=change.replace(MINUS, "-") if isinstance(change, str) else delta_text(change),
             delta_color=_DELTA_COLOR[better],
-            delta_description=term("vs_7_days") if change is not None else None,
+            delta_description=(versus or term("vs_7_days")) if change is not None else None,
             help=help,
         )
         if note:
@@ -67,25 +70,29 @@ def figure_tile(
     fig: Figure,
     *,
     label: str | None = None,
-    change: float | None = None,
+    change: float | str | None = None,
     note: str | None = None,
     page: str | None = None,
     said: frozenset[str] = frozenset(),
+    versus: str | None = None,
+    shown: str | None = None,
 ) -> None:
     """A tile of one registered figure: its label, value and unit from the registry, and its own period
     ("截至6月底", "1月1日至7月26日") under it — never the page's date for a figure of another date. A missing
-    value reads "—" with the reason. ``said``: caveats already said once for the whole row."""
+    value reads "—" with the reason. ``said``: caveats already said once for the whole row; ``shown``: the
+    value as the caller writes it (a rate with one decimal where its change is lost in rounding)."""
     m = METRICS[fig.name]
     notes = [note, fig.period.short(lang(), today=as_of()), *(n for n in fig.notes(lang()) if n not in said)]
     own = m.label(lang())
     tile(
         label or own[:1].upper() + own[1:],  # English labels are written for sentences: capitalise a tile's
-        fmt_value(fig.value, fig.unit or m.unit, fig.name),
+        shown or fmt_value(fig.value, fig.unit or m.unit, fig.name),
         change,
         better=m.better,
         help=definition(fig.name),
         note=" · ".join(n for n in notes if n),
         page=page,
+        versus=versus,
     )
 
 

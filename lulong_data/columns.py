@@ -161,6 +161,26 @@ _ROWS: tuple[Column, ...] = (
     Column("households", "全县户数", "Households (county)", table="batches"),
     Column("townships", "涉及乡镇", "Townships", table="batches"),
     Column("households_in_area", "本范围户数", "Households in scope", table="batches"),
+    # -- the dispatch meeting's township table (lulong_data.dispatch.township_frame: text cells) ---------
+    Column(
+        "newly_monitored_households",
+        "新纳入监测(户)",
+        "New (hh)",
+        "newly_monitored_households",
+        "dispatch_townships",
+    ),
+    Column(
+        "newly_eliminated_households",
+        "新消除风险(户)",
+        "Eliminated (hh)",
+        "newly_eliminated_households",
+        "dispatch_townships",
+    ),  # fmt: skip
+    Column("overdue_text", "逾期(项)", "Overdue", metric="overdue_items", table="dispatch_townships"),
+    Column(
+        "jobs_text", "就业/序时进度", "Jobs / pace", metric="employment_placed", table="dispatch_townships"
+    ),
+    Column("env_text", "人居环境", "Environment", table="dispatch_townships"),
     # -- living environment --------------------------------------------------------------------------
     Column("change_text", "变化", "Change"),
     Column("position", "本月序号", "Position"),

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lulong_data import status as status_rule
+from lulong_data.columns import header
 from lulong_data.county import name_of
-from lulong_data.figures import Caveat
-from lulong_data.formatting import MINUS, MISSING, RATES, fmt_count, fmt_delta, fmt_int, fmt_pct, fmt_rate
+from lulong_data.figures import Caveat, Figure
+from lulong_data.formatting import MINUS, MISSING, RATES, fmt_delta, fmt_int, fmt_pct, fmt_rate, fmt_value
 from lulong_data.metrics import environment as env
+from lulong_data.metrics import meeting as flows
 from lulong_data.metrics import monitoring as mon
 from lulong_data.metrics import pace, registry
 from lulong_data.metrics.registry import METRICS
@@ -66,19 +68,32 @@ def _t(lang: str, zh: str, en: str) -> str:
 # -- headline figures now / then / change ----------------------------------------------------------
 
 
-# The meeting's headline figures: registry names with the meeting's own short wording (fixed texts). The
-# unit, better direction and year handling are the registry's.
-HEADLINES: tuple[tuple[str, str, str], ...] = (
-    ("monitored_households", "未消除风险户", "Risk not eliminated"),
-    ("monitored_persons", "未消除风险人口", "Persons, risk not eliminated"),
-    ("eliminated_households", "已消除风险户", "Risk eliminated"),
-    ("in_procedure_cases", "认定程序中", "In procedure"),
-    ("overdue_items", "逾期未办事项", "Overdue items"),
-    ("employment_placed", "务工就业(本年)", "In work (this year)"),
-    ("employment_rate", "就业目标完成率", "Share of job target"),
-    ("env_black_villages", "人居环境黑榜村", "Black-listed villages"),
-    ("env_talk_villages", "需约谈村", "Villages due a talk"),
+# The meeting's headline figures: registry names, titled with the registry's own label (the glossary's
+# wording; :func:`headline_title`).
+HEADLINES: tuple[str, ...] = (
+    "monitored_households",
+    "monitored_persons",
+    "eliminated_households",
+    "in_procedure_cases",
+    "overdue_items",
+    "employment_placed",
+    "employment_rate",
+    "env_black_villages",
+    "env_talk_villages",
 )
+_TITLE_CHARS = 8  # a Chinese title longer than this takes the registry's short label (a projector tile)
+
+
+def headline_title(name: str, lang: str = "zh") -> str:
+    """未消除风险户, 务工就业(本年) …: the registry's label of a headline figure — its short label where the
+    full one is a sentence (always in English), capitalised; a short label of a year-to-date figure says
+    so, as its full label would."""
+    m = METRICS[name]
+    short = lang == "en" or len(m.label("zh")) > _TITLE_CHARS
+    text = m.label(lang, short=short)
+    if short and m.basis == "ytd" and text == m.label(lang, short=True) != m.label(lang):
+        text += _t(lang, "(本年)", " (this year)")
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,7 @@ class Headline:
     # When ``then`` is what the last issued paper printed: the same figure recomputed from today's data
     # (None when they agree), so the meeting hears that the data have changed since.
     revised: float | None = None
+    figure: Figure | None = None  # ``now`` as the registry evaluated it: its period and caveats
 
     @property
     def change(self) -> float | None:
@@ -105,12 +121,8 @@ class Headline:
         return _t(lang, self.title_zh, self.title_en)
 
     def fmt(self, value: float | None, lang: str = "zh") -> str:
-        """A value with its unit (units dropped in English, where the title says what is counted)."""
-        if self.key in RATES:
-            return fmt_rate(value)
-        if self.unit == "%":
-            return fmt_pct(value)
-        return fmt_count(value, _t(lang, self.unit, ""))
+        """A value with its unit, as every tile writes it (lulong_data.formatting.fmt_value)."""
+        return fmt_value(value, self.unit, self.key, lang=lang, digits=METRICS[self.key].digits)
 
     def shown(self, lang: str = "zh") -> tuple[str, str]:
         """Now and then as a tile, the projector and the paper print them. A rate whose change would be lost
@@ -157,16 +169,18 @@ def headlines(
     recomputation at ``since`` is kept as ``revised`` where it differs.
     """
     out = []
-    for name, zh, en in HEADLINES:
+    for name in HEADLINES:
         m = METRICS[name]
         params = {"year": as_of.year} if m.yearly else {}
-        now, then = (_clean(METRICS[name](b, as_of=d, **params)) for d in (as_of, since))
+        fig = registry.evaluate(b, name, as_of=as_of, **params)
+        now, then = _clean(fig.value), _clean(METRICS[name](b, as_of=since, **params))
         revised = None
         if issued is not None and name in issued:
             printed = _clean(issued[name])
             revised = then if _differs(then, printed) else None
             then = printed
-        out.append(Headline(name, zh, en, m.unit, name, m.better, now, then, revised))
+        title_zh, title_en = headline_title(name, "zh"), headline_title(name, "en")
+        out.append(Headline(name, title_zh, title_en, m.unit, name, m.better, now, then, revised, fig))
     return tuple(out)
 
 
@@ -179,31 +193,23 @@ def _differs(a: float | None, b: float | None) -> bool:
 # -- townships: one row each, with the one status ------------------------------------------------------
 
 STATUS_ORDER = status_rule.ORDER  # behind, watch, good
+FLOWS = (flows.NEW, flows.ELIMINATED)  # registry names of the period's flows
 status_label = status_rule.label
-
-
-def _period_counts(df: pd.DataFrame, col: str, since: dt.date, as_of: dt.date) -> pd.Series:
-    """Distinct households per township with ``col`` in (since, as_of]."""
-    on = df[col]
-    hit = df[(on > pd.Timestamp(since)) & (on <= pd.Timestamp(as_of))]
-    return hit.groupby("township_code")["household_id"].nunique()
 
 
 def township_rows(b: Bundle, *, as_of: dt.date, since: dt.date) -> pd.DataFrame:
     """One row per township, worst first: :func:`lulong_data.status.township_status` (status, reasons,
-    overdue items and points, job pace, environment) plus what changed in the period: township (name),
-    new_households (newly approved for monitoring), eliminated_households (risk eliminated),
-    overdue_then (overdue items on ``since``) and overdue_change.
+    overdue items and points, job pace, environment) plus what changed in the period, as registry names:
+    township (name), newly_monitored_households, newly_eliminated_households (the period's flows,
+    lulong_data.metrics.meeting), overdue_then (overdue items on ``since``) and overdue_change.
     """
     out = status_rule.township_status(b, as_of=as_of).rename(columns={"name": "township"})
-    cases = mon.cases(b, as_of=as_of)
-    out["new_households"] = out["township_code"].map(_period_counts(cases, "approved_on", since, as_of))
-    out["eliminated_households"] = out["township_code"].map(
-        _period_counts(cases, "eliminated_on", since, as_of)
-    )
+    period = registry.by_townships(b, FLOWS, as_of=as_of, since=since)
+    for name in FLOWS:
+        out[name] = out["township_code"].map(period[name])
     then = mon.overdue_list(b, as_of=since).groupby("township_code").size()
     out["overdue_then"] = out["township_code"].map(then)
-    for col in ("new_households", "eliminated_households", "overdue_then"):
+    for col in (*FLOWS, "overdue_then"):
         out[col] = out[col].fillna(0).astype("int64")
     out["overdue_change"] = out["overdue"] - out["overdue_then"]
     return out
@@ -449,8 +455,15 @@ def _env_text(r: pd.Series, lang: str) -> str:
     return rank + (" " + _t(lang, *name) if name else "")
 
 
-def township_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
-    """The township rows as text, worst first (page, projector and sheet show this very frame)."""
+# The township table's columns: keys of the one column-label table (lulong_data.columns, table
+# "dispatch_townships"); a figure column names its registered metric there.
+TOWNSHIP_TABLE = "dispatch_townships"
+TOWNSHIP_COLUMNS = ("status", "township", *FLOWS, "overdue_text", "jobs_text", "env_text", "reasons")
+
+
+def township_frame(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
+    """The township rows as text, worst first, keyed by :data:`TOWNSHIP_COLUMNS` (the page shows it
+    through the column table; :func:`township_table` is the same frame with its headers)."""
     df = d.townships
     overdue = [
         fmt_int(n) + (f"({fmt_delta(c)})" if c else "")
@@ -458,16 +471,21 @@ def township_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
     ]
     return pd.DataFrame(
         {
-            _t(lang, "状态", "Status"): [status_label(s, lang) for s in df["status"]],
-            _t(lang, "乡镇", "Township"): df["township"],
-            _t(lang, "新纳入(户)", "New (hh)"): df["new_households"].map(fmt_int),
-            _t(lang, "消除风险(户)", "Eliminated (hh)"): df["eliminated_households"].map(fmt_int),
-            _t(lang, "逾期(项)", "Overdue"): overdue,
-            _t(lang, "就业/序时进度", "Jobs / pace"): [_jobs_text(r, lang) for _, r in df.iterrows()],
-            _t(lang, "人居环境", "Environment"): [_env_text(r, lang) for _, r in df.iterrows()],
-            _t(lang, "原因", "Why"): df["reasons_en" if lang == "en" else "reasons_zh"].replace("", MISSING),
+            "status": [status_label(s, lang) for s in df["status"]],
+            "township": df["township"],
+            **{name: df[name].map(fmt_int) for name in FLOWS},
+            "overdue_text": overdue,
+            "jobs_text": [_jobs_text(r, lang) for _, r in df.iterrows()],
+            "env_text": [_env_text(r, lang) for _, r in df.iterrows()],
+            "reasons": df["reasons_en" if lang == "en" else "reasons_zh"].replace("", MISSING),
         }
-    )
+    )[list(TOWNSHIP_COLUMNS)].reset_index(drop=True)
+
+
+def township_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
+    """The township rows as text, worst first, with their headers (projector and paper print this very
+    frame; the page shows :func:`township_frame` under the same headers)."""
+    return township_frame(d, lang).rename(columns=lambda k: header(k, lang, table=TOWNSHIP_TABLE))
 
 
 @dataclass(frozen=True)
@@ -577,8 +595,8 @@ def key_points(d: Dispatch, lang: str = "zh", *, review=None) -> tuple[str, ...]
     (lulong_data.store.ledger.Review), when the meeting has one."""
     word_zh, word_en = _PERIOD_WORDS[d.comparison]
     prev_zh = "较上期" if d.previous is not None else f"较{COMPARISONS[d.comparison][0]}"
-    new = int(d.townships["new_households"].sum())
-    gone = int(d.townships["eliminated_households"].sum())
+    new = int(d.townships[flows.NEW].sum())
+    gone = int(d.townships[flows.ELIMINATED].sum())
     monitored = d.headline("monitored_households")
     overdue = d.headline("overdue_items")
     points = []

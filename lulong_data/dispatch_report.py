@@ -84,7 +84,7 @@ def _side_by_side(df: pd.DataFrame) -> pd.DataFrame:
 
 # Township table column widths in mm (status, township, new, eliminated, overdue, jobs, environment,
 # reasons): names and cues on one line each, so twelve townships take twelve lines; reasons get the rest.
-_TOWNSHIP_MM = (16, 20, 15, 13, 15, 29, 22)
+_TOWNSHIP_MM = (16, 20, 14, 16, 15, 29, 22)
 
 
 def _set_widths(table: Any, mm: tuple[float, ...], total_mm: float) -> None:

@@ -17,6 +17,7 @@ from components.auth import current_identity, require_page
 from components.cache import compute
 from components.context import AS_OF_KEY, bundle, county, lang, t, term, township
 from components.sidebar import PENDING_AS_OF_KEY
+from components.table import show_table
 from lulong_data import dispatch, dispatch_items
 from lulong_data import dispatch_ledger as dl
 from lulong_data.metrics.overview import first_date
@@ -98,7 +99,24 @@ def render() -> None:
     st.markdown("\n".join(f"- {safe.text(p)}" for p in points))  # names from data: text, never Markdown
     dispatch_ledger.review(review)
     dispatch_sections.headlines(d)
-    dispatch_sections.townships(d)
+    st.subheader(term("townships_worst_first"))
+    show_table(
+        dispatch.township_frame(d, lang()),
+        t("周调度_乡镇", "dispatch_townships"),
+        key="dispatch_townships",
+        columns=dispatch.TOWNSHIP_COLUMNS,
+        table="dispatch_townships",
+        style=dispatch_sections.status_style(lang()),
+        priority=(
+            "status",
+            "township",
+            "overdue_text",
+            "reasons",
+            "jobs_text",
+            "env_text",
+        ),  # on a narrow screen
+    )
+    st.caption(dispatch_sections.townships_note(d))
     dispatch_sections.decisions(d)
 
     items = ledger.items(county=code, actor=who, meeting_on=meeting)

@@ -11,6 +11,7 @@ from factories import T1, T2, V1, V2, V3, bundle_from_frames
 
 from lulong_data import dispatch, status
 from lulong_data.dispatch import comparison_date
+from lulong_data.metrics import registry
 from lulong_data.metrics.registry import METRICS
 
 D = dt.date
@@ -166,8 +167,12 @@ def test_headlines_are_the_registered_metrics(b):
 
 def test_township_rows_count_the_period(b):
     rows = dispatch.township_rows(b, as_of=NOW, since=THEN).set_index("township_code")
-    assert rows.loc[T1, ["new_households", "eliminated_households"]].tolist() == [1, 0]
-    assert rows.loc[T2, ["new_households", "eliminated_households"]].tolist() == [5, 1]
+    flows = ["newly_monitored_households", "newly_eliminated_households"]  # registry names (the period's)
+    assert rows.loc[T1, flows].tolist() == [1, 0]
+    assert rows.loc[T2, flows].tolist() == [5, 1]
+    for name in flows:  # the registered figure for the county is the townships' sum, for the same period
+        fig = registry.evaluate(b, name, as_of=NOW, since=THEN)
+        assert fig.value == rows[name].sum() and fig.period.text() == "2022年7月20日至7月26日"
     assert rows.loc[T2, ["overdue", "overdue_then", "overdue_change"]].tolist() == [1, 2, -1]
     assert rows.loc[T1, "overdue"] == 0
     # Jobs: no placements last year, so the even pace: T1 placed 1 against 2.27 (44%); T2 placed 3 (132%).
@@ -207,10 +212,13 @@ def test_prepare_and_text(b):
     assert "会议日期 2022-07-26" in d.dates_line() and "上周(2022-07-19)" in d.dates_line()
     table = dispatch.township_table(d)
     assert table.iloc[0, 0] == "× 落后" and table.iloc[1, 0] == "× 落后"
+    assert list(table.columns) == ["状态", "乡镇", "新纳入监测(户)", "新消除风险(户)", "逾期(项)", "就业/序时进度",
+                                   "人居环境", "原因"]  # fmt: skip
     assert table["逾期(项)"].tolist() == ["1(−1)", "0"]
+    assert table["新纳入监测(户)"].tolist() == ["5", "1"] and table["新消除风险(户)"].tolist() == ["1", "0"]
     assert "均匀进度" in d.rule_text() and "识别认定每项5分" in d.rule_text()
     sections = {s.key: s for s in dispatch.decision_sections(d)}
     assert sections["batches"].lines == ("2022-07-20 县级审定5户(潘庄镇)",)
     assert sections["talks"].lines == () and sections["talks"].none
     en = dispatch.township_table(d, "en")
-    assert en.iloc[0, 0] == "× behind"
+    assert en.iloc[0, 0] == "× behind" and list(en.columns)[2:4] == ["New (hh)", "Eliminated (hh)"]

@@ -13,6 +13,7 @@ import pytest
 from apptest import download_data, download_name
 from apptest import open_page as _open
 from docx import Document
+from paths import SAMPLE_DIR
 from streamlit.testing.v1 import AppTest
 
 from lulong_data import dispatch, store
@@ -240,3 +241,71 @@ def test_issue_the_paper_and_reopen_it(signed_in, sample_bundle):
     week = open_page(date="2022-07-26")
     assert "对比 上期材料(2022年第1期,数据截至2022-07-19)" in captions(week)
     assert download_data(week, "dispatch_paper_1") == stored
+
+
+def _backfilled_cases(folder) -> bytes:
+    """monitoring_cases.csv with one more case: a household approved on 15 July that the paper of 19 July
+    did not know about (the data office back-fills the procedure ledger)."""
+    import pandas as pd
+
+    cases = pd.read_csv(folder / "monitoring_cases.csv", dtype=str, keep_default_na=False)
+    homes = pd.read_csv(folder / "households.csv", dtype=str, keep_default_na=False)
+    spare = homes[
+        ~homes["household_id"].isin(cases["household_id"]) & (homes["household_type"] == "一般农户")
+    ]
+    row = {c: "" for c in cases.columns} | {
+        "case_id": "JC20229999", "household_id": spare["household_id"].iloc[0], "category": "边缘易致贫户",
+        "risk_1": "因病", "channel": "农户自主申报", "found_on": "2022-07-05", "verified_on": "2022-07-06",
+        "village_review_on": "2022-07-08", "township_audit_on": "2022-07-12", "approved_on": "2022-07-15",
+        "contact_assigned_on": "2022-07-15", "plan_on": "2022-07-15",
+    }  # fmt: skip
+    return pd.concat([cases, pd.DataFrame([row])]).to_csv(index=False).encode("utf-8")
+
+
+def test_an_issued_paper_reopens_unchanged_after_new_data_are_published(tmp_path, monkeypatch):
+    """Issue 18 (must show): the data office publishes a new version after the paper of 19 July was issued;
+    the paper reopens byte for byte as issued, and the next meeting compares with what it printed and says
+    where the data have changed since."""
+    import shutil
+
+    from components import auth
+    from lulong_data import publishing
+    from lulong_data.settings import get_settings
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, data)
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[users.zhao]\nrole = "leader"\n', encoding="utf-8")
+    for name, value in {
+        "LULONG_DATA_DIR": data, "LULONG_VERSIONS_DIR": tmp_path / "versions", "LULONG_AUTH": "header",
+        "LULONG_ROLES_FILE": roles, "LULONG_AUDIT_FILE": tmp_path / "audit.jsonl",
+        "LULONG_STATE_DIR": tmp_path / "state",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.setattr(auth, "_headers", lambda: {"X-Remote-User": "zhao"})
+    try:
+        at = open_page(date="2022-07-19")
+        next(b for b in at.button if "印发本期材料" in b.label).click().run()
+        assert not at.exception
+        issued = download_data(at, "dispatch_paper_1")
+        monitored = dict((r[0], r[1]) for r in shown_headlines(at))["未消除风险户"]
+
+        result = publishing.store_for(get_settings()).publish(
+            [("monitoring_cases.csv", _backfilled_cases(data))], who="li", note="补录程序台账"
+        )
+        assert result.ok, result.problems
+
+        again = open_page(date="2022-07-19")  # the same meeting, on the new data
+        now = dict((r[0], r[1]) for r in shown_headlines(again))["未消除风险户"]
+        assert int(now.rstrip("户")) == int(monitored.rstrip("户")) + 1  # the new data do change 19 July
+        assert download_data(again, "dispatch_paper_1") == issued  # the paper as it was handed out
+        text = "\n".join(p.text for p in Document(io.BytesIO(issued)).paragraphs)
+        assert f"未消除风险{monitored}" in text  # its own figure, not today's
+
+        week = open_page(date="2022-07-26")
+        notes = captions(week)
+        assert "对比 上期材料(2022年第1期,数据截至2022-07-19)" in notes
+        assert f"2022年第1期所列未消除风险户为{monitored},按目前数据为{now}(数据已更新)。" in notes
+        assert download_data(week, "dispatch_paper_1") == issued
+    finally:
+        store.dispose()

@@ -85,7 +85,9 @@ def test_key_points_follow_the_data(sample_bundle):
     """Another date, other sentences: nothing in them is fixed text."""
     d = dispatch.prepare(sample_bundle, as_of=D(2022, 6, 30))
     first = dispatch.key_points(d)[0]
-    new = int(d.townships["new_households"].sum())
+    new = registry.evaluate(
+        sample_bundle, "newly_monitored_households", as_of=d.data_as_of, since=d.since
+    ).value
     assert (
         first.startswith(f"本周新纳入监测{new}户")
         and f"未消除风险{int(d.headline('monitored_households').now)}户" in first

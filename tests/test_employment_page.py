@@ -90,12 +90,8 @@ def test_township_filter(sample_bundle):
     at = open_page(township=T)
     shown = tiles(at)
     d = sample_bundle.as_of
-    assert number(shown["务工就业"]) == em.employment_placed(
-        sample_bundle, as_of=d, year=2022, township=T
-    )
-    assert number(shown["目标任务"]) == em.employment_target(
-        sample_bundle, as_of=d, year=2022, township=T
-    )
+    assert number(shown["务工就业"]) == em.employment_placed(sample_bundle, as_of=d, year=2022, township=T)
+    assert number(shown["目标任务"]) == em.employment_target(sample_bundle, as_of=d, year=2022, township=T)
     _, frames = chart_titled(at, "各乡镇就业目标完成情况")
     assert frames[0]["township_code"].tolist() == [T]
 

@@ -8,6 +8,7 @@ from lulong_data.metrics import (  # noqa: F401
     employment,
     environment,
     indicators,
+    meeting,
     monitoring,
     places,
     reconciliation,
