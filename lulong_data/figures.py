@@ -19,6 +19,7 @@ __all__ = [
     "Caveat",
     "Figure",
     "Period",
+    "period_end",
     "periods_text",
     "same_day_year_before",
 ]
@@ -35,6 +36,13 @@ def same_day_year_before(d: dt.date) -> dt.date:
         return d.replace(year=d.year - 1)
     except ValueError:
         return d.replace(year=d.year - 1, day=28)
+
+
+def period_end(as_of: dt.date, year: int) -> dt.date:
+    """The last day a figure of ``year`` read at ``as_of`` stands for: ``as_of`` within the year, 31 December
+    once the year is over. A yearly figure takes its rows *and its scope* (who counts, e.g. who had become a
+    监测对象) as of this day, so a past year's figure is the same at whatever later date it is read."""
+    return min(as_of, dt.date(int(year), 12, 31))
 
 
 def _month_end(d: dt.date) -> dt.date:
@@ -81,10 +89,10 @@ class Period:
         A year that has not begun on ``as_of`` has no days yet: ValueError (the caller reports it missing).
         """
         year = as_of.year if year is None else int(year)
-        start, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        start = dt.date(year, 1, 1)
         if as_of < start:
             raise ValueError(f"{year} has not begun on {as_of}")
-        return cls(start, min(as_of, last))
+        return cls(start, period_end(as_of, year))
 
     # -- properties -------------------------------------------------------------------------------
     @property

@@ -94,7 +94,9 @@ def _variants(name: str, fn: Callable[..., Any], b: Bundle, as_of: dt.date) -> l
 
 
 def metric_cases(b: Bundle) -> list[Case]:
-    """Every registered metric: county-wide at both as-of dates, and at two townships at the latest."""
+    """Every registered metric: county-wide at both as-of dates, and at two townships at the latest; a
+    yearly one also for the year before read at the latest date (a past year's figure stands for that
+    year: its rows and scope stop at its 31 December)."""
     from lulong_data.metrics import METRICS
 
     latest, earlier = as_of_dates(b)
@@ -109,6 +111,9 @@ def metric_cases(b: Bundle) -> list[Case]:
                     for t in towns:
                         kw = {"as_of": as_of, **params, "township": t}
                         out.append(Case(_label(name, as_of, {**params, "township": t}), m.fn, kw))
+        if m.yearly:
+            for params in _variants(name, m.fn, b, earlier):  # year = the year before latest's
+                out.append(Case(_label(name, latest, params), m.fn, {"as_of": latest, **params}))
     return out
 
 

@@ -544,9 +544,9 @@ class Checker:
             if ctx.same_period:  # 比上年同期: last year's figure at the same date
                 before = self._value(meaning, ctx, year=base, date=_year_before(ctx.date))
                 desc = f"{y}年较{base}年同期"
-            else:  # 比上年: last year's figure for the year, as it stood at that year's end (the date a
-                # sentence about that year is read at: "2021年…3807人" and "比上年增加212人" agree)
-                before = self._value(meaning, ctx, year=base, date=min(ctx.date, dt.date(base, 12, 31)))
+            else:  # 比上年: last year's figure for the year (a past year's figure stands for that year,
+                # whatever the date it is read at: figures.period_end)
+                before = self._value(meaning, ctx, year=base)
                 desc = f"{y}年较{base}年"
             source = now[2]
             if base != y - 1 and not before[0]:

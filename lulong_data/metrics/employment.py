@@ -1,7 +1,8 @@
 """Employment of people lifted out of poverty, public-welfare posts and skills training (县人社局).
 
 Each function is self-contained: it states its definition (口径) in the registry and filters by
-``as_of`` from the ledgers' own dates.
+``as_of`` from the ledgers' own dates. A figure of a year that is over stands for that year: its rows and its
+scope are taken at 31 December (``figures.period_end``), whatever later date it is read at.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lulong_data import departments
-from lulong_data.figures import Figure
+from lulong_data.figures import Figure, period_end
 from lulong_data.figures import same_day_year_before as _year_before
 from lulong_data.formatting import fmt_int
 from lulong_data.metrics.places import count, in_township, persons_in, scalar, township_rows
@@ -46,10 +47,15 @@ def scope_persons(b: Bundle, as_of: dt.date) -> ibis.Table:
 
 def in_work(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
     """Employment rows of persons in scope (脱贫人口 and 监测对象) in work in ``year`` by ``as_of``: rows of
-    the year, and rows without a year still running into it (people in work since an earlier year)."""
+    the year, and rows without a year still running into it (people in work since an earlier year).
+
+    Both the rows and the scope stop at the end of the figure's period (``as_of``, or 31 December of a year
+    that is over): a person whose household became a 监测对象 after the year ended is not one of that
+    year's monitored workers, whatever the date the year is read at."""
+    end = period_end(as_of, year)
     e = b.table("employment")
-    e = e.filter(in_year(e, year) & (e.started_on <= as_of))
-    return e.semi_join(scope_persons(b, as_of), "person_id")
+    e = e.filter(in_year(e, year) & (e.started_on <= end))
+    return e.semi_join(scope_persons(b, end), "person_id")
 
 
 def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
@@ -66,7 +72,7 @@ def annual_targets(t: ibis.Table, kind: str = "务工就业") -> ibis.Table:
     frequency="月",
     pages=("overview", "map", "dispatch", "employment", "press"),
     phrases=("实现就业", "完成就业", "务工就业", "脱贫劳动力", "就业人数", "就业"),
-    scope="全县(或所选乡镇)脱贫人口和防贫监测对象(已纳入监测的户,含已消除风险的)中,所选年度通过劳务输出、"
+    scope="全县(或所选乡镇)脱贫人口和防贫监测对象(统计时段末已纳入监测的户,含已消除风险的)中,所选年度通过劳务输出、"
     "企业吸纳、公益岗位等途径在岗务工就业的人员,包括上年起就业、本年仍在岗的人员",
     method="按人计数;同一人有多次就业记录的只计1人",
     definition_en="Persons lifted out of poverty and members of monitored households in work in the year — "
@@ -127,9 +133,10 @@ def employment_rate(b: Bundle, *, as_of: dt.date, year: int, township: str | Non
 
 
 def _posts(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.Table:
-    # A post belongs to the township of its village (posts are allocated to villages).
+    # A post belongs to the township of its village (posts are allocated to villages). A past year's posts
+    # are those taken up by its 31 December, whatever the date it is read at.
     w = b.table("welfare_jobs")
-    w = w.filter((w.year == int(year)) & (w.started_on <= as_of))
+    w = w.filter((w.year == int(year)) & (w.started_on <= period_end(as_of, year)))
     return in_township(b, w, township)
 
 
@@ -210,7 +217,7 @@ def welfare_post_subsidy(
 
 def _trainings(b: Bundle, as_of: dt.date, year: int, township: str | None) -> ibis.Table:
     t = b.table("trainings")
-    t = t.filter((t.year == int(year)) & (t.started_on <= as_of))
+    t = t.filter((t.year == int(year)) & (t.started_on <= period_end(as_of, year)))
     return t if township is None else t.filter(t.township_code == str(township))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lulong_data import departments
-from lulong_data.figures import Caveat, Figure, Period
+from lulong_data.figures import Caveat, Figure, Period, period_end
 from lulong_data.metrics.places import (
     RURAL,
     count,
@@ -251,11 +251,12 @@ def _undated(b: Bundle, year: int) -> bool:
 
 
 def _aid_as_of(b: Bundle, year: int, township: str | None, as_of: dt.date) -> ibis.Table | None:
-    """The year's aid records known to have been paid by ``as_of``; None when the ledger cannot tell (it
-    gives only the year, and ``as_of`` is before the data's own date in that year)."""
+    """The year's aid records known to have been paid by ``as_of`` (by 31 December for a year that is over,
+    whatever later date it is read at); None when the ledger cannot tell (it gives only the year, and
+    ``as_of`` is before the data's own date in that year)."""
     year = int(year)
     if not _undated(b, year):
-        return _aid(b, year, township, paid_by=as_of)
+        return _aid(b, year, township, paid_by=period_end(as_of, year))
     if year < as_of.year or as_of >= b.as_of:
         return _aid(b, year, township)
     return None
