@@ -4,10 +4,9 @@ lulong_data.dispatch; these functions only draw it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components import kpi, safe, theme
+from components import kpi, safe
 from components.context import lang, t, term
 from lulong_data import dispatch
 
@@ -16,8 +15,6 @@ _TILE_CSS = """<style>
 .st-key-dispatch_tiles [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.3vw, 2.25rem); }
 .st-key-dispatch_tiles [data-testid="stMetricDelta"] { font-size: clamp(0.75rem, 1vw, 0.875rem); }
 </style>"""
-# theme.STATUS hues darkened for text on white (the orange itself is too faint for a word on a projector).
-_TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
 
 
 def headlines(d: dispatch.Dispatch) -> None:
@@ -44,18 +41,6 @@ def headlines(d: dispatch.Dispatch) -> None:
                 )
     for note in d.revisions(code):
         st.caption(safe.text(note))
-
-
-def status_style(lang_code: str):
-    """The status column's colour (it repeats the icon and the word, never replaces them)."""
-    colours = {dispatch.status_label(s, lang_code): _TEXT[s] for s in dispatch.STATUS_ORDER}
-
-    def style(df: pd.DataFrame):
-        return df.style.map(
-            lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[df.columns[0]]
-        )
-
-    return style
 
 
 def townships_note(d: dispatch.Dispatch) -> str:

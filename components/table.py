@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import viewport
+from components import theme, viewport
 from components.auth import audited
 from components.context import as_of, bundle, lang, role, t, term
-from lulong_data import access, exports
+from lulong_data import access, exports, status
 from lulong_data.columns import HOUSEHOLD_KEYS, header
 from lulong_data.exports import to_xlsx
 
@@ -226,3 +226,20 @@ def _with_separators(df: pd.DataFrame, column_config: dict | None) -> dict:
         elif pd.api.types.is_float_dtype(df[col]) and df[col].dropna().abs().ge(1000).any():
             config[name] = st.column_config.NumberColumn(format="localized")  # amounts: 3,775,410
     return config
+
+
+# theme.STATUS hues darkened for text on white (the orange itself is too faint for a word on a projector).
+_STATUS_TEXT = {"behind": "#B34700", "watch": "#8A5A00", "good": theme.BLUE}
+
+
+def status_style(lang_code: str) -> Callable[[pd.DataFrame], Any]:
+    """A ``show_table`` style for a table whose first column is the one status rule's label (√ 正常 /
+    ▲ 关注 / × 落后): the word in its colour, which repeats the icon and the word, never replaces them."""
+    colours = {status.label(s, lang_code): _STATUS_TEXT[s] for s in status.ORDER}
+
+    def style(df: pd.DataFrame):
+        return df.style.map(
+            lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[df.columns[0]]
+        )
+
+    return style

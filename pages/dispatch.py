@@ -17,7 +17,7 @@ from components.auth import current_identity, require_page
 from components.cache import compute
 from components.context import AS_OF_KEY, bundle, county, lang, t, term, township
 from components.sidebar import PENDING_AS_OF_KEY
-from components.table import show_table
+from components.table import show_table, status_style
 from lulong_data import dispatch, dispatch_items
 from lulong_data import dispatch_ledger as dl
 from lulong_data.metrics.overview import first_date
@@ -106,7 +106,7 @@ def render() -> None:
         key="dispatch_townships",
         columns=dispatch.TOWNSHIP_COLUMNS,
         table="dispatch_townships",
-        style=dispatch_sections.status_style(lang()),
+        style=status_style(lang()),
         priority=(
             "status",
             "township",

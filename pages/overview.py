@@ -3,6 +3,8 @@ attention. Every figure is a registry name listed in lulong_data.metrics.overvie
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from components.auth import require_page
 from components.cache import compute, figure
 from components.context import as_of, bundle, can_see_households, lang, t, term, township
 from components.map import figure_choropleth
-from components.table import show_table
+from components.table import show_table, status_style
 from lulong_data import status
 from lulong_data.figures import periods_text
 from lulong_data.formatting import fmt_int
@@ -43,21 +45,12 @@ def _tiles(tiles: tuple[overview.Tile, ...]) -> None:
                 kpi.figures_tile(tile, label=term(tile.label), page=tile.page)
 
 
-def _status_label(state: str) -> str:
-    return status.label(state, lang())  # the one rule's own words (√ 正常 / ▲ 关注 / × 落后)
-
-
 def _league(league: pd.DataFrame) -> None:
     st.subheader(term("township_league"))
     reasons = "reasons_en" if lang() == "en" else "reasons_zh"
-    shown = league.assign(status=league["status"].map(_status_label), reasons=league[reasons])
+    label = partial(status.label, lang=lang())  # the one rule's own words (√ 正常 / ▲ 关注 / × 落后)
+    shown = league.assign(status=league["status"].map(label), reasons=league[reasons])
     config = {n: kpi.column(n) for n in overview.LEAGUE}
-    status_col = t("状态", "Status")
-    colours = {_status_label(k): v["color"] for k, v in theme.STATUS.items()}
-
-    def style(df: pd.DataFrame):  # colour repeats the icon and the word, never replaces them
-        return df.style.map(lambda v: f"color: {colours.get(v, '#111')}; font-weight: 700", subset=[status_col])  # fmt: skip
-
     county = compute(overview.values, as_of=as_of())  # each column's period: the county figure's
     show_table(
         shown,
@@ -65,7 +58,7 @@ def _league(league: pd.DataFrame) -> None:
         key="overview_league",
         columns=("status", "name", *overview.LEAGUE, "reasons"),
         column_config=config,
-        style=style,
+        style=status_style(lang()),
         # on a narrow screen: who, how they stand and why, then the figures the status rule looks at
         priority=("status", "name", "reasons", "employment_rate", "overdue_items", "env_black_villages"),
         note=periods_text([(kpi.short_label(n), county[n]) for n in overview.LEAGUE], lang(), today=as_of()),
@@ -100,7 +93,7 @@ def _overdue(day, where) -> None:
         columns=("check", "township_name", "village_name", "head_masked", "days_over", "items"),
     )  # fmt: skip
     total = fmt_int(figure("overdue_items", as_of=day, township=where).value)
-    st.caption(t(f"共 {total} 项,全部清单见防返贫监测页", f"{total} in all; see the monitoring page"))
+    st.caption(term("overdue_total_note", n=total))
 
 
 def _laggards(day, league: pd.DataFrame) -> None:

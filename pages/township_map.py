@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -41,10 +43,7 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
     values = {r["township_code"]: r for r in league.to_dict("records")}
     edges = theme.bins([v[name] for v in values.values()])
     title, unit = kpi.label(name), METRICS[name].unit
-
-    def fmt(v):
-        return kpi.fmt_value(v, unit, key=name)
-
+    fmt = partial(kpi.fmt_value, unit=unit, key=name)
     map_col, side = st.columns([3, 2], gap="large")
     with map_col:
         m = build_map(
@@ -62,19 +61,14 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
     with side:
         chosen = clicked or township()
         if chosen is None or chosen not in values:
-            hint = t("点击地图上的乡镇,查看该乡镇的村、数字和趋势。", "Click a township to see its villages, figures and trends.")  # fmt: skip
-            return st.info(hint, icon=":material/touch_app:")
+            return st.info(term("map_click_hint"), icon=":material/touch_app:")
         _profile(chosen, values[chosen]["name"], values[chosen])
 
 
 def _export(name: str) -> None:
     """The same figure as a picture: the interactive map above cannot be saved as PNG/SVG (issue #9)."""
     with st.expander(term("download_map_picture")):
-        st.caption(t(
-            "上方交互地图(含底图)无法导出为图片;此处为同一指标的乡镇分级图,可下载打印分辨率的 PNG 和 SVG。",
-            "The interactive map above cannot be saved as a picture; this is the same figure as a township "
-            "chart, downloadable as print-resolution PNG and SVG.",
-        ))  # fmt: skip
+        st.caption(term("map_export_note"))
         figure_choropleth(compute(overview.league, as_of=as_of()), name, key="map_export", with_legend=False)
 
 
@@ -93,7 +87,7 @@ def _profile(code: str, name: str, row: dict) -> None:
         rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False,
         columns=("label", "township_text", "county_text", "rank_text", "period_text"), table="profile",
     )  # fmt: skip
-    st.caption(t("排名:有方向的指标从好到差,其余从大到小。", "Rank: best first where there is a direction, else largest."))  # fmt: skip
+    st.caption(term("profile_rank_note"))
 
     for fig, months, colour, title in (
         ("monitored_households", 12, theme.BLUE, term("trend_12_months", name=kpi.label("monitored_households"))),
@@ -118,9 +112,7 @@ def _profile(code: str, name: str, row: dict) -> None:
     counts = ("poverty_households", "poverty_persons", "monitored_households")
     st.markdown(f"**{term('villages_of', name=safe.text(name), n=len(vil))}**")
     if small is not None:
-        st.caption(t(f"按保密规则,小于{small}的数显示为“<{small}”,另有部分数显示为“×”,以免由乡镇合计推算出来。",
-                     f"Counts below {small} read “<{small}”, and some others “×”, so none can be worked out "
-                     "from the township total."))  # fmt: skip
+        st.caption(term("small_counts_note", small=small))
     show_table(
         vil, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320,
         columns=("village_name", "kind", *counts), periods={"as_of": day, "township": code},
