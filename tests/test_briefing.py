@@ -132,6 +132,21 @@ def test_draft_speaks_like_the_press_conference(sample_draft):
     assert "红榜" in text["environment"] and "黑榜" in text["environment"]
 
 
+def test_student_aid_is_compared_with_the_same_days_of_last_year(sample_draft, sample_bundle):
+    """The education sentence: students paid so far this year against those paid by the same day of 2021,
+    both counted here from the ledger's rows (issue 17 review: payment timing alike in both years)."""
+    a = sample_bundle.frames["student_aid"]
+    paid = pd.to_datetime(a["paid_on"])
+
+    def students(year: int, day: dt.date) -> int:
+        return a.loc[(a["year"] == year) & (paid <= pd.Timestamp(day)), "student_id"].nunique()
+
+    d = sample_bundle.as_of
+    change = students(d.year, d) - students(d.year - 1, d.replace(year=d.year - 1))
+    text = {p.theme: p.text for p in sample_draft.paragraphs}["education"]
+    assert f"受资助学生比上年同期{'增加' if change >= 0 else '减少'}{abs(change)}名" in text
+
+
 def test_a_year_without_last_years_figure_says_no_change(tmp_path):
     """No 2021 placements in the data: the employment sentence stands without a year-on-year clause.
 

@@ -111,6 +111,24 @@ def test_corpus_sentence(case, checkers):
             assert f.note, f  # the reason is given
 
 
+def test_student_aid_same_period_change_is_read_from_the_payment_dates(checkers, sample_bundle):
+    """同比 of the students aided is this year to the date against last year to the same day, derived here
+    from the ledger's rows (year, payment date, student): never this year's part against last year's whole."""
+    import pandas as pd
+
+    a = sample_bundle.frames["student_aid"]
+    paid = pd.to_datetime(a["paid_on"])
+
+    def students(year: int, day: str) -> int:
+        return a.loc[(a["year"] == year) & (paid <= pd.Timestamp(day)), "student_id"].nunique()
+
+    now, before = students(2022, "2022-07-26"), students(2021, "2021-07-26")
+    assert a["student_id"].notna().all()
+    (f,) = checkers(dt.date(2022, 7, 26)).check("今年受资助学生人数同比增长3.8%。")
+    assert f.verdict == textcheck.MISMATCH
+    assert f.value == pytest.approx((now / before - 1) * 100, abs=0.05)  # written to one decimal
+
+
 def test_positions_index_the_text(checkers):
     text = "全县现有脱贫人口5400余户9200余人。"
     for f in checkers(dt.date(2022, 7, 26)).check(text):

@@ -297,6 +297,37 @@ def test_student_aid_respects_the_date(sample_bundle):
     assert last_year.value is not None and last_year.period.text() == "2021年全年"
 
 
+def test_the_sample_pays_student_aid_term_by_term_alike_in_both_years(sample_bundle):
+    """Issue 17 review: the sample pays the spring term from mid-March to the end of June and the autumn term
+    from mid-September to December, in 2021 as in 2022, so 2022 to date compares like for like with 2021 to
+    the same day (the old sample spread 2021 over March–December: "+3398 students", +107%)."""
+    import pandas as pd
+
+    from lulong_data.metrics.registry import evaluate, year_before
+
+    b = sample_bundle
+    a = b.frames["student_aid"]
+    paid = pd.to_datetime(a["paid_on"])
+    spring = paid.dt.month.between(3, 6)
+    autumn = paid.dt.month.between(9, 12)
+    assert (spring | autumn).all()  # no payments in the summer holidays or in January–February
+    for year in (2021, 2022):
+        mine = a["year"] == year
+        assert (paid[mine].dt.year == year).all()
+        assert set(paid[mine & spring].dt.month) == {3, 4, 5, 6}
+    # Every programme paid in 2022's spring term was paid in 2021's spring term too.
+    programmes = {y: set(a.loc[(a["year"] == y) & spring, "program"]) for y in (2021, 2022)}
+    assert programmes[2022] <= programmes[2021]
+    # A 2021 student of a per-term programme got both terms, each half of the year's amount.
+    twice = a[a["year"] == 2021].groupby(["student_id", "program"])["amount"].agg(["size", "min", "max"])
+    assert (twice["size"] <= 2).all() and ((twice["size"] == 1) | (twice["min"] == twice["max"])).all()
+    # Like for like: this year to date against last year to the same day moves by a plausible few percent.
+    for spec in ("student_aid_students:year=2022", "student_aid_amount:year=2022"):
+        now, before = evaluate(b, spec, as_of=b.as_of), year_before(b, spec, as_of=b.as_of)
+        assert before.period.end == dt.date(2021, 7, 26)
+        assert abs(now.value / before.value - 1) < 0.25, (spec, now.value, before.value)
+
+
 def test_student_aid_with_payment_dates_counts_what_was_paid_by_the_date():
     rows = [
         {"record_id": "A1", "village_code": V1, "year": 2022, "stage": "义务教育", "program": "x", "amount": 1000.0,

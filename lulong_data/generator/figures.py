@@ -187,8 +187,10 @@ def compute(frames: dict[str, pd.DataFrame], metric: str, as_of: date) -> float:
     if name == "poverty_persons":
         return int(hh.loc[hh["household_type"] == "脱贫户", "persons"].sum())
     if name == "employment_placed":
-        # persons of 脱贫户 and of monitoring objects (a case approved by the day) in work in the year: a row
-        # of the year, or a row without a year that started by 31 December and had not ended by 1 January
+        # persons of 脱贫户 and of monitoring objects (a case approved by the day, or by 31 December of a year
+        # that is over) in work in the year: a row of the year, or a row without a year that started by
+        # 31 December and had not ended by 1 January
+        day = min(day, pd.Timestamp(year, 12, 31))
         e, mc = frames["employment"], frames["monitoring_cases"]
         started, ended = _dates(e["started_on"]), _dates(e["ended_on"])
         overlaps = (started <= pd.Timestamp(year, 12, 31)) & (

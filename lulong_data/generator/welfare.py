@@ -18,8 +18,10 @@ How the ledger is built:
   特困; non-roll records (household_id empty) are rural residents who are not on the 脱贫/监测 roll;
 - planted for the 应兜尽兜 check: a few monitored households with an open case and nobody able to work
   have no 低保/特困 record.
-Student aid of 2022 is what was paid by as_of (the spring term, 学前资助 for the year); 2021 is the whole
-year, including the autumn-only 生源地信用助学贷款 and 新生入学资助.
+Student aid is paid term by term, alike in both years: the spring term (春季学期, and 学前教育资助 for the
+year) from mid-March to the end of June, the autumn term (秋季学期, with the autumn-only 生源地信用助学贷款
+and 高校新生入学资助) from mid-September to December. 2022 is what was paid by as_of (its spring term);
+2021 is the whole year, so 2022 to date compares like for like with 2021 to the same day.
 """
 
 from __future__ import annotations
@@ -610,8 +612,8 @@ def _check_assistance(sa, frames, as_of, uncovered, dibao_target, poor_target) -
 
 # ================================================================ student aid
 
-# (stage, programme, amount options {amount: share}) per year. 2022: paid by as_of (spring term);
-# 2021: the whole year.
+# (stage, programme, amount options {amount: share}) per year: 2022's are the spring term's payments (paid
+# by as_of), 2021's the whole year's (split into its two terms by _terms).
 PROGRAMMES = {
     2022: {
         "学前": [("学前教育资助", {1000.0: 1.0})],
@@ -705,14 +707,16 @@ def make_student_aid(ctx, frames) -> pd.DataFrame:
                 "student_id": f"XS{STUDENTS_2022 + i + 1:06d}",
             }
         )
-    rows21 = _aid_rows(rng, 2021, prev)
+    rows21 = _terms(_aid_rows(rng, 2021, prev))
 
-    aid = pd.DataFrame(rows21 + rows22)
-    # 发放日期 (paid_on): 2022 is the spring term, paid by June; 2021 both terms. Its own stream, so the
-    # students and amounts above do not move.
+    aid = pd.DataFrame(rows21 + [{**r, "term": SPRING} for r in rows22])
+    # 发放日期 (paid_on): each term in its own months (TERM_MONTHS), alike in both years. Its own stream, so
+    # the students and amounts above do not move.
     paid_rng = ctx.rng("welfare.student_aid.paid")
-    spans = {2021: (date(2021, 3, 15), date(2021, 12, 20)), 2022: (date(2022, 3, 15), date(2022, 6, 30))}
-    aid["paid_on"] = [_day_in(paid_rng, *spans[int(y)]) for y in aid["year"]]
+    aid["paid_on"] = [
+        _day_in(paid_rng, *(date(int(y), m, d) for m, d in TERM_MONTHS[term]))
+        for y, term in zip(aid["year"], aid["term"], strict=True)
+    ]
     aid.insert(
         0, "record_id", [f"ZZ{r['year']}{i:06d}" for i, r in enumerate(aid.to_dict("records"), start=1)]
     )
@@ -722,6 +726,28 @@ def make_student_aid(ctx, frames) -> pd.DataFrame:
     assert round(float(a22["amount"].sum()), 2) == AID_2022, a22["amount"].sum()
     assert (pd.to_datetime(a22["paid_on"]) <= pd.Timestamp(ctx.as_of)).all()  # P24/P25 hold at as_of
     return aid
+
+
+SPRING, AUTUMN = "春季学期", "秋季学期"
+# When a term's aid is paid: ((month, day) first, (month, day) last), the same in every year.
+TERM_MONTHS = {SPRING: ((3, 15), (6, 30)), AUTUMN: ((9, 15), (12, 20))}
+YEARLY_IN_SPRING = frozenset({"学前教育资助"})  # paid for the whole year with the spring term
+AUTUMN_ONLY = frozenset({"生源地信用助学贷款", "高校新生入学资助"})  # with the autumn enrolment
+
+
+def _terms(rows: list[dict]) -> list[dict]:
+    """A whole year's aid rows as the payments of its terms: a per-term programme's yearly amount in two
+    halves (spring, autumn), 学前教育资助 in spring, loans and 新生入学资助 in autumn."""
+    out = []
+    for r in rows:
+        if r["program"] in YEARLY_IN_SPRING:
+            out.append({**r, "term": SPRING})
+        elif r["program"] in AUTUMN_ONLY:
+            out.append({**r, "term": AUTUMN})
+        else:
+            half = r["amount"] / 2
+            out += [{**r, "amount": half, "term": SPRING}, {**r, "amount": half, "term": AUTUMN}]
+    return out
 
 
 def _aid_rows(rng, year: int, students: list[dict]) -> list[dict]:
