@@ -52,7 +52,11 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
     st.caption(textcheck.summary_text(findings, lang()))
     if findings:
         show_table(
-            textcheck.findings_table(findings, lang(), where=where), t("数字核对", "number_check"), key=key
+            textcheck.findings_frame(findings, lang(), where=where),
+            t("数字核对", "number_check"),
+            key=key,
+            columns=textcheck.CHECK_COLUMNS,
+            table="press_check",
         )
 
 

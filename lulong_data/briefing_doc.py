@@ -125,15 +125,28 @@ def add_body(doc, text: str, *, indent: bool = True, align: str | None = None, f
     return last
 
 
-def add_table(doc, df: pd.DataFrame, *, font_pt: float = 10.5, shares: dict[str, float] | None = None):
-    """A table in body font, single-spaced (28-point lines would make every row a double line)."""
+def add_table(
+    doc,
+    df: pd.DataFrame,
+    *,
+    font_pt: float = 10.5,
+    shares: dict[str, float] | None = None,
+    quiet: Sequence[str] = (),
+):
+    """A table in body font, single-spaced (28-point lines would make every row a double line); the
+    ``quiet`` columns' cells (not their headers) small and grey."""
     from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt, RGBColor
 
     table = exports.add_table(doc, df, font_pt=font_pt, font=BODY_FONT)
-    for row in table.rows:
-        for cell in row.cells:
+    hushed = {i for i, c in enumerate(df.columns) if c in quiet}
+    for r, row in enumerate(table.rows):
+        for i, cell in enumerate(row.cells):
             for p in cell.paragraphs:
                 p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                for run in p.runs if r and i in hushed else ():
+                    run.font.size = Pt(QUIET_PT)
+                    run.font.color.rgb = RGBColor(*QUIET_RGB)
     if shares:
         _widen(doc, table, list(df.columns), shares)
     return table
@@ -204,20 +217,25 @@ def add_check_sheet(doc, check: CheckSheet) -> None:
             f"{'于' + when if when else ''}确认后导出。",
         )
     if not check.table.empty:
-        add_table(doc, check.table, font_pt=9, shares=_CHECK_SHARES)
+        add_table(doc, check.table, font_pt=9, shares=_CHECK_SHARES, quiet=(QUIET_COLUMN,))
 
 
 # Shares of the text width by column: the definitions need room, the numbers little (else 5 pages of table).
 _SHARES = {"指标": 0.22, "数值": 0.09, "单位": 0.07, "口径": 0.42, "来源": 0.2}
 _CHECK_SHARES = {
-    "序号": 0.06,
-    "文中数字": 0.12,
-    "核对结果": 0.13,
-    "正确值": 0.1,
-    "指标": 0.17,
-    "来源": 0.17,
-    "说明": 0.25,
+    "序号": 0.05,
+    "文中数字": 0.1,
+    "核对结果": 0.11,
+    "正确值": 0.08,
+    "指标": 0.14,
+    "来源": 0.18,
+    "说明": 0.22,
+    "指标代码": 0.12,
 }
+# The metric code of the 核对单: for the data office, so last, small and grey.
+QUIET_COLUMN = "指标代码"
+QUIET_PT = 7
+QUIET_RGB = (0x80, 0x80, 0x80)
 
 
 def _widen(doc, table, columns: list[str], shares: dict[str, float]) -> None:

@@ -131,6 +131,16 @@ _ROWS: tuple[Column, ...] = (
     Column("department", "来源", "Source", table="press_figures"),
     Column("frequency", "更新频次", "Frequency", table="press_figures"),
     Column("spec", "指标代码", "Metric", table="press_figures"),
+    # -- the press page: the number check of a text, the Word file's 核对单 (textcheck.findings_frame) -------
+    Column("no", "序号", "No.", table="press_check"),
+    Column("paragraph", "段落", "Paragraph", table="press_check"),
+    Column("text", "文中数字", "In the text", table="press_check"),
+    Column("verdict", "核对结果", "Check", table="press_check"),
+    Column("right_value", "正确值", "Right value", table="press_check"),
+    Column("figure", "指标", "Read as", table="press_check"),
+    Column("source", "来源", "Source", table="press_check"),
+    Column("note", "说明", "Note", table="press_check"),
+    Column("spec", "指标代码", "Metric", table="press_check"),
     # -- monitoring: household lists (table "household_list"), measures, the policy menu, batches ---------
     Column("stage", "所处环节", "Stage"),
     Column("start_on", "起算日期", "Clock starts"),

@@ -17,6 +17,7 @@ No Streamlit here: the page, the Word export and ``python -m lulong_data checkte
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 from collections.abc import Iterable, Sequence
@@ -123,6 +124,12 @@ class Finding:
     kind: str = "figure"  # figure | year | date | issue | docno | ordinal | name | code
     data_value: float | None = None  # the data's value (text's unit), when computed
     published: tuple[str, ...] = ()  # ids of the published figures compared
+    # Whom a press officer asks about the figure: the responsible department's full name (the registry's,
+    # as the 口径 names it; an indicator's reporting department), the period the figure stands for
+    # (2022年1月1日至7月26日, 截至2022年6月30日) and, for a figure only said in public, where it was said.
+    department: str = ""
+    period: str = ""
+    publication: str = ""
 
     def to_json(self) -> dict[str, Any]:
         value = self.value
@@ -139,6 +146,19 @@ class Finding:
             "start": self.start,
             "end": self.end,
         }
+
+    def source_text(self, lang: str = "zh") -> str:
+        """The 来源 of the 核对单: "卢龙县人力资源和社会保障局(2022年1月1日至7月26日)"; a figure known only
+        from a publication: "已发布:秦皇岛日报(截至2022年7月26日)"; "" when nothing is known (an unmatched
+        number). English: the department's English name (the period is in the note)."""
+        if lang == "en":
+            from lulong_data.departments import DEPARTMENTS_EN
+
+            return DEPARTMENTS_EN.get(self.department, self.department) or (
+                f"published: {self.publication}" if self.publication else ""
+            )
+        who = self.department or (f"已发布:{self.publication}" if self.publication else "")
+        return f"{who}({self.period})" if who and self.period else who
 
     def right_text(self) -> str:
         """The right value as it should be written: "5494户", "2700万元" (empty when not known)."""
@@ -260,6 +280,7 @@ class _Eval:
     note_en: str = ""
     data_value: float | None = None
     published: tuple[str, ...] = ()
+    period: str = ""  # the period of the figure the number was compared with (data or published)
 
 
 @dataclass
@@ -467,6 +488,8 @@ class Checker:
                         note_en=r.note_en,
                         data_value=r.data_value,
                         published=r.published,
+                        period=r.period if r.verdict != UNCHECKED else "",
+                        **self._answerable(r.source),
                     )
         raise AssertionError("unreachable")
 
@@ -486,7 +509,7 @@ class Checker:
                 p = differing[0]
                 note += f";已发布{p.id}为{format_number(self._pub_value(p, scale))}{t.written_unit}(截至{_date_zh(p.as_of)})"
             return _Eval(
-                DATA, _written(value, t.decimals), source, note, "agrees with the data", value, checked
+                DATA, _written(value, t.decimals), source, note, "agrees with the data", value, checked, when
             )
         for p in pubs:
             pv = self._pub_value(p, scale)
@@ -494,7 +517,9 @@ class Checker:
                 note = f"与已发布{p.id}一致({p.source or '来源未注明'},截至{_date_zh(p.as_of)})"
                 if value is not None:
                     note += f";数据现为{format_number(_written(value, t.decimals))}{t.written_unit}({when}),引用时请注明时间"
-                return _Eval(PUBLISHED, pv, p.id, note, f"agrees with published {p.id}", value, checked)
+                return _Eval(
+                    PUBLISHED, pv, p.id, note, f"agrees with published {p.id}", value, checked, _as_at(p)
+                )
         if value is not None:
             right = _written(value, t.decimals)
             note = f"数据为{format_number(right)}{t.written_unit}({when})"
@@ -505,14 +530,21 @@ class Checker:
                 p = pubs[0]
                 note += f";已发布{p.id}为{format_number(self._pub_value(p, scale))}{t.written_unit}"
             return _Eval(
-                MISMATCH, right, source, note, f"the data say {format_number(right)}", value, checked
+                MISMATCH, right, source, note, f"the data say {format_number(right)}", value, checked, when
             )
         if pubs:
             p = pubs[0]
             pv = self._pub_value(p, scale)
             note = f"已发布{p.id}为{format_number(pv)}{t.written_unit}({p.source},截至{_date_zh(p.as_of)});{why or '无数据'}"
             return _Eval(
-                MISMATCH, pv, p.id, note, f"published {p.id} says {format_number(pv)}", None, checked
+                MISMATCH,
+                pv,
+                p.id,
+                note,
+                f"published {p.id} says {format_number(pv)}",
+                None,
+                checked,
+                _as_at(p),
             )
         return _Eval(
             UNCHECKED, None, source, why or "无数据,无法核对", "no data to check it against", None, checked
@@ -617,6 +649,26 @@ class Checker:
         )
         return self._published_for(change, ctx)
 
+    def _answerable(self, source: str | None) -> dict[str, str]:
+        """``department`` (and ``publication``) of the figure ``source`` names: a metric spec (a change's
+        ``#…`` tail dropped), an indicator, or a published figure's id (its metric's department when it
+        names one)."""
+        if not source:
+            return {}
+        pub = next((p for p in self.published if p.id == source), None)
+        if pub is not None:
+            spec = pub.metric
+            out = {"publication": pub.source or "来源未注明"}
+        else:
+            spec, out = source.partition("#")[0], {}
+        if spec:
+            from lulong_data.briefing import department_of
+
+            # a published figure naming a metric the registry no longer has: its publication only
+            with contextlib.suppress(KeyError, ValueError):
+                out["department"] = department_of(self.b, spec)
+        return out
+
     @staticmethod
     def _pub_value(p: Published, scale: float) -> float:
         return convert(p.value, p.unit, scale)
@@ -635,6 +687,10 @@ def _written(value: float, decimals: int) -> float:
 
 def _date_zh(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _as_at(p: Published) -> str:
+    return f"截至{_date_zh(p.as_of)}"
 
 
 def _period_zh(period: str) -> str:
@@ -746,32 +802,43 @@ def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.verdict == MISMATCH]
 
 
+# The columns of :func:`findings_frame`, headed by lulong_data.columns (table "press_check"): the responsible
+# department and period (来源) for the press officer, the metric code (指标代码) last, for the data office.
+CHECK_COLUMNS = ("no", "paragraph", "text", "verdict", "right_value", "figure", "source", "note", "spec")
+
+
+def findings_frame(
+    findings: Sequence[Finding], lang: str = "zh", *, where: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """One row per number, by column key (:data:`CHECK_COLUMNS`; ``paragraph`` only when ``where`` names
+    the paragraph of each finding, same length) — the page's table and the Word file's 核对单."""
+    en = lang == "en"
+    rows = [
+        {
+            "no": i,
+            "paragraph": where[i - 1] if where is not None else "",
+            "text": f.text,
+            "verdict": LABELS[f.verdict][1 if en else 0],
+            "right_value": f.right_text() if f.verdict == MISMATCH else "",
+            "figure": f.label,
+            "source": f.source_text(lang),
+            "note": (f.note_en or f.note) if en else f.note,
+            "spec": f.source or "",
+        }
+        for i, f in enumerate(findings, start=1)
+    ]
+    keys = [k for k in CHECK_COLUMNS if k != "paragraph" or where is not None]
+    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))[keys]
+
+
 def findings_table(
     findings: Sequence[Finding], lang: str = "zh", *, where: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """One row per number: 序号, (段落,) 文中数字, 核对结果, 正确值, 指标, 来源, 说明 — the page's table and the
-    Word file's 核对单. ``where`` names the paragraph of each finding (same length) when there are several."""
-    en = lang == "en"
-    rows = []
-    for i, f in enumerate(findings, start=1):
-        row: dict[str, Any] = {("No." if en else "序号"): i}
-        if where is not None:
-            row["Paragraph" if en else "段落"] = where[i - 1]
-        row |= {
-            ("In the text" if en else "文中数字"): f.text,
-            ("Check" if en else "核对结果"): LABELS[f.verdict][1 if en else 0],
-            ("Right value" if en else "正确值"): f.right_text() if f.verdict == MISMATCH else "",
-            ("Read as" if en else "指标"): f.label,
-            ("Source" if en else "来源"): f.source or "",
-            ("Note" if en else "说明"): (f.note_en or f.note) if en else f.note,
-        }
-        rows.append(row)
-    columns = ["序号", "文中数字", "核对结果", "正确值", "指标", "来源", "说明"]
-    if en:
-        columns = ["No.", "In the text", "Check", "Right value", "Read as", "Source", "Note"]
-    if where is not None:
-        columns.insert(1, "Paragraph" if en else "段落")
-    return pd.DataFrame(rows, columns=columns)
+    """:func:`findings_frame` with its headers (序号, (段落,) 文中数字, 核对结果, 正确值, 指标, 来源, 说明, 指标代码)."""
+    from lulong_data.columns import header
+
+    df = findings_frame(findings, lang, where=where)
+    return df.rename(columns={k: header(k, lang, table="press_check") for k in df.columns})
 
 
 def check_texts(

@@ -149,7 +149,9 @@ def test_an_edited_number_is_flagged_with_the_right_value():
     check = next(d.value for d in at.dataframe if "文中数字" in d.value.columns)
     row = check[check["文中数字"] == "4020人"].iloc[0]
     assert row["核对结果"] == "× 不一致" and row["正确值"] == "4019人"
-    assert row["来源"] == "employment_placed:year=2022" and row["段落"] == "就业帮扶"
+    # Whom to ask and for which period; the metric code last, for the data office (issue 19 review).
+    assert row["来源"] == "卢龙县人力资源和社会保障局(2022年1月1日至7月26日)" and row["段落"] == "就业帮扶"
+    assert row["指标代码"] == "employment_placed:year=2022" and list(check.columns)[-1] == "指标代码"
     # Moving a figure earlier in its sentence does not change what it is read as (issue 19).
     moved = original.replace(
         "实现就业4019人,比上年同期增加533人,完成市下目标任务3946人的102%",
@@ -210,9 +212,12 @@ def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_whe
     header = [c.text for c in sheet.rows[0].cells]
     assert header[:4] == ["序号", "文中数字", "核对结果", "正确值"]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in sheet.rows[1:]}
-    assert (
-        rows["4109人"][2:4] == ["× 不一致", "4019人"] and rows["4109人"][5] == "employment_placed:year=2022"
-    )
+    assert header[5:] == ["来源", "说明", "指标代码"]
+    assert rows["4109人"][2:4] == ["× 不一致", "4019人"]
+    assert rows["4109人"][5] == "卢龙县人力资源和社会保障局(2022年1月1日至7月26日)"
+    assert rows["4109人"][7] == "employment_placed:year=2022"
+    code = sheet.rows[1].cells[7].paragraphs[0].runs[0].font  # the code column is small and grey
+    assert code.size.pt == 7 and str(code.color.rgb) == "808080"
     assert rows["3946人"][2] == "√ 与数据一致"
     # The audit log has the export with its check summary.
     entry = [json.loads(line) for line in press_officer.read_text(encoding="utf-8").splitlines()][-1]
@@ -256,7 +261,8 @@ def test_the_register_accepts_a_new_source_and_the_check_uses_it(press_officer, 
         d.value for d in at.dataframe if "文中数字" in d.value.columns and "段落" not in d.value.columns
     )
     row = check[check["文中数字"] == "3000余份"].iloc[0]
-    assert row["核对结果"] == "√ 与已发布一致" and row["来源"] == "R0001"
+    assert row["核对结果"] == "√ 与已发布一致" and row["指标代码"] == "R0001"
+    assert row["来源"].startswith("已发布:秦皇岛日报(截至")
 
 
 def test_open_mode_records_nothing(tmp_path, monkeypatch):

@@ -175,6 +175,35 @@ def test_the_generated_draft_checks_clean(sample_bundle):
             assert _same_source(fig.spec, f.source, optional=("period",)), (f.text, fig.spec, f.source)
 
 
+def test_the_check_sheet_names_whom_to_ask_and_keeps_the_code_last(sample_bundle):
+    """The 核对单 (issue 19 review): 来源 is the responsible department's full name (the registry's; an
+    indicator's reporting department from the data) with the figure's own period; the metric code is a
+    last column for the data office; a figure only said in public names where it was said."""
+    said = textcheck.Published(
+        "R0001", "全县发放宣传资料3000余份", 3000, "份", dt.date(2022, 7, 20), "秦皇岛日报"
+    )
+    text = (
+        "今年以来,全县脱贫劳动力实现就业4109人,完成市下目标任务3946人的102%。"
+        "截至6月底,全县组建家庭医生签约团队458个。发放宣传资料3000余份。"
+    )
+    found = textcheck.check(
+        sample_bundle, text, published=[*textcheck.default_published(sample_bundle), said]
+    )
+    df = textcheck.findings_table(found)
+    assert list(df.columns) == ["序号", "文中数字", "核对结果", "正确值", "指标", "来源", "说明", "指标代码"]
+    rows = df.set_index("文中数字")
+    assert rows.loc["4109人", "来源"] == "卢龙县人力资源和社会保障局(2022年1月1日至7月26日)"
+    assert rows.loc["4109人", "指标代码"] == "employment_placed:year=2022"
+    assert rows.loc["3946人", "来源"] == "卢龙县人力资源和社会保障局(2022年全年)"
+    assert rows.loc["458个", "来源"] == "卢龙县卫生健康局(截至2022年6月30日)"
+    assert rows.loc["3000余份", "来源"] == "已发布:秦皇岛日报(截至2022年7月20日)"
+    assert rows.loc["3000余份", "指标代码"] == "R0001"
+    assert not any("_" in s or "=" in s for s in df["来源"]), "a metric code in 来源"
+    en = textcheck.findings_table(found, "en").set_index("In the text")
+    assert en.loc["4109人", "Source"] == "Lulong County Human Resources and Social Security Bureau"
+    assert list(en.columns)[-1] == "Metric"
+
+
 # --- the command line --------------------------------------------------------------------------------------
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     from lulong_data.__main__ import main
