@@ -18,6 +18,10 @@ from lulong_data import textcheck
 from lulong_data.briefing_doc import CheckSheet
 from lulong_data.textcheck import Finding
 
+# On a narrow screen, what the officer acts on first: the number, its check, the right value, whom to ask
+# (来源) and why; the metric code (for the data office) last.
+CHECK_PRIORITY = ("text", "verdict", "right_value", "source", "note", "figure", "paragraph", "no", "spec")
+
 
 def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str] | None = None) -> None:
     """A one-line verdict (all clear / n contradictions / n not checkable) and the table of every number."""
@@ -57,7 +61,27 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
             key=key,
             columns=textcheck.CHECK_COLUMNS,
             table="press_check",
+            priority=CHECK_PRIORITY,
         )
+
+
+def show_byline(byline: dict[str, str]) -> None:
+    """Who the Word 通稿 names as its issuer (briefing.byline): the county's publishing office, or a warning
+    that the data folder does not name one (the file then says 发稿单位未设置; nothing is guessed)."""
+    office = byline.get("issued_by", "")
+    if office:
+        st.caption(t(f"发稿单位:{safe.text(office)}", f"Issued by: {safe.text(office)}"))
+        return
+    st.warning(
+        t(
+            "数据文件夹的 manifest.toml 未填写发稿单位(press_office),Word 通稿署名处显示“发稿单位未设置”。"
+            "请数据办公室填写本县新闻发布单位的全称;文中每个数字注明其责任单位。",
+            "The data folder's manifest.toml names no issuing office (press_office): the Word release says "
+            "so in its byline. Ask the data office to fill in the county's press office; every figure in the "
+            "text names its own department.",
+        ),
+        icon=":material/edit_note:",
+    )
 
 
 def export_gate(findings: Sequence[Finding], *, key: str) -> CheckSheet | None:

@@ -63,7 +63,7 @@ class Paragraph:
     text: str
     figures: tuple[Figure, ...]
     omitted: tuple[str, ...] = ()  # specs that could not be computed: their sentences were left out
-    department: str = ""  # who the paragraph's figures come from (its attribution)
+    department: str = ""  # the departments the paragraph cites, in order, joined by 、 (its attributions)
 
 
 @dataclass(frozen=True)
@@ -188,11 +188,23 @@ Sentence = Callable[[_Filler], str]
 
 
 def _paragraph(
-    b: Bundle, as_of: dt.date, theme: str, zh: str, en: str, sentences: list[Sentence], department: str = ""
+    b: Bundle,
+    as_of: dt.date,
+    theme: str,
+    zh: str,
+    en: str,
+    sentences: list[Sentence],
+    attribute: bool = False,
 ) -> Paragraph:
+    """The sentences that can be computed, as one paragraph. ``attribute``: each figure is cited to the
+    department that owns it (:func:`department_of`) — the first sentence with figures opens with
+    "记者从…获悉,", a later one whose figures belong to another department with "据…统计," — so a paragraph
+    never names an office as the source of a figure it does not own."""
     texts: list[str] = []
     raw: list[tuple[str, float, int]] = []
     omitted: list[str] = []
+    cited: list[str] = []  # every attribution of the paragraph, in order
+    said_by = ""  # the attribution in force
     for sentence in sentences:
         f = _Filler(b, as_of)
         try:
@@ -200,6 +212,11 @@ def _paragraph(
         except _Missing as exc:
             omitted.append(exc.args[0])
             continue
+        who = _attribution(b, tuple(spec.partition("#")[0] for spec, *_ in f.figures)) if attribute else ""
+        if who and who != said_by:  # a sentence without figures, or with the same owner's, cites nobody
+            text = (f"据{who}统计," if said_by else f"记者从{who}获悉,") + text
+            said_by = who
+            cited.append(who)
         # Renumber this sentence's markers into the paragraph's figure list.
         offset = len(raw)
         raw.extend(f.figures)
@@ -216,15 +233,7 @@ def _paragraph(
         pos = m.end()
     out.append(body[pos:])
     text = "".join(out)
-    if department and text:
-        text = f"记者从{department}获悉," + text
-        figures = [
-            Figure(
-                f.spec, f.value, f.text, f.digits, f.start + len(department) + 6, f.end + len(department) + 6
-            )
-            for f in figures
-        ]
-    return Paragraph(theme, zh, en, text, tuple(figures), tuple(omitted), department)
+    return Paragraph(theme, zh, en, text, tuple(figures), tuple(omitted), "、".join(dict.fromkeys(cited)))
 
 
 def _date_zh(d: dt.date) -> str:
@@ -269,14 +278,16 @@ def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
             text += f",其中帮扶后稳定消除{f(assisted)}户、风险自然消除{f(natural)}户"
         return text + "。"
 
+    # One sentence per owner (the county's divisions and population: 县人民政府; 脱贫人口: 乡村振兴局;
+    # 监测对象: 防贫中心) so each is cited for its own figures.
     return [
         lambda f: (
             f"{name_of(b)}下辖{f('township_count')}个乡镇、{f('village_count')}个行政村,"
-            f"户籍人口{f('registered_population')}万人,现有脱贫人口{f('poverty_households')}户"
-            f"{f('poverty_persons')}人。"
+            f"户籍人口{f('registered_population')}万人。"
         ),
+        lambda f: f"全县现有脱贫人口{f('poverty_households')}户{f('poverty_persons')}人。",
+        lambda f: "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,对符合条件的及时纳为监测对象。",
         lambda f: (
-            "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,"
             f"目前尚未消除风险的监测对象{f('monitored_households')}户"
             f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
         ),
@@ -451,7 +462,8 @@ def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
     ]
 
 
-# key, title (zh, en), sentences, the specs whose departments the paragraph is attributed to
+# key, title (zh, en), sentences, the specs whose department answers for the theme at a press conference
+# (press_package's 答问口径; the 通稿 cites each figure's own department, see _paragraph)
 THEMES: tuple[tuple[str, str, str, Callable[[Bundle, dt.date], list[Sentence]], tuple[str, ...]], ...] = (
     ("monitoring", "防止返贫监测帮扶", "Monitoring and assistance", _monitoring, ("monitored_households",)),
     ("employment", "就业帮扶", "Employment", _employment, ("employment_placed",)),
@@ -531,16 +543,12 @@ def _headlines(b: Bundle, d: dt.date) -> list[tuple[str, Sentence]]:
 
 
 def draft(b: Bundle, as_of: dt.date) -> Draft:
-    """The 通稿 at ``as_of``: headline options, a lead and one attributed paragraph per theme (a theme with no
-    computable sentence is empty)."""
-    said_by = _attribution(b, ("poverty_households",))
-    lead = _paragraph(b, as_of, "lead", "导语", "Lead", _lead(b, as_of), said_by)
-    # A paragraph from the lead's own source does not repeat "记者从…获悉".
+    """The 通稿 at ``as_of``: headline options, a lead and one paragraph per theme (a theme with no computable
+    sentence is empty), every figure cited to the department that owns it. Each paragraph names its sources
+    afresh: a paragraph may be quoted on its own, and the one before it may have cited another office."""
+    lead = _paragraph(b, as_of, "lead", "导语", "Lead", _lead(b, as_of), attribute=True)
     paragraphs = tuple(
-        _paragraph(
-            b, as_of, key, zh, en, build(b, as_of), "" if (who := _attribution(b, specs)) == said_by else who
-        )
-        for key, zh, en, build, specs in THEMES
+        _paragraph(b, as_of, key, zh, en, build(b, as_of), attribute=True) for key, zh, en, build, _ in THEMES
     )
     headlines = tuple(
         p
@@ -549,6 +557,21 @@ def draft(b: Bundle, as_of: dt.date) -> Draft:
     )
     title = headlines[0].text if headlines else f"{name_of(b)}{TITLE_TAIL}"
     return Draft(as_of, title, paragraphs, lead, headlines)
+
+
+def byline(b: Bundle) -> dict[str, str]:
+    """Who issues the 通稿 and who prepared its data, for the Word file (briefing_doc.briefing_docx).
+
+    ``issued_by``: the county's publishing office (发稿单位), the manifest's ``press_office`` — "" when the
+    data folder does not name it (the 通稿 then says so; it is never guessed, and never the data office).
+    ``prepared_by``: the manifest's ``prepared_by``, the office that prepared the data; it is credited in
+    the annex, not cited as a source (each figure cites its own department, :func:`department_of`).
+    """
+    manifest = b.manifest or {}
+    return {
+        key: str(manifest.get(field) or "").strip()
+        for key, field in (("issued_by", "press_office"), ("prepared_by", "prepared_by"))
+    }
 
 
 def title(b: Bundle) -> str:

@@ -18,6 +18,8 @@ import pandas as pd
 
 from lulong_data import exports
 
+# The byline of a 通稿 whose data folder names no issuing office (manifest ``press_office``): said, not guessed.
+NO_ISSUER = "〔发稿单位未设置〕"
 PICTURE_WIDTH_MM = 150  # A4 minus 公文 margins leaves 156 mm
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -170,20 +172,30 @@ def briefing_docx(
     paragraphs: Sequence[tuple[str, str]],
     figures: pd.DataFrame | None = None,
     pictures: Sequence[Picture] = (),
+    issued_by: str = "",
     prepared_by: str = "",
     check: CheckSheet | None = None,
     headings: bool = False,
     watermark: str | None = None,
 ) -> bytes:
-    """The 通稿: ``title`` (the chosen headline), then ``paragraphs`` — (heading, text) pairs as edited on
-    the page, the lead first; a 通稿 prints no headings unless ``headings`` — then the appendices: the
-    figures with their 口径, the charts, and the 核对单 of the text's numbers (a page of its own)."""
+    """The 通稿: ``title`` (the chosen headline), the byline, then ``paragraphs`` — (heading, text) pairs as
+    edited on the page, the lead first; a 通稿 prints no headings unless ``headings`` — then the appendices:
+    the figures with their 口径, the charts, and the 核对单 of the text's numbers (a page of its own).
+
+    The byline is the issuing office, ``issued_by`` (the county's 发稿单位, briefing.byline): without one it
+    reads :data:`NO_ISSUER` in red, never another office's name. The text cites each figure's own
+    department; ``prepared_by`` (the office that prepared the data) is credited in the figures' annex.
+    """
     doc = office_document()
     if watermark:
         add_demo_header(doc, watermark)
     add_title(doc, title)
-    stamp = f"(数据截至{as_of.year}年{as_of.month}月{as_of.day}日)"
-    add_body(doc, f"{prepared_by}{stamp}" if prepared_by else stamp, align="center", font=SUBHEADING_FONT)
+    by = add_body(doc, issued_by or NO_ISSUER, align="center", font=SUBHEADING_FONT)
+    if not issued_by:
+        from docx.shared import RGBColor
+
+        by.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    add_body(doc, f"(数据截至{_date_zh(as_of)})", align="center", font=SUBHEADING_FONT)
     for heading, text in paragraphs:
         if not text.strip():
             continue
@@ -192,6 +204,8 @@ def briefing_docx(
         add_body(doc, text)
     if figures is not None and not figures.empty:
         add_heading(doc, "附件1:数据口径")
+        credit = f"数据由{prepared_by}汇总整理(数据截至{_date_zh(as_of)})。" if prepared_by else ""
+        add_body(doc, f"表中各项数字由“来源”栏所列单位负责。{credit}")
         add_table(doc, figures, font_pt=9, shares=_SHARES)
     if pictures:
         add_heading(doc, "附件2:图表")
@@ -200,6 +214,10 @@ def briefing_docx(
     if check is not None:
         add_check_sheet(doc, check)
     return exports.docx_bytes(doc)
+
+
+def _date_zh(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def add_check_sheet(doc, check: CheckSheet) -> None:
@@ -223,14 +241,14 @@ def add_check_sheet(doc, check: CheckSheet) -> None:
 # Shares of the text width by column: the definitions need room, the numbers little (else 5 pages of table).
 _SHARES = {"指标": 0.22, "数值": 0.09, "单位": 0.07, "口径": 0.42, "来源": 0.2}
 _CHECK_SHARES = {
-    "序号": 0.05,
-    "文中数字": 0.1,
+    "序号": 0.075,  # two bold 9-point characters and the cell margins: narrower wraps 序/号
+    "文中数字": 0.11,
     "核对结果": 0.11,
-    "正确值": 0.08,
+    "正确值": 0.09,
     "指标": 0.14,
     "来源": 0.18,
-    "说明": 0.22,
-    "指标代码": 0.12,
+    "说明": 0.185,
+    "指标代码": 0.11,
 }
 # The metric code of the 核对单: for the data office, so last, small and grey.
 QUIET_COLUMN = "指标代码"

@@ -186,6 +186,8 @@ def subset(b: Bundle, code: str) -> Bundle:
     manifest = dict(b.manifest or {})
     own = str(manifest.get("county_code", "")) == code
     frames = split(b.frames, code, single=len(codes) == 1, own_county=own)
+    if not own:
+        manifest.pop("press_office", None)  # the manifest county's 发稿单位 does not issue for another county
     manifest["county_name"] = county_name(b, code)
     manifest["county_code"] = code
     return Bundle(

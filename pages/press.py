@@ -15,7 +15,7 @@ from components import nav, safe
 from components.auth import audited, require_page
 from components.cache import compute
 from components.context import as_of, bundle, lang, t, term
-from components.press_check import audit_summary, export_gate, show_findings
+from components.press_check import audit_summary, export_gate, show_byline, show_findings
 from components.press_conference import show_package
 from components.press_kit import kit_charts, pptx_download, show_charts
 from components.press_register import published, show_register
@@ -138,6 +138,7 @@ def _check_any(day: dt.date, pubs: tuple) -> None:
 # --- Word -----------------------------------------------------------------------------------------------
 def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitChart], findings: list) -> None:
     st.subheader(term("release_as_word"))
+    show_byline(briefing.byline(bundle()))
     sheet = export_gate(findings, key="press_confirm")
     if sheet is None:
         return
@@ -177,7 +178,7 @@ def _word(d: briefing.Draft, headline: str, texts: list[str], charts: list[KitCh
             paragraphs=[(p.title_zh, text) for p, text in zip(d.parts, texts, strict=True)],
             figures=figures,
             pictures=pictures,
-            prepared_by=str(b.manifest.get("prepared_by", "")),
+            **briefing.byline(b),
             check=sheet,
             watermark=mark,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 
 import docx
@@ -18,6 +19,7 @@ from paths import SAMPLE_DIR
 from lulong_data import briefing, images, textcheck
 from lulong_data.briefing_doc import Picture, briefing_docx
 from lulong_data.bundle import load_bundle
+from lulong_data.county import name_of
 from lulong_data.exports import to_xlsx
 from lulong_data.metrics.published import check_published
 from lulong_data.metrics.registry import compute, lookup
@@ -83,16 +85,24 @@ def test_the_release_is_a_news_text(sample_draft):
     assert heads[0] == "卢龙县扎实推进巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
     assert "卢龙县安置乡村公益岗位2434人\u3000比上年增加207人" in heads
     lead = sample_draft.lead.text
-    assert lead.startswith("记者从卢龙县乡村振兴局获悉,今年以来,卢龙县")
-    assert "截至7月26日,全县脱贫劳动力实现就业4019人,完成市下目标任务的102%" in lead
+    # The lead's figures are employment figures: cited to the bureau that owns them (issue 19 review).
+    assert lead.startswith("今年以来,卢龙县坚持把防止返贫动态监测和帮扶")
+    assert (
+        "记者从卢龙县人力资源和社会保障局获悉,截至7月26日,全县脱贫劳动力实现就业4019人,完成市下目标任务的102%"
+        in lead
+    )
     assert "安置乡村公益岗位2434人,比上年增加207人" in lead
     text = {p.theme: p.text for p in sample_draft.paragraphs}
-    # Every paragraph names its department in full (the lead's own source would not be repeated).
-    assert text["monitoring"].startswith("记者从卢龙县防贫中心获悉,")
+    # Every paragraph names its sources in full; a sentence of another owner's figures says whose they are.
+    assert text["monitoring"].startswith("记者从卢龙县人民政府获悉,卢龙县下辖12个乡镇、548个行政村")
+    assert "据卢龙县乡村振兴局统计,全县现有脱贫人口5494户9236人。" in text["monitoring"]
+    assert "据卢龙县防贫中心统计,目前尚未消除风险的监测对象459户997人" in text["monitoring"]
     assert text["employment"].startswith("记者从卢龙县人力资源和社会保障局获悉,")
     assert text["welfare"].startswith("记者从卢龙县民政局获悉,")
     assert text["education"].startswith("记者从卢龙县教育局获悉,")
-    assert text["health"].startswith("记者从卢龙县卫生健康局、医疗保障局、人力资源和社会保障局获悉,")
+    assert text["health"].startswith("记者从卢龙县卫生健康局获悉,")
+    assert "据卢龙县医疗保障局统计,全县城乡居民医保参保率96.8%" in text["health"]
+    assert "据卢龙县人力资源和社会保障局统计,养老保险覆盖率99.5%" in text["health"]
     assert text["environment"].startswith("记者从卢龙县农业农村局获悉,")
     whole = lead + "".join(text.values())
     assert "2022年以来" not in whole and "县人社局" not in whole
@@ -120,6 +130,36 @@ def test_the_release_is_a_news_text(sample_draft):
     assert "2022年7月检查中,全县受检村平均得分87.2分,比上年同月提高1.8分" in text["environment"]
     # 养老保险 is social insurance, not "教育医疗".
     assert "养老保险覆盖率99.5%" in text["health"] and "养老保险" not in text["education"]
+
+
+_CITED = re.compile(r"(?:记者从|据)([^,。]+?)(?:获悉|统计),")
+
+
+def _citations(b, text: str) -> list[tuple[int, list[str]]]:
+    """(offset, full department names) of each "记者从…获悉," / "据…统计," of a text."""
+    county = name_of(b)
+    return [
+        (m.start(), [n if n.startswith(county) else county + n for n in m.group(1).split("、")])
+        for m in _CITED.finditer(text)
+    ]
+
+
+def test_every_figure_is_cited_to_the_department_that_owns_it(sample_bundle, sample_draft):
+    """Issue 19 review: a 通稿 never names an office as the source of a figure it does not own. Each figure
+    falls under the last citation before it in its paragraph; that citation names the figure's department
+    (the registry's, an indicator's from the data), and names no office none of its figures belong to."""
+    for p in sample_draft.parts:
+        cites = _citations(sample_bundle, p.text)
+        owners: dict[int, set[str]] = {start: set() for start, _ in cites}
+        for fig in p.figures:
+            before = [c for c in cites if c[0] < fig.start]
+            assert before, (p.theme, fig.text, "a figure before any source is named")
+            start, names = before[-1]
+            owner = briefing.department_of(sample_bundle, fig.spec.partition("#")[0])
+            assert owner in names, (p.theme, fig.text, owner, names)
+            owners[start].add(owner)
+        for start, names in cites:
+            assert set(names) == owners[start], (p.theme, names, owners[start])
 
 
 def test_draft_speaks_like_the_press_conference(sample_draft):
@@ -254,7 +294,11 @@ def test_reported_figures_say_their_own_date_and_no_change_on_that_date(sample_b
     d = briefing.draft(sample_bundle, dt.date(2022, 2, 15))
     health = next(p for p in d.paragraphs if p.theme == "health")
     assert "获悉,截至2021年底,全县组建家庭医生签约团队452个,做到应签尽签。" in health.text
-    assert "全县城乡居民医保参保率96.5%。养老保险覆盖率99.3%。" in health.text  # the date is said once
+    # the date is said once, each figure cited to its own department
+    assert (
+        "据卢龙县医疗保障局统计,全县城乡居民医保参保率96.5%。据卢龙县人力资源和社会保障局统计,养老保险覆盖率99.3%。"
+        in health.text
+    )
     assert "上年末" not in health.text
     found = textcheck.check(sample_bundle, health.text, as_of=dt.date(2022, 2, 15))
     assert {f.verdict for f in found} <= {"data", "published", "not_a_figure"}, found
@@ -274,6 +318,50 @@ def test_figures_table_carries_the_definitions(sample_bundle, sample_draft):
     teams = df.set_index("指标代码").loc["indicator:name=家庭医生签约团队数"]
     assert (teams["单位"], teams["来源"]) == ("个", "卢龙县卫生健康局")
     assert df["口径"].str.len().min() > 5
+
+
+def _release(b, d) -> list[str]:
+    """The Word 通稿 of draft ``d`` with ``b``'s byline, as its paragraphs' texts."""
+    data = briefing_docx(
+        title=d.title,
+        as_of=d.as_of,
+        paragraphs=[(p.title_zh, p.text) for p in d.parts],
+        figures=briefing.figures_table(b, d).drop(columns=["指标代码", "更新频次"]),
+        **briefing.byline(b),
+    )
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_the_release_is_issued_by_the_press_office_never_by_the_data_office(sample_bundle, tmp_path):
+    """Issue 19 review: the byline is the county's publishing office (manifest ``press_office``); the
+    sample names none, so the 通稿 says 发稿单位未设置 rather than the data office's name. The data office
+    (``prepared_by``) is credited in the annex only and is cited as the source of nothing."""
+    from lulong_data.briefing_doc import NO_ISSUER
+
+    d = briefing.draft(sample_bundle, sample_bundle.as_of)
+    paras = _release(sample_bundle, d)
+    assert paras[1:3] == [NO_ISSUER, "(数据截至2022年7月26日)"]
+    credit = "数据由卢龙县防贫中心(样例数据,虚构)汇总整理(数据截至2022年7月26日)。"
+    assert [p for p in paras if "卢龙县防贫中心(样例数据" in p] == [
+        f"表中各项数字由“来源”栏所列单位负责。{credit}"
+    ]
+    # A hand-built folder: another data office, and the county's publishing office named.
+    folder = _copy_sample(tmp_path)
+    (folder / "manifest.toml").write_text(
+        'county_code = "130324"\ndata_as_of = 2022-07-26\nprepared_by = "卢龙县统计局"\n'
+        'press_office = "中共卢龙县委宣传部"\n',
+        encoding="utf-8",
+    )
+    b = load_bundle(folder)
+    assert briefing.byline(b) == {"issued_by": "中共卢龙县委宣传部", "prepared_by": "卢龙县统计局"}
+    other = briefing.draft(b, b.as_of)
+    assert [p.text for p in other.parts] == [p.text for p in d.parts]  # the data office changes no citation
+    paras = _release(b, other)
+    assert paras[1:3] == ["中共卢龙县委宣传部", "(数据截至2022年7月26日)"]
+    assert [p for p in paras if "卢龙县统计局" in p] == [
+        "表中各项数字由“来源”栏所列单位负责。数据由卢龙县统计局汇总整理(数据截至2022年7月26日)。"
+    ]
+    assert NO_ISSUER not in paras and not any("宣传部" in p.text for p in other.parts)
 
 
 def test_xlsx_neutralises_formulas(sample_bundle, sample_draft):

@@ -231,6 +231,21 @@ def test_manifest_names_one_county_of_several(folder, tmp_path):
     assert county.subset(b, "139901").manifest["county_name"] == "模拟县1(虚构)"
 
 
+def test_the_press_office_issues_for_its_own_county_only(full):
+    """The manifest's 发稿单位 (press_office) belongs to the manifest's county: another county of a
+    multi-county folder has none (its 通稿 says so) rather than a neighbour's."""
+    import dataclasses
+
+    from lulong_data import briefing
+
+    own, other = CODES[0], CODES[1]
+    b = dataclasses.replace(
+        full, manifest={**full.manifest, "county_code": own, "press_office": "中共模拟县委宣传部"}
+    )
+    assert briefing.byline(county.subset(b, own))["issued_by"] == "中共模拟县委宣传部"
+    assert briefing.byline(county.subset(b, other))["issued_by"] == ""
+
+
 def test_documents_are_titled_with_the_county_they_hold(full, sample_bundle):
     """A province folder's county must not print 卢龙县 on its briefing, notice or dispatch page."""
     from lulong_data import briefing, dispatch, notice

@@ -208,6 +208,11 @@ def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_whe
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "实现就业4109人" in text  # the text as the officer wrote it
     assert "核对单" in text and "经li于" in text and "确认后导出" in text
+    # The sample names no publishing office: the byline says so, never the data office (issue 19 review).
+    assert (
+        doc.paragraphs[1].text == "〔发稿单位未设置〕" and "卢龙县防贫中心(样例" not in doc.paragraphs[2].text
+    )
+    assert any("未填写发稿单位(press_office)" in w.value for w in at.warning)
     sheet = doc.tables[-1]
     header = [c.text for c in sheet.rows[0].cells]
     assert header[:4] == ["序号", "文中数字", "核对结果", "正确值"]
