@@ -525,6 +525,25 @@ def employment_dates(t: Tables) -> list[Problem]:
     return out
 
 
+# Ledgers whose rows carry both a year and a date of their own. A year's figures stop at its 31 December
+# (figures.period_end), so a row dated after the end of its year counts in no year's figure: a warning
+# tells the data office which rows to look at (employment has the stricter date_outside_year error).
+YEAR_DATED = (("welfare_jobs", "started_on"), ("trainings", "started_on"), ("student_aid", "paid_on"))
+
+
+def dated_after_year(t: Tables) -> list[Problem]:
+    out: list[Problem] = []
+    for dataset, col in YEAR_DATED:
+        df = t.frames.get(dataset)
+        if df is None or col not in df or "year" not in df:
+            continue
+        d, year = pd.to_datetime(df[col], errors="coerce"), df["year"]
+        bad = (d.notna() & year.notna() & (d.dt.year > year)).fillna(False).astype(bool)
+        rows = pd.DataFrame({"value": df.loc[bad, col], "year": year[bad].astype("str")})
+        out += t.rows("dated_after_year", dataset, col, rows, severity="warning")
+    return out
+
+
 def inspection_dates(t: Tables) -> list[Problem]:
     e = t.frames.get("environment_scores")
     if e is None:
@@ -758,6 +777,7 @@ CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
     case_dates,
     poverty_outcomes,
     employment_dates,
+    dated_after_year,
     inspection_dates,
     employment_targets,
     county_rows,

@@ -251,6 +251,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "第 {row} 行「{col}」{value} 不在该行的年度 {year} 年内",
         "Row {row}: {col} {value} is not within the row's year {year}",
     ),
+    "dated_after_year": (
+        "第 {row} 行「{col}」{value} 在该行的年度 {year} 年之后,不计入任何年度的统计;请核对年度或日期",
+        "Row {row}: {col} {value} is after the row's year {year}, so it counts in no year's figures; "
+        "check the year or the date",
+    ),
     "date_outside_period": (
         "第 {row} 行「{col}」{value} 不在该行的月份 {period} 内",
         "Row {row}: {col} {value} is not within the row's month {period}",

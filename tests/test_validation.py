@@ -285,6 +285,27 @@ def test_dates_within_year_and_period(tmp_path):
     assert (period.file, period.row, period.value) == ("environment_scores.csv", 2, "2022-07-01")
 
 
+def test_rows_dated_after_their_year_are_flagged(tmp_path):
+    """A post, training or aid payment recorded under 2021 but dated in 2022 counts in no year's figure
+    (a year's figures stop at its 31 December): a warning names the row, the load goes on."""
+
+    def change(d):
+        d["welfare_jobs"][0]["year"] = "2021"  # taken up 2022-03-01
+        d["trainings"][0]["year"] = "2021"  # started 2022-05-01
+        d["student_aid"][0].update(year="2021", paid_on="2022-01-15")
+
+    result = _load(tmp_path, change)
+    found = find(result.problems, "dated_after_year")
+    got = {(p.file, p.row, p.column, p.severity) for p in found}
+    assert got == {
+        ("welfare_jobs.csv", 2, "started_on", "warning"),
+        ("trainings.csv", 2, "started_on", "warning"),
+        ("student_aid.csv", 2, "paid_on", "warning"),
+    }
+    assert all("2021 年之后" in p.message_zh for p in found)
+    assert not find(_load(tmp_path / "ok").problems, "dated_after_year")
+
+
 def test_township_targets_sum_to_the_county_target(tmp_path):
     result = _load(tmp_path, lambda d: d["employment_targets"][2].update(target="5"))
     p = _only(result, "target_sum")
