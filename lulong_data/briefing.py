@@ -195,16 +195,18 @@ def _paragraph(
     en: str,
     sentences: list[Sentence],
     attribute: bool = False,
+    speaker: str = "",
 ) -> Paragraph:
     """The sentences that can be computed, as one paragraph. ``attribute``: each figure is cited to the
     department that owns it (:func:`department_of`) — the first sentence with figures opens with
     "记者从…获悉,", a later one whose figures belong to another department with "据…统计," — so a paragraph
-    never names an office as the source of a figure it does not own."""
+    never names an office as the source of a figure it does not own. ``speaker``: the department saying
+    the paragraph (a bureau's 答问口径): its own figures need no citation, another's get "据…统计,"."""
     texts: list[str] = []
     raw: list[tuple[str, float, int]] = []
     omitted: list[str] = []
     cited: list[str] = []  # every attribution of the paragraph, in order
-    said_by = ""  # the attribution in force
+    said_by = speaker  # the attribution in force
     for sentence in sentences:
         f = _Filler(b, as_of)
         try:
@@ -214,7 +216,7 @@ def _paragraph(
             continue
         who = _attribution(b, tuple(spec.partition("#")[0] for spec, *_ in f.figures)) if attribute else ""
         if who and who != said_by:  # a sentence without figures, or with the same owner's, cites nobody
-            text = (f"据{who}统计," if said_by else f"记者从{who}获悉,") + text
+            text = (f"据{who}统计," if said_by or speaker else f"记者从{who}获悉,") + text
             said_by = who
             cited.append(who)
         # Renumber this sentence's markers into the paragraph's figure list.

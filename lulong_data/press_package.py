@@ -116,8 +116,14 @@ def statement(b: Bundle, as_of: dt.date, themes) -> Document:
 
 
 def answer(b: Bundle, as_of: dt.date, key: str, p: briefing.Paragraph, bureau: str) -> Document:
+    """The bureau's 答问口径: the theme's sentences as the bureau says them — another owner's figures cited
+    ("据卢龙县医疗保障局统计,…"), never spoken as the bureau's own."""
     county = name_of(b)
     question = QUESTIONS.get(key, "{county}在" + p.title_zh + "方面做了哪些工作?").format(county=county)
+    build = next(build for k, _, _, build, _ in briefing.THEMES if k == key)
+    p = briefing._paragraph(
+        b, as_of, key, p.title_zh, p.title_en, build(b, as_of), attribute=True, speaker=bureau
+    )
     one = briefing.Draft(as_of, p.title_zh, (p,))
     table = briefing.figures_table(b, one, "zh")[["指标", "数值", "单位", "口径", "来源"]]
     return Document(

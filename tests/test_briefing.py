@@ -162,6 +162,28 @@ def test_every_figure_is_cited_to_the_department_that_owns_it(sample_bundle, sam
             assert set(names) == owners[start], (p.theme, names, owners[start])
 
 
+def test_a_bureau_answers_for_its_own_figures_and_cites_the_others(sample_bundle):
+    """答问口径: the answering bureau speaks its own figures without citation; a figure another office owns
+    is cited to that office ("据卢龙县医疗保障局统计,…"), as the bureaus did at the 2022-07-27 conference."""
+    from lulong_data import press_package
+
+    b, day = sample_bundle, sample_bundle.as_of
+    for key, zh, en, build, specs in briefing.THEMES:
+        bureau = next(filter(None, (briefing.department_of(b, s) for s in specs)))
+        p = briefing._paragraph(b, day, key, zh, en, build(b, day), attribute=True, speaker=bureau)
+        cites = _citations(b, p.text)
+        for fig in p.figures:
+            before = [names for start, names in cites if start < fig.start]
+            owner = briefing.department_of(b, fig.spec.partition("#")[0])
+            assert owner in (before[-1] if before else [bureau]), (key, fig.text, owner, bureau)
+    docs = {d.key: d.text for d in press_package.package(b, day)}
+    assert "答:感谢这位记者的提问。截至6月底,全县组建家庭医生签约团队458个" in docs["qa_health"]
+    assert "据卢龙县医疗保障局统计,全县城乡居民医保参保率96.8%" in docs["qa_health"]
+    assert "据卢龙县人力资源和社会保障局统计,养老保险覆盖率99.5%" in docs["qa_health"]
+    assert "统计," not in docs["qa_employment"]  # every figure the bureau's own
+    assert "统计," not in docs["statement"]  # the county government speaks for its departments
+
+
 def test_draft_speaks_like_the_press_conference(sample_draft):
     text = {p.theme: p.text for p in sample_draft.paragraphs}
     assert "今年已开展实用技术培训12期645人" in text["employment"]
