@@ -165,6 +165,15 @@ def test_posts_trainings_and_aid_of_2021_stop_at_its_end(ledgers, spec, value, a
     assert f.value == pytest.approx(value) and f.period == Period.year(2021)
 
 
+@pytest.mark.parametrize("as_of", LATER)
+def test_the_trainings_by_year_table_agrees_with_the_year_s_figures(ledgers, as_of):
+    by_year = employment.trainings_by_year(ledgers, as_of=as_of).set_index("year")
+    assert (
+        by_year.loc[2021, "sessions"] == evaluate(ledgers, "training_sessions:year=2021", as_of=as_of).value
+    )
+    assert by_year.loc[2021, "participants"] == 30
+
+
 def test_every_yearly_metric_of_the_sample_reads_2021_alike_at_its_end_and_later(sample_bundle):
     """On the sample, every yearly figure of 2021 (each parameter set) is the same at 31 December 2021 and
     at the folder's date in 2022, and says it stands for 2021."""

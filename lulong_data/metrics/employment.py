@@ -552,9 +552,10 @@ def welfare_post_weak_share(
 
 
 def trainings_by_year(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Sessions and participants per year (started on or before as_of). Columns: year, sessions, participants."""
+    """Sessions and participants per year (started on or before as_of, and by the end of the row's year, as
+    :func:`training_sessions` counts them). Columns: year, sessions, participants."""
     t = b.table("trainings")
-    t = t.filter(t.started_on <= as_of)
+    t = t.filter((t.started_on <= as_of) & (t.started_on.year() <= t.year))
     if township is not None:
         t = t.filter(t.township_code == str(township))
     out = b.execute(t.group_by("year").aggregate(sessions=t.count(), participants=t.participants.sum()))
