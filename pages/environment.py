@@ -40,7 +40,7 @@ def _pick_month(months: list[str]) -> str:
 
 
 def _kpis(period: str, vetoes: int) -> None:
-    veto = t(f"其中一票否决 {vetoes} 个", f"of which {vetoes} vetoed") if vetoes else None
+    veto = t(f"其中一票否决{vetoes}个", f"of which {vetoes} vetoed") if vetoes else None
     kpi.figure_tiles(
         [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
          (f"env_red_villages:period={period}", "▲ " + kpi.short_label("env_red_villages"), None),
