@@ -216,7 +216,7 @@ def _paragraph(
             continue
         who = _attribution(b, tuple(spec.partition("#")[0] for spec, *_ in f.figures)) if attribute else ""
         if who and who != said_by:  # a sentence without figures, or with the same owner's, cites nobody
-            text = (f"据{who}统计," if said_by or speaker else f"记者从{who}获悉,") + text
+            text = (f"据{who}统计," if said_by else f"记者从{who}获悉,") + text
             said_by = who
             cited.append(who)
         # Renumber this sentence's markers into the paragraph's figure list.
