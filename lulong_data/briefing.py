@@ -385,8 +385,11 @@ def _education(b: Bundle, d: dt.date) -> list[Sentence]:
     y = d.year
     students, amount = f"student_aid_students:year={y}", f"student_aid_amount:year={y}"
     before = f"student_aid_students:year={y - 1}"
-    return [
-        lambda f: (
+
+    def paid(f: _Filler) -> str:
+        if f.value(students) == 0:  # nothing paid yet this year (before the spring term): no "0名…0万元"
+            return ""
+        return (
             f"今年以来已为{f(students)}名低收入家庭学生发放资助资金{f(amount)}万元"
             + _optional(
                 f.change(students, before, at=_year_before(d), since="上年同期", unit="名").replace(
@@ -394,8 +397,9 @@ def _education(b: Bundle, d: dt.date) -> list[Sentence]:
                 )
             )
             + "。"
-        ),
-    ]
+        )
+
+    return [paid]
 
 
 _IND = "indicator:name="

@@ -209,6 +209,18 @@ def test_student_aid_is_compared_with_the_same_days_of_last_year(sample_draft, s
     assert f"受资助学生比上年同期{'增加' if change >= 0 else '减少'}{abs(change)}名" in text
 
 
+def test_nothing_paid_yet_this_year_is_not_news(sample_bundle):
+    """Before the spring term's aid is paid, the draft does not say "已为0名…发放资助资金0万元"."""
+    a = sample_bundle.frames["student_aid"]
+    first = pd.to_datetime(a.loc[a["year"] == 2022, "paid_on"]).min().date()
+    day = first - dt.timedelta(days=1)
+    assert compute(sample_bundle, "student_aid_students:year=2022", as_of=day) == 0
+    d = briefing.draft(sample_bundle, day)
+    text = {p.theme: p.text for p in d.paragraphs}["education"]
+    assert "名低收入家庭学生" not in text and "0万元" not in text
+    assert all("student_aid" not in spec for spec in (f.spec for p in d.parts for f in p.figures))
+
+
 def test_a_year_without_last_years_figure_says_no_change(tmp_path):
     """No 2021 placements in the data: the employment sentence stands without a year-on-year clause.
 
