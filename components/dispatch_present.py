@@ -274,7 +274,7 @@ def _decisions(d: dispatch.Dispatch) -> str:
                 more = len(s.lines) - len(lines)
                 lines.append(t(f"另有{more}条,见调度材料", f"{more} more on the sheet"))
             body = "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
-            head = f"{escape(s.title)}({len(s.lines)})"
+            head = escape(s.heading(lang()))
         else:
             body = f"<div class='dp-none'>√ {escape(s.none)}</div>"
             head = escape(s.title)

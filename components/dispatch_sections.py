@@ -59,7 +59,7 @@ def decisions(d: dispatch.Dispatch) -> None:
     for row in (sections[:2], sections[2:]):
         for col, s in zip(st.columns(2, gap="large"), row, strict=True):
             with col, st.container(border=True):
-                st.markdown(f"**{s.title}**" + (f"({len(s.lines)})" if s.lines else ""))
+                st.markdown(f"**{s.heading(lang())}**")
                 st.markdown(
                     "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"√ {s.none}"
                 )

@@ -495,6 +495,17 @@ class DecisionSection:
     lines: tuple[str, ...]  # one sentence per item; empty = nothing to decide
     none: str  # what to say when there is nothing
     notes: tuple[str, ...] = ()  # said under the list whatever it holds (the deadlines' caveats)
+    counter: tuple[str, str] = ("项", "")  # what one line counts (个乡镇, 个村, 批), zh and en
+
+    def heading(self, lang: str = "zh") -> str:
+        """The title with how many lines follow and what they count: 逾期未办的程序事项(6个乡镇) — not "(6)",
+        which reads as six items when 22 are overdue in six townships."""
+        if not self.lines:
+            return self.title
+        n = len(self.lines)
+        return (
+            f"{self.title}({n}{self.counter[0]})" if lang == "zh" else f"{self.title} ({n} {self.counter[1]})"
+        )
 
 
 def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, ...]:
@@ -545,24 +556,28 @@ def decision_sections(d: Dispatch, lang: str = "zh") -> tuple[DecisionSection, .
             tuple(overdue),
             _t(lang, "无逾期事项", "Nothing overdue"),
             d.caveat_texts(lang),
+            ("个乡镇", "townships"),
         ),
         DecisionSection(
             "jobs",
             _t(lang, "就业落后序时进度的乡镇", "Townships behind the job pace"),
             tuple(jobs),
             _t(lang, "各乡镇均达到序时进度", "Every township is on pace"),
+            counter=("个乡镇", "townships"),
         ),
         DecisionSection(
             "talks",
             _t(lang, "连续上黑榜需约谈的村", "Villages black-listed running: formal talk (约谈)"),
             tuple(talks),
             _t(lang, "无需约谈的村", "No village due a talk"),
+            counter=("个村", "villages"),
         ),
         DecisionSection(
             "batches",
             _t(lang, f"需会商的批次(同日审定≥{n}户)", f"Batches for consultation (≥ {n} approved in a day)"),
             tuple(batches),
             _t(lang, "本期无需会商的批次", "No batch in the period"),
+            counter=("批", "batches"),
         ),
     )
 

@@ -116,7 +116,7 @@ def _decisions(doc: Any, d: Dispatch, lang: str) -> None:
     table.style = "Table Grid"
     for cell, s in zip([c for row in table.rows for c in row.cells], sections, strict=True):
         head = cell.paragraphs[0]
-        run = head.add_run(f"{s.title}({len(s.lines)})" if s.lines else s.title)
+        run = head.add_run(s.heading(lang))
         run.bold = True
         run.font.size = Pt(TABLE_PT + 0.5)
         exports.set_fonts(run._r, exports.HEADING_FONT)

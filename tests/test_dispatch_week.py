@@ -299,3 +299,18 @@ def test_ledger_tables_and_edits(sample_bundle, state_db_url):
         state_db_url, before, after.assign(**{"落实情况": "旧的"}), actor=LEADER, today=NOW
     )
     assert stale.changed == 0 and "已被石门张" in stale.problems[0]
+
+
+def test_a_decision_list_says_what_its_count_counts(sample_bundle):
+    """逾期未办的程序事项(6个乡镇): the count in a decision list's heading is of its lines (townships,
+    villages, batches), and says so, so it is not read as the number of overdue items."""
+    d = dispatch.prepare(sample_bundle, as_of=NOW)
+    sections = {s.key: s for s in dispatch.decision_sections(d)}
+    towns = _overdue_by_township(sample_bundle, NOW)["township_code"].nunique()
+    assert towns > 0 and sections["overdue"].heading() == f"逾期未办的程序事项({towns}个乡镇)"
+    talks = sections["talks"]
+    assert talks.heading() == f"连续上黑榜需约谈的村({len(talks.lines)}个村)" and talks.lines
+    en = {s.key: s for s in dispatch.decision_sections(d, "en")}["overdue"]
+    assert en.heading("en") == f"Overdue procedure items ({towns} townships)"
+    empty = {s.key: s for s in dispatch.decision_sections(d)}["jobs"]
+    assert empty.lines or empty.heading() == empty.title  # nothing listed: no "(0个乡镇)"
