@@ -21,13 +21,13 @@ from lulong_data import dispatch, status
 from lulong_data.store import ledger
 
 SLIDE_KEY = "dispatch_slide"
-MAX_LINES = 4  # per decision box at most
+MAX_LINES = 6  # per decision box at most
 MAX_ITEMS = 4  # item lines on a ledger slide: twice this many at most
 # What a box holds at the tightest of 1024×768, 1366×768 and 1920×1080 (measured on the screenshots): lines
 # of text and characters per line. A long line wraps, so lines are counted as wrapped rows and the list
 # stops where the next item would not fit — "另有N项" says the rest (nothing is cut off at the box's edge).
 ITEM_ROWS, ITEM_CHARS = 15, 50  # the one box of a ledger slide
-DECISION_ROWS, DECISION_CHARS = 6, 21  # each of the four decision boxes
+DECISION_ROWS, DECISION_CHARS = 7, 22  # each of the four decision boxes
 # Filled badges: white or black text on the Okabe-Ito colour, readable from the back of the room.
 _BADGE = {
     "behind": (theme.VERMILLION, "#FFFFFF"),
@@ -97,11 +97,13 @@ table.dp-table tr:nth-child(even) td { background: #F2F2F2; }
 
 
 def _fitting(texts: list[str], rows: int, chars: int) -> int:
-    """How many of ``texts`` (in order) fit ``rows`` wrapped lines of ``chars`` characters, keeping a row for
+    """How many of ``texts`` (in order) fit ``rows`` wrapped lines of ``chars`` Chinese characters, keeping a row for
     the "另有N项" line when some are left out; at least one."""
     used = 0
     for n, text in enumerate(texts):
-        need = -(-len(text) // chars)
+        # Digits and Latin letters take half a Chinese character's width ("76天" is two characters wide).
+        halves = sum(1 if ord(c) < 0x2E80 else 2 for c in text)
+        need = -(-halves // (2 * chars))
         if used + need > rows - (1 if n + 1 < len(texts) else 0):
             return max(1, n)
         used += need
