@@ -86,19 +86,18 @@ def bullet_chart(df: pd.DataFrame, *, year: int) -> alt.LayerChart:
 
 @cached
 def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt.LayerChart:
-    """Cumulative placements at month ends (solid, dots) and the straight pace line 0 → target (dashed)."""
+    """Cumulative placements at month ends (solid, dots) and the pace at the same days (dashed): the
+    county's one yardstick (monthly plan, last year's curve or the even pace), from 0 on 1 January."""
     placed_l, pace_l = (
         term("placed_cumulative"),
-        term("even_pace"),
+        term("pace_line"),
     )
     actual = cum.assign(series=placed_l, value=cum["placed"])[["date", "series", "value"]]
     frames = [actual]
-    if target is not None:
-        frames.append(
-            pd.DataFrame(
-                {"date": [dt.date(year, 1, 1), dt.date(year, 12, 31)], "series": pace_l, "value": [0, target]}
-            )
-        )
+    paced = cum.dropna(subset=["pace"])
+    if target is not None and len(paced):
+        start = pd.DataFrame({"date": [dt.date(year, 1, 1)], "series": pace_l, "value": [0.0]})
+        frames += [start, paced.assign(series=pace_l, value=paced["pace"])[["date", "series", "value"]]]
     data = pd.concat(frames, ignore_index=True)
     data["date"] = pd.to_datetime(data["date"])
     scale = alt.Scale(domain=[placed_l, pace_l], range=[theme.BLUE, PACE_BLACK])

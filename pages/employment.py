@@ -17,6 +17,7 @@ from components.help import definitions
 from components.layout import tabbed
 from components.table import column_header, show_table
 from lulong_data.metrics import employment as em
+from lulong_data.metrics import pace
 from lulong_data.metrics import reconciliation as rc
 
 _PACE = {"pace": st.column_config.NumberColumn(format="%.0f")}
@@ -75,7 +76,7 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
             columns=("township", "placed", "target", "gap", "rate", "pace", "short"),
             column_config={**_PACE, "rate": kpi.column("employment_rate")},
         )  # fmt: skip
-    definitions("employment_placed", "employment_target", "employment_rate", "employment_pace", extra=em.PACE_NOTE)  # fmt: skip
+    definitions("employment_placed", "employment_target", "employment_rate", "employment_pace", extra=compute(pace.pace_note, as_of=min(d, dt.date(year, 12, 31))))  # fmt: skip
 
 
 def _at(d: dt.date, year: int, tw: str | None) -> dict:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lulong_data.metrics import employment as em
+from lulong_data.metrics import pace
 from lulong_data.metrics import reconciliation as rc
 from tests.factories import T1, T2, V1, V2, V3, bundle_from_frames
 
@@ -220,23 +221,32 @@ def pd_na(x):
 
 
 def test_pace_at_a_mid_year_date(b):
-    # 2 July 2022 is day 183 of 365.
+    # The even pace, the yardstick's last resort: 2 July 2022 is day 183 of 365.
     assert em.target_pace(3650, 2022, dt.date(2022, 7, 2)) == pytest.approx(1830)
     assert em.target_pace(366, 2024, dt.date(2024, 12, 31)) == 366  # leap year, last day
     assert em.target_pace(100, 2022, dt.date(2021, 12, 31)) == 0
     assert em.target_pace(100, 2022, dt.date(2023, 3, 1)) == 100
     assert em.target_pace(None, 2022, AS_OF) is None
-    pace = 10 * 183 / 365  # 5.01
-    assert em.employment_pace(b, as_of=AS_OF, year=2022) == pytest.approx(pace)
+    # With last year's placements the county's one yardstick is last year's curve (lulong_data.metrics.pace):
+    # of 2021's two placements (P1 from March, P5 from August) one had started by 2 July 2021.
+    assert pace.yardstick(b, as_of=AS_OF).basis == "last_year"
+    expected = 10 * 1 / 2
+    assert em.employment_pace(b, as_of=AS_OF, year=2022) == pytest.approx(expected)
     row = em.employment_by_township(b, as_of=AS_OF, year=2022).set_index("township_code").loc[T1]
-    assert row["pace"] == pytest.approx(pace)
-    assert row["placed"] == 4 and row["short"] == 2  # ⌈5.01 − 4⌉
+    assert row["pace"] == pytest.approx(expected)
+    assert row["placed"] == 4 and row["short"] == 1  # ⌈5 − 4⌉
     assert row["gap"] == 6 and row["rate"] == pytest.approx(40)
     behind = em.townships_behind_pace(b, as_of=AS_OF, year=2022)
-    assert behind["township_code"].tolist() == [T1] and behind["short"].tolist() == [2]
-    # Earlier in the year T1 was ahead: 3 placed by 1 April (pace 10 × 91/365 = 2.5).
+    assert behind["township_code"].tolist() == [T1] and behind["short"].tolist() == [1]
+    # The status rule reads the same pace (one yardstick for the page, the overview and the meeting).
+    towns = pace.township_pace(b, as_of=AS_OF).set_index("township_code")
+    assert towns.loc[T1, "expected"] == pytest.approx(row["pace"])
+    # On 1 April P1 had already started in 2021 (half of last year by then): 3 placed against 5.
     early = em.employment_by_township(b, as_of=dt.date(2022, 4, 1), year=2022).set_index("township_code")
-    assert early.loc[T1, "placed"] == 3 and early.loc[T1, "status"] == "ahead"
+    assert early.loc[T1, "placed"] == 3 and early.loc[T1, "pace"] == pytest.approx(5)
+    assert early.loc[T1, "status"] == "behind"
+    # A past year's pace is its full target, whatever the date.
+    assert em.employment_pace(b, as_of=dt.date(2023, 3, 1), year=2022) == 10
 
 
 def test_cumulative_by_month(b):
@@ -245,8 +255,9 @@ def test_cumulative_by_month(b):
     assert cum["date"].iloc[-1] == AS_OF  # the last point is the as-of date, not 31 July
     assert cum["placed"].tolist() == [1, 2, 3, 4, 4, 5, 5]
     assert cum["placed"].iloc[-1] == em.employment_placed(b, as_of=AS_OF, year=2022)
-    assert cum["pace"].iloc[-1] == pytest.approx(10 * 183 / 365)
-    assert cum["pace"].iloc[0] == pytest.approx(10 * 31 / 365)
+    # The pace at each month end is last year's curve on that day: nothing by February, P1 from March.
+    assert cum["pace"].tolist() == pytest.approx([0, 0, 5, 5, 5, 5, 5])
+    assert cum["pace"].iloc[-1] == pytest.approx(em.employment_pace(b, as_of=AS_OF, year=2022))
 
 
 def test_change_against_the_same_day_a_year_earlier(b):

@@ -283,10 +283,9 @@ same_day_year_before = _year_before  # 上年同期 (lulong_data.figures), kept 
 
 
 def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
-    """Straight-line pace: target × day-of-year(d) / days-in-year (0 before the year, target after it).
-
-    The city sets a yearly target and no monthly schedule, so the even pace is the honest yardstick:
-    on 2 July of a common year (day 183 of 365) the pace is 50.1% of the target.
+    """Straight-line pace: target × day-of-year(d) / days-in-year (0 before the year, target after it):
+    on 2 July of a common year (day 183 of 365) 50.1% of the target. The last resort of the county's
+    yardstick (lulong_data.metrics.pace), used when there is neither a monthly plan nor last year's curve.
     """
     if target is None:
         return None
@@ -306,15 +305,19 @@ def target_pace(target: float | None, year: int, d: dt.date) -> float | None:
     pages=("employment", "dispatch"),
     phrases=("序时进度",),
     scope="全县(或所选乡镇)所选年度就业目标任务",
-    method="全年目标任务人数乘以所选日期为当年第几天、再除以当年天数(按全年均匀推进计算,不取整)",
+    method="按县定月度累计计划计算,月内按天数折算;未设月度计划的,以上年同期全县累计就业人数占上年全年的比例"
+    "乘以本年目标任务;既无月度计划也无上年就业数据的,按全年均匀推进计算(不取整)。所选年度结束后为全年目标任务",
     when="所选年度1月1日至所选日期",
-    definition_en="The full-year target × the day of the year of the date / the days in the year "
-    "(an even pace, unrounded).",
+    definition_en="The county's one yardstick: its monthly cumulative plan, pro "
+    "rata within the month; without one, last year's county-wide share of placements by the same day times "
+    "this year's target; without last year's placements either, an even pace (unrounded). The full target "
+    "once the year is over.",
     datasets=("employment_targets",),
 )
 def employment_pace(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> float | None:
-    target = employment_target(b, as_of=as_of, year=year, township=township)
-    return target_pace(target, int(year), as_of)
+    from lulong_data.metrics import pace  # pace builds on this module
+
+    return pace.expected(b, as_of=as_of, year=year, township=township)
 
 
 def _first_rows(b: Bundle, as_of: dt.date, year: int) -> ibis.Table:
@@ -346,8 +349,7 @@ def employment_by_township(
     has = out["target"].notna()
     out["gap"] = (out["target"] - out["placed"]).clip(lower=0)
     out["rate"] = (out["placed"] / out["target"].astype("float64") * 100).where(has & (out["target"] > 0))
-    out["pace"] = [target_pace(None if pd.isna(x) else int(x), int(year), as_of) for x in out["target"]]
-    out["pace"] = out["pace"].astype("float64")
+    out["pace"] = _township_paces(b, as_of, int(year), out)
     short = (out["pace"] - out["placed"]).apply(lambda x: math.ceil(x - 1e-9) if x == x and x > 0 else 0)
     out["short"] = short.astype("int64")
     out["status"] = [
@@ -357,10 +359,22 @@ def employment_by_township(
     return out
 
 
+def _township_paces(b: Bundle, as_of: dt.date, year: int, out: pd.DataFrame) -> pd.Series:
+    """Each township's pace by the county's one yardstick (lulong_data.metrics.pace.expected)."""
+    if dt.date(year, 1, 1) <= as_of < dt.date(year, 12, 31):
+        from lulong_data.metrics import pace  # pace builds on this module
+
+        paces = pace.expected_by_township(b, as_of=as_of)
+        values = [paces.get(c, (None, "none"))[0] for c in out["township_code"]]
+    else:
+        values = [target_pace(None if pd.isna(x) else int(x), year, as_of) for x in out["target"]]
+    return pd.Series(values, index=out.index, dtype="float64")
+
+
 def townships_behind_pace(
     b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
 ) -> pd.DataFrame:
-    """Townships with fewer placements than the straight-line pace, most people short first."""
+    """Townships with fewer placements than the pace (the county's yardstick), most people short first."""
     df = employment_by_township(b, as_of=as_of, year=year, township=township)
     df = df[df["status"] == "behind"]
     return df.sort_values(["short", "township_code"], ascending=[False, True]).reset_index(drop=True)
@@ -369,11 +383,14 @@ def townships_behind_pace(
 def employment_cumulative(
     b: Bundle, *, as_of: dt.date, year: int, township: str | None = None
 ) -> pd.DataFrame:
-    """Cumulative placements at each month end of the year up to as_of (and at as_of), with the pace.
+    """Cumulative placements at each month end of the year up to as_of (and at as_of), with the pace (the
+    county's yardstick on each of those days).
 
     Columns: date, month (1–12), placed (distinct persons whose first row of the year started on or
     before date), pace (None without a target). The last row is as_of itself when it is mid-month.
     """
+    from lulong_data.metrics import pace  # pace builds on this module
+
     first = persons_in(b, _first_rows(b, as_of, year), township)
     starts = b.execute(first.select("started_on"))["started_on"]
     starts = pd.to_datetime(starts).dt.date.sort_values().tolist()
@@ -388,7 +405,16 @@ def employment_cumulative(
         if d < dt.date(int(year), m, 1):
             break
         placed = sum(1 for s in starts if s <= d)
-        rows.append({"date": d, "month": m, "placed": placed, "pace": target_pace(target, int(year), d)})
+        rows.append(
+            {
+                "date": d,
+                "month": m,
+                "placed": placed,
+                "pace": pace.expected(b, as_of=d, year=year, township=township)
+                if target is not None
+                else None,
+            }
+        )
     return pd.DataFrame(rows, columns=["date", "month", "placed", "pace"])
 
 
@@ -690,14 +716,6 @@ GROUP_LABELS = {
     "elderly": ("60岁及以上(其他劳动能力)", "aged 60+ (other abilities)"),
     "other": ("其他", "others"),
 }
-PACE_NOTE = (
-    "序时进度:目标 × 截至日期是当年第几天 ÷ 当年天数(如 7月26日为第207天,207/365 = 56.7%)。"
-    "市里只下达全年目标,没有分月计划,故按全年均匀推进衡量快慢;落后人数 = ⌈序时进度 − 已就业⌉。"
-    "无乡镇目标的乡镇不判断快慢。",
-    "Pace: target × day of the year of the as-of date ÷ days in the year (26 July is day 207: 56.7%). "
-    "The city sets a yearly target only, so an even pace is the yardstick; short = ⌈pace − placed⌉. "
-    "A township with no target of its own is not judged.",
-)
 
 
 def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:

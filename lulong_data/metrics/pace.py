@@ -149,6 +149,16 @@ def yardstick(b: Bundle, *, as_of: dt.date) -> Yardstick:
     return Yardstick("last_year" if share is not None else "even", share, as_of)
 
 
+def pace_note(b: Bundle, *, as_of: dt.date) -> tuple[str, str]:
+    """(zh, en): the yardstick of ``as_of`` in words, with how "short" is counted — under the employment
+    page's tables and charts."""
+    ys = yardstick(b, as_of=as_of)
+    return (
+        ys.text("zh") + "落后人数 = ⌈序时进度 − 已就业⌉;无乡镇目标的乡镇不判断快慢。",
+        ys.text("en") + " Short = ⌈pace − placed⌉; a township with no target of its own is not judged.",
+    )
+
+
 def _plan_rows(t: pd.DataFrame, code: str | None) -> pd.DataFrame:
     area = t["township_code"].isna() if code is None else (t["township_code"] == code)
     return t[t["month"].notna() & area.fillna(False).astype(bool)]
@@ -167,17 +177,47 @@ def _expected(
     return emp.target_pace(yearly, ys.as_of.year, ys.as_of), "even"
 
 
+def expected_by_township(b: Bundle, *, as_of: dt.date) -> dict[str | None, tuple[float | None, str]]:
+    """(expected, basis) on ``as_of`` for this year's placements: the county under the key None, and every
+    township with a target or a plan of its own. With monthly plans for townships only, the county's
+    expected is the sum of the townships'."""
+    ys = yardstick(b, as_of=as_of)
+    t = _targets(b, as_of.year, JOBS)
+    yearly = _yearly(t)
+    codes = {c for c in [*yearly, *t["township_code"].dropna()] if c is not None}
+    out: dict[str | None, tuple[float | None, str]] = {c: _expected(t, c, yearly.get(c), ys) for c in codes}
+    if len(_plan_rows(t, None)) or not t["month"].notna().any():
+        out[None] = _expected(t, None, yearly.get(None), ys)
+    else:
+        out[None] = (float(sum(e or 0 for c, (e, _) in out.items() if c is not None)), "monthly_plan")
+    return out
+
+
+def expected(
+    b: Bundle, *, as_of: dt.date, year: int | None = None, township: str | None = None
+) -> float | None:
+    """Where the placements of ``year`` should stand on ``as_of`` by the county's one yardstick: none
+    before the year, the full target from its last day, in between the monthly plan, last year's curve or
+    the even pace (:func:`yardstick`). None without a target. The employment page, the overview, the
+    status rule and the dispatch meeting all read this."""
+    year = as_of.year if year is None else int(year)
+    if not dt.date(year, 1, 1) <= as_of < dt.date(year, 12, 31):
+        return emp.target_pace(
+            emp.employment_target(b, as_of=as_of, year=year, township=township), year, as_of
+        )
+    return expected_by_township(b, as_of=as_of).get(township, (None, "none"))[0]
+
+
 def township_pace(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
     """Per township: placed (this year, by as_of), target (yearly), expected (the yardstick on as_of),
     pct (placed ÷ expected × 100; NaN without a target), short (people short of expected, ≥ 0) and
     basis (which yardstick this township's expected used)."""
-    ys = yardstick(b, as_of=as_of)
-    t = _targets(b, as_of.year, JOBS)
-    yearly = _yearly(t)
+    yearly = _yearly(_targets(b, as_of.year, JOBS))
+    paces = expected_by_township(b, as_of=as_of)
     jobs = emp.employment_by_township(b, as_of=as_of, year=as_of.year)
     rows = []
     for code, name, placed in jobs[["township_code", "township", "placed"]].itertuples(index=False):
-        expected, basis = _expected(t, code, yearly.get(code), ys)
+        expected, basis = paces.get(code, (None, "none"))
         pct = placed / expected * 100 if expected else None
         short = max(0, math.ceil(expected - placed - 1e-9)) if expected else 0
         rows.append([code, name, int(placed), yearly.get(code), expected, pct, short, basis])
@@ -190,13 +230,8 @@ def county_pace(b: Bundle, *, as_of: dt.date) -> dict:
     """The county's placed, target, expected, pct, basis and yardstick on ``as_of``. With monthly plans
     for townships only, the county's expected is the sum of the townships'."""
     ys = yardstick(b, as_of=as_of)
-    t = _targets(b, as_of.year, JOBS)
-    yearly = _yearly(t)
-    if len(_plan_rows(t, None)) or not t["month"].notna().any():
-        expected, basis = _expected(t, None, yearly.get(None), ys)
-    else:
-        towns = township_pace(b, as_of=as_of)
-        expected, basis = float(towns["expected"].fillna(0).sum()), "monthly_plan"
+    yearly = _yearly(_targets(b, as_of.year, JOBS))
+    expected, basis = expected_by_township(b, as_of=as_of)[None]
     placed = emp.employment_placed(b, as_of=as_of, year=as_of.year)
     return {
         "placed": placed,
