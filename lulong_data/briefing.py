@@ -12,6 +12,7 @@ already said in public.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -288,7 +289,8 @@ def _monitoring(b: Bundle, d: dt.date) -> list[Sentence]:
             f"户籍人口{f('registered_population')}万人。"
         ),
         lambda f: f"全县现有脱贫人口{f('poverty_households')}户{f('poverty_persons')}人。",
-        lambda f: "全县畅通农户自主申报、基层干部排查、部门筛查预警渠道,对符合条件的及时纳为监测对象。",
+        # The county's own words (seed transcript: 乡村干部排查), not the national system's value 基层干部排查.
+        lambda f: "全县畅通农户自主申报、乡村干部排查、部门筛查预警渠道,对符合条件的及时纳为监测对象。",
         lambda f: (
             f"目前尚未消除风险的监测对象{f('monitored_households')}户"
             f"{f('monitored_persons')}人,占农村人口的{f('monitored_persons_share', 2)}%。"
@@ -437,13 +439,30 @@ def _health(b: Bundle, d: dt.date) -> list[Sentence]:
     ]
 
 
+def _month_end(period: str) -> dt.date:
+    """The last day of a list month "YYYY-MM"."""
+    year, month = int(period[:4]), int(period[5:7])
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def reported_month(b: Bundle, as_of: dt.date) -> tuple[str | None, bool]:
+    """(list month, still running) that a news text reports: the last month whose inspections are over
+    (the month in progress is a running count, not a result); only when there is none yet the running
+    month, which the text then says is running. (None, False) without inspections."""
+    months = environment.list_months(b, as_of=as_of) if b.has("environment_scores") else []
+    over = [m for m in months if _month_end(m) <= as_of]
+    if over:
+        return over[-1], False
+    return (months[-1], True) if months else (None, False)
+
+
 def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
-    months = environment.list_months(b, as_of=d) if b.has("environment_scores") else []
-    if not months:
+    period, still_running = reported_month(b, d)
+    if period is None:
         return []
     # The list month is named in the spec, so the figure means the same thing whenever it is re-checked.
-    period = months[-1]
     ym = f"{int(period[:4])}年{int(period[5:])}月"
+    running = f"(检查尚未结束,为截至{d.month}月{d.day}日的结果)" if still_running else ""
     red, black, talk = (f"env_{k}_villages:period={period}" for k in ("red", "black", "talk"))
     mean = f"env_mean_score:period={period}"
     # the same month a year before, as its list stood on the same date (the checker reads 比上年同月 so)
@@ -453,12 +472,12 @@ def _environment(b: Bundle, d: dt.date) -> list[Sentence]:
         n = f.value(talk)
         if not n:
             return ""  # nobody to talk to: say nothing rather than "约谈0个村"
-        return f"对连续上黑榜的{f(talk)}个村开展约谈督导,限期整改。"
+        return f"连续上黑榜的{f(talk)}个村列入约谈督导名单,限期整改。"  # the list, not a claim it took place
 
     return [
         lambda f: (
             "持续深化农村人居环境整治“红黑榜”机制,"
-            f"{ym}检查中,全县受检村平均得分{f(mean)}分"
+            f"{ym}检查中{running},全县受检村平均得分{f(mean)}分"
             + _optional(
                 f.change(mean, mean_before, at=_year_before(d), since="上年同月", unit="分", level=True)
             )
@@ -712,8 +731,9 @@ def monitoring_by_category(b: Bundle, as_of: dt.date) -> pd.DataFrame:
 
 
 def env_lists_by_township(b: Bundle, as_of: dt.date) -> tuple[str | None, pd.DataFrame]:
-    """(list month, township, red, black): villages per township on the month's lists, every township."""
-    lists = environment.month_lists(b, as_of=as_of)
+    """(list month, township, red, black): villages per township on the lists of the month a news text
+    reports (:func:`reported_month`), every township."""
+    lists = environment.month_lists(b, as_of=as_of, period=reported_month(b, as_of)[0])
     names = b.frames["townships"][["township_code", "name"]].rename(columns={"name": "township"})
     out = names.copy()
     for key, frame in (("red", lists.red), ("black", lists.black)):

@@ -78,7 +78,7 @@ def test_every_draft_number_is_the_metric(sample_bundle, sample_draft):
             assert fig.text == briefing.number_text(value, fig.digits)
 
 
-def test_the_release_is_a_news_text(sample_draft):
+def test_the_release_is_a_news_text(sample_draft, sample_bundle):
     """A 通稿: headline options, a lead with attribution, each paragraph saying whose figures they are,
     one way of saying the period (今年以来), and the year-on-year news."""
     heads = [h.text for h in sample_draft.headlines]
@@ -126,8 +126,18 @@ def test_the_release_is_a_news_text(sample_draft):
     # Reported for 30 June, not for the release's 26 July: the figures say their own date (issue 17 item 4).
     assert "获悉,截至6月底,全县组建家庭医生签约团队458个" in text["health"]
     assert "医保参保率96.8%,比上年末提高0.3个百分点" in text["health"]
-    # July's list against July 2021's as it stood on 26 July 2021 (85.39): 87.23 − 85.39 = 1.84.
-    assert "2022年7月检查中,全县受检村平均得分87.2分,比上年同月提高1.8分" in text["environment"]
+    # On 26 July the July inspections are still running: the release reports June, the last month that is
+    # over, against June 2021 as its list stood on 26 July 2021 — and the 约谈 list, not a claim of talks held.
+    day = sample_bundle.as_of
+    now = compute(sample_bundle, "env_mean_score:period=2022-06", as_of=day)
+    then = compute(sample_bundle, "env_mean_score:period=2021-06", as_of=day.replace(year=2021))
+    talks = compute(sample_bundle, "env_talk_villages:period=2022-06", as_of=day)
+    assert (
+        f"2022年6月检查中,全县受检村平均得分{now:.1f}分,比上年同月提高{now - then:.1f}分"
+        in text["environment"]
+    )
+    assert "7月检查" not in text["environment"] and "开展约谈" not in text["environment"]
+    assert f"连续上黑榜的{talks:.0f}个村列入约谈督导名单" in text["environment"]
     # 养老保险 is social insurance, not "教育医疗".
     assert "养老保险覆盖率99.5%" in text["health"] and "养老保险" not in text["education"]
 
@@ -219,6 +229,19 @@ def test_nothing_paid_yet_this_year_is_not_news(sample_bundle):
     text = {p.theme: p.text for p in d.paragraphs}["education"]
     assert "名低收入家庭学生" not in text and "0万元" not in text
     assert all("student_aid" not in spec for spec in (f.spec for p in d.parts for f in p.figures))
+
+
+def test_a_list_month_still_running_is_reported_only_when_no_month_is_over(sample_bundle):
+    """The red/black list of a month whose inspections are still running is reported (saying so) only while
+    no earlier month is over; from the next month on, the release reports the month that is over."""
+    scores = sample_bundle.frames["environment_scores"]
+    first_day = pd.to_datetime(scores["inspected_on"]).min().date()
+    text = {p.theme: p.text for p in briefing.draft(sample_bundle, first_day).paragraphs}["environment"]
+    ym = f"{first_day.year}年{first_day.month}月"
+    assert f"{ym}检查中(检查尚未结束,为截至{first_day.month}月{first_day.day}日的结果)" in text
+    later = (first_day.replace(day=28) + dt.timedelta(days=10)).replace(day=5)  # early next month
+    text = {p.theme: p.text for p in briefing.draft(sample_bundle, later).paragraphs}["environment"]
+    assert f"{ym}检查中," in text and "尚未结束" not in text
 
 
 def test_a_year_without_last_years_figure_says_no_change(tmp_path):

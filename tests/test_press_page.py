@@ -16,6 +16,8 @@ from apptest import download_data, download_name, open_page, vega_charts
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from lulong_data import briefing
+
 # Column names and values that would mean rows below township level.
 HOUSEHOLD_COLUMNS = {
     "户主",
@@ -48,7 +50,7 @@ def _area(at: AppTest, key: str):
     return at.text_area(key=key)
 
 
-def test_press_page_on_the_sample():
+def test_press_page_on_the_sample(sample_bundle):
     at = open_press(role="press")
     assert at.title[0].value == "新闻发布"
     # The release: headline options, a lead and one editable paragraph per theme, each attributed.
@@ -100,7 +102,9 @@ def test_press_page_on_the_sample():
     png = download_data(at, "press_chart_employment_png")
     assert Image.open(io.BytesIO(png)).width >= 1440
     svg = download_data(at, "press_chart_environment_svg").decode()
-    assert "卢龙县2022年7月人居环境红黑榜" in svg and "数据来源:卢龙县农业农村局" in svg
+    # the month a news text reports: June, the last whose inspections are over on 26 July
+    assert briefing.reported_month(sample_bundle, sample_bundle.as_of) == ("2022-06", False)
+    assert "卢龙县2022年6月人居环境红黑榜" in svg and "数据来源:卢龙县农业农村局" in svg
     assert "样例数据" in svg  # the bundled sample: demo mode
     # The Word release: the chosen headline, the edited text, the four charts as pictures, the 核对单.
     doc = docx.Document(io.BytesIO(download_data(at, "press_word")))
@@ -133,7 +137,7 @@ def test_slides_hold_the_charts_with_chinese_text():
         assert shapes["unit"].text_frame.text.startswith("单位:")
         assert "数据来源:卢龙县" in shapes["footer"].text_frame.text
         assert shapes["watermark"].text_frame.text == "样例数据"
-    assert "卢龙县2022年7月人居环境红黑榜" in titles
+    assert "卢龙县2022年6月人居环境红黑榜" in titles  # the month that is over (see above)
     assert "卢龙县2022年各乡镇脱贫劳动力就业与目标任务" in titles
     assert "卢龙县防返贫监测对象分类情况(截至2022年7月26日)" in titles  # a point in time says its year
 
