@@ -50,3 +50,18 @@ def bundle_from_frames(*, as_of: dt.date | str = "2022-07-26", places: bool = Tr
     data = dict(PLACES) if places else {}
     data.update(frames)
     return Bundle.from_frames(data, as_of=as_of)
+
+
+def employment_row(
+    rid: str, person: str, started: str, year: int | None = None, ended: str | None = None
+) -> dict:
+    """One row of the employment ledger (劳务输出, 省外) for hand-built cases."""
+    return {
+        "record_id": rid,
+        "person_id": person,
+        "year": year,
+        "channel": "劳务输出",
+        "location": "省外",
+        "started_on": started,
+        "ended_on": ended,
+    }

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from factories import bundle_from_frames
+from factories import bundle_from_frames, employment_row
 from loader_builders import T1, find, tables, write_folder
 
 from lulong_data.bundle import load_bundle
@@ -183,18 +183,6 @@ def test_employment_without_a_year_and_with_an_end(tmp_path):
     assert result.frames["employment"].loc[1, "date_precision"] == "月"
 
 
-def _emp(rid, person, started, year=None, ended=None):
-    return {
-        "record_id": rid,
-        "person_id": person,
-        "year": year,
-        "channel": "劳务输出",
-        "location": "省外",
-        "started_on": started,
-        "ended_on": ended,
-    }
-
-
 def _people(n):
     households = [
         {"household_id": "H1", "village_code": "130324100201", "household_type": "脱贫户", "exit_year": 2016}
@@ -220,10 +208,10 @@ def test_a_record_without_a_year_counts_in_every_year_it_overlaps():
         households=households,
         persons=persons,
         employment=[
-            _emp("E1", "P0", "2021-05-01"),  # still in work: 2021 and 2022
-            _emp("E2", "P1", "2021-05-01", ended="2021-12-31"),  # 2021 only
-            _emp("E3", "P2", "2022-08-01"),  # after the as-of date
-            _emp("E4", "P3", "2022-03-01", year=2022),  # a v1 row
+            employment_row("E1", "P0", "2021-05-01"),  # still in work: 2021 and 2022
+            employment_row("E2", "P1", "2021-05-01", ended="2021-12-31"),  # 2021 only
+            employment_row("E3", "P2", "2022-08-01"),  # after the as-of date
+            employment_row("E4", "P3", "2022-03-01", year=2022),  # a v1 row
         ],
     )
     assert compute(b, "employment_placed:year=2022", AS_OF) == 2  # P0, P3

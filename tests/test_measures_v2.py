@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from factories import T1, T2, V1, V2, V3, bundle_from_frames
+from factories import T1, T2, V1, V2, V3, bundle_from_frames, employment_row
 
 from lulong_data.metrics import compute, places
 from lulong_data.metrics import monitoring as m
@@ -86,18 +86,6 @@ def test_no_flow_without_the_date_phase_outs_begin():
 # -- 就业: 脱贫人口 and 监测对象, people still in work ---------------------------------------------------
 
 
-def _job(rid, person, started, year=None, ended=None):
-    return {
-        "record_id": rid,
-        "person_id": person,
-        "year": year,
-        "channel": "劳务输出",
-        "location": "省外",
-        "started_on": started,
-        "ended_on": ended,
-    }
-
-
 def test_employment_counts_poverty_and_monitored_persons_still_in_work():
     hs = [
         _hh("P"),  # 脱贫户
@@ -113,11 +101,11 @@ def test_employment_counts_poverty_and_monitored_persons_still_in_work():
         | {"found_on": "2022-07-20"},
     ]
     jobs = [
-        _job("E1", "P-0", "2022-03-01", year=2022),
-        _job("E2", "M-0", "2022-03-01"),
-        _job("E3", "Q-0", "2022-03-01"),
-        _job("E4", "O-0", "2022-03-01"),
-        _job("E5", "S-0", "2021-05-01"),  # no end: still in work in 2022
+        employment_row("E1", "P-0", "2022-03-01", year=2022),
+        employment_row("E2", "M-0", "2022-03-01"),
+        employment_row("E3", "Q-0", "2022-03-01"),
+        employment_row("E4", "O-0", "2022-03-01"),
+        employment_row("E5", "S-0", "2021-05-01"),  # no end: still in work in 2022
     ]
     b = bundle_from_frames(households=hs, persons=_people(hs), monitoring_cases=cases, employment=jobs)
     assert compute(b, "employment_placed:year=2022", AS_OF) == 3  # P, M, S

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from factories import T1, V1, V3, bundle_from_frames
+from factories import T1, V1, V3, bundle_from_frames, employment_row
 
 from lulong_data import parity
 from lulong_data.figures import Period, period_end
@@ -44,17 +44,6 @@ def _case(cid, hid, found, approved):
     }
 
 
-def _job(rid, person, started, year=None):
-    return {
-        "record_id": rid,
-        "person_id": person,
-        "year": year,
-        "channel": "劳务输出",
-        "location": "省外",
-        "started_on": started,
-    }
-
-
 @pytest.fixture(scope="module")
 def workers():
     """Five people in work through 2021; only P, M and L are 脱贫人口 or 监测对象 by 31 December 2021."""
@@ -71,11 +60,11 @@ def workers():
         _case("CN", "N", "2022-01-05", "2022-01-20"),
     ]
     jobs = [
-        _job("E1", "P-0", "2021-03-01", year=2021),
-        _job("E2", "M-0", "2021-04-01"),  # no year: still in work in 2022
-        _job("E3", "L-0", "2021-05-01", year=2021),
-        _job("E4", "N-0", "2021-04-01"),  # in work since April 2021, still in 2022
-        _job("E5", "O-0", "2021-03-01", year=2021),
+        employment_row("E1", "P-0", "2021-03-01", year=2021),
+        employment_row("E2", "M-0", "2021-04-01"),  # no year: still in work in 2022
+        employment_row("E3", "L-0", "2021-05-01", year=2021),
+        employment_row("E4", "N-0", "2021-04-01"),  # in work since April 2021, still in 2022
+        employment_row("E5", "O-0", "2021-03-01", year=2021),
     ]
     targets = [{"year": 2021, "township_code": None, "target": 6}]
     return bundle_from_frames(
