@@ -177,11 +177,13 @@ def _expected(
     return emp.target_pace(yearly, ys.as_of.year, ys.as_of), "even"
 
 
-def expected_by_township(b: Bundle, *, as_of: dt.date) -> dict[str | None, tuple[float | None, str]]:
+def expected_by_township(
+    b: Bundle, *, as_of: dt.date, ys: Yardstick | None = None
+) -> dict[str | None, tuple[float | None, str]]:
     """(expected, basis) on ``as_of`` for this year's placements: the county under the key None, and every
     township with a target or a plan of its own. With monthly plans for townships only, the county's
-    expected is the sum of the townships'."""
-    ys = yardstick(b, as_of=as_of)
+    expected is the sum of the townships'. ``ys``: the yardstick of ``as_of`` when the caller has it."""
+    ys = ys or yardstick(b, as_of=as_of)
     t = _targets(b, as_of.year, JOBS)
     yearly = _yearly(t)
     codes = {c for c in [*yearly, *t["township_code"].dropna()] if c is not None}
@@ -231,7 +233,7 @@ def county_pace(b: Bundle, *, as_of: dt.date) -> dict:
     for townships only, the county's expected is the sum of the townships'."""
     ys = yardstick(b, as_of=as_of)
     yearly = _yearly(_targets(b, as_of.year, JOBS))
-    expected, basis = expected_by_township(b, as_of=as_of)[None]
+    expected, basis = expected_by_township(b, as_of=as_of, ys=ys)[None]
     placed = emp.employment_placed(b, as_of=as_of, year=as_of.year)
     return {
         "placed": placed,
