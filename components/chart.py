@@ -167,3 +167,20 @@ def show_chart(
         help=t("SVG 矢量图,放大不失真,适合排版印刷。", "SVG vector picture, for print layout."),
         key=f"{key}_svg",
     )
+
+
+def figure_chart(
+    chart: alt.TopLevelMixin | Prepared,
+    *,
+    key: str,
+    title: str,
+    figure: str,
+    unit: str | None = None,
+    **kw: Any,
+) -> None:
+    """A chart of the registered figure ``figure``: :func:`show_chart` with the figure's unit (``unit`` when
+    the axis counts something else, e.g. a rank) and its department as the source."""
+    from components.kpi import unit as figure_unit
+
+    shown = figure_unit(figure) if unit is None else unit
+    show_chart(chart, key=key, title=title, unit=shown, source=source_of(figure), **kw)

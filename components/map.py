@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import folium
@@ -252,10 +253,56 @@ def schematic_notice() -> None:
     st.warning(t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN), icon=":material/info:")
 
 
+def _coloured_by(league: Any, name: str) -> tuple[dict[str, dict], list[float], Callable[[Any], str]]:
+    """The overview league's rows by township code, the colour classes of the registered figure ``name``
+    and its formatter (value and unit, "—" for none): what a map of that figure draws."""
+    from components import kpi
+    from lulong_data.metrics import METRICS
+
+    values = {r["township_code"]: r for r in league.to_dict("records")}
+    return (
+        values,
+        theme.bins([v[name] for v in values.values()]),
+        partial(kpi.fmt_value, unit=METRICS[name].unit, key=name),
+    )
+
+
+def figure_map(
+    league: Any,
+    name: str,
+    *,
+    townships: Any,
+    county: Any,
+    selected: str | None,
+    tile_url: str | None,
+    key: str,
+) -> str | None:
+    """The interactive map of the registered figure ``name`` (a column of the overview's league table):
+    townships coloured and labelled by it, its value on hover, the colour key in a corner and ``selected``
+    outlined. Returns the code of the township clicked last (None before any click)."""
+    from components import kpi
+
+    values, edges, fmt = _coloured_by(league, name)
+    title = kpi.label(name)
+    m = build_map(
+        townships,
+        county,
+        values,
+        field=name,
+        edges=edges,
+        tile_url=tile_url,
+        tooltip=lambda props: f"{props.get('name', '')}: {title} {fmt(props.get(name))}",
+        label=lambda props: fmt(props.get(name)),
+        selected=selected,
+        legend=(title, legend_items(edges, fmt)),
+    )
+    return show_map(m, key=key)
+
+
 def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = True) -> None:
     """The townships coloured by the registered figure ``name`` (a column of the overview's league table),
     as an exportable chart with its legend and, on schematic boundaries, the notice."""
-    from components import charts, kpi, viewport
+    from components import charts, viewport
     from components.chart import show_chart, source_of
     from components.context import as_of, bundle, lang
     from lulong_data.metrics import METRICS
@@ -265,12 +312,7 @@ def figure_choropleth(league: Any, name: str, *, key: str, with_legend: bool = T
         st.info(t("数据中没有乡镇边界文件。", "The data has no township boundary file."))
         return
     m = METRICS[name]
-    values = {r["township_code"]: r for r in league.to_dict("records")}
-    edges = theme.bins([v[name] for v in values.values()])
-
-    def fmt(v: Any) -> str:
-        return kpi.fmt_value(v, m.unit, key=name)
-
+    values, edges, fmt = _coloured_by(league, name)
     schematic = geo.has_schematic(shapes)
     chart = charts.choropleth(
         shapes,

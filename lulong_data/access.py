@@ -85,6 +85,13 @@ def can(role: str | None, permission: str) -> bool:
     return permission in PERMISSIONS[role]
 
 
+def small_count(role: str | None, threshold: int) -> int | None:
+    """The count below which a village's figure is hidden from ``role`` (None: shown as it is). A village
+    with 2 households in a list is nearly a name, so a role without village counts sees "<5", and enough
+    others read "×" that the township total gives none of them away (lulong_data.privacy)."""
+    return None if can(role, VILLAGES) else threshold
+
+
 def pages_for(role: str | None) -> tuple[str, ...]:
     return PAGES.get(role or "", ())
 

@@ -58,6 +58,12 @@ def label(status: str, lang: str = "zh") -> str:
     return f"{icon} {en if lang == 'en' else zh}"
 
 
+def explained(row: Mapping, lang: str = "zh") -> tuple[str, str]:
+    """A township's status as its label and its reasons as one sentence ("" when it has none): a row of
+    :func:`township_status` (or the overview league, which carries the same columns)."""
+    return label(row["status"], lang), row.get("reasons_en" if lang == "en" else "reasons_zh") or ""
+
+
 def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
 from components import charts, kpi, nav, safe, theme
 from components.auth import require_page
 from components.cache import compute
-from components.chart import show_chart, source_of
+from components.chart import figure_chart
 from components.context import as_of, bundle, lang, role, t, term, township
-from components.map import build_map, figure_choropleth, legend_items, schematic_notice, show_map
+from components.map import figure_choropleth, figure_map, schematic_notice
 from components.table import show_table
 from lulong_data import access, geo, status
-from lulong_data.metrics import METRICS, overview
+from lulong_data.metrics import overview
 from lulong_data.settings import get_settings
 
 
@@ -26,7 +24,9 @@ def render() -> None:
     league = compute(overview.league, as_of=day)
     # Registry names as options (labels via format_func): the value survives a language switch.
     index = overview.LEAGUE.index("employment_rate")
-    name = st.selectbox(term("map_indicator"), overview.LEAGUE, index=index, format_func=kpi.label, key="map_indicator")  # fmt: skip
+    name = st.selectbox(
+        term("map_indicator"), overview.LEAGUE, index=index, format_func=kpi.label, key="map_indicator"
+    )
     _map_and_profile(name, league)
 
 
@@ -41,19 +41,17 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
             t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw.")
         )
     values = {r["township_code"]: r for r in league.to_dict("records")}
-    edges = theme.bins([v[name] for v in values.values()])
-    title, unit = kpi.label(name), METRICS[name].unit
-    fmt = partial(kpi.fmt_value, unit=unit, key=name)
     map_col, side = st.columns([3, 2], gap="large")
     with map_col:
-        m = build_map(
-            shapes, county, values, field=name, edges=edges, tile_url=get_settings().tile_url,
-            tooltip=lambda props: f"{props.get('name', '')}: {title} {fmt(props.get(name))}",
-            label=lambda props: fmt(props.get(name)),
+        clicked = figure_map(
+            league,
+            name,
+            townships=shapes,
+            county=county,
             selected=township(),  # the sidebar's choice only: a click must not change the map's script
-            legend=(title, legend_items(edges, fmt)),
-        )  # fmt: skip
-        clicked = show_map(m, key=f"township_map_{lang()}")
+            tile_url=get_settings().tile_url,
+            key=f"township_map_{lang()}",
+        )
         if geo.has_schematic(shapes):
             schematic_notice()
         if shapes:
@@ -76,47 +74,38 @@ def _profile(code: str, name: str, row: dict) -> None:
     day = as_of()
     st.subheader(term("township_profile", name=safe.text(name)))
     # The one status rule (lulong_data.status), the same words as the overview and the dispatch meeting.
-    reasons = row.get("reasons_en" if lang() == "en" else "reasons_zh") or ""
-    st.markdown(
-        f"{term('status')}:**{status.label(row['status'], lang())}**"
-        + (f" — {safe.text(reasons)}" if reasons else "")
-    )
+    label, reasons = status.explained(row, lang())
+    st.markdown(f"{term('status')}:**{label}**" + (f" — {safe.text(reasons)}" if reasons else ""))
     prof = compute(overview.profile, as_of=day, township=code)
-    rows = overview.profile_view(prof, lang(), fmt=kpi.fmt_value)
     show_table(
-        rows, t(f"{name}_概况", f"{code}_profile"), key="map_profile", download=False,
-        columns=("label", "township_text", "county_text", "rank_text", "period_text"), table="profile",
-    )  # fmt: skip
+        overview.profile_view(prof, lang(), fmt=kpi.fmt_value),
+        t(f"{name}_概况", f"{code}_profile"),
+        key="map_profile",
+        download=False,
+        columns=("label", "township_text", "county_text", "rank_text", "period_text"),
+        table="profile",
+    )
     st.caption(term("profile_rank_note"))
+    for trend, colour in zip(overview.profile_trends(day, lang()), (theme.BLUE, theme.GREEN), strict=True):
+        frame = compute(overview.trend, as_of=day, name=trend.name, township=code, months=trend.months)
+        chart = charts.trend(frame, title=trend.title, y_title=kpi.unit(trend.name), color=colour)
+        title = term("of_township", name=name, label=trend.title)
+        figure_chart(chart, key=f"map_trend_{trend.name}", title=title, figure=trend.name)
 
-    for fig, months, colour, title in (
-        ("monitored_households", 12, theme.BLUE, term("trend_12_months", name=kpi.label("monitored_households"))),
-        ("employment_placed", day.month, theme.GREEN,
-         term("trend_in_year", year=day.year, name=kpi.short_label("employment_placed"))),
-    ):  # fmt: skip
-        trend = compute(overview.trend, as_of=day, name=fig, township=code, months=months)
-        chart = charts.trend(trend, title=title, y_title=kpi.unit(fig), color=colour)
-        unit = METRICS[fig].unit
-        show_chart(
-            chart,
-            key=f"map_trend_{fig}",
-            title=term("of_township", name=name, label=title),
-            unit=unit,
-            source=source_of(fig),
-        )
-
-    # Press: a village with 2 households in a list is nearly a name, so small counts read "<5", and
-    # enough others read "×" that the township total (public) gives none of them away.
-    small = None if access.can(role(), access.VILLAGES) else get_settings().small_count
+    small = access.small_count(role(), get_settings().small_count)
     vil = compute(overview.villages, as_of=day, township=code, small=small)
-    counts = ("poverty_households", "poverty_persons", "monitored_households")
     st.markdown(f"**{term('villages_of', name=safe.text(name), n=len(vil))}**")
     if small is not None:
         st.caption(term("small_counts_note", small=small))
+    counts = ("poverty_households", "poverty_persons", "monitored_households")
     show_table(
-        vil, t(f"{name}_村", f"{code}_villages"), key="map_villages", height=320,
-        columns=("village_name", "kind", *counts), periods={"as_of": day, "township": code},
-    )  # fmt: skip
+        vil,
+        t(f"{name}_村", f"{code}_villages"),
+        key="map_villages",
+        height=320,
+        columns=("village_name", "kind", *counts),
+        periods={"as_of": day, "township": code},
+    )
 
 
 if __name__ == "__main__":

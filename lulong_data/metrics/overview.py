@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lulong_data import attention, contract
+from lulong_data import attention, contract, glossary
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
@@ -288,6 +288,29 @@ def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFr
             "rank_text": ranks,
             "period_text": prof["period_en" if lang == "en" else "period_zh"],
         }
+    )
+
+
+@dataclass(frozen=True)
+class ProfileTrend:
+    """A trend chart of the township profile: the figure, how many month-ends back, the chart's title."""
+
+    name: str
+    months: int
+    title: str
+
+
+def profile_trends(as_of: dt.date, lang: str = "zh") -> tuple[ProfileTrend, ...]:
+    """The profile's trends: households not yet out of risk over the last 12 month-ends, and this year's
+    placements month by month (the year so far)."""
+    monitored, placed = METRICS["monitored_households"], METRICS["employment_placed"]
+    return (
+        ProfileTrend(monitored.name, 12, glossary.term("trend_12_months", lang, name=monitored.label(lang))),
+        ProfileTrend(
+            placed.name,
+            as_of.month,
+            glossary.term("trend_in_year", lang, year=as_of.year, name=placed.label(lang, short=True)),
+        ),
     )
 
 

@@ -1,0 +1,31 @@
+"""The view models pages call (issue 21 item 2): what a page shows is decided here, in plain Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lulong_data import access, status
+from lulong_data.metrics import overview
+
+
+def test_status_explained_gives_label_and_reasons_in_the_language():
+    row = {"status": status.BEHIND, "reasons_zh": "逾期3项", "reasons_en": "3 overdue"}
+    assert status.explained(row, "zh") == ("× 落后", "逾期3项")
+    assert status.explained(row, "en") == ("× behind", "3 overdue")
+    assert status.explained({"status": status.GOOD, "reasons_zh": None}) == ("√ 正常", "")
+
+
+def test_small_counts_are_hidden_only_from_roles_without_village_counts():
+    assert access.small_count(access.PRESS, 5) == 5
+    assert access.small_count(access.LEADER, 5) is None
+    assert access.small_count("nobody", 7) == 7  # an unknown role sees least
+
+
+def test_profile_trends_cover_twelve_months_and_the_year_so_far():
+    monitored, placed = overview.profile_trends(dt.date(2022, 7, 26))
+    assert (monitored.name, monitored.months) == ("monitored_households", 12)
+    assert (placed.name, placed.months) == ("employment_placed", 7)
+    assert placed.title.startswith("2022年") and "12" in monitored.title
+    assert overview.profile_trends(dt.date(2022, 7, 26), "en")[1].title.endswith(
+        "2022 (cumulative, month-ends)"
+    )
