@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import kpi, safe
 from components.context import lang, t, term
+from components.table import show_table, status_style
 from lulong_data import dispatch
 
 _DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
@@ -43,6 +44,21 @@ def headlines(d: dispatch.Dispatch) -> None:
         st.caption(safe.text(note))
 
 
+def townships(d: dispatch.Dispatch) -> None:
+    """The townships worst first by the one status rule, with the period and the rule under the table."""
+    st.subheader(term("townships_worst_first"))
+    show_table(
+        dispatch.township_frame(d, lang()),
+        t("周调度_乡镇", "dispatch_townships"),
+        key="dispatch_townships",
+        columns=dispatch.TOWNSHIP_COLUMNS,
+        table="dispatch_townships",
+        style=status_style(lang()),
+        priority=dispatch.TOWNSHIP_PRIORITY,  # on a narrow screen
+    )
+    st.caption(townships_note(d))
+
+
 def townships_note(d: dispatch.Dispatch) -> str:
     """Under the township table: the period, the environment list's month, the status rule and yardstick."""
     period = d.env_period or t("无", "none")
@@ -60,8 +76,6 @@ def decisions(d: dispatch.Dispatch) -> None:
         for col, s in zip(st.columns(2, gap="large"), row, strict=True):
             with col, st.container(border=True):
                 st.markdown(f"**{s.heading(lang())}**")
-                st.markdown(
-                    "\n".join(f"- {safe.text(line)}" for line in s.lines) if s.lines else f"√ {s.none}"
-                )
+                st.markdown(safe.bullets(s.lines) if s.lines else f"√ {s.none}")
                 for note in s.notes:  # what the list rests on: said under it, whatever it holds
                     st.caption(safe.text(note))

@@ -52,6 +52,11 @@ def _leading(m: re.Match) -> str:
     return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"  # "1\. …" / "\- …"
 
 
+def bullets(lines: Any) -> str:
+    """Values from data as a Markdown list, one item a line, each as literal text (:func:`text`)."""
+    return "\n".join(f"- {text(line)}" for line in lines)
+
+
 def html(value: Any) -> str:
     """``value`` as literal text inside HTML (element content or a quoted attribute)."""
     return _html.escape(_BREAKS.sub(" ", _plain(value)), quote=True)

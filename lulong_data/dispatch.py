@@ -41,6 +41,28 @@ COMPARISONS: dict[str, tuple[str, str]] = {
 }
 
 
+LEAD_DAYS = 7  # a meeting may be set up to a week after the data's date (data cut Friday, meeting Monday)
+
+
+def meeting_window(first: dt.date, data_as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a meeting may be set on: the data's first date to :data:`LEAD_DAYS` after its as-of date."""
+    return first, data_as_of + dt.timedelta(days=LEAD_DAYS)
+
+
+def meeting_day(requested: object, default: dt.date, window: tuple[dt.date, dt.date]) -> dt.date:
+    """The meeting date a link asks for (ISO text; none or unreadable: ``default``), kept within ``window``."""
+    try:
+        day = dt.date.fromisoformat(str(requested)) if requested else default
+    except ValueError:
+        day = default
+    return min(max(day, window[0]), window[1])
+
+
+def comparison_key(requested: object) -> str:
+    """The comparison a link asks for when it is one of :data:`COMPARISONS`, else "week"."""
+    return requested if isinstance(requested, str) and requested in COMPARISONS else "week"
+
+
 def comparison_date(meeting: dt.date, comparison: str = "week") -> dt.date:
     """The date the meeting compares with.
 
@@ -459,6 +481,8 @@ def _env_text(r: pd.Series, lang: str) -> str:
 # "dispatch_townships"); a figure column names its registered metric there.
 TOWNSHIP_TABLE = "dispatch_townships"
 TOWNSHIP_COLUMNS = ("status", "township", *FLOWS, "overdue_text", "jobs_text", "env_text", "reasons")
+# On a narrow screen the table shows these first: who is behind and why.
+TOWNSHIP_PRIORITY = ("status", "township", "overdue_text", "reasons", "jobs_text", "env_text")
 
 
 def township_frame(d: Dispatch, lang: str = "zh") -> pd.DataFrame:

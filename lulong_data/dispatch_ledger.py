@@ -196,6 +196,11 @@ def taken_refs(url: str | None, *, county: str, actor: Identity) -> set[str]:
     }
 
 
+def carried(open_items: Sequence[ledger.Item], meeting: dt.date) -> list[ledger.Item]:
+    """The open items assigned at an earlier meeting: what "carry over to this meeting" would move."""
+    return [i for i in open_items if i.meeting_on < meeting]
+
+
 def previous_paper(url: str | None, *, county: str, meeting: dt.date, actor: Identity) -> Previous | None:
     """The last paper issued before this meeting, as the week's comparison (None: none issued yet)."""
     p = papers.last_before(url, county=county, meeting_on=meeting, actor=actor)

@@ -29,3 +29,27 @@ def test_profile_trends_cover_twelve_months_and_the_year_so_far():
     assert overview.profile_trends(dt.date(2022, 7, 26), "en")[1].title.endswith(
         "2022 (cumulative, month-ends)"
     )
+
+
+def test_meeting_day_reads_a_link_within_the_window():
+    from lulong_data import dispatch
+
+    window = dispatch.meeting_window(dt.date(2021, 1, 4), dt.date(2022, 7, 26))
+    assert window == (dt.date(2021, 1, 4), dt.date(2022, 8, 2))  # a week after the data: Monday's meeting
+    side = dt.date(2022, 7, 26)
+    assert dispatch.meeting_day("2022-07-19", side, window) == dt.date(2022, 7, 19)
+    assert dispatch.meeting_day(None, side, window) == side
+    assert dispatch.meeting_day("19 July", side, window) == side  # unreadable: the sidebar's date
+    assert dispatch.meeting_day("2030-01-01", side, window) == dt.date(2022, 8, 2)
+    assert dispatch.meeting_day("2000-01-01", side, window) == dt.date(2021, 1, 4)
+    assert dispatch.comparison_key("month") == "month"
+    assert dispatch.comparison_key("fortnight") == dispatch.comparison_key(None) == "week"
+
+
+def test_carried_items_are_the_open_ones_of_earlier_meetings():
+    from types import SimpleNamespace
+
+    from lulong_data import dispatch_ledger
+
+    items = [SimpleNamespace(meeting_on=dt.date(2022, 7, d)) for d in (11, 18, 25)]
+    assert dispatch_ledger.carried(items, dt.date(2022, 7, 18)) == items[:1]
