@@ -76,7 +76,7 @@ def _profile(code: str, name: str, row: dict) -> None:
     # The one status rule (lulong_data.status), the same words as the overview and the dispatch meeting.
     label, reasons = status.explained(row, lang())
     st.markdown(f"{term('status')}:**{label}**" + (f" — {safe.text(reasons)}" if reasons else ""))
-    prof = compute(overview.profile, as_of=day, township=code)
+    prof = overview.profile_of(compute(overview.profiles, as_of=day), code)
     show_table(
         overview.profile_view(prof, lang(), fmt=kpi.fmt_value),
         t(f"{name}_概况", f"{code}_profile"),
@@ -87,7 +87,8 @@ def _profile(code: str, name: str, row: dict) -> None:
     )
     st.caption(term("profile_rank_note"))
     for trend, colour in zip(overview.profile_trends(day, lang()), (theme.BLUE, theme.GREEN), strict=True):
-        frame = compute(overview.trend, as_of=day, name=trend.name, township=code, months=trend.months)
+        trends = compute(overview.township_trends, as_of=day, name=trend.name, months=trend.months)
+        frame = overview.trend_of(trends, code)
         chart = charts.trend(frame, title=trend.title, y_title=kpi.unit(trend.name), color=colour)
         title = term("of_township", name=name, label=trend.title)
         figure_chart(chart, key=f"map_trend_{trend.name}", title=title, figure=trend.name)

@@ -41,3 +41,30 @@ def test_an_intranet_basemap_is_credited_as_the_data_source(sample_bundle):
 def test_the_legend_is_drawn_inside_the_map(sample_bundle):
     html = _html(sample_bundle, legend=("图例:在监测户", [("#EFF6FB", "低于3户"), ("#E5E5E5", "无数据")]))
     assert "map-legend" in html and json.dumps("低于3户")[1:-1] in html
+
+
+def test_every_townships_profile_and_trends_at_once_equal_one_township_at_a_time(sample_bundle):
+    """The map computes the profile and trends for all townships in one pass (a click on another township
+    then costs nothing); each township's share is what computing it alone gives."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from lulong_data.metrics import overview
+    from lulong_data.metrics.registry import METRICS, evaluate
+
+    day = dt.date(2022, 7, 26)
+    table = overview.league(sample_bundle, as_of=day)
+    every = overview.profiles(sample_bundle, as_of=day)
+    trends = overview.township_trends(sample_bundle, as_of=day, name="monitored_households", months=12)
+    for code in ("130324100", "130324105"):
+        mine = overview.profile_of(every, code)
+        assert mine["name"].tolist() == list(overview.LEAGUE)
+        for row in mine.itertuples():
+            assert row.township == evaluate(sample_bundle, row.name, as_of=day, township=code).value
+            assert row.county == evaluate(sample_bundle, row.name, as_of=day).value
+            column = pd.to_numeric(table[row.name], errors="coerce")
+            better = column.lt if METRICS[row.name].better == "down" else column.gt
+            assert row.rank == 1 + int(better(row.township).sum())  # rank 1 = best (ties share)
+        alone = overview.trend(sample_bundle, as_of=day, name="monitored_households", township=code)
+        pd.testing.assert_frame_equal(overview.trend_of(trends, code), alone)

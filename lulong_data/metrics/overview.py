@@ -140,6 +140,24 @@ def trend(
     return pd.DataFrame({"date": pd.to_datetime(dates), "value": got})
 
 
+def township_trends(
+    b: Bundle, *, as_of: dt.date, name: str, months: int = 12, start: dt.date | None = None
+) -> pd.DataFrame:
+    """:func:`trend` for every township at once: ``date`` and one column per township code. One grouped
+    call per month-end (registry.by_townships), not one per township and month: the map's profile of
+    any township is then a column of it."""
+    dates = [d for d in month_ends(as_of, months) if start is None or d >= start]
+    rows = [by_townships(b, [name], as_of=d)[name] for d in dates]
+    frame = pd.DataFrame(rows, index=pd.to_datetime(dates)).rename_axis("date").reset_index()
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def trend_of(trends: pd.DataFrame, township: str) -> pd.DataFrame:
+    """One township's ``date, value`` from :func:`township_trends` (the shape of :func:`trend`)."""
+    return pd.DataFrame({"date": trends["date"], "value": trends[str(township)].tolist()})
+
+
 def laggards(b: Bundle, *, as_of: dt.date, limit: int = 3) -> pd.DataFrame:
     """The townships furthest behind their employment target: name, share, placed, target, gap."""
     df = league(b, as_of=as_of).dropna(subset=["employment_rate"]).copy()
@@ -243,33 +261,41 @@ def overdue_view(
 # -- the township profile (map page) ---------------------------------------------------------------
 
 
-def profile(b: Bundle, *, as_of: dt.date, township: str) -> pd.DataFrame:
-    """One row per LEAGUE figure: name, the township's value, the county's, the township's rank, and
-    the figure's period (``period_zh``/``period_en``).
+def profiles(b: Bundle, *, as_of: dt.date) -> pd.DataFrame:
+    """One row per (township, LEAGUE figure): township_code, name, the township's value, the county's,
+    the township's rank, and the figure's period (``period_zh``/``period_en``). The league and the county
+    figures are computed once for all townships: choosing another township on the map costs nothing.
 
     ``rank`` counts from the best when the figure has a direction, else from the largest; ``of`` is the
     number of townships with a value.
     """
     table = league(b, as_of=as_of)
     county = values(b, as_of=as_of)
-    mine = table["township_code"] == township
     rows = []
     for name in LEAGUE:
         col = pd.to_numeric(table[name], errors="coerce")
-        ranks = col.rank(ascending=METRICS[name].better == "down", method="min")[mine]
+        ranks = col.rank(ascending=METRICS[name].better == "down", method="min")
         fig = county[name]
-        rows.append(
-            {
-                "name": name,
-                "township": table.loc[mine, name].iloc[0] if mine.any() else None,
-                "county": fig.value,
-                "rank": None if ranks.empty or pd.isna(ranks.iloc[0]) else int(ranks.iloc[0]),
-                "of": int(col.notna().sum()),
-                "period_zh": fig.period.text("zh"),
-                "period_en": fig.period.text("en"),
-            }
-        )
+        for i, code in enumerate(table["township_code"]):
+            rows.append(
+                {
+                    "township_code": code,
+                    "name": name,
+                    "township": _plain(table[name].iloc[i]),
+                    "county": fig.value,
+                    "rank": None if pd.isna(ranks.iloc[i]) else int(ranks.iloc[i]),
+                    "of": int(col.notna().sum()),
+                    "period_zh": fig.period.text("zh"),
+                    "period_en": fig.period.text("en"),
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def profile_of(all_profiles: pd.DataFrame, township: str) -> pd.DataFrame:
+    """One township's rows of :func:`profiles`, one per LEAGUE figure in LEAGUE order."""
+    mine = all_profiles[all_profiles["township_code"] == township]
+    return mine.drop(columns="township_code").reset_index(drop=True)
 
 
 def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFrame:
