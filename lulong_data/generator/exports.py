@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -169,12 +170,12 @@ def national_rows(
 ) -> list[list[str]]:
     """One row per person, household fields repeated on every member's row."""
     t_names = dict(zip(f["townships"]["township_code"], f["townships"]["name"], strict=True))
-    villages = f["villages"].set_index("village_code")
+    villages = f["villages"].set_index("village_code")[["township_code", "name"]].to_dict("index")
     menu = f["policy_menu"].set_index("policy_code")
     cases = f["monitoring_cases"]
     cases = cases[(cases["approved_on"] != "") & (cases["approved_on"] <= as_of.isoformat())]
     latest = cases.sort_values(["approved_on", "case_id"]).drop_duplicates("household_id", keep="last")
-    latest = latest.set_index("household_id")
+    latest = latest.set_index("household_id").to_dict("index")  # plain dicts: rows are read one by one
     measures = f["assistance_measures"]
     measures = measures[measures["started_on"] <= as_of.isoformat()]
     by_case: dict[str, dict[str, list[str]]] = {}
@@ -184,11 +185,13 @@ def national_rows(
             MEASURE_SPELLING.get(code, menu.at[code, "name"])
         )
     persons = f["persons"]
-    members = {hid: g for hid, g in persons.groupby("household_id", sort=False)}
+    members: dict[str, list[SimpleNamespace]] = {}
+    for p in persons.to_dict("records"):
+        members.setdefault(p["household_id"], []).append(SimpleNamespace(**p))
     rows: list[list[str]] = []
     n = 0
     for hh in f["households"].itertuples(index=False):
-        v = villages.loc[hh.village_code]
+        v = villages[hh.village_code]
         tname = t_names[v["township_code"]]
         h = _h("hh", hh.household_id)
         if tname == "印庄镇" and h % 3 == 0:
@@ -196,10 +199,10 @@ def national_rows(
         vname = v["name"]
         if vname.endswith("村"):  # with or without the 村/村委会 suffix, as exports vary
             vname = {0: vname, 1: vname + "委会", 2: vname.removesuffix("村")}[h % 3]
-        case = latest.loc[hh.household_id] if hh.household_id in latest.index else None
+        case = latest.get(hh.household_id)
         group = members[hh.household_id]
-        no_labour = all(a in ("丧失劳动力", "无劳动力") for a in group["labour_ability"])
-        for k, p in enumerate(group.itertuples(index=False)):
+        no_labour = all(p.labour_ability in ("丧失劳动力", "无劳动力") for p in group)
+        for k, p in enumerate(group):
             n += 1
             written = people.written[p.person_id]
             built.id_numbers.add(written)
@@ -414,15 +417,16 @@ def write_wugong(folder: Path, path: Path, built: Built | None = None) -> Built:
     e["no_year"] = e["year"] == ""
     e.loc[e["no_year"], "year"] = e.loc[e["no_year"], "started_on"].str[:4]
     e = e.sort_values(["person_id", "year", "started_on"])
-    persons = f["persons"].set_index("person_id")
-    hh = f["households"].set_index("household_id")
-    villages = f["villages"].set_index("village_code")
+    household_of = dict(zip(f["persons"]["person_id"], f["persons"]["household_id"], strict=True))
+    village_of = dict(zip(f["households"]["household_id"], f["households"]["village_code"], strict=True))
+    villages = f["villages"].set_index("village_code")[["township_code", "name"]].to_dict("index")
     t_names = dict(zip(f["townships"]["township_code"], f["townships"]["name"], strict=True))
     as_of = _as_of(folder)
     rows = []
-    by_person = {pid: g for pid, g in e.groupby("person_id", sort=False)}
-    for pid, g in by_person.items():
-        recs = list(g.itertuples(index=False))
+    by_person: dict[str, list[SimpleNamespace]] = {}  # plain rows: a pandas group per person is slow
+    for r in e.to_dict("records"):
+        by_person.setdefault(r["person_id"], []).append(SimpleNamespace(**r))
+    for pid, recs in by_person.items():
         merged = []
         for r in recs:
             prev = merged[-1] if merged else None
@@ -449,8 +453,8 @@ def write_wugong(folder: Path, path: Path, built: Built | None = None) -> Built:
             merged.append(
                 {"start": r.started_on, "last": r.year, "channel": r.channel, "location": r.location}
             )
-        hid = persons.at[pid, "household_id"]
-        v = villages.loc[hh.at[hid, "village_code"]]
+        hid = household_of[pid]
+        v = villages[village_of[hid]]
         for m in merged:
             end = m.get("end")
             if end is None:
