@@ -83,6 +83,15 @@ def cached(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., Prepared]
     return prepared
 
 
+def pictures_readable(warning: str, *, icon: str | None = None) -> bool:
+    """Whether pictures made on the server can show Chinese (a CJK font is installed); if not, ``warning``
+    says what that means where the pictures go."""
+    if images.cjk_font_available():
+        return True
+    st.warning(warning, icon=icon)
+    return False
+
+
 def show_chart(
     chart: alt.TopLevelMixin | Prepared,
     *,
@@ -117,18 +126,15 @@ def show_chart(
     if schematic:
         note += t("  示意图,不作为权属界线依据", "  Schematic, not a legal boundary")
     st.caption(note)
-    if not images.cjk_font_available():
-        st.warning(
-            t(
-                "服务器未安装中文字体,导出的图片无法显示汉字。请安装 fonts-noto-cjk 后重启。",
-                "No Chinese font on the server: exported pictures would show boxes. Install fonts-noto-cjk.",
-            ),
-            icon=":material/warning:",
-        )
+    warning = t(
+        "服务器未安装中文字体,导出的图片无法显示汉字。请安装 fonts-noto-cjk 后重启。",
+        "No Chinese font on the server: exported pictures would show boxes. Install fonts-noto-cjk.",
+    )
+    if not pictures_readable(warning, icon=":material/warning:"):
         return
 
     b = bundle()
-    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+    mark = exports.demo_mark(b.folder)
 
     def picture(fmt: str) -> bytes:
         return images.chart_image(

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import safe
 from components.auth import current_user
+from components.cache import compute
 from components.context import lang, t, term
 from components.table import show_table
 from lulong_data import textcheck
@@ -63,6 +64,32 @@ def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str]
             table="press_check",
             priority=CHECK_PRIORITY,
         )
+
+
+def check_and_show(
+    texts: Sequence[str],
+    *,
+    as_of: dt.date,
+    published: tuple,
+    key: str,
+    labels: Sequence[str] | None = None,
+) -> list[Finding]:
+    """Every number of ``texts`` checked (lulong_data.textcheck, cached) and shown by :func:`show_findings`,
+    ``labels`` naming the text each number is in; returns the findings (for :func:`export_gate`)."""
+    found = compute(textcheck.check_texts, texts=tuple(texts), as_of=as_of, published=published)
+    findings, where = textcheck.located(found, labels or [""] * len(found))
+    show_findings(findings, key=key, where=None if labels is None else where)
+    return findings
+
+
+def check_any_text(day: dt.date, published: tuple) -> None:
+    """Any text checked: pasted (a 发布词 written elsewhere, a newspaper draft) or an uploaded .docx/.txt."""
+    st.subheader(term("check_any_text"))
+    pasted = st.text_area(term("paste_text"), height=160, key="press_any_text")
+    upload = st.file_uploader(term("upload_text_file"), type=["docx", "txt"])
+    text = pasted if upload is None else textcheck.file_text(upload.name, upload.getvalue())
+    if text.strip():
+        check_and_show([text], as_of=day, published=published, key="press_any_check")
 
 
 def show_byline(byline: dict[str, str]) -> None:

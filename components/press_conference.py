@@ -10,16 +10,13 @@ import zipfile
 
 import streamlit as st
 
-from components import safe
-from components.auth import audited
+from components import files, safe
 from components.cache import compute
 from components.context import bundle, lang, t, term
 from lulong_data import exports, press_package, textcheck
 from lulong_data.briefing_doc import CheckSheet
 from lulong_data.county import name_of
 from lulong_data.textcheck import Published
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
@@ -33,8 +30,8 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
     docs = compute(press_package.package, as_of=day)
     found = compute(textcheck.check_texts, texts=tuple(d.text for d in docs), as_of=day, published=pubs)
     b = bundle()
-    county, mark = name_of(b), exports.DEMO_MARK if exports.demo_mode(b.folder) else None
-    files: list[tuple[str, press_package.Document, CheckSheet]] = []
+    county, mark = name_of(b), exports.demo_mark(b.folder)
+    ready: list[tuple[str, press_package.Document, CheckSheet]] = []
     for doc, findings in zip(docs, found, strict=True):
         with st.expander(safe.text(doc.name)):
             st.text(doc.text)
@@ -50,36 +47,23 @@ def show_package(day: dt.date, pubs: tuple[Published, ...]) -> None:
                 continue
             sheet = CheckSheet(textcheck.findings_table(findings), textcheck.summary_text(findings))
             name = doc.file_name(county, day)
-            files.append((name, doc, sheet))
-            st.download_button(
+            ready.append((name, doc, sheet))
+            files.download(
                 term("download_named", name=safe.text(doc.name)),
-                data=audited(
-                    lambda doc=doc, sheet=sheet: press_package.document_docx(
-                        doc, as_of=day, check=sheet, watermark=mark
-                    ),
-                    name,
-                    extra={"check": textcheck.summary(findings)},
+                lambda doc=doc, sheet=sheet: press_package.document_docx(
+                    doc, as_of=day, check=sheet, watermark=mark
                 ),
-                file_name=name,
-                mime=DOCX_MIME,
-                on_click="ignore",
+                name,
                 key=f"press_pkg_{doc.key}",
+                extra={"check": textcheck.summary(findings)},
             )
 
     def bundle_zip() -> bytes:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, doc, sheet in files:
+            for name, doc, sheet in ready:
                 z.writestr(name, press_package.document_docx(doc, as_of=day, check=sheet, watermark=mark))
         return buf.getvalue()
 
     zip_name = f"{county}新闻发布会材料_{day.isoformat()}.zip"
-    st.download_button(
-        term("download_all_zip"),
-        data=audited(bundle_zip, zip_name),
-        file_name=zip_name,
-        mime="application/zip",
-        on_click="ignore",
-        disabled=not files,
-        key="press_pkg_zip",
-    )
+    files.download(term("download_all_zip"), bundle_zip, zip_name, key="press_pkg_zip", disabled=not ready)

@@ -7,8 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import safe
-from components.auth import audited
+from components import files, safe
 from components.cache import compute
 from components.chart import show_chart
 from components.context import bundle, lang, t, term
@@ -16,8 +15,6 @@ from components.streamlit_css import placeholder
 from lulong_data import chartkit, exports, images, slides
 from lulong_data.chartkit import KitChart
 from lulong_data.county import name_of
-
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def kit_charts(day: dt.date) -> list[KitChart]:
@@ -36,22 +33,22 @@ def show_charts(charts: list[KitChart]) -> None:
         st.info(t("暂无可绘制的数据", "Nothing to chart"))
 
 
+def pick_charts(charts: list[KitChart], label: str, *, key: str) -> list[KitChart]:
+    """The kit's charts the officer keeps ticked (every one at first), in the kit's order."""
+    titles = [c.title for c in charts]
+    chosen = st.multiselect(label, titles, default=titles, placeholder=placeholder(), key=key)
+    return [c for c in charts if c.title in chosen]
+
+
 def pptx_download(charts: list[KitChart], day: dt.date) -> None:
     """The chosen charts as a 16:9 deck: titles and units as text boxes, one chart per slide."""
     if not charts:
         return
     st.subheader(term("slides_heading"))
-    titles = [c.title for c in charts]
-    chosen = st.multiselect(
-        term("charts_for_slides"),
-        titles,
-        default=titles,
-        placeholder=placeholder(),
-        key="press_pptx_charts",
-    )
+    chosen = pick_charts(charts, term("charts_for_slides"), key="press_pptx_charts")
     b = bundle()
     county = name_of(b, lang())
-    mark = exports.DEMO_MARK if exports.demo_mode(b.folder) else None
+    mark = exports.demo_mark(b.folder)
     # Broken where a reader would break it (at 40 pt one line would wrap as "…有效衔/接图表").
     deck_title = t(f"{county}巩固拓展脱贫攻坚成果\n同乡村振兴有效衔接图表", f"{county}: charts")
 
@@ -71,18 +68,9 @@ def pptx_download(charts: list[KitChart], day: dt.date) -> None:
                 ),
                 images.SCHEMATIC_NOTE if c.schematic else "",
             )
-            for c in charts
-            if c.title in chosen
+            for c in chosen
         ]
         return slides.charts_pptx(pages, deck_title=deck_title, as_of=day, watermark=mark)
 
     name = chartkit.file_name(county, t("新闻发布图表", "press_charts"), day, "pptx")
-    st.download_button(
-        term("download_slides"),
-        data=audited(build, name),
-        file_name=name,
-        mime=PPTX_MIME,
-        on_click="ignore",
-        disabled=not chosen,
-        key="press_pptx",
-    )
+    files.download(term("download_slides"), build, name, key="press_pptx", disabled=not chosen)

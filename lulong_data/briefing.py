@@ -67,6 +67,14 @@ class Paragraph:
     department: str = ""  # the departments the paragraph cites, in order, joined by 、 (its attributions)
 
 
+def part_label(p: Paragraph, lang: str = "zh") -> str:
+    """The editor's label of a paragraph: its title, and how many sentences were left out for want of data."""
+    n = len(p.omitted)
+    if lang == "en":
+        return p.title_en + (f" ({n} sentence(s) left out: no data)" if n else "")
+    return p.title_zh + (f"(缺数据,省略{n}句)" if n else "")
+
+
 @dataclass(frozen=True)
 class Draft:
     """A 通稿: headline options, the 导语 (lead) and one body paragraph per theme, each with attribution."""

@@ -283,3 +283,9 @@ def demo_mode(folder, settings=None) -> bool:
 
     s = settings or get_settings()
     return s.auth_mode == "open" or access.is_sample_folder(folder)
+
+
+def demo_mark(folder, settings=None) -> str | None:
+    """:data:`DEMO_MARK` when files exported now come from fictitious data (:func:`demo_mode`), else None:
+    the ``watermark`` of a picture, slide or document."""
+    return DEMO_MARK if demo_mode(folder, settings) else None

@@ -11,6 +11,7 @@ documents leave them as ×××.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from lulong_data.bundle import Bundle
+    from lulong_data.chartkit import KitChart
 
 CN_ORDINALS = "一二三四五六七八九十"
 CONFERENCE = "巩固拓展脱贫攻坚成果同乡村振兴有效衔接新闻发布会"
@@ -147,6 +149,43 @@ def package(b: Bundle, as_of: dt.date) -> list[Document]:
     docs = [host(b, as_of, bureaus), statement(b, as_of, themes)]
     docs += [answer(b, as_of, key, p, bureau) for key, _, p, bureau in themes]
     return docs
+
+
+def release_docx(
+    b: Bundle,
+    d: briefing.Draft,
+    *,
+    headline: str,
+    texts: Sequence[str],
+    charts: Sequence[KitChart] = (),
+    check=None,
+) -> bytes:
+    """The 通稿 as Word: ``headline`` and the paragraphs as edited (``texts``, one per part of ``d``), the
+    figures with their 口径, ``charts`` as print pictures and the 核对单 ``check``
+    (lulong_data.briefing_doc.briefing_docx); from fictitious data, marked so (exports.demo_mark)."""
+    from lulong_data import exports, images
+    from lulong_data.briefing_doc import Picture, briefing_docx
+
+    watermark = exports.demo_mark(b.folder)
+    pictures = [
+        Picture(
+            c.title,
+            images.chart_image(
+                c.chart, title=c.title, unit=c.unit, source=c.source, as_of=d.as_of, watermark=watermark
+            ),
+        )
+        for c in charts
+    ]
+    return briefing_docx(
+        title=headline,
+        as_of=d.as_of,
+        paragraphs=[(p.title_zh, text) for p, text in zip(d.parts, texts, strict=True)],
+        figures=briefing.figures_table(b, d, "zh").drop(columns=["指标代码", "更新频次"]),
+        pictures=pictures,
+        **briefing.byline(b),
+        check=check,
+        watermark=watermark,
+    )
 
 
 def document_docx(doc: Document, *, as_of: dt.date, check=None, watermark: str | None = None) -> bytes:

@@ -797,6 +797,19 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def file_text(name: str, data: bytes) -> str:
+    """The text of an uploaded file: a .docx read by :func:`docx_text`, anything else as UTF-8 (a byte that
+    is not UTF-8 becomes U+FFFD and is then no digit)."""
+    return docx_text(data) if name.lower().endswith(".docx") else data.decode("utf-8", "replace")
+
+
+def located(found: Sequence[Sequence[Finding]], labels: Sequence[str]) -> tuple[list[Finding], list[str]]:
+    """The findings of several texts (:func:`check_texts`) as one list, and for each the label of the text
+    it was found in (the 通稿's headline and paragraphs)."""
+    findings = [f for part in found for f in part]
+    return findings, [label for label, part in zip(labels, found, strict=True) for _ in part]
+
+
 def contradictions(findings: Iterable[Finding]) -> list[Finding]:
     """The numbers that disagree with the data or with what was published."""
     return [f for f in findings if f.verdict == MISMATCH]

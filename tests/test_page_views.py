@@ -53,3 +53,48 @@ def test_carried_items_are_the_open_ones_of_earlier_meetings():
 
     items = [SimpleNamespace(meeting_on=dt.date(2022, 7, d)) for d in (11, 18, 25)]
     assert dispatch_ledger.carried(items, dt.date(2022, 7, 18)) == items[:1]
+
+
+def test_uploaded_text_is_read_by_its_extension():
+    import io
+
+    import docx
+
+    from lulong_data import textcheck
+
+    doc = docx.Document()
+    doc.add_paragraph("脱贫人口5494人")
+    buf = io.BytesIO()
+    doc.save(buf)
+    assert textcheck.file_text("通稿.DOCX", buf.getvalue()) == "脱贫人口5494人"
+    assert textcheck.file_text("a.txt", "务工4019人\xff".encode() + b"\xff") == "务工4019人ÿ\ufffd"
+
+
+def test_findings_of_several_texts_carry_the_label_of_their_text():
+    from lulong_data import textcheck
+
+    findings, where = textcheck.located([["a1", "a2"], [], ["c1"]], ["标题", "导语", "就业"])
+    assert findings == ["a1", "a2", "c1"] and where == ["标题", "标题", "就业"]
+
+
+def test_part_label_says_how_many_sentences_were_left_out():
+    from lulong_data import briefing
+
+    p = briefing.Paragraph("employment", "就业", "Employment", "…", (), omitted=("a", "b"))
+    assert briefing.part_label(p) == "就业(缺数据,省略2句)"
+    assert briefing.part_label(p, "en") == "Employment (2 sentence(s) left out: no data)"
+    assert briefing.part_label(briefing.Paragraph("lead", "导语", "Lead", "…", ())) == "导语"
+
+
+def test_release_docx_prints_the_edited_text(sample_bundle):
+    import io
+
+    import docx
+
+    from lulong_data import briefing, press_package
+
+    d = briefing.draft(sample_bundle, sample_bundle.as_of)
+    texts = [f"第{i}段改过的文字。" for i, _ in enumerate(d.parts)]
+    data = press_package.release_docx(sample_bundle, d, headline="改过的标题", texts=texts)
+    body = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert "改过的标题" in body and texts[0] in body and texts[-1] in body
