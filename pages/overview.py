@@ -83,15 +83,17 @@ def _overdue(day, where) -> None:
     for note in compute(monitoring.deadline_caveats, as_of=day, township=where):
         st.caption(note.text(lang()))  # e.g. the year's holiday schedule is not imported: weekdays estimated
     households = can_see_households(where)
-    rows = compute(overview.overdue_view, as_of=day, township=where, households=households)
+    rows = compute(overview.overdue_view, as_of=day, township=where, households=households, lang=lang())
     if rows.empty:
         st.success(t("没有逾期事项", "Nothing overdue"), icon=":material/check_circle:")
         return
-    rows["check"] = rows["check"].map({k: t(*v) for k, v in monitoring.CHECK_LABELS.items()})
     show_table(
-        rows, t("逾期事项", "overdue"), key="overview_overdue", download=False,
+        rows,
+        t("逾期事项", "overdue"),
+        key="overview_overdue",
+        download=False,
         columns=("check", "township_name", "village_name", "head_masked", "days_over", "items"),
-    )  # fmt: skip
+    )
     total = fmt_int(figure("overdue_items", as_of=day, township=where).value)
     st.caption(term("overdue_total_note", n=total))
 

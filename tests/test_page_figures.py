@@ -9,13 +9,16 @@ reads each page's syntax tree:
 - tables go through the one column-label table: every ``show_table`` (and the monitoring page's
   ``household_table``) passes its ``columns`` as keys that lulong_data.columns knows, and every figure
   column there names a registered metric;
-- no page file is over 200 lines.
+- no page file is over 200 lines, and the median page (route guards aside) is at most 120 lines, as ruff
+  format lays it out: no page pins its layout with ``# fmt: skip`` / ``# fmt: off`` (but the pages still
+  listed in ``FMT_SKIP_PENDING``).
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import statistics
 
 import pytest
 from paths import ROOT
@@ -26,6 +29,12 @@ from lulong_data.metrics.registry import parse_spec
 
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 MAX_LINES = 200
+MEDIAN_LINES = 120
+# Not screens: a legacy run of /map or /data lands on these and is sent back to the router.
+ROUTE_GUARDS = {"map.py", "data.py"}
+# Pages whose layout still holds "# fmt: skip" lines (ruff format would lay them out longer): each leaves
+# the list when it is rebuilt on lulong_data view models and shared components.
+FMT_SKIP_PENDING = {"monitoring.py", "employment.py", "environment.py", "welfare.py"}
 # Pages not yet rebuilt on the registry and the column-label table, each with its owner's reason.
 NOT_YET = {
     "data_status.py": "shows the data office's file checks, no figures",
@@ -167,3 +176,19 @@ def test_every_figure_column_names_a_registered_metric():
 def test_no_page_over_200_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.name}: {lines} lines"
+
+
+def test_the_median_page_is_at_most_120_lines():
+    lines = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PAGES if p.name not in ROUTE_GUARDS
+    }
+    assert statistics.median(lines.values()) <= MEDIAN_LINES, sorted(lines.items(), key=lambda kv: kv[1])
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_a_page_is_laid_out_by_ruff_format(path):
+    pinned = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "fmt: " in line]
+    if path.name in FMT_SKIP_PENDING:
+        assert pinned, f"{path.name} has no fmt: skip left: remove it from FMT_SKIP_PENDING"
+    else:
+        assert not pinned, f"{path.name}: layout pinned on lines {pinned}"

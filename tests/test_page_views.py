@@ -98,3 +98,14 @@ def test_release_docx_prints_the_edited_text(sample_bundle):
     data = press_package.release_docx(sample_bundle, d, headline="改过的标题", texts=texts)
     body = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert "改过的标题" in body and texts[0] in body and texts[-1] in body
+
+
+def test_overdue_view_names_the_deadline_and_gives_counts_only_without_household_access(sample_bundle):
+    from lulong_data.metrics import monitoring
+
+    day = sample_bundle.as_of
+    rows = overview.overdue_view(sample_bundle, as_of=day, households=True)
+    counts = overview.overdue_view(sample_bundle, as_of=day, households=False, lang="en")
+    assert not rows.empty and set(rows["check"]) <= {zh for zh, _ in monitoring.CHECK_LABELS.values()}
+    assert list(counts.columns) == ["check", "township_name", "items"]
+    assert set(counts["check"]) <= {en for _, en in monitoring.CHECK_LABELS.values()}

@@ -246,16 +246,27 @@ def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Ti
 
 
 def overdue_view(
-    b: Bundle, *, as_of: dt.date, township: str | None = None, households: bool, limit: int = 8
+    b: Bundle,
+    *,
+    as_of: dt.date,
+    township: str | None = None,
+    households: bool,
+    lang: str = "zh",
+    limit: int = 8,
 ) -> pd.DataFrame:
     """What the overview lists under "needs attention": the longest overdue items (check, township_name,
     village_name, head_masked, days_over), or for a role without household access counts only (check,
-    township_name, items) — never a household row."""
+    township_name, items) — never a household row. ``check`` is the deadline's name in ``lang``."""
     items = monitoring.overdue_list(b, as_of=as_of, township=township)
     if households:
         cols = ["check", "township_name", "village_name", "head_masked", "days_over"]
-        return items.head(limit)[cols].reset_index(drop=True)
-    return items.groupby(["check", "township_name"], as_index=False).size().rename(columns={"size": "items"})
+        rows = items.head(limit)[cols].reset_index(drop=True)
+    else:
+        rows = (
+            items.groupby(["check", "township_name"], as_index=False).size().rename(columns={"size": "items"})
+        )
+    names = {k: en if lang == "en" else zh for k, (zh, en) in monitoring.CHECK_LABELS.items()}
+    return rows.assign(check=rows["check"].map(names))
 
 
 # -- the township profile (map page) ---------------------------------------------------------------
