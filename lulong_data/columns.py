@@ -108,6 +108,8 @@ _ROWS: tuple[Column, ...] = (
     Column("dibao_persons", "低保人数", "Dibao persons", metric="assistance_persons"),
     Column("tekun_persons", "特困人数", "Tekun persons", metric="assistance_persons"),
     Column("dibao_coverage", "低保覆盖率(%)", "Dibao coverage (%)", metric="dibao_coverage"),
+    Column("dibao_amount", "低保金(元/月)", "Dibao (yuan/month)", "assistance_monthly_amount"),
+    Column("tekun_amount", "特困供养金(元/月)", "Tekun (yuan/month)", "assistance_monthly_amount"),
     Column("persons", "保障人数", "Persons", metric="phaseout_persons", table="phaseout_list"),
     Column("phaseout_until", "渐退期截止", "Phase-out ends"),
     Column("household_type", "户类型", "Household type"),

@@ -75,7 +75,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     show_table(
         by_tw, "assistance_by_township", key="wf_township",
         columns=("township", "dibao_households", "dibao_persons", "tekun_persons", "single_person",
-                 "dibao_coverage", "monthly_amount"),
+                 "dibao_coverage", "dibao_amount", "tekun_amount"),
         column_config={"dibao_coverage": kpi.column("dibao_coverage")},
     )  # fmt: skip
     definitions(

@@ -174,8 +174,12 @@ def test_record_ended_before_as_of_is_not_counted(b):
     # Before S4 ended it was counted (ended_on is the first day not covered).
     assert wf.assistance_persons(b, as_of=dt.date(2022, 6, 29), scheme="农村低保") == 2 + 3 + 2 + 1 + 1
     assert wf.assistance_persons(b, as_of=dt.date(2022, 6, 30), scheme="农村低保") == 2 + 3 + 1 + 1
-    assert by.loc["特困供养", "households"] == 1 and by.loc["特困供养", "single_person"] == 1
+    # 单人保 is a 低保 measure: a 特困 record flagged so (or covering fewer than its family) is not one.
+    assert by.loc["特困供养", "households"] == 1 and by.loc["特困供养", "single_person"] is None
     assert by.loc["农村低保", "single_person"] == 1
+    assert "特困" not in wf.single_person_note(by.reset_index()) and "1" in wf.single_person_note(
+        by.reset_index()
+    )
     assert wf.assistance_monthly_amount(b, as_of=AS_OF) == pytest.approx(
         (800 + 900 + 1200 + 400 + 350 + 100) / 10000
     )
@@ -226,6 +230,13 @@ def test_by_township(b):
     assert by_t.loc[T2, "dibao_persons"] == 3
     assert by_t["dibao_persons"].sum() == wf.assistance_persons(b, as_of=AS_OF, scheme="农村低保")
     assert by_t.loc[T1, "dibao_coverage"] == pytest.approx(6 / 40000 * 100)
+    # 低保金 and 特困供养金 per township, never added up; together they are the county's monthly amount
+    assert (by_t["dibao_amount"].sum() + by_t["tekun_amount"].sum()) / 10000 == pytest.approx(
+        wf.assistance_monthly_amount(b, as_of=AS_OF)
+    )
+    assert by_t["dibao_amount"].sum() / 10000 == pytest.approx(
+        wf.assistance_monthly_amount(b, as_of=AS_OF, scheme="农村低保")
+    )
     one = wf.assistance_by_township(b, as_of=AS_OF, township=T2)
     assert one["township_code"].tolist() == [T2]
 

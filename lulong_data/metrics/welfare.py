@@ -38,9 +38,11 @@ TEKUN = "特困供养"
 
 
 def single_person(s: ibis.Table) -> ibis.BooleanValue:
-    """单人保: as recorded, else (the 民政 roster has no such flag) persons covered < family size."""
+    """单人保 (a 农村低保 measure: part of a family, such as a severely disabled member, is covered on
+    their own; 特困供养 covers persons, so it has none): as recorded, else (the 民政 roster has no such flag)
+    persons covered < family size."""
     derived = s.family_size.notnull() & (s.persons < s.family_size)
-    return s.single_person.fill_null(derived).fill_null(False)
+    return (s.scheme == DIBAO) & s.single_person.fill_null(derived).fill_null(False)
 
 
 def active_assistance(b: Bundle, as_of: dt.date, township: str | None = None) -> ibis.Table:
@@ -437,8 +439,8 @@ def assistance_monthly_amount(
 
 
 def assistance_by_scheme(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
-    """Per scheme, active on as_of: households, persons, single_person (单人保 households),
-    phaseout (households in 渐退期, any household), monthly_amount (元)."""
+    """Per scheme, active on as_of: households, persons, single_person (单人保 households; None for
+    特困供养, which has no such measure), phaseout (households in 渐退期, any household), monthly_amount (元)."""
     s = active_assistance(b, as_of, township)
     agg = b.execute(
         s.group_by("scheme").aggregate(
@@ -452,6 +454,7 @@ def assistance_by_scheme(b: Bundle, *, as_of: dt.date, township: str | None = No
     out = pd.DataFrame({"scheme": list(SCHEMES)}).merge(agg, on="scheme", how="left")
     ints = ["households", "persons", "single_person", "phaseout"]
     out[ints] = out[ints].fillna(0).astype("int64")
+    out["single_person"] = out["single_person"].astype(object).where(out["scheme"] == DIBAO, None)
     out["monthly_amount"] = out["monthly_amount"].fillna(0.0).astype("float64")
     return out
 
@@ -484,7 +487,8 @@ def dibao_unclassified(b: Bundle, *, as_of: dt.date, township: str | None = None
 
 def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
     """Per township, active on as_of: dibao_households, dibao_persons, tekun_households, tekun_persons,
-    single_person, monthly_amount (元), rural_population, dibao_coverage (%)."""
+    single_person (低保 单人保 households), dibao_amount and tekun_amount (元 a month: 低保金 and 特困供养金
+    are different funds, never added up here), rural_population, dibao_coverage (%)."""
     s = _with_township(b, active_assistance(b, as_of, township))
     agg = b.execute(
         s.group_by("township_code").aggregate(
@@ -493,13 +497,14 @@ def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = 
             tekun_households=(s.scheme == TEKUN).cast("int64").sum(),
             tekun_persons=ibis.ifelse(s.scheme == TEKUN, s.persons, 0).sum(),
             single_person=single_person(s).cast("int64").sum(),
-            monthly_amount=s.monthly_amount.sum(),
+            dibao_amount=ibis.ifelse(s.scheme == DIBAO, s.monthly_amount, 0).sum(),
+            tekun_amount=ibis.ifelse(s.scheme == TEKUN, s.monthly_amount, 0).sum(),
         )
     )
     out = _township_names(b, township, as_of.year).merge(agg, on="township_code", how="left")
     ints = ["dibao_households", "dibao_persons", "tekun_households", "tekun_persons", "single_person"]
     out[ints] = out[ints].fillna(0).astype("int64")
-    out["monthly_amount"] = out["monthly_amount"].fillna(0.0)
+    out[["dibao_amount", "tekun_amount"]] = out[["dibao_amount", "tekun_amount"]].fillna(0.0)
     rural = out["rural_population"].astype("float64")
     out["dibao_coverage"] = (out["dibao_persons"] / rural * 100).where(rural > 0)
     return out
@@ -709,13 +714,10 @@ def single_person_note(by_scheme: pd.DataFrame, lang: str = "zh") -> str:
     """单人保 households of each scheme in a sentence (:func:`assistance_by_scheme`)."""
     from lulong_data.formatting import fmt_int
 
-    single = by_scheme.set_index("scheme")["single_person"]
-    d, k = fmt_int(single.get(DIBAO, 0)), fmt_int(single.get(TEKUN, 0))
+    d = fmt_int(by_scheme.set_index("scheme")["single_person"].get(DIBAO) or 0)
     if lang == "en":
-        return (
-            f"Single-person cover for the severely disabled or ill: dibao **{d}**, tekun **{k}** households."
-        )
-    return f"对重度残疾人、重病患者等单独施保:农村低保 **{d}** 户,特困供养 **{k}** 户。"
+        return f"Rural dibao granted to the severely disabled or ill on their own: **{d}** households."
+    return f"对重度残疾人、重病患者等实行“单人保”,单独纳入农村低保 **{d}** 户。"
 
 
 def cover_finding(gap: int, lang: str = "zh") -> tuple[str, str]:
