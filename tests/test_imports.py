@@ -729,6 +729,37 @@ def test_a_validated_base_is_not_validated_again(table, tmp_path, key_file, monk
             assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
 
 
+def test_arrow_allocates_through_malloc_while_an_import_runs(table, tmp_path, key_file, monkeypatch):
+    """run_import switches Arrow's default pool to the C library's malloc (mimalloc's huge pages cost the
+    import more kernel time than its own work) and gives the previous pool back, also after a failure."""
+    import pyarrow as pa
+
+    from lulong_data.imports import run as run_mod
+
+    before = pa.default_memory_pool().backend_name
+    header, rows = table
+    path = exports.write_table(tmp_path / "n.csv", "t", [header], _households(rows, 20))
+    seen: list[str] = []
+    real = run_mod.validate
+
+    def spy(folder, state=None):
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(folder, state)
+
+    monkeypatch.setattr(run_mod, "validate", spy)
+    assert run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "a", secret_file=key_file).ok
+    assert seen == ["system"] and pa.default_memory_pool().backend_name == before
+    with run_mod.malloc_pool():
+        with run_mod.malloc_pool():  # overlapping imports (two sessions of one server)
+            assert pa.default_memory_pool().backend_name == "system"
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == before
+    monkeypatch.setattr(run_mod, "validate", lambda folder, state=None: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_import([("national", path)], base=SAMPLE_DIR, out=tmp_path / "b", secret_file=key_file)
+    assert pa.default_memory_pool().backend_name == before
+
+
 def test_out_that_is_not_a_data_folder_is_left_alone(table, tmp_path, key_file):
     header, rows = table
     path = exports.write_table(tmp_path / "n.xlsx", "t", [header], _households(rows, 3))
