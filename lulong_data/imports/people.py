@@ -61,6 +61,7 @@ def pseudonymise(
 _USABLE = ("18", "18?", "15", "other")
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _CHECK = np.array(list("10X98765432"))
+_CHECK_BYTES = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _BLANKS = r"[\s\u3000'\"‘’`]+"
 
 
@@ -80,9 +81,15 @@ def _chars(texts: pd.Series, width: int) -> np.ndarray:
     return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(arr), width)
 
 
+def _check_index(digits: np.ndarray) -> np.ndarray:
+    """GB 11643: the position in "10X98765432" of the check character of 17-digit bodies (an (n, 17) array
+    of ASCII digits), all at once."""
+    return ((digits.astype(np.int64) - 48) @ _WEIGHTS) % 11
+
+
 def _check_chars(digits: np.ndarray) -> np.ndarray:
     """GB 11643 check characters of 17-digit bodies (an (n, 17) array of ASCII digits), all at once."""
-    return _CHECK[((digits.astype(np.int64) - 48) * _WEIGHTS).sum(axis=1) % 11]
+    return _CHECK[_check_index(digits)]
 
 
 def normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -113,7 +120,7 @@ def normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         kind[is15] = "15"
     if is18.any():
         digits = _chars(text[is18], 18)
-        ok = _check_chars(digits[:, :17]) == digits[:, 17].view("S1").astype(str)
+        ok = _CHECK_BYTES[_check_index(digits[:, :17])] == digits[:, 17]  # compared as ASCII bytes
         kind[is18] = np.where(ok, "18", "18?")
     return text, pd.Series(kind, index=raw.index, dtype="str")
 

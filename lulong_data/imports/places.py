@@ -97,8 +97,10 @@ class Resolver:
         groups = by_pair.agg(first=("row", "first"), size=("row", "size"), f=("f", "first"))
         codes: dict[tuple[str, str], str | None] = {}
         seen_t: set[str] = set()
-        for (tv, vv), info in groups.iterrows():
-            row, count, file = int(info["first"]), int(info["size"]), str(info["f"])
+        for (tv, vv), first, size, first_file in zip(
+            groups.index, groups["first"], groups["size"], groups["f"], strict=True
+        ):
+            row, count, file = int(first), int(size), str(first_file)
             rows_zh = f"(共 {count} 行)" if count > 1 else ""
             tcode, how = self.township(tv)
             if how in ("alias", "stem") and tv not in seen_t:
