@@ -194,7 +194,7 @@ def short_label(name: str) -> str:
 
 
 def figure_tiles(
-    entries: list[tuple[str, str | tuple[str, str] | None, str | None]],
+    entries: list[tuple[str, str | tuple[str, str] | None, str | tuple[str, ...] | None]],
     *,
     week: bool = False,
     said: frozenset[str] = frozenset(),
@@ -202,16 +202,20 @@ def figure_tiles(
     **params: Any,
 ) -> None:
     """A row of tiles of the registered figures ``entries`` names: (spec, label, note) each — the label a
-    glossary term (``term(key)``), None for the registry's own, or (zh, en) — evaluated with ``params`` (as_of, year, township …). ``week``: each with
-    its change on seven days earlier (registry.week_before); ``said``: see :func:`figure_row`; ``short``: a
-    tile without a label of its own takes the registry's short label."""
+    glossary term (``term(key)``), None for the registry's own, or (zh, en); the note a sentence, or a tuple
+    of specs: those figures on the tile's second line (:func:`companions`) — evaluated with ``params``
+    (as_of, year, township …). ``week``: each with its change on seven days earlier
+    (registry.week_before); ``said``: see :func:`figure_row`; ``short``: a tile without a label of its own
+    takes the registry's short label."""
     from components.cache import figure
     from components.cache import week as week_ago
     from lulong_data.metrics.registry import change
 
-    def tile(spec: str, label: str | tuple[str, str] | None, note: str | None) -> tuple:
+    def tile(spec: str, label: str | tuple[str, str] | None, note: str | tuple[str, ...] | None) -> tuple:
         now, before = week_ago(spec, **params) if week else (figure(spec, **params), None)
         text = _text(label) or (short_label(now.name) if short else None)
+        if isinstance(note, tuple):
+            note = companions([figure(other, **params) for other in note])
         return now, text, note, change(now, before) if before else None
 
     figure_row([tile(*entry) for entry in entries], said=said)

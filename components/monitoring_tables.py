@@ -8,14 +8,17 @@ so the headers and the household guard come from lulong_data.columns like every 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from components.context import can_see_households, t, term
+from components.cache import compute
+from components.context import can_see_households, lang, t, term
 from components.table import show_table
 from lulong_data import glossary
+from lulong_data.metrics import monitoring_view as mv
 
 
 def visible_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -51,3 +54,22 @@ def household_table(
         ))  # fmt: skip
     if not shown.empty or df.empty:
         show_table(shown, file_stem, key=key, columns=columns, table="household_list", notes=notes)
+
+
+def household_list(
+    spec: mv.HouseholdList,
+    *,
+    as_of: dt.date,
+    township: str | None,
+    notes: Sequence[str] = (),
+    heading: bool = True,
+) -> None:
+    """The household list ``spec`` (lulong_data.metrics.monitoring_view) at ``as_of`` in ``township``: its
+    heading (``heading=False`` when the page has put it up with more under it) and note, then
+    :func:`household_table`."""
+    if heading:
+        st.subheader(term(spec.heading))
+    if spec.note:
+        st.caption(t(*spec.note))
+    df = compute(mv.household_list, name=spec.name, as_of=as_of, township=township, lang=lang())
+    household_table(df, spec.file, key=spec.key, columns=spec.columns, counter=spec.counter, notes=notes)

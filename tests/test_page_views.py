@@ -109,3 +109,19 @@ def test_overdue_view_names_the_deadline_and_gives_counts_only_without_household
     assert not rows.empty and set(rows["check"]) <= {zh for zh, _ in monitoring.CHECK_LABELS.values()}
     assert list(counts.columns) == ["check", "township_name", "items"]
     assert set(counts["check"]) <= {en for _, en in monitoring.CHECK_LABELS.values()}
+
+
+def test_monitoring_breakdowns_keep_only_values_with_households(sample_bundle):
+    from lulong_data.metrics import monitoring as mon
+    from lulong_data.metrics import monitoring_view as mv
+
+    day = sample_bundle.as_of
+    for by, _ in mv.BREAKDOWNS:
+        full = mon.breakdown(sample_bundle, as_of=day, by=by)
+        shown = mv.breakdown_rows(sample_bundle, as_of=day, by=by)
+        assert (shown["monitored_households"] > 0).all()
+        assert shown["monitored_households"].sum() == full["monitored_households"].sum()
+    by_cat = mv.measure_rows(sample_bundle, as_of=day)
+    totals = mv.category_totals(by_cat)
+    assert totals["policy_category"].is_unique and totals["measures"].sum() == by_cat["measures"].sum()
+    assert set(mv.trend_names("en")) == {"identified", "eliminated_assisted", "eliminated_natural"}

@@ -10,6 +10,7 @@ dates become ``YYYY-MM-DD`` text, departments their full names.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -98,11 +99,80 @@ LISTS = {
 }
 
 
+@dataclass(frozen=True)
+class HouseholdList:
+    """A household list as the page shows it: which list (a key of :data:`LISTS`), its heading (a glossary
+    key), its columns (keys of lulong_data.columns, table "household_list"), its file stem and widget key,
+    what counts its rows (a glossary key: "共22户", "共22项") and a sentence under the heading (zh, en)."""
+
+    name: str
+    heading: str
+    columns: tuple[str, ...]
+    file: str
+    key: str
+    counter: str = "household"
+    note: tuple[str, str] | None = None
+
+
+OVERDUE_LIST = HouseholdList(
+    "overdue", "overdue_list", OVERDUE, "monitoring_overdue", "mon_overdue", counter="procedure_item"
+)
+NO_MEASURE_LIST = HouseholdList(
+    "no_measure", "no_measure_yet", NO_MEASURE, "monitoring_no_measure", "mon_nomeasure"
+)
+# The checks tab, in order; the first comes under the elimination rule the page states.
+CHECK_LISTS = (
+    HouseholdList(
+        "candidates", "eligible_for_elimination", CANDIDATES, "monitoring_eligible", "mon_eligible"
+    ),
+    HouseholdList("unflagged", "no_labour_unflagged", UNFLAGGED, "monitoring_unflagged", "mon_unflagged"),
+    HouseholdList("should", "should_monitor", SHOULD, "monitoring_should", "mon_should", note=SHOULD_NOTE),
+    HouseholdList("no_cover", "no_labour_no_cover", NO_COVER, "monitoring_no_cover", "mon_nocover"),
+    HouseholdList(
+        "premature",
+        "eliminations_in_doubt",
+        PREMATURE,
+        "monitoring_premature",
+        "mon_premature",
+        counter="doubtful_elimination",
+    ),
+)
+HOUSEHOLD_LISTS = (OVERDUE_LIST, NO_MEASURE_LIST, *CHECK_LISTS)
+
+
 def household_list(
     b: Bundle, *, name: str, as_of: dt.date, township: str | None = None, lang: str = "zh"
 ) -> pd.DataFrame:
     """The household list ``name`` (a key of :data:`LISTS`) shaped for the screen (:func:`rows`)."""
     return rows(LISTS[name](b, as_of=as_of, township=township), lang)
+
+
+def trend_names(lang: str = "zh") -> dict[str, str]:
+    """The series of the monthly trend chart (mon.monthly_trend's columns) by name: newly monitored, and
+    eliminated with assistance / naturally (the registry's short labels)."""
+    from lulong_data import glossary
+    from lulong_data.metrics.registry import METRICS
+
+    return {
+        "identified": glossary.term("new_monitoring", lang),
+        "eliminated_assisted": METRICS["eliminated_assisted_households"].label(lang, short=True),
+        "eliminated_natural": METRICS["eliminated_natural_households"].label(lang, short=True),
+    }
+
+
+# The breakdowns of the households not yet out of risk: (the case column, the chart title's glossary key).
+BREAKDOWNS = (("category", "by_category"), ("risk_1", "by_main_risk"), ("channel", "by_channel"))
+
+
+def breakdown_rows(b: Bundle, *, as_of: dt.date, township: str | None = None, by: str) -> pd.DataFrame:
+    """The monitored households by ``by`` (see :data:`BREAKDOWNS`), only the values that have any."""
+    df = mon.breakdown(b, as_of=as_of, township=township, by=by)
+    return df[df["monitored_households"] > 0]
+
+
+def category_totals(by_category: pd.DataFrame) -> pd.DataFrame:
+    """:func:`measure_rows` summed by policy category (the chart of measures): policy_category, measures."""
+    return by_category.groupby("policy_category", as_index=False)["measures"].sum()
 
 
 def township_rows(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
