@@ -58,7 +58,7 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     shown = by_scheme.assign(scheme=by_scheme["scheme"].map(lambda s: wf.scheme_name(s, lang())))
     show_table(
         shown, "assistance_by_scheme", key="wf_scheme", table="assistance_by_scheme",
-        columns=("scheme", "households", "persons", "single_person", "phaseout", "monthly_amount"),
+        columns=("scheme", "households", "persons", "phaseout", "monthly_amount"),
     )  # fmt: skip
     left, right = st.columns([3, 2])
     with left:
@@ -74,9 +74,9 @@ def _coverage(d: dt.date, tw: str | None) -> None:
     by_tw = compute(wf.assistance_by_township, as_of=d, township=tw)
     show_table(
         by_tw, "assistance_by_township", key="wf_township",
-        columns=("township", "dibao_households", "dibao_persons", "tekun_persons", "single_person",
+        columns=("township", "dibao_households", "dibao_persons", "single_person", "tekun_persons",
                  "dibao_coverage", "dibao_amount", "tekun_amount"),
-        column_config={"dibao_coverage": kpi.column("dibao_coverage")},
+        column_config={"dibao_coverage": kpi.column("dibao_coverage")}, priority=wf.TOWNSHIP_PRIORITY,
     )  # fmt: skip
     definitions(
         "assistance_households", "assistance_persons", "dibao_coverage", "poverty_assistance_share",

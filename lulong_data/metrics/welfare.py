@@ -485,6 +485,14 @@ def dibao_unclassified(b: Bundle, *, as_of: dt.date, township: str | None = None
     return count(b, s.filter((s.scheme == DIBAO) & (s.dibao_class.isnull() | s.tier.isnull())).count())
 
 
+# What the township table keeps on a narrow screen (其中单人保 is the first to go: the page states it beside
+# the 分类施保 grid).
+TOWNSHIP_PRIORITY = (
+    "township", "dibao_households", "dibao_persons", "tekun_persons", "dibao_coverage", "dibao_amount",
+    "tekun_amount", "single_person",
+)  # fmt: skip
+
+
 def assistance_by_township(b: Bundle, *, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
     """Per township, active on as_of: dibao_households, dibao_persons, tekun_households, tekun_persons,
     single_person (低保 单人保 households), dibao_amount and tekun_amount (元 a month: 低保金 and 特困供养金
