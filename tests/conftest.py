@@ -30,12 +30,20 @@ from apptest import apptest_env, metric_cache_per_module  # noqa: E402, F401
 BROWSER_DIR = ROOT / "tests" / "browser"
 
 
+# Fixtures that write and import the county's whole week of exports in the real layouts (tests/test_imports.py):
+# a test using one is an end-to-end round trip, marked ``slow``.
+WEEK_OF_EXPORTS = frozenset({"built", "national_only", "chained"})
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test under tests/browser/ needs Chromium and a server: marked ``browser`` by its folder, so the
-    fast lane (``make test-fast``: ``-m "not browser and not spark"``) cannot miss a new browser test."""
+    fast lane (``make test-fast``: ``-m "not browser and not spark and not slow"``) cannot miss a new
+    browser test. A test that imports the week's exports is marked ``slow`` by its fixtures."""
     for item in items:
         if BROWSER_DIR in item.path.parents:
             item.add_marker(pytest.mark.browser)
+        if WEEK_OF_EXPORTS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

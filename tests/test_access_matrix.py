@@ -56,6 +56,7 @@ def test_role_is_refused_outside_its_pages(role, url_path):
     assert not list(at.get("download_button")), f"{role} offered a download on {url_path}"
 
 
+@pytest.mark.slow
 def test_press_switching_pages_in_one_session_reaches_no_household_rows():
     at = open_page("overview", session=SESSIONS["press"])
     assert not household_tables(at)

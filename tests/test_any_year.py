@@ -61,6 +61,7 @@ def test_the_2027_folder_validates_and_warns_about_the_calendar(folder_2027):
     assert not monitoring.overdue_list(b, as_of=AS_OF).empty  # deadlines are still judged, on weekdays
 
 
+@pytest.mark.slow
 def test_every_page_builds_in_2027_and_monitoring_says_the_calendar_is_estimated(data_office):
     pages = access.PAGES[access.DATA]
     at = open_page(pages[0], check=False)
@@ -84,6 +85,7 @@ def test_every_page_builds_in_2027_and_monitoring_says_the_calendar_is_estimated
             assert ESTIMATE in [c.value for c in at.caption]
 
 
+@pytest.mark.slow
 def test_the_dispatch_meeting_says_the_calendar_is_estimated(folder_2027, data_office):
     """What the overdue figures rest on is said wherever the meeting counts them: 本周要点 right after the
     overdue sentence, under the overdue list on the page and in the paper, and on the 乡镇一页纸."""

@@ -39,6 +39,7 @@ def digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("day", [None, EARLIER], ids=["data-as-of", "2022-03-31"])
 def test_every_page_renders(day):
     at = open_page(PAGES[0], session={"as_of": day} if day else {}, check=False)
@@ -91,6 +92,7 @@ def test_choosing_a_township_filters(sample_bundle):
     assert placed < county
 
 
+@pytest.mark.slow
 def test_league_table_agrees_with_per_township_metrics(sample_bundle):
     from lulong_data.metrics import overview
     from lulong_data.metrics.registry import evaluate

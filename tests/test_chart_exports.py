@@ -22,6 +22,7 @@ def _keys(at, suffix: str) -> list[str]:
     return [b.key for b in at.get("download_button") if b.key and b.key.endswith(suffix)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not images.cjk_font_available(), reason="exports are offered only with a CJK font")
 @pytest.mark.parametrize("url_path", access.pages_for(access.LEADER))
 def test_every_chart_has_png_and_svg_downloads(url_path):

@@ -57,6 +57,7 @@ def test_sample_has_no_county_picker():
     assert any("范围:全县" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_county_picker_switches_figures_and_townships(three_counties, full):
     at = open_page("overview")
     picker = _selectbox(at, "county")
@@ -128,6 +129,7 @@ def test_manifest_county_is_the_default(three_counties, folder, tmp_path, monkey
     assert any("范围:模拟县2(虚构)" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url_path", ["map", "dispatch", "monitoring", "employment", "environment", "welfare", "press", "data"]
 )

@@ -89,6 +89,7 @@ def test_june_30_against_june_23(sample_bundle):
     assert towns == township_frame(at).values.tolist()
 
 
+@pytest.mark.slow
 def test_meeting_date_and_sidebar_date_are_one_date(sample_bundle):
     # The sidebar set to 19 July: the meeting follows, and so do its figures and its paper.
     at = _open("dispatch", session={"as_of": D(2022, 7, 19)})
@@ -262,6 +263,7 @@ def _backfilled_cases(folder) -> bytes:
     return pd.concat([cases, pd.DataFrame([row])]).to_csv(index=False).encode("utf-8")
 
 
+@pytest.mark.slow
 def test_an_issued_paper_reopens_unchanged_after_new_data_are_published(tmp_path, monkeypatch):
     """Issue 18 (must show): the data office publishes a new version after the paper of 19 July was issued;
     the paper reopens byte for byte as issued, and the next meeting compares with what it printed and says

@@ -194,6 +194,7 @@ def _republished(b: Bundle) -> Bundle:
     return Bundle.from_frames(frames, as_of=b.as_of, rules=b.rules, manifest=b.manifest, geo=b.geo)
 
 
+@pytest.mark.slow
 def test_an_issued_paper_reopens_unchanged_after_new_data(sample_bundle, state_db_url):
     county = "130324"
     d = dispatch.prepare(sample_bundle, as_of=LAST)

@@ -102,6 +102,7 @@ def _texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
 
+@pytest.mark.slow
 def test_one_upload_recognises_checks_and_publishes(env, files):
     tmp_path, key = env
     secret.init(key)

@@ -30,6 +30,7 @@ def _statuses(rows, name_col: str, status_col: str) -> dict[str, str]:
     return {r[name_col]: LABELS[r[status_col]] for _, r in rows.iterrows()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("day", DATES, ids=str)
 def test_every_view_gives_every_township_the_same_status(sample_bundle, day):
     truth = status.township_status(sample_bundle, as_of=day)

@@ -198,6 +198,7 @@ def press_officer(tmp_path, monkeypatch):
     return tmp_path / "audit.jsonl"
 
 
+@pytest.mark.slow
 def test_word_export_is_refused_on_a_contradiction_and_carries_a_check_sheet_when_confirmed(press_officer):
     at = open_press()
     assert download_name(at, "press_word") == "新闻通稿_2022-07-26.docx"  # nothing contradicts: offered

@@ -260,6 +260,7 @@ def _publish_in_process(root: str, name: str, content: bytes, ready, go, out) ->
     out.put((name, result.ok, result.version))
 
 
+@pytest.mark.slow
 def test_two_publishes_in_processes_do_not_interleave(settings, monkeypatch):
     # A spawned child first re-runs the parent's __main__ file. After any AppTest in this session that is a
     # page script (Streamlit's script runner leaves its module in sys.modules["__main__"]): each child would
@@ -343,6 +344,7 @@ def test_crash_after_the_switch_keeps_the_new_version_and_repairs_the_log(quick)
     assert log[1]["recovered"] and log[1]["who"] == "x" and log[1]["note"] == "n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["staged", "installed"])
 def test_killed_process_mid_publish(tmp_path, data, step):
     root = tmp_path / "store"

@@ -183,6 +183,7 @@ def test_a_caveat_is_kept_once():
 # -- every township at once (issue 21: grouped computations are a registry capability) -------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("day", [None, D(2022, 2, 15), D(2020, 6, 30)], ids=["data-date", "2022-02", "2020"])
 def test_grouped_figures_equal_the_metric_per_township(sample_bundle, day):
     from lulong_data.metrics.registry import by_townships

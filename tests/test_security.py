@@ -114,6 +114,7 @@ def hostile(monkeypatch, tmp_path):
     return folder
 
 
+@pytest.mark.slow
 def test_hostile_names_render_as_text_on_every_page(hostile):
     """Finding 1: names, notes and wordings with Markdown images and HTML, through every page."""
     from lulong_data.loader import load_folder
@@ -440,6 +441,7 @@ def what_subtraction_reveals(cells: list, total: float, k: int = 5) -> list[tupl
     ]
 
 
+@pytest.mark.slow
 def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
     """Finding 5: 刘家营乡 脱贫人口 290 on the overview, its villages summing to 289 with 桑园村 "<5" on
     the map page: 桑园村 = 1. Every press-visible figure: the overview league, each township's profile and

@@ -80,6 +80,7 @@ print(sorted({f"{name}.{key}" for name, module in list(sys.modules.items())
 """
 
 
+@pytest.mark.slow
 def test_the_warm_up_declares_no_streamlit_component(published):
     """A component declared outside a session is never registered with the server, which then answers
     404 for its files (the map stayed a grey placeholder): the warm-up must not import one."""
