@@ -229,7 +229,8 @@ def legend_items(edges: list[float], fmt: Callable[[float], str]) -> list[tuple[
             elif hi is None:
                 text = t(f"{fmt(lo)}及以上", f"{fmt(lo)} and above")
             else:
-                text = f"{fmt(lo)}–{fmt(hi)}"
+                # classes include their lower edge only: no value reads as belonging to two classes
+                text = t(f"{fmt(lo)}至不足{fmt(hi)}", f"{fmt(lo)} to under {fmt(hi)}")
             items.append((colour, text))
     else:
         items = [(theme.color_for(0, []), t("各乡镇相同", "same everywhere"))]

@@ -68,3 +68,13 @@ def test_every_townships_profile_and_trends_at_once_equal_one_township_at_a_time
             assert row.rank == 1 + int(better(row.township).sum())  # rank 1 = best (ties share)
         alone = overview.trend(sample_bundle, as_of=day, name="monitored_households", township=code)
         pd.testing.assert_frame_equal(overview.trend_of(trends, code), alone)
+
+
+def test_legend_classes_do_not_share_an_end_point():
+    """A class holds its lower edge and not its upper one: "99%至不足101%", then "101%至不足103%" — never
+    "99%–101%" and "101%–103%", where 101% would read as in both."""
+    from components.map import legend_items
+
+    texts = [text for _, text in legend_items([99.0, 101.0, 103.0], lambda v: f"{v:g}%")]
+    assert texts[:4] == ["低于99%", "99%至不足101%", "101%至不足103%", "103%及以上"]
+    assert len(texts) == 5  # and "no data"
