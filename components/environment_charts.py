@@ -17,7 +17,8 @@ from components import theme
 from components.chart import cached
 from lulong_data import geo
 
-LIST_ICON = {"red": "▲", "black": "▼"}  # same icons as the page headers: 红榜 up, 黑榜 down
+# As the page headers: 红榜 a star (▲ is the status rule's 关注), 黑榜 down.
+LIST_ICON = {"red": "★", "black": "▼"}
 
 
 @cached
@@ -29,7 +30,7 @@ def township_map(
     title: str,
     notice: str | None,
 ) -> alt.LayerChart:
-    """Townships coloured by mean score; text labels "rank name ▲红榜"; unranked townships grey.
+    """Townships coloured by mean score; text labels "rank name ★红榜"; unranked townships grey.
 
     ``labels`` translates "red"/"black"/"none"/"score"/"rank"/"township"; ``notice`` (the schematic notice)
     becomes the subtitle, so a saved PNG carries it too.

@@ -22,7 +22,7 @@ from lulong_data.metrics import environment as env
 
 MONTH_KEY = "env_month"
 # Badges, not colour alone: the word and the icon carry the meaning; the tint only helps the eye.
-RED_BADGE = ":orange-background[▲ {}]"
+RED_BADGE = ":orange-background[★ {}]"
 BLACK_BADGE = ":gray-background[▼ {}]"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +43,7 @@ def _kpis(period: str, vetoes: int) -> None:
     veto = t(f"其中一票否决{vetoes}个", f"of which {vetoes} vetoed") if vetoes else None
     kpi.figure_tiles(
         [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
-         (f"env_red_villages:period={period}", "▲ " + kpi.short_label("env_red_villages"), None),
+         (f"env_red_villages:period={period}", "★ " + kpi.short_label("env_red_villages"), None),
          (f"env_black_villages:period={period}", "▼ " + kpi.short_label("env_black_villages"), veto),
          (f"env_talk_villages:period={period}", kpi.short_label("env_talk_villages"), None),
          (f"env_mean_score:period={period}", term("county_mean_score"), None)],

@@ -46,7 +46,7 @@ def test_default_month_is_the_latest_with_inspections(sample):
     assert list(black["村"]) == list(lists.black["village"])
     assert len(red) == sample.rules.ranking.red_villages
     subheaders = [s.value for s in at.subheader]
-    assert any("红榜" in s and "▲" in s for s in subheaders) and any(
+    assert any("红榜" in s and "★" in s for s in subheaders) and any(
         "黑榜" in s and "▼" in s for s in subheaders
     )
     captions = " ".join(c.value for c in at.caption)

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Dingbats, miscellaneous symbols, emoji blocks and the emoji variation selector.
-FORBIDDEN = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
+# Dingbats, miscellaneous symbols, emoji blocks and the emoji variation selector — but ★ ☆ (U+2605/6),
+# which GB 2312 has (A1EF/A1EE) and every Chinese font draws.
+FORBIDDEN = re.compile("[\u2600-\u2604\u2607-\u27bf\U0001f000-\U0001faff\ufe0f]")
 # Symbols read from the county's files (✓/✗ in a yes/no column), never shown.
 INPUT_ONLY = {"lulong_data/parsing.py"}
 
