@@ -96,6 +96,7 @@ def show_table(
     priority: Sequence[str] | None = None,
     share: float | None = None,
     periods: dict[str, Any] | None = None,
+    whole: bool = False,
 ) -> None:
     """Show a sortable table and offer the same rows as XLSX (file name carries the as-of date).
 
@@ -113,7 +114,8 @@ def show_table(
     ``priority`` lists the columns (keys or headers) that matter most, first: on a narrow screen they are
     the ones shown (by default the frame's own order); ``share`` is the part of the page's width the table
     has (by default what components.viewport.columns says; give it for a table in plain st.columns).
-    ``height``: see :func:`height_for` to show every row.
+    ``height``: see :func:`height_for`; ``whole=True`` shows every row however many (a list whose last row
+    must not hide under a scroll).
 
     ``periods`` (the parameters the table was built with: as_of, township, year): the period each figure
     column stands for is printed under the table and into the spreadsheet ("统计时段:已就业(人)1月1日至
@@ -159,7 +161,7 @@ def show_table(
         column_config=config,
         column_order=None if everything else fitting,
         # A short table shows every row (a township list must not hide its 12th); a long one scrolls.
-        height=height_for(len(df)) if len(df) <= SHOW_ALL_ROWS else (height or "auto"),
+        height=height_for(len(df)) if whole or len(df) <= SHOW_ALL_ROWS else (height or "auto"),
         row_height=ROW_HEIGHT,
         key=f"{key}_table",
     )

@@ -46,6 +46,13 @@ def _features(geojson: Mapping[str, Any] | None) -> list[dict]:
     return [{"type": "Feature", "properties": {}, "geometry": dict(geojson)}]
 
 
+def schematic_caption(geojson: Mapping[str, Any] | None, lang: str = "zh") -> str | None:
+    """The notice a picture of ``geojson`` must carry when it is schematic (:func:`has_schematic`), else None."""
+    if not has_schematic(geojson):
+        return None
+    return SCHEMATIC_NOTICE_EN if lang == "en" else SCHEMATIC_NOTICE_ZH
+
+
 def has_schematic(geojson: Mapping[str, Any] | None) -> bool:
     """True if any feature is marked ``schematic`` (then the map must say it is no legal boundary)."""
     return any((f.get("properties") or {}).get("schematic") is True for f in _features(geojson))

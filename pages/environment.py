@@ -7,14 +7,16 @@ the tables shown are the same frames the notice prints (lulong_data.notice), so 
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from components import environment_charts as charts
-from components import kpi, nav, safe, viewport
-from components.auth import audited, require_page
+from components import files, kpi, nav, safe, viewport
+from components.auth import require_page
 from components.cache import compute
-from components.chart import show_chart, source_of
+from components.chart import figure_chart
 from components.context import as_of, bundle, lang, t, term, township
 from components.table import show_table
 from lulong_data import geo, notice
@@ -24,8 +26,6 @@ MONTH_KEY = "env_month"
 # Badges, not colour alone: the word and the icon carry the meaning; the tint only helps the eye.
 RED_BADGE = ":orange-background[★ {}]"
 BLACK_BADGE = ":gray-background[▼ {}]"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _pick_month(months: list[str]) -> str:
@@ -40,7 +40,7 @@ def _pick_month(months: list[str]) -> str:
 
 
 def _kpis(period: str, vetoes: int) -> None:
-    veto = t(f"其中一票否决{vetoes}个", f"of which {vetoes} vetoed") if vetoes else None
+    veto = env.veto_note(vetoes, lang())
     kpi.figure_tiles(
         [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
          (f"env_red_villages:period={period}", "★ " + kpi.short_label("env_red_villages"), None),
@@ -49,18 +49,6 @@ def _kpis(period: str, vetoes: int) -> None:
          (f"env_mean_score:period={period}", term("county_mean_score"), None)],
         as_of=as_of(),
     )  # fmt: skip
-
-
-def _chart(chart, key: str, title: str, unit: str, **kw) -> None:
-    show_chart(chart, key=key, title=title, unit=unit, source=source_of("env_mean_score"), **kw)
-
-
-def _fit(df: pd.DataFrame) -> int:  # every row shown: lists are short, scrolling would hide the last
-    return 36 * (len(df) + 1) + 6
-
-
-# In half the page: which village, its score and why come first; the rest one click away.
-LIST_PRIORITY = ("village", "score", "reason", "township")
 
 
 def _lists(lists: env.MonthLists, period: str) -> None:
@@ -77,16 +65,15 @@ def _lists(lists: env.MonthLists, period: str) -> None:
         with col:
             st.subheader(badge.format(title))
             show_table(notice.list_rows(rows, lang(), black=name == "black"), f"{name}_list_{period}",
-                       key=f"env_{name}", height=_fit(rows), columns=notice.LIST_COLUMNS, table="env_list",
-                       priority=LIST_PRIORITY)  # fmt: skip
+                       key=f"env_{name}", whole=True, columns=notice.LIST_COLUMNS, table="env_list",
+                       priority=notice.LIST_PRIORITY)  # fmt: skip
             if mv is None:
                 st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
                 continue
             month = notice.period_label(lists.previous, lang())
             st.markdown(f"**{term('against_month', month=month)}**")
-            moved = env.movement_view(mv, name, lang())
-            show_table(moved, f"{name}_movement_{period}", key=f"env_mv_{name}", download=False, height=_fit(moved),
-                       columns=("change_text", "village", "township", "position", "previous_position"))  # fmt: skip
+            show_table(env.movement_view(mv, name, lang()), f"{name}_movement_{period}", key=f"env_mv_{name}",
+                       download=False, whole=True, columns=env.MOVEMENT_COLUMNS)  # fmt: skip
 
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
@@ -95,7 +82,7 @@ def _talks(talks: pd.DataFrame, period: str) -> None:
     kpi.status_line(*env.talk_finding(len(talks), n, lang()))
     if talks.empty:
         return
-    show_table(notice.talk_rows(talks), f"talks_{period}", key="env_talks", height=_fit(talks),
+    show_table(notice.talk_rows(talks), f"talks_{period}", key="env_talks", whole=True,
                columns=notice.TALK_COLUMNS, table="env_talks")  # fmt: skip
 
 
@@ -109,23 +96,23 @@ def _townships(period: str) -> None:
     left, right = viewport.columns([5, 6], min_px=380)
     with left:
         show_table(notice.township_rows(ranking, lang()), f"township_ranking_{period}", key="env_townships",
-                   height=_fit(ranking), columns=notice.TOWNSHIP_COLUMNS, table="env_townships")  # fmt: skip
+                   whole=True, columns=notice.TOWNSHIP_COLUMNS, table="env_townships")  # fmt: skip
     with right:
         boundaries = b.geo.get("township_boundaries")
         if not boundaries:
             st.info(t("数据文件夹中没有乡镇边界,无法绘制地图。", "No township boundaries in the data: no map."))  # fmt: skip
         else:
-            schematic = geo.has_schematic(boundaries)
-            caption = t(geo.SCHEMATIC_NOTICE_ZH, geo.SCHEMATIC_NOTICE_EN) if schematic else None
+            caption = geo.schematic_caption(boundaries, lang())
             title = term("env_map_title", month=notice.period_label(period, lang()))
             labels = env.chart_labels(lang())
             chart = charts.township_map(boundaries, ranking, labels=labels, title=title, notice=caption)
             # Schematic polygons: the export carries the notice and show_chart's caption repeats it.
-            _chart(chart, "env_map", title, kpi.unit("env_mean_score"), schematic=schematic)
+            figure_chart(chart, key="env_map", title=title, figure="env_mean_score", schematic=bool(caption))
     st.markdown(f"**{term('rank_trend')}({term('rank_unit')})**")
     history = compute(env.township_rank_history, as_of=as_of(), period=period, months=12)
     chart = charts.rank_trend(history, labels=env.chart_labels(lang()), selected=township())
-    _chart(chart, "env_trend", term("rank_trend"), term("rank_unit"), width=None)
+    title, unit = term("rank_trend"), term("rank_unit")
+    figure_chart(chart, key="env_trend", title=title, figure="env_mean_score", unit=unit, width=None)
 
 
 def _why(period: str) -> None:
@@ -145,17 +132,17 @@ def _why(period: str) -> None:
     frames = compute(env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang())  # fmt: skip
     chart = charts.losses_chart(frames, labels=env.chart_labels(lang()), lang=lang())
     title = term("points_lost_in", month=notice.period_label(period, lang()))
-    _chart(chart, "env_losses", title, term("points_lost_unit"))
+    unit = term("points_lost_unit")
+    figure_chart(chart, key="env_losses", title=title, figure="env_mean_score", unit=unit)
     if village:
         history = compute(env.village_history, as_of=as_of(), village=village)
         title = term("monthly_score_of", name=names[village])
         st.markdown(f"**{term('monthly_score_of', name=safe.text(names[village]))}**")
         chart = charts.village_history_chart(history, labels=env.chart_labels(lang()))
-        _chart(chart, "env_vhist", title, kpi.unit("env_mean_score"))
+        figure_chart(chart, key="env_vhist", title=title, figure="env_mean_score")
         show_table(
             env.history_view(history, lang()), f"village_history_{village}", key="env_vhist",
-            table="village_history", columns=("period", "total", *(i.column for i in env.ITEMS), "rank",
-                                              "list_text", "note"),
+            table="village_history", columns=env.HISTORY_COLUMNS,
         )  # fmt: skip
 
 
@@ -163,14 +150,11 @@ def _exports(period: str) -> None:
     st.subheader(term("export_notice"))
     st.caption(t("通报为全县红黑榜(A4,仿宋),内容与本页表格一致。", "The notice carries the same tables as this page."))  # fmt: skip
     day, stem = as_of(), f"红黑榜通报_{period}"
-    files = (("docx", term("download_word_notice"), notice.notice_docx, DOCX_MIME),
-             ("xlsx", term("download_xlsx"), notice.notice_xlsx, XLSX_MIME))  # fmt: skip
-    for col, (ext, label, make, mime) in zip(st.columns(2), files, strict=True):
-        with col:
-            st.download_button(
-                label, data=audited(lambda make=make: make(bundle(), as_of=day, period=period), f"{stem}.{ext}"),
-                file_name=f"{stem}.{ext}", mime=mime, on_click="ignore", key=f"env_notice_{ext}",
-            )  # fmt: skip
+    notices = (("docx", term("download_word_notice"), notice.notice_docx),
+               ("xlsx", term("download_xlsx"), notice.notice_xlsx))  # fmt: skip
+    for col, (ext, label, make) in zip(st.columns(2), notices, strict=True):
+        build = partial(make, bundle(), as_of=day, period=period)
+        files.download(label, build, f"{stem}.{ext}", key=f"env_notice_{ext}", where=col)
 
 
 def render() -> None:

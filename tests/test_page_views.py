@@ -125,3 +125,18 @@ def test_monitoring_breakdowns_keep_only_values_with_households(sample_bundle):
     totals = mv.category_totals(by_cat)
     assert totals["policy_category"].is_unique and totals["measures"].sum() == by_cat["measures"].sum()
     assert set(mv.trend_names("en")) == {"identified", "eliminated_assisted", "eliminated_natural"}
+
+
+def test_environment_notes_and_the_schematic_caption():
+    from lulong_data import geo
+    from lulong_data.metrics import environment as env
+
+    assert env.veto_note(0) is None
+    assert env.veto_note(2) == "其中一票否决2个" and env.veto_note(2, "en") == "of which 2 vetoed"
+    assert env.MOVEMENT_COLUMNS[0] == "change_text" and "list_text" in env.HISTORY_COLUMNS
+    plain = {"type": "FeatureCollection", "features": []}
+    assert geo.schematic_caption(plain) is None
+    feature = {"type": "Feature", "properties": {"schematic": True}, "geometry": None}
+    sketch = {"type": "FeatureCollection", "features": [feature]}
+    assert geo.schematic_caption(sketch) == geo.SCHEMATIC_NOTICE_ZH
+    assert geo.schematic_caption(sketch, "en") == geo.SCHEMATIC_NOTICE_EN

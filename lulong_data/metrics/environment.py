@@ -664,6 +664,10 @@ def chart_labels(lang: str = "zh") -> dict[str, str]:
     return en if lang == "en" else zh
 
 
+MOVEMENT_COLUMNS = ("change_text", "village", "township", "position", "previous_position")
+HISTORY_COLUMNS = ("period", "total", *(i.column for i in ITEMS), "rank", "list_text", "note")
+
+
 def movement_view(mv: pd.DataFrame, list_name: str, lang: str = "zh") -> pd.DataFrame:
     """One list's movement against the previous month (:func:`movement`), the change in words: 新上榜, 退出,
     名次不变, ↑2 / ↓1. Columns: change_text, village, township, position, previous_position."""
@@ -690,6 +694,13 @@ def history_view(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     out = history[["period", "total", *(i.column for i in ITEMS), "rank", "note"]].copy()
     out["list_text"] = history["list"].map(lambda v: labels.get(v, "") if isinstance(v, str) else "")
     return out
+
+
+def veto_note(vetoes: int, lang: str = "zh") -> str | None:
+    """Under the black list's tile: how many of its villages are there by a veto (None when none)."""
+    if not vetoes:
+        return None
+    return f"of which {vetoes} vetoed" if lang == "en" else f"其中一票否决{vetoes}个"
 
 
 def township_note(red: int, black: int, lang: str = "zh") -> str:
