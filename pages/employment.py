@@ -56,7 +56,7 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
     st.subheader(term("target_and_pace"))
     by_t = compute(em.employment_by_township, as_of=d, year=year, township=tw)
     title = term("employment_target_chart", year=year)
-    if by_t["target"].notna().any() or by_t["placed"].sum():
+    if em.has_progress(by_t):
         _chart(bullet_chart(by_t, year=year), "emp_bullet", title, "employment_placed")
         st.caption(t(*em.BULLET_NOTE))
     target = figure("employment_target", as_of=d, year=year, township=tw).value
@@ -76,7 +76,7 @@ def _targets(year: int, d: dt.date, tw: str | None) -> None:
             columns=("township", "placed", "target", "gap", "rate", "pace", "short"),
             column_config={**_PACE, "rate": kpi.column("employment_rate")},
         )  # fmt: skip
-    definitions("employment_placed", "employment_target", "employment_rate", "employment_pace", extra=compute(pace.pace_note, as_of=min(d, dt.date(year, 12, 31))))  # fmt: skip
+    definitions("employment_placed", "employment_target", "employment_rate", "employment_pace", extra=compute(pace.pace_note, as_of=d, year=year))  # fmt: skip
 
 
 def _at(d: dt.date, year: int, tw: str | None) -> dict:
@@ -121,9 +121,9 @@ def _posts(year: int, d: dt.date, tw: str | None) -> None:
         _chart(chart, "emp_posts_type", title, "welfare_post_persons")
     with right:
         title = term("post_holders_chart", year=year)
-        holders = holders.assign(group=[t(*em.GROUP_LABELS[g]) for g in holders["group"]])
+        rows = em.holder_rows(holders, lang())
         chart = simple_bars(
-            holders, "group", "persons", title=title, key_title=None, value_title=unit_header("persons")
+            rows, "group", "persons", title=title, key_title=None, value_title=unit_header("persons")
         )
         _chart(chart, "emp_post_holders", title, "welfare_post_weak_share")
         st.caption(
@@ -150,10 +150,9 @@ def _training(year: int, d: dt.date, tw: str | None) -> None:
     left, right = st.columns(2)
     with left:
         if not by_year.empty:
-            shown = by_year.assign(year=by_year["year"].astype(str) + t("年", ""))
             title = term("training_by_year")
             chart = simple_bars(
-                shown, "year", "participants", title=title, key_title=column_header("year"),
+                em.training_year_rows(by_year, lang()), "year", "participants", title=title, key_title=column_header("year"),
                 value_title=column_header("participants"),
             )  # fmt: skip
             _chart(chart, "emp_train_by_year", title, "training_participants")

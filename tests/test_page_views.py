@@ -140,3 +140,32 @@ def test_environment_notes_and_the_schematic_caption():
     sketch = {"type": "FeatureCollection", "features": [feature]}
     assert geo.schematic_caption(sketch) == geo.SCHEMATIC_NOTICE_ZH
     assert geo.schematic_caption(sketch, "en") == geo.SCHEMATIC_NOTICE_EN
+
+
+def test_employment_view_rows_name_groups_and_years():
+    import pandas as pd
+
+    from lulong_data.metrics import employment as em
+
+    holders = pd.DataFrame({"group": ["weak", "elderly"], "persons": [3, 4]})
+    assert em.holder_rows(holders)["group"].tolist() == ["弱劳动力或半劳动力", "60岁及以上(其他劳动能力)"]
+    assert em.holder_rows(holders, "en")["group"].tolist() == [
+        "weak or half labour",
+        "aged 60+ (other abilities)",
+    ]
+    by_year = pd.DataFrame({"year": [2021, 2022], "participants": [5, 6]})
+    assert em.training_year_rows(by_year)["year"].tolist() == ["2021年", "2022年"]
+    assert em.training_year_rows(by_year, "en")["year"].tolist() == ["2021", "2022"]
+    none = pd.DataFrame({"target": [None, None], "placed": [0, 0]})
+    assert not em.has_progress(none)
+    assert em.has_progress(none.assign(placed=[0, 1])) and em.has_progress(none.assign(target=[5, None]))
+
+
+def test_pace_note_of_a_past_year_is_its_year_end(sample_bundle):
+    from lulong_data.metrics import pace
+
+    day = sample_bundle.as_of
+    assert pace.pace_note(sample_bundle, as_of=day, year=day.year - 1) == pace.pace_note(
+        sample_bundle, as_of=dt.date(day.year - 1, 12, 31)
+    )
+    assert pace.pace_note(sample_bundle, as_of=day, year=day.year) == pace.pace_note(sample_bundle, as_of=day)

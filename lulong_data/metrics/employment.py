@@ -718,6 +718,21 @@ GROUP_LABELS = {
 }
 
 
+def holder_rows(holders: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`welfare_post_holders` with each group in words (:data:`GROUP_LABELS`), for its chart."""
+    return holders.assign(group=[GROUP_LABELS[g][1 if lang == "en" else 0] for g in holders["group"]])
+
+
+def training_year_rows(by_year: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`trainings_by_year` with the year as a label ("2022年" / "2022"), for its chart's axis."""
+    return by_year.assign(year=by_year["year"].astype(str) + ("" if lang == "en" else "年"))
+
+
+def has_progress(by_township: pd.DataFrame) -> bool:
+    """Whether the targets chart has anything to show: a township target, or anyone placed."""
+    return bool(by_township["target"].notna().any() or by_township["placed"].sum())
+
+
 def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:
     """(status, sentence) about the townships behind the pace (:func:`townships_behind_pace`)."""
     if behind.empty:

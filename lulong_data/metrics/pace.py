@@ -149,9 +149,12 @@ def yardstick(b: Bundle, *, as_of: dt.date) -> Yardstick:
     return Yardstick("last_year" if share is not None else "even", share, as_of)
 
 
-def pace_note(b: Bundle, *, as_of: dt.date) -> tuple[str, str]:
+def pace_note(b: Bundle, *, as_of: dt.date, year: int | None = None) -> tuple[str, str]:
     """(zh, en): the yardstick of ``as_of`` in words, with how "short" is counted — under the employment
-    page's tables and charts."""
+    page's tables and charts. ``year``: the yardstick of that year, as of ``as_of`` or its 31 December if
+    earlier."""
+    if year is not None:
+        as_of = min(as_of, dt.date(int(year), 12, 31))
     ys = yardstick(b, as_of=as_of)
     return (
         ys.text("zh") + "落后人数 = ⌈序时进度 − 已就业⌉;无乡镇目标的乡镇不判断快慢。",
