@@ -10,7 +10,7 @@ import streamlit as st
 from components import kpi, nav
 from components.auth import require_page
 from components.cache import compute, figure
-from components.chart import show_chart, source_of
+from components.chart import figure_chart
 from components.context import as_of, can_see_households, lang, t, term, township, unit_header
 from components.employment_charts import simple_bars
 from components.help import definitions
@@ -29,8 +29,8 @@ def render() -> None:
     st.title(term("welfare_title"))
     d, tw = as_of(), township()
     kpi.figure_tiles(
-        [(f"assistance_persons:scheme={DIBAO}", term("dibao"), _also(DIBAO, d, tw)),
-         (f"assistance_persons:scheme={TEKUN}", term("tekun"), _also(TEKUN, d, tw)),
+        [(f"assistance_persons:scheme={DIBAO}", term("dibao"), _also(DIBAO)),
+         (f"assistance_persons:scheme={TEKUN}", term("tekun"), _also(TEKUN)),
          ("dibao_coverage", None, t("占农村户籍人口", "of rural registered population")),
          ("poverty_assistance_share", None, t("低保 + 特困供养", "dibao + tekun"))],
         as_of=d, township=tw,
@@ -42,29 +42,24 @@ def render() -> None:
     )  # fmt: skip
 
 
-def _also(scheme: str, d: dt.date, tw: str | None) -> str:
-    """The households and monthly payments of a scheme, for its tile's second line."""
-    return kpi.companions([figure(f"assistance_households:scheme={scheme}", as_of=d, township=tw),
-                           figure(f"assistance_monthly_amount:scheme={scheme}", as_of=d, township=tw)])  # fmt: skip
-
-
-def _chart(chart, key: str, title: str, source: str, **kw) -> None:  # unit and source: the figure's
-    show_chart(chart, key=key, title=title, unit=kpi.unit(source), source=source_of(source), **kw)
+def _also(scheme: str) -> tuple[str, ...]:
+    """The households and monthly payments of a scheme, on its tile's second line."""
+    return (f"assistance_households:scheme={scheme}", f"assistance_monthly_amount:scheme={scheme}")
 
 
 def _coverage(d: dt.date, tw: str | None) -> None:
     st.subheader(term("dibao_and_tekun"))
     by_scheme = compute(wf.assistance_by_scheme, as_of=d, township=tw)
-    shown = by_scheme.assign(scheme=by_scheme["scheme"].map(lambda s: wf.scheme_name(s, lang())))
     show_table(
-        shown, "assistance_by_scheme", key="wf_scheme", table="assistance_by_scheme",
+        wf.with_scheme_names(by_scheme, lang()), "assistance_by_scheme", key="wf_scheme", table="assistance_by_scheme",
         columns=("scheme", "households", "persons", "phaseout", "monthly_amount"),
     )  # fmt: skip
     left, right = st.columns([3, 2])
     with left:
         grid = compute(wf.dibao_class_tier, as_of=d, township=tw)
         title = term("class_tier_heading")
-        _chart(class_tier_heat(grid), "wf_class_tier", title, "assistance_households", width="content")
+        chart = class_tier_heat(grid)
+        figure_chart(chart, key="wf_class_tier", title=title, figure="assistance_households", width="content")
         unclassified = compute(wf.dibao_unclassified, as_of=d, township=tw)
         st.caption(wf.class_tier_note(int(grid["households"].sum()), unclassified, lang()))
     with right:
@@ -101,9 +96,9 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         by_month = compute(wf.assistance_new_by_month, as_of=d, year=year, township=tw)
         if by_month["persons"].sum():
             title = term("new_by_month_chart", year=year)
-            shown = by_month.assign(scheme=by_month["scheme"].map(lambda s: wf.scheme_name(s, lang())))
+            shown = wf.with_scheme_names(by_month, lang())
             chart = scheme_month_bars(shown, value="persons", title=title, x_title=term("month_included"))
-            _chart(chart, "wf_new_by_month", title, "assistance_new_persons")
+            figure_chart(chart, key="wf_new_by_month", title=title, figure="assistance_new_persons")
         else:
             st.info(t("今年尚无新增记录。", "No new records this year."))
     with right:
@@ -116,7 +111,7 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
                 sched, key="month", value="households", title=title,
                 x_title=term("phaseout_end_month"), y_title=unit_header("households_count"),
             )  # fmt: skip
-            _chart(chart, "wf_phaseout", title, "phaseout_households")
+            figure_chart(chart, key="wf_phaseout", title=title, figure="phaseout_households")
     if can_see_households(tw):
         with st.expander(term("phaseout_list")):
             show_table(
@@ -167,7 +162,7 @@ def _student_aid(d: dt.date, tw: str | None) -> None:
             by_stage, "stage", "students", title=title,
             key_title=column_header("stage", table="student_aid"), value_title=column_header("students"),
         )  # fmt: skip
-        _chart(chart, "wf_aid_by_stage", title, "student_aid_students")
+        figure_chart(chart, key="wf_aid_by_stage", title=title, figure="student_aid_students")
         show_table(by_stage, f"student_aid_by_stage_{year}", key="wf_aid_stage", table="student_aid",
                    columns=("stage", "students", "amount"), periods=at)  # fmt: skip
     with right:
@@ -185,7 +180,7 @@ def _indicators(d: dt.date, tw: str | None) -> None:
     st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon=":material/info:")
     panel = compute(ind.indicator_panel, as_of=d)
     show_table(
-        panel.assign(value=panel["value"].map(lambda v: f"{v:,.10g}")), "indicators", key="wf_indicators",
+        ind.panel_rows(panel), "indicators", key="wf_indicators",
         table="indicators", columns=("indicator", "value", "unit", "period_text", "department"),
     )  # fmt: skip
     if tw is not None:

@@ -169,3 +169,18 @@ def test_pace_note_of_a_past_year_is_its_year_end(sample_bundle):
         sample_bundle, as_of=dt.date(day.year - 1, 12, 31)
     )
     assert pace.pace_note(sample_bundle, as_of=day, year=day.year) == pace.pace_note(sample_bundle, as_of=day)
+
+
+def test_welfare_scheme_names_and_indicator_values_for_tables():
+    import pandas as pd
+
+    from lulong_data.metrics import indicators as ind
+    from lulong_data.metrics import welfare as wf
+
+    df = pd.DataFrame({"scheme": [wf.DIBAO, wf.TEKUN], "persons": [1, 2]})
+    assert wf.with_scheme_names(df)["scheme"].tolist() == [wf.DIBAO, wf.TEKUN]
+    assert wf.with_scheme_names(df, "en")["scheme"].tolist() == [
+        wf.scheme_name(s, "en") for s in df["scheme"]
+    ]
+    panel = pd.DataFrame({"value": [1234.5, 3.0, 0.125]})
+    assert ind.panel_rows(panel)["value"].tolist() == ["1,234.5", "3", "0.125"]

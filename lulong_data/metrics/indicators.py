@@ -97,6 +97,12 @@ PANEL_NOTE_ZH = "以下数字由各部门报送,没有台账明细支撑,仪表�
 PANEL_NOTE_EN = "These figures are reported by the departments; no ledger stands behind them, so the dashboard shows them but cannot recompute them."
 
 
+def panel_rows(panel: pd.DataFrame) -> pd.DataFrame:
+    """:func:`indicator_panel` for a table: each value as reported, with thousands separators and no
+    trailing zeros (1,234.5), never rounded to the table's default digits."""
+    return panel.assign(value=panel["value"].map(lambda v: f"{v:,.10g}"))
+
+
 def indicator_panel(b: Bundle, as_of: dt.date, township: str | None = None) -> pd.DataFrame:
     """Every indicator's latest value on ``as_of``, chosen exactly as :func:`indicator` chooses it.
 

@@ -707,6 +707,11 @@ def scheme_name(scheme: str, lang: str = "zh") -> str:
     return SCHEME_EN.get(scheme, scheme) if lang == "en" else scheme
 
 
+def with_scheme_names(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """``df`` with its ``scheme`` column in words of ``lang`` (:func:`scheme_name`), for a table or chart."""
+    return df.assign(scheme=df["scheme"].map(lambda s: scheme_name(s, lang)))
+
+
 def class_tier_note(households: int, unclassified: int, lang: str = "zh") -> str:
     """The caption of the class × tier grid: its total, and the records 民政局 must still classify."""
     from lulong_data.formatting import fmt_int
