@@ -31,23 +31,20 @@ TIMEOUT = 240
 _DEFERRED: dict[str, tuple[Callable[[], Any], str | None]] = {}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def metric_cache_per_module() -> Iterator[None]:
-    """Fresh metric results (st.cache_data) for every test module, shared by its tests.
-
-    The cache is process-wide and would otherwise leak from one module's tests into another's
-    (docs/pitfalls.md). Within a module the tests share it as a server's sessions do: every cached
-    function is keyed by the data's content fingerprint (plus county) and its parameters and returns a
-    copy, so a result computed for one test is the result another test would compute; recomputing it cold
-    for every test cost about a third of the page tests' time. A test that needs cold caches clears them.
-    """
+@pytest.fixture(autouse=True, scope="session")
+def metric_cache_per_session() -> Iterator[None]:
+    """Metric results (st.cache_data) shared by every test of the process, as a server's sessions share
+    them: every cached function is keyed by the data's content fingerprint (plus county) and its
+    parameters and returns a copy, so a result computed for one test is the result another test would
+    compute (docs/pitfalls.md). Recomputing them cold for every test cost about a third of the page tests'
+    time, and once per module still a seventh. A test that needs cold caches clears them itself."""
     st.cache_data.clear()
     yield
     st.cache_data.clear()
 
 
 @pytest.fixture(autouse=True)
-def apptest_env(metric_cache_per_module) -> Iterator[None]:
+def apptest_env(metric_cache_per_session) -> Iterator[None]:
     """A fresh last-good bundle per test; router-only runs; deferred downloads kept.
 
     Keeps st.cache_resource (the loaded bundles and built charts): a bundle is immutable and keyed by its

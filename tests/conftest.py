@@ -23,9 +23,10 @@ if str(ROOT) not in sys.path:
 os.environ["LULONG_STATE_DIR"] = tempfile.mkdtemp(prefix="lulong-test-state-")
 os.environ.pop("LULONG_DB_URL", None)
 
-# Autouse: fresh Streamlit metric caches for every test module (they are process-wide and leak between
-# AppTests, docs/pitfalls.md) and the AppTest workarounds around every test; see tests/apptest.py.
-from apptest import apptest_env, metric_cache_per_module  # noqa: E402, F401
+# Autouse: the Streamlit metric caches, shared by the tests of a process as by a server's sessions (every
+# key says all a result depends on, docs/pitfalls.md), and the AppTest workarounds around every test; see
+# tests/apptest.py.
+from apptest import apptest_env, metric_cache_per_session  # noqa: E402, F401
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 
