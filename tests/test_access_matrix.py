@@ -68,6 +68,7 @@ def test_press_switching_pages_in_one_session_reaches_no_household_rows():
         assert at.session_state["role"] == "press"
 
 
+@pytest.mark.slow
 def test_press_sees_its_pages_without_household_rows():
     for url_path in access.pages_for("press"):
         at = open_page(url_path, session={**SESSIONS["press"], "township": T})

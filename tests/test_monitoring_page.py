@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 from apptest import download_data
 from apptest import open_page as _open
 from streamlit.testing.v1 import AppTest
@@ -121,6 +122,7 @@ def test_english_page_renders():
     assert "Overdue procedure items" in tiles(at)
 
 
+@pytest.mark.slow
 def test_figures_agree_with_the_overview_tiles():
     """Issue #4: the monitoring page and the overview show the same figures at the same date."""
     for state in ({}, {"as_of": dt.date(2022, 3, 31)}):
