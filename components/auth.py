@@ -36,7 +36,10 @@ def current_user() -> str:
 
 
 def log(action: str, detail: str = "", *, who: str | None = None, as_role: str | None = None) -> None:
-    """One audit entry for the current user (or ``who``/``as_role`` for events before sign-in)."""
+    """One audit entry for the current user (or ``who``/``as_role`` for events before sign-in). Open mode
+    (the bundled sample, nobody signed in) writes nothing, the audit log included."""
+    if get_settings().auth_mode == "open":
+        return
     audit.record(
         get_settings().audit_file,
         who=who if who is not None else current_user(),
@@ -250,16 +253,19 @@ def audited(
 
     The callable runs when the button is clicked, outside the script run (no session state there), so the
     user and role are taken now, at render time. ``extra`` goes into the audit entry (e.g. the number
-    check of an exported text).
+    check of an exported text). Open mode (the bundled sample, anonymous visitors) writes no entry: it
+    writes nothing at all.
     """
     who, as_role = current_user(), role()
-    path = get_settings().audit_file
+    settings = get_settings()
+    path, writes = settings.audit_file, settings.auth_mode != "open"
 
     def run() -> bytes:
         if not access.can(as_role, access.EXPORT):
             raise PermissionError(f"role {as_role!r} may not export")
         data = build()
-        audit.record(path, who=who, role=as_role, action="export", detail=file_name, **(extra or {}))
+        if writes:
+            audit.record(path, who=who, role=as_role, action="export", detail=file_name, **(extra or {}))
         return data
 
     return run

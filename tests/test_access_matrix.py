@@ -92,12 +92,26 @@ def test_data_office_reads_the_audit_log(audit_file):
     assert log["用户"].tolist() == ["wang"] and log["对象"].tolist() == ["x.xlsx"]
 
 
-def test_exports_are_audited(audit_file):
-    at = open_page("monitoring", session=SESSIONS["leader"])
+def _export_one(session: dict) -> None:
+    at = open_page("monitoring", session=session)
     button = next(b for b in at.get("download_button") if b.proto.id.endswith("_xlsx"))
     download_data(at, button.proto.id.rsplit("-", 1)[-1])
-    entry = audit.read(audit_file)[0]
-    assert (entry["action"], entry["role"]) == ("export", "leader") and entry["detail"].endswith(".xlsx")
+
+
+def test_exports_are_audited_and_open_mode_writes_no_entry(audit_file, monkeypatch, tmp_path):
+    _export_one(SESSIONS["leader"])  # open mode on the sample: anonymous visitors leave nothing behind
+    assert not audit_file.exists()
+    from components import auth
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[users."wang"]\nrole = "leader"\n', encoding="utf-8")
+    monkeypatch.setenv("LULONG_AUTH", "header")
+    monkeypatch.setenv("LULONG_ROLES_FILE", str(roles))
+    monkeypatch.setattr(auth, "_headers", lambda: {"X-Remote-User": "wang"})
+    _export_one({})
+    entry = audit.read(audit_file)[0]  # newest first, after the sign-in
+    assert (entry["action"], entry["role"], entry["who"]) == ("export", "leader", "wang")
+    assert entry["detail"].endswith(".xlsx")
 
 
 def test_publish_and_rollback_are_audited(tmp_path, monkeypatch, audit_file):
