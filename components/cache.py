@@ -34,8 +34,9 @@ def figure(spec: str, **params: Any) -> Figure:
 
 
 def week(spec: str, **params: Any) -> tuple[Figure, Figure]:
-    """The registered figure and the same figure seven days earlier (registry.week_before)."""
-    return figure(spec, **params), compute(registry.week_before, spec=spec, **params)
+    """The registered figure and what a tile compares it with (registry.earlier): the same figure seven
+    days earlier, or the list month before for a monthly list."""
+    return figure(spec, **params), compute(registry.earlier, spec=spec, **params)
 
 
 def versus(spec: str, **params: Any) -> tuple[Figure, Figure]:

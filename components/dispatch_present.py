@@ -178,7 +178,8 @@ def _points(points: tuple[str, ...]) -> str:
 
 def _headlines(d: dispatch.Dispatch) -> str:
     code = lang()
-    since = t("较上期", "vs last") if d.previous is not None else t(*dispatch.COMPARISONS[d.comparison])
+    # "较" + since: "较上期" after an issued paper, else "较上周" (a monthly list: "较上月", Headline.since).
+    since = t("上期", "last paper") if d.previous is not None else t(*dispatch.COMPARISONS[d.comparison])
     tiles = []
     for h in d.headlines:
         tiles.append(
@@ -186,7 +187,7 @@ def _headlines(d: dispatch.Dispatch) -> str:
             f"<div class='dp-label'>{escape(h.title(code))}</div>"
             f"<div class='dp-value'>{escape(h.shown(code)[0])}</div>"
             f"<div class='dp-change' style='color:{_TREND[h.trend]}'>{escape(h.fmt_change(code))}"
-            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(since)} {escape(h.shown(code)[1])}</span>"
+            f" <span class='dp-then'>{escape(t('较', 'vs '))}{escape(h.since(code, since))} {escape(h.shown(code)[1])}</span>"
             "</div></div>"
         )
     return f"<div class='dp-grid'>{''.join(tiles)}</div>"

@@ -32,13 +32,14 @@ def headlines(d: dispatch.Dispatch) -> None:
     for start in range(0, len(d.headlines), 3):
         for col, h in zip(tiles.columns(3), d.headlines[start : start + 3], strict=False):
             now, then = h.shown(code)
+            against = h.since(code, since)  # a monthly list: against the month before (上月)
             with col:
                 kpi.figure_tile(
                     h.figure,
                     label=h.title(code),
                     shown=now,
                     change=h.fmt_change(code) if h.unit == "%" else h.change,
-                    versus=t(f"较{since} {then}", f"vs {since}: {then}"),
+                    versus=t(f"较{against} {then}", f"vs {against}: {then}"),
                 )
     for note in d.revisions(code):
         st.caption(safe.text(note))

@@ -132,6 +132,9 @@ class Headline:
     # (None when they agree), so the meeting hears that the data have changed since.
     revised: float | None = None
     figure: Figure | None = None  # ``now`` as the registry evaluated it: its period and caveats
+    # A monthly list (红黑榜) is compared with the list month before, whatever the meeting's comparison (a
+    # week earlier it is the same list): what ``then`` is, e.g. ("上月", "last month"); None = the meeting's.
+    versus: tuple[str, str] | None = None
 
     @property
     def change(self) -> float | None:
@@ -141,6 +144,10 @@ class Headline:
 
     def title(self, lang: str = "zh") -> str:
         return _t(lang, self.title_zh, self.title_en)
+
+    def since(self, lang: str, meeting: str) -> str:
+        """What ``then`` is: the meeting's comparison (``meeting``), or this figure's own (上月)."""
+        return meeting if self.versus is None else _t(lang, *self.versus)
 
     def fmt(self, value: float | None, lang: str = "zh") -> str:
         """A value with its unit, as every tile writes it (lulong_data.formatting.fmt_value)."""
@@ -188,21 +195,28 @@ def headlines(
     """Every headline figure at ``as_of`` and at ``since`` (yearly figures of as_of's year at both).
 
     ``issued``: the values the last issued paper printed (key -> value); they become ``then`` and the
-    recomputation at ``since`` is kept as ``revised`` where it differs.
+    recomputation at ``since`` is kept as ``revised`` where it differs. A monthly list (the metric's
+    ``previous``) is compared with the list month before instead (registry.earlier), as its tiles are.
     """
     out = []
     for name in HEADLINES:
         m = METRICS[name]
         params = {"year": as_of.year} if m.yearly else {}
         fig = registry.evaluate(b, name, as_of=as_of, **params)
-        now, then = _clean(fig.value), _clean(METRICS[name](b, as_of=since, **params))
-        revised = None
-        if issued is not None and name in issued:
-            printed = _clean(issued[name])
-            revised = then if _differs(then, printed) else None
-            then = printed
         title_zh, title_en = headline_title(name, "zh"), headline_title(name, "en")
-        out.append(Headline(name, title_zh, title_en, m.unit, name, m.better, now, then, revised, fig))
+        now, revised, versus = _clean(fig.value), None, None
+        if m.previous is not None:  # a monthly list: against the list month before
+            then = _clean(registry.earlier(b, name, as_of=as_of, **params).value)
+            versus = COMPARISONS["month"]
+        else:
+            then = _clean(METRICS[name](b, as_of=since, **params))
+            if issued is not None and name in issued:
+                printed = _clean(issued[name])
+                revised = then if _differs(then, printed) else None
+                then = printed
+        out.append(
+            Headline(name, title_zh, title_en, m.unit, name, m.better, now, then, revised, fig, versus)
+        )
     return tuple(out)
 
 
@@ -451,12 +465,18 @@ def snapshot(d: Dispatch) -> dict:
 
 
 def headline_table(d: Dispatch, lang: str = "zh") -> pd.DataFrame:
-    """Indicator, now, then, change — as text, exactly as shown and printed."""
+    """Indicator, now, then, change — as text, exactly as shown and printed; a figure compared with its
+    own earlier period (a monthly list: 上月) says so in its "then" cell."""
+
+    def then(h: Headline) -> str:
+        own = "" if h.versus is None else _t(lang, f"({h.versus[0]})", f" ({h.versus[1]})")
+        return h.shown(lang)[1] + own
+
     return pd.DataFrame(
         {
             _t(lang, "指标", "Indicator"): [h.title(lang) for h in d.headlines],
             _t(lang, "本期", "Now"): [h.shown(lang)[0] for h in d.headlines],
-            _t(lang, "上期", "Then"): [h.shown(lang)[1] for h in d.headlines],
+            _t(lang, "上期", "Then"): [then(h) for h in d.headlines],
             _t(lang, "变化", "Change"): [h.fmt_change(lang) for h in d.headlines],
         }
     )

@@ -30,3 +30,48 @@ def test_tiles_follow_the_order_of_attention(sample_bundle):
 def test_every_tile_label_is_a_glossary_term():
     for _, _, label, _ in overview.TILES:
         glossary.get(label)
+
+
+# -- a monthly list is compared with the month before, never with seven days earlier ---------------------
+
+
+def test_a_monthly_list_compares_with_the_list_month_before(sample_bundle):
+    from lulong_data.metrics import registry
+
+    b, day = sample_bundle, sample_bundle.as_of
+    month = f"{day:%Y-%m}"
+    before = registry.earlier(b, "env_black_villages", as_of=day)
+    # Seven days earlier is the same month's list: its change would always read 0 (issue: "0 较7天前").
+    assert registry.week_before(b, "env_black_villages", as_of=day).period.start.month == day.month
+    assert before.period.start.month == (day.month - 2) % 12 + 1  # the sample inspects every month
+    prev = f"{before.period.start:%Y-%m}"
+    assert before.value == evaluate(b, "env_black_villages", as_of=day, period=prev).value is not None
+    assert prev < month
+    # Decided by the metric's definition (its ``previous``), for every monthly list and nothing else.
+    assert registry.comparison("env_black_villages") == "vs_last_month"
+    assert registry.comparison("env_mean_score") == "vs_last_month"
+    assert (
+        registry.comparison("monitored_households") == registry.comparison("employment_placed") == "vs_7_days"
+    )
+    assert glossary.term("vs_last_month") == "较上月"
+    # The very first list month has nothing before it: no change rather than a false one.
+    first = registry.earlier(b, "env_red_villages", as_of=day, period="2021-01")
+    assert first.value is None and first.missing.code == "no_earlier_list"
+
+
+def test_the_environment_tile_and_the_dispatch_headline_say_against_last_month(sample_bundle):
+    from lulong_data import dispatch
+    from lulong_data.metrics import registry
+
+    b, day = sample_bundle, sample_bundle.as_of
+    tiles = {t.name: t for t in overview.tiles(b, as_of=day)}
+    env, jobs = tiles["env_red_villages"], tiles["employment_placed"]
+    assert env.versus == "vs_last_month" and jobs.versus == "vs_7_days"
+    last = registry.earlier(b, "env_red_villages", as_of=day)
+    assert env.change == env.figures[0].value - last.value
+    assert jobs.change == jobs.figures[0].value - jobs.week_ago.value
+    # The dispatch meeting (compared with last week) still compares the black list with the month before.
+    h = {x.key: x for x in dispatch.headlines(b, as_of=day, since=day - overview.WEEK)}
+    black = h["env_black_villages"]
+    assert black.then == registry.earlier(b, "env_black_villages", as_of=day).value
+    assert black.since("zh", "上周") == "上月" and h["overdue_items"].since("zh", "上周") == "上周"

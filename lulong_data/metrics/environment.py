@@ -200,6 +200,13 @@ def _previous(months: list[str], period: str, n: int = 1) -> list[str]:
     return earlier[-n:] if n else []
 
 
+def previous_list_month(b: Bundle, *, as_of: dt.date, period: str) -> str | None:
+    """The list month before ``period`` (inspected on or before ``as_of``), or None: what a monthly
+    figure's tile compares with (registry ``previous=``)."""
+    earlier = _previous(list_months(b, as_of=as_of), period)
+    return earlier[-1] if earlier else None
+
+
 # --- this month's lists ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MonthLists:
@@ -515,6 +522,7 @@ def _month_figure(
     basis="period",
     department=NONGYE,
     frequency="月",
+    previous=previous_list_month,
     pages=("overview", "map", "environment", "press"),
     phrases=("红榜", "登上红榜", "上红榜"),
     scope=_LIST + ",总分全县排名靠前、且无一票否决情形的行政村(或其中属于所选乡镇的村)",
@@ -536,6 +544,7 @@ def env_red_villages(
     better="down",
     department=NONGYE,
     frequency="月",
+    previous=previous_list_month,
     pages=("overview", "map", "dispatch", "environment", "press"),
     phrases=("黑榜", "列入黑榜", "上黑榜"),
     scope=_LIST + ",总分全县排名靠后的行政村,以及有一票否决情形的全部行政村(或其中属于所选乡镇的村)",
@@ -559,6 +568,7 @@ def env_black_villages(
     better="down",
     department=NONGYE,
     frequency="月",
+    previous=previous_list_month,
     pages=("dispatch", "environment", "press"),
     phrases=("约谈", "连续上黑榜"),
     scope="截至所选检查月份连续上人居环境黑榜、达到县规则规定月数的行政村(或其中属于所选乡镇的村)",
@@ -585,6 +595,7 @@ def env_talk_villages(
     better="up",
     department=NONGYE,
     frequency="月",
+    previous=previous_list_month,
     pages=("overview", "map", "environment", "press"),
     phrases=("平均得分", "平均分", "得分"),
     scope=_LIST + "中当月受检的行政村(或其中属于所选乡镇的村)",
@@ -633,6 +644,7 @@ def _month_grouped(b: Bundle, *, as_of: dt.date, period: str | None = None) -> p
     basis="period",
     department=NONGYE,
     frequency="月",
+    previous=previous_list_month,
     pages=("environment",),
     phrases=("受检村",),
     scope=_LIST + "中当月受检、参加全县排名的行政村",

@@ -18,7 +18,7 @@ from lulong_data import attention, contract, glossary
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
-from lulong_data.metrics.registry import METRICS, by_townships, evaluate, week_before
+from lulong_data.metrics.registry import METRICS, by_townships, comparison, earlier, evaluate, week_before
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -184,13 +184,17 @@ def laggard_text(row: Any, lang: str = "zh") -> str:
 
 @dataclass(frozen=True)
 class Tile:
-    """A headline tile: its figures now, the first one seven days earlier, and its second line."""
+    """A headline tile: its figures now, the first one seven days earlier (what moved this week), its
+    second line, and what its change is against (registry.earlier: seven days earlier, or the previous
+    list month of a monthly list) with that comparison's glossary key."""
 
     figures: tuple[Figure, ...]
     week_ago: Figure
     notes: tuple[Figure, ...] = ()
     label: str = ""  # a glossary key (lulong_data/glossary.toml)
     page: str = ""
+    before: Figure | None = None  # None: week_ago
+    versus: str = "vs_7_days"  # a glossary key (registry.comparison)
 
     @property
     def name(self) -> str:
@@ -198,10 +202,11 @@ class Tile:
 
     @property
     def change(self) -> float | None:
-        now, before = self.figures[0].value, self.week_ago.value
-        if now is None or before is None:
+        before = self.week_ago if self.before is None else self.before
+        now, then = self.figures[0].value, before.value
+        if now is None or then is None:
             return None
-        return now - before
+        return now - then
 
 
 def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
@@ -214,23 +219,20 @@ TARGETS: dict[str, str] = {"employment_placed": "employment_pace"}
 
 
 def tiles(b: Bundle, *, as_of: dt.date, township: str | None = None) -> tuple[Tile, ...]:
-    """Every tile of TILES at ``as_of`` with its change on seven days earlier, in the order of attention
+    """Every tile of TILES at ``as_of`` with its change (on seven days earlier, a monthly list on the list
+    month before: registry.earlier), in the order of attention
     (issue 22; lulong_data.attention): off target and moved first, a figure that stood still for a week and
     has no target to miss (脱贫人口) last; TILES' order within each rank."""
 
     def fig(name: str) -> Figure:
         return evaluate(b, name, as_of=as_of, township=township)
 
-    made = [
-        Tile(
-            tuple(map(fig, shown)),
-            _week_ago(b, shown[0], as_of, township),
-            tuple(map(fig, notes)),
-            label,
-            page,
-        )
-        for shown, notes, label, page in TILES
-    ]
+    def tile(shown: tuple[str, ...], notes: tuple[str, ...], label: str, page: str) -> Tile:
+        week_ago, versus = _week_ago(b, shown[0], as_of, township), comparison(shown[0])
+        before = None if versus == "vs_7_days" else earlier(b, shown[0], as_of=as_of, township=township)
+        return Tile(tuple(map(fig, shown)), week_ago, tuple(map(fig, notes)), label, page, before, versus)
+
+    made = [tile(*entry) for entry in TILES]
     signals = [
         attention.signal(
             t.name,

@@ -34,8 +34,10 @@ __all__ = [
     "UnknownMetric",
     "by_township",
     "by_townships",
+    "comparison",
     "compute",
     "department_for",
+    "earlier",
     "evaluate",
     "grouped",
     "lookup",
@@ -76,6 +78,10 @@ class MetricDef:
     short_en: str = ""
     by_township: Callable[..., Any] | None = None  # optional: every township at once (see grouped)
     township_zero: bool = False  # a township absent from by_township's frame has 0 (a count), not None
+    # A figure of one month's list (the 红黑榜): ``previous(b, as_of=, period=)`` names the list month
+    # before ``period`` ("YYYY-MM", None when there is none). Such a figure changes only when a new month
+    # is inspected, so a tile compares it with that month (较上月), never with seven days earlier.
+    previous: Callable[..., str | None] | None = None
 
     # Aliases of the first registry's field names (kept while callers migrate).
     @property
@@ -135,6 +141,7 @@ def metric(
     phrases: tuple[str, ...] = (),
     datasets: tuple[str, ...] = (),
     frequency: str = "",
+    previous: Callable[..., str | None] | None = None,
     scope: str = "",
     method: str = "",
     when: str = "",
@@ -146,7 +153,8 @@ def metric(
     The first registry's positional form ``metric(name, title_zh, title_en, unit, department, frequency,
     definition_zh, definition_en)`` and the keywords ``title_zh``/``title_en`` are still accepted while
     modules migrate; ``basis`` then defaults to ``ytd`` for a metric taking ``year=`` and ``stock``
-    otherwise. ``yearly`` defaults to whether ``f`` takes ``year``.
+    otherwise. ``yearly`` defaults to whether ``f`` takes ``year``. ``previous``: see
+    :attr:`MetricDef.previous` (a monthly list; ``f`` then takes ``period=``).
 
     The official definition is written in parts — ``scope`` (统计范围), ``method`` (计算方法) and ``when``
     (统计时点 or 时段; by default the wording of ``basis``) — and composed with the department into
@@ -200,6 +208,8 @@ def metric(
         text_en = definition_en
         if scope and definition_en and department in DEPARTMENTS_EN:
             text_en = f"{definition_en.rstrip()} Responsible: {DEPARTMENTS_EN[department]}."
+        if previous is not None and "period" not in inspect.signature(fn).parameters:
+            raise ValueError(f"metric {name!r}: a monthly list (previous=) takes period=")
         if name in METRICS and METRICS[name].fn is not fn:
             # Two modules claiming one name would make a published figure ambiguous.
             raise ValueError(f"metric {name!r} registered twice")
@@ -231,6 +241,7 @@ def metric(
             short_zh=short_zh,
             short_en=short_en,
             digits=digits,
+            previous=previous,
         )
         return fn
 
@@ -420,6 +431,34 @@ def week_before(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figur
     if before.missing is not None and before.missing.code == "period_not_begun":
         return Figure(name, 0, before.period, before.basis)  # nothing of the year had happened yet
     return before
+
+
+NO_EARLIER_LIST = Caveat(
+    "no_earlier_list", "没有更早的检查月份可比较。", "No earlier inspection month to compare with."
+)
+
+
+def comparison(spec: str) -> str:
+    """What a tile's change is against, as a glossary key: "vs_last_month" for a monthly list (the
+    metric's ``previous``), else "vs_7_days" (:func:`earlier`)."""
+    return "vs_last_month" if lookup(parse_spec(spec)[0]).previous is not None else "vs_7_days"
+
+
+def earlier(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
+    """The figure a tile's change is against (:func:`comparison`): for a monthly list the list month before
+    the one shown, as known at ``as_of`` (missing when there is none: no change is shown); else the figure
+    seven days earlier (:func:`week_before`)."""
+    name, spec_params = parse_spec(spec)
+    m = lookup(name)
+    if m.previous is None:
+        return week_before(b, spec, as_of=as_of, **params)
+    p = {**spec_params, **params}
+    now = evaluate(b, name, as_of=as_of, **p)
+    month = now.period.start if now.value is not None else None
+    before = m.previous(b, as_of=as_of, period=f"{month:%Y-%m}") if month is not None else None
+    if before is None:
+        return Figure(name, None, now.period, now.basis, missing=NO_EARLIER_LIST)
+    return evaluate(b, name, as_of=as_of, **{**p, "period": before})
 
 
 def change(now: Figure, before: Figure) -> float | None:
