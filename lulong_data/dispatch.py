@@ -103,19 +103,11 @@ HEADLINES: tuple[str, ...] = (
     "env_black_villages",
     "env_talk_villages",
 )
-_TITLE_CHARS = 8  # a Chinese title longer than this takes the registry's short label (a projector tile)
 
 
 def headline_title(name: str, lang: str = "zh") -> str:
-    """未消除风险户, 务工就业(本年) …: the registry's label of a headline figure — its short label where the
-    full one is a sentence (always in English), capitalised; a short label of a year-to-date figure says
-    so, as its full label would."""
-    m = METRICS[name]
-    short = lang == "en" or len(m.label("zh")) > _TITLE_CHARS
-    text = m.label(lang, short=short)
-    if short and m.basis == "ytd" and text == m.label(lang, short=True) != m.label(lang):
-        text += _t(lang, "(本年)", " (this year)")
-    return text[:1].upper() + text[1:]
+    """未消除风险户, 务工就业(本年) …: a headline figure's title (registry.title)."""
+    return registry.title(name, lang)
 
 
 @dataclass(frozen=True)

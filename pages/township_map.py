@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, kpi, nav, safe, theme
+from components import charts, kpi, nav, safe, theme, viewport
 from components.auth import require_page
 from components.cache import compute
 from components.chart import figure_chart
@@ -41,7 +41,9 @@ def _map_and_profile(name: str, league: pd.DataFrame) -> None:
             t("数据中没有边界文件,无法绘制地图。", "The data has no boundary files; no map to draw.")
         )
     values = {r["township_code"]: r for r in league.to_dict("records")}
-    map_col, side = st.columns([3, 2], gap="large")
+    # Halves (the county is tall and narrow: the map loses nothing); stacked where a half would be narrower
+    # than a profile's key columns. The tables inside know their share (components.viewport).
+    map_col, side = viewport.columns([1, 1], min_px=380, gap="large")
     with map_col:
         clicked = figure_map(
             league,
@@ -82,8 +84,9 @@ def _profile(code: str, name: str, row: dict) -> None:
         t(f"{name}_概况", f"{code}_profile"),
         key="map_profile",
         download=False,
-        columns=("label", "township_text", "county_text", "rank_text", "period_text"),
+        columns=overview.PROFILE_COLUMNS,
         table="profile",
+        priority=overview.PROFILE_PRIORITY,
     )
     st.caption(term("profile_rank_note"))
     for trend, colour in zip(overview.profile_trends(day, lang()), (theme.BLUE, theme.GREEN), strict=True):
@@ -106,6 +109,7 @@ def _profile(code: str, name: str, row: dict) -> None:
         height=320,
         columns=("village_name", "kind", *counts),
         periods={"as_of": day, "township": code},
+        priority=("village_name", "monitored_households", "poverty_households"),
     )
 
 

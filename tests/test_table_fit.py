@@ -3,10 +3,14 @@ columns that matter most, the others one click away."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import pytest
 from apptest import open_page
 
 from components import table, viewport
+from components.context import TOWNSHIP_KEY
 
 
 def test_chinese_needs_about_twice_the_width_of_digits():
@@ -57,3 +61,35 @@ def test_side_by_side_lists_stack_on_a_narrow_screen_so_the_black_list_shows_its
     at = open_page("environment", session={viewport.KEY: {"width": 600}})
     black = next(g for g in at.dataframe if "一票否决" in g.value.columns)
     assert "主要原因" in list(black.proto.column_order), list(black.proto.column_order)
+
+
+def _fits(grid, budget: int) -> list[str]:
+    """The columns a grid shows, asserting they fit ``budget`` pixels (widths as components.table set)."""
+    shown = list(grid.proto.column_order) or list(grid.value.columns)
+    config = json.loads(grid.proto.columns)
+    used = sum(config[c]["width"] for c in shown)
+    assert used <= budget, (shown, used, budget)
+    return shown
+
+
+def _map_profile(width: int):
+    code = "130324105"  # 石门镇 in the sample
+    return open_page("map", session={viewport.KEY: {"width": width}, TOWNSHIP_KEY: code})
+
+
+@pytest.mark.parametrize(("screen", "width"), [(1366, 950), (1024, 600)])
+def test_the_maps_township_profile_fits_beside_or_under_the_map(screen, width):
+    at = _map_profile(width)
+    assert any("石门镇概况" in h.value for h in at.subheader)
+    profile = next(g for g in at.dataframe if "本乡镇" in g.value.columns)
+    villages = next(g for g in at.dataframe if "村" in g.value.columns and "类型" in g.value.columns)
+    # 1366: the map and the profile side by side, half the page each (less the gap); 1024: stacked.
+    share = (1 - viewport.GAP_PX["large"] / width) / 2 if screen == 1366 else 1.0
+    budget = int(width * share)
+    # The township's value and its rank for every indicator; the rest one click away, never scrolled to.
+    assert {"指标", "本乡镇", "排名"} <= set(_fits(profile, budget))
+    assert {"村", "未消除风险", "脱贫户"} <= set(_fits(villages, budget))
+    for grid, key in ((profile, "map_profile"), (villages, "map_villages")):
+        hidden = len(grid.value.columns) - len(grid.proto.column_order or grid.value.columns)
+        toggles = [c.label for c in at.checkbox if c.key == f"{key}_all"]
+        assert toggles == ([f"显示全部{len(grid.value.columns)}列(另有{hidden}列)"] if hidden else [])

@@ -18,7 +18,15 @@ from lulong_data import attention, contract, glossary
 from lulong_data import status as status_rule
 from lulong_data.figures import Figure
 from lulong_data.metrics import monitoring, places
-from lulong_data.metrics.registry import METRICS, by_townships, comparison, earlier, evaluate, week_before
+from lulong_data.metrics.registry import (
+    METRICS,
+    by_townships,
+    comparison,
+    earlier,
+    evaluate,
+    title,
+    week_before,
+)
 
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
@@ -311,9 +319,16 @@ def profile_of(all_profiles: pd.DataFrame, township: str) -> pd.DataFrame:
     return mine.drop(columns="township_code").reset_index(drop=True)
 
 
+# The profile table's columns, and the ones a narrow column (the map's side) shows first: the township's
+# value and rank; the county's value and the period one click away.
+PROFILE_COLUMNS = ("label", "township_text", "county_text", "rank_text", "period_text")
+PROFILE_PRIORITY = ("label", "township_text", "rank_text", "county_text")
+
+
 def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFrame:
-    """:func:`profile` for a table: label, township_text, county_text (``fmt(value, unit, name)``),
-    rank_text ("第3/12"), period_text."""
+    """:func:`profile` for a table: label (registry.title, as the dispatch tiles: a long label in its short
+    form, 务工就业(本年)), township_text, county_text (``fmt(value, unit, name)``), rank_text ("第3/12"),
+    period_text."""
     units = [METRICS[n].unit for n in prof["name"]]
     ranks = [
         "—" if pd.isna(r) else (f"{int(r)} of {n}" if lang == "en" else f"第{int(r)}/{n}")
@@ -321,7 +336,7 @@ def profile_view(prof: pd.DataFrame, lang: str = "zh", *, fmt: Any) -> pd.DataFr
     ]
     return pd.DataFrame(
         {
-            "label": [METRICS[n].label(lang) for n in prof["name"]],
+            "label": [title(n, lang) for n in prof["name"]],
             "township_text": list(map(fmt, prof["township"], units, prof["name"])),
             "county_text": list(map(fmt, prof["county"], units, prof["name"])),
             "rank_text": ranks,

@@ -43,6 +43,7 @@ __all__ = [
     "lookup",
     "metric",
     "parse_spec",
+    "title",
     "week_before",
     "year_before",
 ]
@@ -459,6 +460,21 @@ def earlier(b: Bundle, spec: str, *, as_of: dt.date, **params: Any) -> Figure:
     if before is None:
         return Figure(name, None, now.period, now.basis, missing=NO_EARLIER_LIST)
     return evaluate(b, name, as_of=as_of, **{**p, "period": before})
+
+
+_TITLE_CHARS = 8  # a Chinese label longer than this takes its short form in a tile or a narrow column
+
+
+def title(name: str, lang: str = "zh") -> str:
+    """未消除风险户, 务工就业(本年) …: a figure's label where room is short (a tile, the dispatch headlines, the
+    map's profile) — its short label where the full one is a sentence (always in English), capitalised; a
+    short label of a year-to-date figure says so, as its full label would."""
+    m = lookup(name)
+    short = lang == "en" or len(m.label("zh")) > _TITLE_CHARS
+    text = m.label(lang, short=short)
+    if short and m.basis == "ytd" and text == m.label(lang, short=True) != m.label(lang):
+        text += " (this year)" if lang == "en" else "(本年)"
+    return text[:1].upper() + text[1:]
 
 
 def change(now: Figure, before: Figure) -> float | None:

@@ -133,7 +133,7 @@ def problems(page) -> list[str]:
 
 def _open(offline: OfflinePage, url_path: str) -> None:
     offline.open(f"/{url_path}")
-    if url_path == "map":
+    if url_path.startswith("map"):
         offline.page.frame_locator(FOLIUM).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
     offline.page.wait_for_timeout(800)  # charts settle; the viewport report may rerun once
     offline.wait()
@@ -168,6 +168,27 @@ def test_every_page_fits_and_speaks_chinese(browser, server, width):
                 report[url_path] = found
         assert offline.foreign == [], offline.foreign
         assert not report, "\n".join(f"/{p} at {width}px:\n  " + "\n  ".join(v) for p, v in report.items())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 1024], ids=["1366px", "1024px"])
+def test_the_maps_township_profile_fits(browser, server, width):
+    # A township chosen (as a click on the map does): its profile and village tables beside or under the
+    # map show the columns that fit, the others one click away — nothing scrolls sideways or is cut.
+    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]}, locale="zh-CN")
+    try:
+        offline = OfflinePage(context.new_page(), server)
+        _open(offline, "map?township=%E7%9F%B3%E9%97%A8%E9%95%87")  # 石门镇
+        page = offline.page
+        assert page.get_by_text("石门镇概况").count() == 1
+        tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+        page.set_viewport_size({"width": width, "height": max(WIDTHS[width], min(tall + 40, 9000))})
+        page.wait_for_timeout(600)
+        found = problems(page)
+        _shot(page, width, "map-profile")
+        assert not found, "\n".join(found)
+        assert offline.foreign == [], offline.foreign
     finally:
         context.close()
 
