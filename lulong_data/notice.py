@@ -105,8 +105,9 @@ def rule_text(rules: Rules, lang: str = "zh") -> str:
 LIST_COLUMNS = ("position", "rank", "village", "township", "score", "veto_text", "reason")
 TOWNSHIP_COLUMNS = ("rank", "township", "villages", "mean_score", "list_text")
 TALK_COLUMNS = ("village", "township", "months_running", "since")
-# A list in half a page: which village, its score and why come first; the rest one click away.
-LIST_PRIORITY = ("village", "score", "reason", "township")
+# A list in half a page: which village, in which township, and why come first (a leader must see the
+# township; a red list's reason carries its score), then the score and the veto; the rest one click away.
+LIST_PRIORITY = ("village", "township", "reason", "score", "veto_text", "rank", "position")
 
 
 def _yes(lang: str) -> str:

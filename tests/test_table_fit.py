@@ -63,6 +63,17 @@ def test_side_by_side_lists_stack_on_a_narrow_screen_so_the_black_list_shows_its
     assert "主要原因" in list(black.proto.column_order), list(black.proto.column_order)
 
 
+@pytest.mark.parametrize("width", [950, 600], ids=["1366px", "1024px"])
+def test_the_red_and_black_lists_always_show_the_township_and_the_reason(width):
+    # 1366 px: the lists side by side (half the page each); 1024 px: stacked, each the whole width.
+    at = open_page("environment", session={viewport.KEY: {"width": width}})
+    share = (1 - viewport.GAP_PX["small"] / width) / 2 if width == 950 else 1.0
+    lists = [g for g in at.dataframe if "主要原因" in g.value.columns]
+    assert len(lists) == 2
+    for grid in lists:
+        assert {"村", "乡镇", "主要原因"} <= set(_fits(grid, int(width * share)))
+
+
 def _fits(grid, budget: int) -> list[str]:
     """The columns a grid shows, asserting they fit ``budget`` pixels (widths as components.table set)."""
     shown = list(grid.proto.column_order) or list(grid.value.columns)
