@@ -19,9 +19,9 @@ from lulong_data import textcheck
 from lulong_data.briefing_doc import CheckSheet
 from lulong_data.textcheck import Finding
 
-# On a narrow screen, what the officer acts on first: the number, its check, the right value, whom to ask
-# (来源) and why; the metric code (for the data office) last.
-CHECK_PRIORITY = ("text", "verdict", "right_value", "source", "note", "figure", "paragraph", "no", "spec")
+# On a narrow screen, what the officer acts on first: the number, its check, the right value and why it
+# differs (说明: visible at 1366 px), then whom to ask (来源); the metric code (for the data office) last.
+CHECK_PRIORITY = ("text", "verdict", "right_value", "note", "source", "figure", "paragraph", "no", "spec")
 
 
 def show_findings(findings: Sequence[Finding], *, key: str, where: Sequence[str] | None = None) -> None:

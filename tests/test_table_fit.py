@@ -104,3 +104,15 @@ def test_the_maps_township_profile_fits_beside_or_under_the_map(screen, width):
         hidden = len(grid.value.columns) - len(grid.proto.column_order or grid.value.columns)
         toggles = [c.label for c in at.checkbox if c.key == f"{key}_all"]
         assert toggles == ([f"显示全部{len(grid.value.columns)}列(另有{hidden}列)"] if hidden else [])
+
+
+def test_the_press_check_shows_why_a_number_differs_at_1366px():
+    # 1366 px: a main column of about 950 pixels; the check table is in a tab, the whole width.
+    at = open_page("press", session={viewport.KEY: {"width": 950}})
+    area = at.text_area(key="press_text_2022-07-26_employment")
+    area.set_value(area.value.replace("4019", "4020")).run()
+    check = next(g for g in at.dataframe if "文中数字" in g.value.columns)
+    shown = _fits(check, 950)
+    assert {"文中数字", "核对结果", "正确值", "说明"} <= set(shown), shown
+    row = check.value[check.value["文中数字"] == "4020人"].iloc[0]
+    assert row["说明"]  # the reason is there to read, not behind the toggle
