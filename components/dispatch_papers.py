@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import safe
-from components.auth import audited, current_identity
+from components import files, safe
+from components.auth import current_identity
 from components.context import bundle, can_see_households, county, lang, t, term
 from lulong_data import dispatch, dispatch_report, store
 from lulong_data.access import DATA, LEADER
@@ -27,13 +27,11 @@ def render(d: dispatch.Dispatch, *, review, items, bureaus, cands) -> None:
     word, pdf, rest = st.columns([1, 1, 2])
     with word:
         name = dispatch_report.file_name(d, "docx", language)
-        st.download_button(term("download_draft_word"), data=audited(draft, name), file_name=name,
-                           mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_docx")  # fmt: skip
+        files.download(term("download_draft_word"), draft, name, key="dispatch_docx")
     with pdf:
         if dispatch_report.soffice():
             name = dispatch_report.file_name(d, "pdf", language)
-            st.download_button(term("download_pdf"), data=audited(lambda: _pdf(draft()), name), file_name=name,
-                               mime=dispatch_report.PDF_MIME, on_click="ignore", key="dispatch_pdf")  # fmt: skip
+            files.download(term("download_pdf"), lambda: _pdf(draft()), name, key="dispatch_pdf")
         else:
             st.button(term("pdf_unavailable"), disabled=True, key="dispatch_pdf_off",
                       help=t("本服务器未安装 LibreOffice,请下载 Word 版后另存为 PDF。",
@@ -98,11 +96,10 @@ def _issued_list(who, code: str) -> None:
     with st.expander(term("issued_papers", n=len(issued))):
         for p in issued[:20]:
             name = f"周调度_{p.label('zh')}_{p.meeting_on:%Y-%m-%d}.docx"
-            st.download_button(
+            files.download(
                 term("issued_paper_line", paper=p.label(lang()), meeting=f"{p.meeting_on:%Y-%m-%d}",
                      data=f"{p.data_as_of:%Y-%m-%d}", office=safe.text(p.office)),
-                data=audited(lambda pid=p.id: papers.word_file(paper_id=pid, actor=who), name),
-                file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key=f"dispatch_paper_{p.id}",
+                lambda pid=p.id: papers.word_file(paper_id=pid, actor=who), name, key=f"dispatch_paper_{p.id}",
             )  # fmt: skip
 
 
@@ -125,8 +122,6 @@ def _one_pager(d: dispatch.Dispatch, items, cands) -> None:
         return dispatch_report.township_sheet(d, code, items=mine, lines=lines, caveats=notes, lang=language)
 
     with right:
-        st.download_button(
-            term("download_one_pager", name=safe.text(names[code])),
-            data=audited(sheet, name),
-            file_name=name, mime=dispatch_report.DOCX_MIME, on_click="ignore", key="dispatch_onepager_docx",
-        )  # fmt: skip
+        files.download(
+            term("download_one_pager", name=safe.text(names[code])), sheet, name, key="dispatch_onepager_docx"
+        )

@@ -102,8 +102,8 @@ def _value(f: Figure) -> str:
 
 def figures_tile(view: Any, *, label: str, page: str | None = None) -> None:
     """A tile of registered figures (lulong_data.metrics.overview.Tile): the first figures as the value,
-    the change of the first on what the tile says (seven days earlier; a monthly list: the month before), then its own period ("截至7月26日", "1月1日至7月26日")
-    and caveats, and the second-line figures with their labels — each with its period where it differs
+    the change of the first on what the tile says (seven days earlier; a monthly list: the month before),
+    then its own period ("截至7月26日", "1月1日至7月26日") and caveats, and the second-line figures with their labels — each with its period where it differs
     ("就业目标 3,946人(2022年全年)"): a figure never borrows another's date."""
     first = view.figures[0]
     period = first.period
@@ -168,7 +168,8 @@ def versus_note(now: Figure, before: Figure) -> str:
 def figure_row(tiles: list[tuple], *, said: frozenset[str] = frozenset()) -> None:
     """Tiles of registered figures side by side: (figure, label (None: the registry's), note, change)
     each, and optionally what the change is against (default 较7天前). A caveat every figure of the row
-    carries (a month still being inspected) is said once, under the row; ``said``: caveats the page prints itself (the deadline notes under the monitoring tiles)."""
+    carries (a month still being inspected) is said once, under the row; ``said``: caveats the page
+    prints itself (the deadline notes under the monitoring tiles)."""
     common = frozenset.intersection(*(frozenset(c.text(lang()) for c in f.caveats) for f, *_ in tiles))
     for col, (fig, label, note, change, *against) in zip(
         viewport.columns(len(tiles), min_px=170), tiles, strict=True
@@ -207,8 +208,8 @@ def figure_tiles(
     glossary term (``term(key)``), None for the registry's own, or (zh, en); the note a sentence, or a tuple
     of specs: those figures on the tile's second line (:func:`companions`) — evaluated with ``params``
     (as_of, year, township …). ``week``: each with its change on seven days earlier, a monthly list's on
-    the list month before (registry.earlier, registry.comparison); ``said``: see :func:`figure_row`; ``short``: a tile without a label of its own
-    takes the registry's short label."""
+    the list month before (registry.earlier, registry.comparison); ``said``: see :func:`figure_row`;
+    ``short``: a tile without a label of its own takes the registry's short label."""
     from components.cache import figure
     from components.cache import week as week_ago
     from lulong_data.metrics.registry import change, comparison

@@ -14,8 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import theme, viewport
-from components.auth import audited
+from components import files, theme, viewport
 from components.context import as_of, bundle, lang, role, t, term
 from lulong_data import access, exports, status
 from lulong_data.columns import HOUSEHOLD_KEYS, header
@@ -181,16 +180,12 @@ def show_table(
         title = term("data_as_of_on", date=stamp) + (f" {note}" if note else "")
         if exports.demo_mode(bundle().folder):  # a sheet of the fictitious sample says so in its first row
             title = f"{term('demo_sheet_mark')}  {title}"
-        row.download_button(
-            term("download_xlsx"),
-            data=audited(
-                lambda: to_xlsx(df, title=title, notes=tuple(notes)),
-                f"{file_stem}_{stamp}.xlsx",
-            ),
-            file_name=f"{file_stem}_{stamp}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore",
-            key=f"{key}_xlsx",
+
+        def sheet() -> bytes:
+            return to_xlsx(df, title=title, notes=tuple(notes))
+
+        files.download(
+            term("download_xlsx"), sheet, f"{file_stem}_{stamp}.xlsx", key=f"{key}_xlsx", where=row
         )
 
 

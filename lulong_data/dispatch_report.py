@@ -30,8 +30,6 @@ from lulong_data.figures import Caveat
 MAX_LINES = 8  # per decision list: keeps the sheet on one sheet whatever the week brings
 MAX_ITEMS = 14  # 交办事项 rows printed; the rest on the dashboard
 MAX_PAGES = 2  # one sheet of A4, front and back
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_MIME = "application/pdf"
 # Status colours repeat the icon and word (print may be black and white): Okabe-Ito, as on screen.
 _STATUS_RGB = {"×": (0xD5, 0x5E, 0x00), "▲": (0xB0, 0x78, 0x00), "√": (0x00, 0x72, 0xB2)}
 MARGIN_MM = 15

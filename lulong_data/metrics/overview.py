@@ -21,6 +21,7 @@ from lulong_data.metrics import monitoring, places
 from lulong_data.metrics.registry import (
     METRICS,
     by_townships,
+    change,
     comparison,
     earlier,
     evaluate,
@@ -210,11 +211,7 @@ class Tile:
 
     @property
     def change(self) -> float | None:
-        before = self.week_ago if self.before is None else self.before
-        now, then = self.figures[0].value, before.value
-        if now is None or then is None:
-            return None
-        return now - then
+        return change(self.figures[0], self.week_ago if self.before is None else self.before)
 
 
 def _week_ago(b: Bundle, name: str, as_of: dt.date, township: str | None) -> Figure:
