@@ -38,9 +38,11 @@ TEKUN = "特困供养"
 
 
 def single_person(s: ibis.Table) -> ibis.BooleanValue:
-    """单人保 (a 农村低保 measure: part of a family, such as a severely disabled member, is covered on
-    their own; 特困供养 covers persons, so it has none): as recorded, else (the 民政 roster has no such flag)
-    persons covered < family size."""
+    """单人保 (a 农村低保 measure: part of a family, such as a severely disabled or seriously ill member,
+    is covered on their own — 民政部《最低生活保障审核确认办法》(民发〔2021〕57号), and the county's own
+    account at the press conference: "对符合政策的重度残疾人、重病患者……持续落实'单人保'措施" under 农村低保;
+    特困供养 covers persons, so it has none): as recorded, else (the 民政 roster has no such flag)
+    persons covered < family size (REAL-EXPORTS.md)."""
     derived = s.family_size.notnull() & (s.persons < s.family_size)
     return (s.scheme == DIBAO) & s.single_person.fill_null(derived).fill_null(False)
 
