@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from lulong_data import messages
@@ -47,6 +48,8 @@ def check(
         s = raw[name]
         if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
             continue
+        if clean(s, limit(dataset, name)):
+            continue  # nothing to report: the per-cell look below would find nothing either
         text = s.dropna()
         if text.empty:
             continue
@@ -90,6 +93,65 @@ def check(
             raw.loc[bad[bad].index, name] = pd.NA
             blanked.update((int(r), name) for r in bad[bad].index)
     return out, blanked
+
+
+def arrow_chunks(s: pd.Series) -> list | None:
+    """The Arrow string arrays holding a pandas text column (Arrow-backed ``str``), else None."""
+    import pyarrow as pa
+
+    if not isinstance(s.dtype, pd.StringDtype) or getattr(s.dtype, "storage", None) != "pyarrow":
+        return None
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    return chunks
+
+
+def cell_bytes(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes of each cell of an Arrow string array, the bytes its cells span); null cells count
+    with whatever bytes their slot spans (usually none)."""
+    import pyarrow as pa
+
+    offsets_buf, data_buf = chunk.buffers()[1:3]
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    start, end = (int(offsets[0]), int(offsets[-1])) if len(offsets) else (0, 0)
+    return np.diff(offsets), data[start:end]
+
+
+# The UTF-8 bytes of CONTROL's characters: C0 controls but tab, line feed and carriage return, and DEL (one
+# byte each); the C1 controls are 0xC2 followed by 0x80-0x9F.
+_LINE_BREAKS = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)
+
+
+def clean(s: pd.Series, cap: int) -> bool:
+    """True when no cell of the text column ``s`` can hold a control character or more than ``cap``
+    characters — proved on the column's UTF-8 bytes at once (a character is at least one byte, so no cell
+    of at most ``cap`` bytes is too long). False: look cell by cell (also for a column not held by Arrow)."""
+    chunks = arrow_chunks(s)
+    if chunks is None:
+        return False
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        lengths, data = cell_bytes(chunk)
+        if lengths.max(initial=0) > cap:
+            return False
+        if not len(data):
+            continue
+        if data.min() < 0x20 and not np.isin(data[data < 0x20], _LINE_BREAKS).all():
+            return False
+        if (data == 0x7F).any():
+            return False
+        lead = np.flatnonzero(data[:-1] == 0xC2)
+        if len(lead) and ((data[lead + 1] >= 0x80) & (data[lead + 1] <= 0x9F)).any():
+            return False
+    return True
 
 
 def _code(ch: str) -> str:
