@@ -594,6 +594,14 @@ def test_personal_numbers_with_separators_country_code_and_15_digits():
     assert all("1234" not in p.message_zh and "0000" not in p.message_zh for p in problems)  # masked
 
 
+def test_digit_class_is_every_unicode_digit():
+    """The personal-number patterns spell ``\\d`` as its characters (for Arrow's RE2): the stored ranges of
+    Unicode 14.0 are those of the running Python, so a fullwidth or Arabic-Indic number is found as before."""
+    from lulong_data import checks
+
+    assert checks._digit_class() == checks._digit_ranges()
+
+
 def _folder(tmp_path):
     import shutil
 
