@@ -30,9 +30,8 @@ def pseudonymise(
     usable = kind.isin(_USABLE).to_numpy()
     codes, uniques = pd.factorize(number.where(usable), use_na_sentinel=True)
     pids = secret.pseudonyms(np.asarray(uniques, dtype=object))  # plain strings: quick to walk through
-    frame["person_id"] = values.spread(
-        codes, [pids[n] for n in np.asarray(uniques, dtype=object)], frame.index
-    )
+    # the uniques are distinct, so the pseudonyms come in their order
+    frame["person_id"] = values.spread(codes, list(pids.values()), frame.index)
     year, sex = born_and_sexes(number, kind.isin(("18", "18?", "15")).to_numpy())
     frame["id_birth_year"] = year
     frame["id_sex"] = sex
