@@ -109,15 +109,16 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     hcodes, hids = pd.factorize(frame["household_id"])
     by_household = np.argsort(hcodes, kind="stable")  # the rows of each household, together, in order
     starts = np.concatenate([[0], np.cumsum(np.bincount(hcodes, minlength=len(hids)))])
+    first_of = by_household[starts[:-1]]  # the first row of each household (none is empty)
     for name in CHECKED:
         if name not in frame:
             continue
         v = frame[name].fillna("")
         vcodes, _ = pd.factorize(v)
-        width = int(vcodes.max(initial=0)) + 1
-        pairs = np.unique(hcodes.astype(np.int64) * width + vcodes)
-        distinct = np.bincount(pairs // width, minlength=len(hids))
-        bad = np.sort(np.asarray(hids, dtype=object)[distinct > 1])
+        # a household holds two values when a member's differs from its first member's
+        differs = vcodes != vcodes[first_of][hcodes]
+        distinct = np.bincount(hcodes[differs], minlength=len(hids))
+        bad = np.sort(np.asarray(hids, dtype=object)[distinct > 0])
         for hid in bad[:50]:
             code = hids.get_loc(hid)
             rows = frame.iloc[by_household[starts[code] : starts[code + 1]]]
