@@ -179,7 +179,8 @@ def first_rows(
 ) -> list[Problem]:
     """One problem per masked row (the first 50, then a count), naming its file, row and column; ``value``
     names a column of ``frame`` whose cell is shown."""
-    sel = frame.loc[np.asarray(mask, dtype=bool)]
+    needed = list(dict.fromkeys(["_file", "_row", *([value] if value else [])]))
+    sel = frame.loc[np.asarray(mask, dtype=bool), needed]  # only the columns named, not the whole row
     rows = sel[["_file", "_row"]]
     shown = sel[value] if value else pd.Series(None, index=sel.index, dtype=object)
     out = [
