@@ -178,10 +178,14 @@ def boolean(
 ) -> tuple[pd.Series, list[Problem]]:
     """是/否 (and the parser's other spellings), after the value map."""
     text, problems = enum(frame, target, profile, columns, allowed=tuple(TRUE | FALSE | {"是", "否"}))
-    low = text.str.lower()
-    out = pd.Series(pd.NA, index=frame.index, dtype="boolean")
-    out[low.isin(TRUE).fillna(False).to_numpy(dtype=bool)] = True
-    out[low.isin(FALSE).fillna(False).to_numpy(dtype=bool)] = False
+    # each distinct value once (pandas' isin walks text cell by cell); a FALSE spelling wins, as it did
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    flag = [
+        False if u.lower() in FALSE else True if u.lower() in TRUE else pd.NA
+        for u in np.asarray(uniques, dtype=object)
+    ]
+    at = np.where(codes < 0, len(flag), codes)
+    out = pd.Series(pd.array(np.array([*flag, pd.NA], dtype=object)[at], dtype="boolean"), index=frame.index)
     return out, problems
 
 
