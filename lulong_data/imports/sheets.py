@@ -470,12 +470,16 @@ def _data_rows(cells: list, names: list[str]):
     if not cells:
         return None
     filled = [pc.greater(pc.binary_length(c), 0) for c in cells]
+    equal = [pc.equal(c, pa.scalar(n, c.type)) for c, n in zip(cells, names, strict=True)]
+    footer_text = pc.match_substring_regex(cells[0], _FOOTER.pattern)
+    if not any(c.null_count for c in cells) and not any(pc.any(x).as_py() for x in (footer_text, *equal)):
+        # the usual export: no footer, no header repeated: a row is data when a cell is filled (the counts
+        # below would say the same)
+        keep = functools.reduce(pc.or_, filled)
+        return None if pc.all(keep).as_py() else keep
     n_filled = functools.reduce(pc.add, [pc.cast(f, pa.int32()) for f in filled])
-    same = functools.reduce(
-        pc.add,
-        [pc.cast(pc.equal(c, pa.scalar(n, c.type)), pa.int32()) for c, n in zip(cells, names, strict=True)],
-    )
-    footer = pc.and_(pc.match_substring_regex(cells[0], _FOOTER.pattern), pc.less_equal(n_filled, 2))
+    same = functools.reduce(pc.add, [pc.cast(e, pa.int32()) for e in equal])
+    footer = pc.and_(footer_text, pc.less_equal(n_filled, 2))
     # a header repeated under the data (exports made of several pages) is not a row
     repeated = pc.greater(pc.multiply(same, 2), len(cells))
     keep = pc.and_(pc.greater(n_filled, 0), pc.invert(pc.or_(footer, repeated)))
