@@ -118,7 +118,7 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
         # a household holds two values when a member's differs from its first member's
         differs = vcodes != vcodes[first_of][hcodes]
         distinct = np.bincount(hcodes[differs], minlength=len(hids))
-        bad = np.sort(np.asarray(hids, dtype=object)[distinct > 0])
+        bad = np.sort(np.asarray(hids[distinct > 0], dtype=object))
         for hid in bad[:50]:
             code = hids.get_loc(hid)
             rows = frame.iloc[by_household[starts[code] : starts[code + 1]]]
@@ -142,7 +142,7 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     problems += found
     exit_year, found = values.number(hh, "exit_year", cols.get("exit_year", {}), integer=True)
     problems += found
-    exit_year = exit_year.where(htype.eq("脱贫户"))
+    exit_year = exit_year.where(htype.eq("脱贫户").to_numpy(dtype=bool))  # both are indexed like hh
     members = frame.groupby("household_id").size()
     stated, found = values.number(hh, "family_size", cols.get("family_size", {}), integer=True)
     problems += found
