@@ -472,9 +472,15 @@ def _data_rows(cells: list, names: list[str]):
     filled = [pc.greater(pc.binary_length(c), 0) for c in cells]
     equal = [pc.equal(c, pa.scalar(n, c.type)) for c, n in zip(cells, names, strict=True)]
     footer_text = pc.match_substring_regex(cells[0], _FOOTER.pattern)
-    if not any(c.null_count for c in cells) and not any(pc.any(x).as_py() for x in (footer_text, *equal)):
-        # the usual export: no footer, no header repeated: a row is data when a cell is filled (the counts
-        # below would say the same)
+    # The usual export: no first cell reads as a footer, and at most half the columns hold their own header
+    # anywhere (a measure column 社会帮扶 may list 社会帮扶), so no row repeats the header: a row is data when
+    # a cell is filled (the counts below would say the same).
+    matching = sum(bool(pc.any(e).as_py()) for e in equal)
+    if (
+        not any(c.null_count for c in cells)
+        and not pc.any(footer_text).as_py()
+        and 2 * matching <= len(cells)
+    ):
         keep = functools.reduce(pc.or_, filled)
         return None if pc.all(keep).as_py() else keep
     n_filled = functools.reduce(pc.add, [pc.cast(f, pa.int32()) for f in filled])
@@ -545,7 +551,10 @@ def _arrow_body(data: bytes | memoryview, keep: list[int], start: int) -> tuple[
         )
     except (pa.ArrowException, ValueError):
         return None
-    cells = [pc.utf8_trim_whitespace(table.column(f"f{p}")) for p in keep]
+    from lulong_data.reading import _may_need_trim  # the loader's look at first and last bytes
+
+    cells = [table.column(f"f{p}") for p in keep]
+    cells = [pc.utf8_trim_whitespace(c) if _may_need_trim(c) else c for c in cells]
     return cells, np.arange(start + 1, start + 1 + table.num_rows, dtype="int64")
 
 
