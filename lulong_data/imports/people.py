@@ -58,6 +58,7 @@ def pseudonymise(
 
 
 _USABLE = ("18", "18?", "15", "other")
+_KINDS = ("other", "missing", "number", "15", "18", "18?")
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _CHECK = np.array(list("10X98765432"))
 _CHECK_BYTES = np.frombuffer(b"10X98765432", dtype=np.uint8)
@@ -107,21 +108,28 @@ def normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         text = text.copy()
         text[~plain] = rest.to_numpy()
     text = text.str.upper()
-    kind = np.full(len(text), "other", dtype=object)
-    kind[text.eq("").to_numpy()] = "missing"
-    kind[text.str.fullmatch(_AS_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)] = "number"
-    is18 = text.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
-    is15 = text.str.fullmatch(r"[0-9]{15}").fillna(False).to_numpy(dtype=bool)
+    kind = np.zeros(len(text), dtype=np.int8)  # positions in _KINDS: "other" unless found below
+    if plain.all():
+        # every number is 18 digits (or 17 and X) or 15 digits: none is empty or written as a number
+        length = text.str.len().to_numpy()
+        is18, is15 = length == 18, length == 15
+    else:
+        kind[text.eq("").to_numpy()] = _KINDS.index("missing")
+        kind[text.str.fullmatch(_AS_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)] = _KINDS.index(
+            "number"
+        )
+        is18 = text.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+        is15 = text.str.fullmatch(r"[0-9]{15}").fillna(False).to_numpy(dtype=bool)
     if is15.any():
         old = text[is15]
         body = old.str[:6] + "19" + old.str[6:]
         text[is15] = (body + _check_chars(_chars(body, 17))).to_numpy()
-        kind[is15] = "15"
+        kind[is15] = _KINDS.index("15")
     if is18.any():
         digits = _chars(text[is18], 18)
         ok = _CHECK_BYTES[_check_index(digits[:, :17])] == digits[:, 17]  # compared as ASCII bytes
-        kind[is18] = np.where(ok, "18", "18?")
-    return text, pd.Series(kind, index=raw.index, dtype="str")
+        kind[is18] = np.where(ok, _KINDS.index("18"), _KINDS.index("18?"))
+    return text, values.spread(kind, list(_KINDS), raw.index)
 
 
 def born_and_sexes(numbers: pd.Series, valid: np.ndarray) -> tuple[pd.Series, pd.Series]:
