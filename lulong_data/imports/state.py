@@ -127,7 +127,7 @@ class State:
             key = DATASETS[target].key
             if key is None:
                 continue
-            keys = self.frames[target][key].dropna().unique()
+            keys = self.frames[target][key].dropna()  # Arrow's lookup set takes repeated keys as one
             ref = f"{target}.{key}"
             for name, ds in DATASETS.items():
                 if name in replaced or name not in self.present:
