@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lulong_data import cells as text_cells
 from lulong_data import messages
 from lulong_data.contract import CASE_DATE_ORDER, DATASETS, FORWARD_DATES, NOT_LEDGERS, Problem
 
@@ -148,6 +149,8 @@ def personal_numbers(
     problems: list[Problem] = []
     columns: list[str] = []
     for name in raw.columns:
+        if _no_number_fits(raw[name]):
+            continue
         text = _candidates(raw[name].dropna())
         # cheap first look: eleven digits, maybe with single separators between them
         if text.empty or not text.str.contains(_arrow_regex(r"\d(?:[- ]?\d){10}")).any():
@@ -172,6 +175,28 @@ def personal_numbers(
             columns.append(name)
             break
     return problems, columns
+
+
+def _no_number_fits(column: pd.Series) -> bool:
+    """True when, by the UTF-8 bytes of the text column alone, :func:`_candidates` would find no cell: every
+    cell is shorter than 11 bytes (a number has 11 digits or more, each at least a byte), or the cells are
+    ASCII letters and digits only and none of 11, 13, 15 or 18 of them begins with a digit (an id or a code).
+    False: look as before."""
+    chunks = text_cells.arrow_chunks(column)
+    if chunks is None:
+        return False
+    for chunk in chunks:
+        lengths, data = text_cells.cell_bytes(chunk)
+        if lengths.max(initial=0) < 11:
+            continue
+        low = data | 0x20  # A-Z as a-z
+        if not (((data >= 0x30) & (data <= 0x39)) | ((low >= 0x61) & (low <= 0x7A))).all():
+            return False
+        starts = np.cumsum(lengths) - lengths  # where each cell begins in ``data``
+        first = data[starts[np.isin(lengths, (11, 13, 15, 18))]]
+        if ((first >= 0x30) & (first <= 0x39)).any():
+            return False
+    return True
 
 
 def _candidates(text: pd.Series) -> pd.Series:
