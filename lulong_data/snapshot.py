@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -77,8 +78,6 @@ def contract_version() -> str:
 def _loader_sources() -> list[Path]:
     """The source files of lulong_data.loader and of every lulong_data module it imports, directly or not
     (read, not imported: the loader pulls in pandera, slow to import on a start that needs none of it)."""
-    import ast
-
     package = Path(__file__).parent
     seen: dict[str, Path] = {}
     todo = ["lulong_data.loader"]
@@ -93,30 +92,51 @@ def _loader_sources() -> list[Path]:
         if not path.is_file():
             continue
         seen[name] = path
-        for node in _runtime_nodes(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.Import):
-                todo += [a.name for a in node.names if a.name.startswith("lulong_data.")]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lulong_data"):
-                todo.append(node.module)
-                todo += [f"{node.module}.{a.name}" for a in node.names]  # from lulong_data import checks
+        todo += _imported(path.read_text(encoding="utf-8"))
     return [seen[n] for n in sorted(seen)]
 
 
-def _runtime_nodes(tree):
-    """Every node of ``tree`` but those under ``if TYPE_CHECKING:`` (imports for annotations only: a module
-    named there, such as lulong_data.bundle, is not code that validates)."""
-    import ast
+# Import statements naming lulong_data, found in the text (parsing every module into a syntax tree took
+# ≈ 0.05–0.09 CPU-s, paid by every process's first load); tests/test_snapshot.py holds the result to the
+# syntax tree's. ``if TYPE_CHECKING:`` blocks are left out (imports for annotations only: a module named
+# there, such as lulong_data.bundle, is not code that validates); their ``else`` is kept.
+_FROM = re.compile(r"^[ \t]*from[ \t]+(lulong_data[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]*)", re.M)
+_TYPE_CHECKING = re.compile(r"^([ \t]*)if[ \t]+TYPE_CHECKING[ \t]*:[^\n]*\n?", re.M)
+_DOCSTRING = re.compile(r'""".*?"""|\'\'\'.*?\'\'\'', re.S)  # examples in docstrings import nothing
 
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            test = child.test if isinstance(child, ast.If) else None
-            if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
-                todo.extend(child.orelse)
-                continue
-            todo.append(child)
+
+def _imported(source: str) -> list[str]:
+    """The lulong_data modules (and, for ``from lulong_data.x import y``, the candidates x.y) that a module's
+    source imports outside ``if TYPE_CHECKING:``."""
+    source = _without_type_checking(_DOCSTRING.sub("", source).replace("\\\n", " "))
+    found = []
+    for match in _FROM.finditer(source):
+        module, names = match.groups()
+        found.append(module)
+        for line in names.strip("()").splitlines():
+            for item in line.split("#", 1)[0].split(","):
+                if item.split():
+                    found.append(f"{module}.{item.split()[0]}")
+    for match in _IMPORT.finditer(source):
+        for item in match.group(1).split("#", 1)[0].split(","):
+            if item.split() and item.split()[0].startswith("lulong_data."):
+                found.append(item.split()[0])
+    return found
+
+
+def _without_type_checking(source: str) -> str:
+    """``source`` without the bodies of its ``if TYPE_CHECKING:`` blocks (the lines indented under one)."""
+    while (match := _TYPE_CHECKING.search(source)) is not None:
+        indent = len(match.group(1).expandtabs())
+        end = match.end()
+        for line in source[end:].splitlines(keepends=True):
+            text = line.strip()
+            if text and not text.startswith("#") and len(line) - len(line.lstrip()) <= indent:
+                break
+            end += len(line)
+        source = source[: match.start()] + source[end:]
+    return source
 
 
 # -- where ------------------------------------------------------------------------------------------

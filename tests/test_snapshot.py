@@ -309,3 +309,43 @@ def test_the_contract_version_follows_the_code_that_validates():
     names = {p.name for p in snapshot._loader_sources()}
     assert {"loader.py", "contract.py", "checks.py", "schemas.py", "parsing.py", "reading.py"} <= names
     assert "snapshot.py" not in names and "metrics" not in {p.parent.name for p in snapshot._loader_sources()}
+
+
+def _imports_by_syntax_tree(source: str) -> set[str]:
+    """What a module imports from lulong_data, by its syntax tree (the oracle of snapshot._imported)."""
+    import ast
+
+    found: set[str] = set()
+    todo = [ast.parse(source)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("lulong_data.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lulong_data"):
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        for child in ast.iter_child_nodes(node):
+            test = child.test if isinstance(child, ast.If) else None
+            if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+                todo.extend(child.orelse)
+                continue
+            todo.append(child)
+    return found
+
+
+def test_the_imports_found_in_the_text_are_those_of_the_syntax_tree():
+    """The contract version's walk over the loader's imports reads import statements from the text; for every
+    module of the package it finds what the syntax tree holds (so the version follows the same files)."""
+    from pathlib import Path
+
+    package = Path(snapshot.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert set(snapshot._imported(source)) == _imports_by_syntax_tree(source), path
+    tricky = (
+        "from lulong_data.x import (\n    a,  # one\n    b as c,\n)\n"
+        "import os, lulong_data.y as z\n"
+        "if TYPE_CHECKING:\n    from lulong_data import bundle\n\n    import lulong_data.w\nelse:\n"
+        "    from lulong_data import v\n"
+        "def f():\n    if TYPE_CHECKING: import lulong_data.u\n    from lulong_data.t import s\n"
+    )
+    assert set(snapshot._imported(tricky)) == _imports_by_syntax_tree(tricky)
