@@ -8,6 +8,7 @@ never errors here: whether a value is required is the schema's business.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -149,10 +150,13 @@ def _plain_floats(raw: pd.Series) -> pd.Series | None:
 
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """是/否, true/false, 1/0, Y/N, √/× (any case)."""
-    text = _halfwidth(raw).str.lower()
-    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
-    values[text.isin(TRUE).to_numpy()] = True
-    values[text.isin(FALSE).to_numpy()] = False
+    # each distinct cell once: pandas' isin walks text cell by cell, and a column holds a handful of values
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    text = _halfwidth(pd.Series(uniques)).str.lower()
+    flags = pd.Series(pd.NA, index=np.arange(len(uniques) + 1), dtype="boolean")  # the last: empty cells
+    flags[np.append(text.isin(TRUE).to_numpy(), False)] = True
+    flags[np.append(text.isin(FALSE).to_numpy(), False)] = False
+    values = pd.Series(flags.array[np.where(codes < 0, len(uniques), codes)], index=raw.index)
     return values, _bad(raw, values.notna(), "bad_bool")
 
 
