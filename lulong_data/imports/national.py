@@ -82,9 +82,13 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     # households: the head's row
     heads = set(norm(h) for h in profile.options.get("head_relations", ["户主"]))
     is_head = values.remap(frame["relation"].fillna(""), lambda v: norm(v) in heads, dtype=bool)
-    order = pd.DataFrame({"h": frame["household_id"], "head": ~is_head, "n": np.arange(len(frame))})
-    first_head = order.sort_values(["h", "head", "n"]).drop_duplicates("h")
-    head_idx = frame.index[first_head["n"].to_numpy()]
+    # the first head row of each household (else its first row), households in id order: a sort of integer
+    # codes (ids numbered in sorted order) instead of the ids themselves
+    sorted_codes, _ = pd.factorize(frame["household_id"], sort=True)
+    by = np.lexsort((np.arange(len(frame)), ~is_head.to_numpy(dtype=bool), sorted_codes))
+    first = np.ones(len(by), dtype=bool)
+    first[1:] = sorted_codes[by][1:] != sorted_codes[by][:-1]
+    head_idx = frame.index[by[first]]
     n_heads = is_head.groupby(frame["household_id"]).sum()
     for hid in n_heads[n_heads == 0].index[:50]:
         row = frame.loc[frame["household_id"] == hid].iloc[0]
