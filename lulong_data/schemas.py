@@ -109,21 +109,16 @@ def _surely_valid(frame: pd.DataFrame, dataset: str, absent: tuple[str, ...]) ->
         s = frame[col.name]
         if not isinstance(s, pd.Series) or s.dtype != pd.api.types.pandas_dtype(DTYPES[col.kind]):
             return False
-        if not col.nullable or col.unique or col.values:
-            if not col.nullable and s.isna().any():
+        if not col.nullable and s.isna().any():
+            return False
+        if (col.unique or col.values) and DTYPES[col.kind] == "str":
+            arr = pa.array(s.array)
+            if col.unique and pc.count_distinct(arr, mode="all").as_py() != len(arr):
                 return False
-            if not (col.unique or col.values):
-                pass
-            elif DTYPES[col.kind] == "str":
-                arr = pa.array(s.array)
-                if col.unique and pc.count_distinct(arr, mode="all").as_py() != len(arr):
-                    return False
-                if col.values:
-                    found = pc.unique(arr).drop_null().to_pylist()
-                    if not set(found) <= set(col.values):
-                        return False
-            elif col.values or s.duplicated().any():
+            if col.values and not set(pc.unique(arr).drop_null().to_pylist()) <= set(col.values):
                 return False
+        elif col.values or (col.unique and s.duplicated().any()):
+            return False
         if col.min is not None or col.max is not None:
             if DTYPES[col.kind] not in ("Int64", "float64"):
                 return False
