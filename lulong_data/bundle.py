@@ -15,7 +15,8 @@ import hashlib
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,42 @@ def _quoted(identifier: str) -> str:
     return identifier.replace('"', '""')
 
 
+class _CompiledQueries:
+    """The SQL of every Ibis expression a bundle has run, by expression.
+
+    Ibis turns an expression into SQL in Python (through sqlglot) on every execution, which cost the
+    metrics more than DuckDB's running of the query; a page and its neighbours build the same expressions
+    again and again (the same counts at the same dates). Ibis expressions are immutable and compare by
+    structure, so one built anew on the same tables finds the SQL of the first. Bounded (least recently
+    used first out); kept by the bundle, so it goes with it.
+    """
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._sql: OrderedDict[tuple, str] = OrderedDict()
+
+    def compiler(self, compile_: Callable[..., str]) -> Callable[..., str]:
+        def compile_cached(expr: Any, /, *args: Any, params: Any = None, **kwargs: Any) -> str:
+            if args or params:  # not what the bundle runs: no key for it
+                return compile_(expr, *args, params=params, **kwargs)
+            key = (expr.op(), tuple(sorted(kwargs.items())))
+            with self.lock:
+                sql = self._sql.get(key)
+                if sql is not None:
+                    self._sql.move_to_end(key)
+                    return sql
+            sql = compile_(expr, **kwargs)
+            with self.lock:
+                self._sql[key] = sql
+                if len(self._sql) > self.SIZE:
+                    self._sql.popitem(last=False)
+            return sql
+
+        return compile_cached
+
+
 @dataclass(frozen=True, eq=False)
 class Bundle:
     folder: Path | None
@@ -202,6 +239,8 @@ class Bundle:
     columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _con: Any = field(init=False, repr=False, default=None)
     _local: Any = field(init=False, repr=False, default=None)
+    _tables: Any = field(init=False, repr=False, default=None)
+    _sql: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         con = ibis.duckdb.connect()
@@ -209,32 +248,45 @@ class Bundle:
             _register(con, name, df)
         object.__setattr__(self, "_con", con)
         object.__setattr__(self, "_local", threading.local())
+        object.__setattr__(self, "_tables", {})
+        object.__setattr__(self, "_sql", _CompiledQueries())
 
     # -- data access -------------------------------------------------------------------------------
     def table(self, name: str) -> ibis.Table:
-        """The dataset as an Ibis table in the bundle's DuckDB (empty, typed, when absent)."""
-        if name not in self.frames:
-            raise KeyError(f"unknown dataset {name!r}; known: {sorted(self.frames)}")
-        return self.backend.table(name)
+        """The dataset as an Ibis table in the bundle's DuckDB (empty, typed, when absent).
+
+        One Ibis table per dataset for every thread (Ibis asks DuckDB for a table's schema each time one
+        is made); expressions built on it run on the calling thread's cursor (:meth:`execute`)."""
+        table = self._tables.get(name)
+        if table is None:
+            if name not in self.frames:
+                raise KeyError(f"unknown dataset {name!r}; known: {sorted(self.frames)}")
+            with self._sql.lock:
+                table = self._tables.get(name)
+                if table is None:
+                    table = self._tables[name] = self._con.table(name)
+        return table
 
     @property
     def backend(self) -> Any:
         """This thread's Ibis backend on the bundle's database.
 
         A cached bundle serves every session and a DuckDB connection refuses a second concurrent call
-        ("connection is busy"), so each thread gets its own cursor on the same in-memory database.
-        Build one expression from tables fetched in one thread.
+        ("connection is busy"), so each thread gets its own cursor on the same in-memory database. Its
+        SQL compilation goes through the bundle's cache of compiled queries.
         """
         local = self._local
         backend = getattr(local, "backend", None)
         if backend is None:
             backend = ibis.duckdb.from_connection(self._con.con.cursor())
+            backend.compile = self._sql.compiler(backend.compile)
             local.backend = backend
         return backend
 
     def execute(self, expr: ibis.Expr) -> Any:
-        """Execute an Ibis expression (same as ``expr.execute()``; kept as one place to instrument)."""
-        return expr.execute()
+        """Execute an Ibis expression built on :meth:`table` on this thread's cursor (as
+        ``expr.execute()`` would on the bundle's one connection)."""
+        return self.backend.execute(expr)
 
     def has(self, name: str) -> bool:
         """True if the dataset was present in the folder (not just an empty stand-in)."""

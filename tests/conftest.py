@@ -28,6 +28,9 @@ os.environ.pop("LULONG_DB_URL", None)
 # tests/apptest.py.
 from apptest import apptest_env, metric_cache_per_session  # noqa: E402, F401
 
+# Autouse: one file's load done once per process for the same bytes (tests/loadmemo.py).
+from loadmemo import load_memo  # noqa: E402, F401
+
 BROWSER_DIR = ROOT / "tests" / "browser"
 
 
