@@ -35,6 +35,7 @@ import pandas as pd
 
 from lulong_data.departments import NONGYE
 from lulong_data.figures import Caveat, Figure, Period
+from lulong_data.metrics.memo import memo
 from lulong_data.metrics.registry import grouped, metric
 
 if TYPE_CHECKING:
@@ -158,12 +159,16 @@ def _ranked(b: Bundle, as_of: dt.date) -> ibis.Table:
 
 
 def ranked_villages(b: Bundle, *, as_of: dt.date, period: str | None = None) -> pd.DataFrame:
-    """All inspected villages with county rank and list; one month or (period=None) every month."""
-    t = _ranked(b, as_of)
+    """All inspected villages with county rank and list; one month or (period=None) every month.
+
+    Every list figure of a page reads this ranking, so all months at ``as_of`` are ranked once per bundle
+    (a month's ranks do not depend on the other months)."""
+    df = memo(
+        b, ("env_ranked", as_of), lambda: _tidy(b.execute(_ranked(b, as_of).order_by(["period", "rank"])))
+    )
     if period is not None:
-        t = t.filter(t.period == period)
-    df = b.execute(t.order_by(["period", "rank"]))
-    return _tidy(df)
+        df = df[df["period"] == period].reset_index(drop=True)
+    return df
 
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
@@ -179,12 +184,16 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
 # --- months ---------------------------------------------------------------------------------------
 def list_months(b: Bundle, *, as_of: dt.date) -> list[str]:
     """Months (YYYY-MM) with at least one inspection on or before as_of, oldest first."""
-    s = b.table("environment_scores")
-    s = s.filter(s.inspected_on <= as_of)
-    # Sorted here, not in SQL: on PySpark, Ibis 12 compiles filter + distinct + order_by to a DISTINCT over
-    # (period, inspected_on), which repeats every month once per inspection day.
-    df = b.execute(s.select("period").distinct()).sort_values("period", na_position="last")
-    return [str(p) for p in df["period"]]
+
+    def build() -> tuple[str, ...]:
+        s = b.table("environment_scores")
+        s = s.filter(s.inspected_on <= as_of)
+        # Sorted here, not in SQL: on PySpark, Ibis 12 compiles filter + distinct + order_by to a DISTINCT
+        # over (period, inspected_on), which repeats every month once per inspection day.
+        df = b.execute(s.select("period").distinct()).sort_values("period", na_position="last")
+        return tuple(str(p) for p in df["period"])
+
+    return list(memo(b, ("env_months", as_of), build))
 
 
 def _resolve(b: Bundle, as_of: dt.date, period: str | None) -> str | None:

@@ -28,7 +28,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -43,6 +42,7 @@ from lulong_data.contract import (
     NO_WORK_ABILITIES,
 )
 from lulong_data.departments import FANGPIN
+from lulong_data.metrics.memo import memo
 from lulong_data.metrics.places import (
     RURAL,
     denominator_figure,
@@ -112,19 +112,9 @@ def _day(d: dt.date) -> dt.date:
     return d.date() if isinstance(d, dt.datetime) else d
 
 
-# Every metric of a page starts from the same few base frames; compiling their Ibis expressions costs
-# ~0.2 s each, so they are kept per bundle (bundles are immutable; the entry dies with the bundle).
-_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_MEMO_SIZE = 64
-
-
 def _memo(b: Bundle, key: tuple, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    store = _MEMO.setdefault(b, {})
-    if key not in store:
-        if len(store) >= _MEMO_SIZE:
-            store.pop(next(iter(store)))
-        store[key] = build()
-    return store[key].copy()  # callers may add columns; the memo stays as built
+    # Every metric of a page starts from the same few base frames (compiling and running them ~0.2 s each).
+    return memo(b, ("monitoring", *key), build)
 
 
 # -- base frames -----------------------------------------------------------------------------------
