@@ -16,13 +16,14 @@ test: setup-dev
 	scripts/with-postgres.sh $(PY) -m pytest -q  # a throw-away PostgreSQL for the state-database tests
 
 # The edit-test loop: lint and every unit and page test but the browser, Spark and slow (end-to-end sweep)
-# ones (markers in pyproject.toml), on every core. make test runs them all. Sets up .venv only when there is
-# none, or when it lacks pytest-xdist (make setup-dev refreshes it).
+# ones (markers in pyproject.toml), on every core, a test file per worker (the tests of one page share its
+# cached figures). make test runs them all. Sets up .venv only when there is none, or when it lacks
+# pytest-xdist (make setup-dev refreshes it).
 test-fast:
 	@[ -x $(PY) ] && $(PY) -c "import xdist" 2>/dev/null || scripts/setup.sh dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) -m pytest -q -n auto -m "not browser and not spark and not slow"
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not spark and not slow"
 
 setup:
 	scripts/setup.sh

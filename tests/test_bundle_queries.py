@@ -78,7 +78,7 @@ def test_threads_at_once_get_the_figures_of_one_thread(fresh, sample_bundle):
         try:
             start.wait()
             d = dates[i % 2]
-            results[i] = [(d, figures(fresh, d)) for _ in range(3)]
+            results[i] = [(d, figures(fresh, d)) for _ in range(2)]
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
