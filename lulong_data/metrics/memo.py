@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SIZE = 128  # entries per bundle (oldest first out)
+SIZE = 128  # entries per bundle (oldest first out) ...
+BUDGET = 256 * 1024 * 1024  # ... and at most this many bytes of frames per bundle
 
 _STORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -31,11 +32,12 @@ def memo(b: Bundle, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     with _LOCK:
         store = _STORE.setdefault(b, {})
         found = key in store
-        value: Any = store.get(key)
+        value: Any = store[key][0] if found else None
     if not found:
         value = build()  # outside the lock: two threads may both build; both get the same result
+        size = int(value.memory_usage(index=True).sum()) if isinstance(value, pd.DataFrame) else 0
         with _LOCK:
-            if len(store) >= SIZE:
+            store[key] = (value, size)
+            while len(store) > SIZE or (len(store) > 1 and sum(s for _, s in store.values()) > BUDGET):
                 store.pop(next(iter(store)))
-            store[key] = value
     return value.copy() if isinstance(value, pd.DataFrame) else value
