@@ -240,6 +240,7 @@ class Bundle:
     _con: Any = field(init=False, repr=False, default=None)
     _local: Any = field(init=False, repr=False, default=None)
     _tables: Any = field(init=False, repr=False, default=None)
+    _con_lock: Any = field(init=False, repr=False, default=None)  # the connection: one call at a time
     _sql: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -249,6 +250,7 @@ class Bundle:
         object.__setattr__(self, "_con", con)
         object.__setattr__(self, "_local", threading.local())
         object.__setattr__(self, "_tables", {})
+        object.__setattr__(self, "_con_lock", threading.Lock())
         object.__setattr__(self, "_sql", _CompiledQueries())
 
     # -- data access -------------------------------------------------------------------------------
@@ -261,7 +263,7 @@ class Bundle:
         if table is None:
             if name not in self.frames:
                 raise KeyError(f"unknown dataset {name!r}; known: {sorted(self.frames)}")
-            with self._sql.lock:
+            with self._con_lock:
                 table = self._tables.get(name)
                 if table is None:
                     table = self._tables[name] = self._con.table(name)
@@ -278,7 +280,9 @@ class Bundle:
         local = self._local
         backend = getattr(local, "backend", None)
         if backend is None:
-            backend = ibis.duckdb.from_connection(self._con.con.cursor())
+            with self._con_lock:
+                cursor = self._con.con.cursor()
+            backend = ibis.duckdb.from_connection(cursor)
             backend.compile = self._sql.compiler(backend.compile)
             local.backend = backend
         return backend
