@@ -92,3 +92,25 @@ def test_threads_at_once_get_the_figures_of_one_thread(fresh, sample_bundle):
     for runs in results.values():
         for d, values in runs:
             assert values == expected[d]
+
+
+def test_no_expression_runs_itself():
+    """``expr.execute()`` would run on the bundle's shared connection, which serves one call at a time;
+    every query goes through ``b.execute(expr)`` (the calling thread's cursor, the compiled-SQL cache)."""
+    import ast
+
+    from paths import ROOT
+
+    found = []
+    for folder in ("lulong_data", "components", "pages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "to_pyarrow", "to_polars")
+                    and not node.args
+                    and not node.keywords
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found
