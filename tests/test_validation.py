@@ -395,3 +395,52 @@ def test_sizes_of_typed_frames_keep_row_numbers(tmp_path):
     assert isinstance(result.frames["persons"].index, pd.RangeIndex)
     assert result.rows["visits"].tolist() == [2]
     assert V1 in result.frames["villages"]["village_code"].tolist()
+
+
+def test_the_shortcut_knows_every_check_of_the_schemas():
+    """``schemas._surely_valid`` passes a frame without pandera only by the checks it knows (bounds,
+    allowed values, required, unique, dtype); a new kind of check in a schema must be taught to it first."""
+    known = {"greater_than_or_equal_to", "less_than_or_equal_to", "isin"}
+    for name in DATASETS:
+        for col in schema(name).columns.values():
+            assert {c.name for c in col.checks} <= known, (name, col.name)
+
+
+def test_the_shortcut_never_passes_what_pandera_refuses(sample_bundle):
+    """Each kind of fault, put into a valid sample frame: the shortcut leaves the frame to pandera."""
+    from pandera.errors import SchemaErrors
+
+    from lulong_data.schemas import _surely_valid
+
+    tried = 0
+    for name, frame in sample_bundle.frames.items():
+        if frame.empty:
+            continue
+        assert _surely_valid(frame, name, ()), name  # the sample is valid as it is
+        for col in DATASETS[name].columns:
+            faults = []
+            if not col.nullable:
+                faults.append(None)
+            if col.values:
+                faults.append("不在清单中")
+            if col.min is not None:
+                faults.append(col.min - 1)
+            if col.max is not None:
+                faults.append(col.max + 1)
+            if col.unique and len(frame) > 1:
+                faults.append(frame[col.name].iloc[1])
+            for value in faults:
+                broken = frame.copy()
+                try:
+                    broken.loc[broken.index[0], col.name] = value
+                except (TypeError, ValueError):
+                    continue  # the dtype cannot hold it: the loader would have refused the cell
+                try:
+                    schema(name).validate(broken, lazy=True)
+                except SchemaErrors:
+                    pass
+                else:
+                    continue  # not a fault for this column (a unique column's value appears once)
+                tried += 1
+                assert not _surely_valid(broken, name, ()), (name, col.name, value)
+    assert tried > 20
