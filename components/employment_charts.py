@@ -11,6 +11,7 @@ import pandas as pd
 from components import theme
 from components.chart import cached
 from components.context import t, term, unit_header
+from components.table import column_header
 from lulong_data.formatting import fmt_int, fmt_rate
 
 TARGET_GREY = "#C8C8C8"
@@ -181,9 +182,18 @@ def year_bars(
 
 @cached
 def simple_bars(
-    df: pd.DataFrame, key: str, value: str, *, title: str, key_title: str, value_title: str, fmt=fmt_int
+    df: pd.DataFrame,
+    key: str,
+    value: str,
+    *,
+    title: str,
+    key_title: str | None = None,
+    value_title: str | None = None,
+    fmt=fmt_int,
 ) -> alt.LayerChart:
-    """Horizontal bars of one value with the figure written at the end of each bar."""
+    """Horizontal bars of one value with the figure written at the end of each bar; the value's axis
+    titled by its column header unless ``value_title`` says otherwise."""
+    value_title = column_header(value) if value_title is None else value_title
     data = df[[key, value]].copy()
     data["text"] = data[value].map(fmt)
     base = alt.Chart(data).encode(y=alt.Y(f"{key}:N", sort=data[key].tolist(), title=key_title))

@@ -196,6 +196,11 @@ def short_label(name: str) -> str:
     return METRICS[name].label(lang(), short=True)
 
 
+def in_year(name: str, year: int) -> str:
+    """A tile's label for a yearly figure: its short label with the year ("2022年培训期数")."""
+    return term("in_year", year=year, name=short_label(name))
+
+
 def figure_tiles(
     entries: list[tuple[str, str | tuple[str, str] | None, str | tuple[str, ...] | None]],
     *,

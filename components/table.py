@@ -17,7 +17,7 @@ import streamlit as st
 from components import files, theme, viewport
 from components.context import as_of, bundle, lang, role, t, term
 from lulong_data import access, exports, status
-from lulong_data.columns import HOUSEHOLD_KEYS, header
+from lulong_data.columns import HOUSEHOLD_KEYS, TableView, header
 from lulong_data.exports import to_xlsx
 
 # Headers of integer columns that are labels, not quantities: no thousands separator (2022, not 2,022).
@@ -187,6 +187,15 @@ def show_table(
         files.download(
             term("download_xlsx"), sheet, f"{file_stem}_{stamp}.xlsx", key=f"{key}_xlsx", where=row
         )
+
+
+def show_view(df: pd.DataFrame, view: TableView, *, key: str, year: int | None = None, **kw: Any) -> None:
+    """:func:`show_table` of a table a view model describes (lulong_data.columns.TableView): its columns,
+    their scope and priority, its file name (with ``year``, which also fills the headers' ``{year}``)."""
+    stem = view.file_stem(year if year is not None else (kw.get("periods") or {}).get("year"))
+    show_table(
+        df, stem, key=key, columns=view.columns, table=view.table, year=year, priority=view.priority, **kw
+    )
 
 
 def column_header(key: str, *, table: str | None = None, year: int | None = None) -> str:

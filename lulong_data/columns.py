@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from lulong_data.bundle import Bundle
 
-__all__ = ["COLUMNS", "HOUSEHOLD_KEYS", "Column", "UnknownColumn", "column", "header", "periods_note"]
+__all__ = [
+    "COLUMNS",
+    "HOUSEHOLD_KEYS",
+    "Column",
+    "TableView",
+    "UnknownColumn",
+    "column",
+    "header",
+    "periods_note",
+]
 
 
 class UnknownColumn(KeyError):
@@ -33,6 +42,22 @@ class Column:
     en: str
     metric: str | None = None  # the registry name whose value the column holds per row (a figure)
     table: str | None = None  # None: every table; else only the named table
+
+
+@dataclass(frozen=True)
+class TableView:
+    """What a page's table shows, decided beside the frame it shows (a view model): the file name of its
+    download (``{year}`` filled in by the caller), the frame's column keys in order, the scope of those
+    keys in the column-label table, and the columns that matter most on a narrow screen (None: in order).
+    components.table.show_view shows a frame by one."""
+
+    stem: str
+    columns: tuple[str, ...]
+    table: str | None = None
+    priority: tuple[str, ...] | None = None
+
+    def file_stem(self, year: int | None = None) -> str:
+        return self.stem.format(year=year)
 
 
 # Keys that identify a household or a person: a table holding one is household-level (never for a role

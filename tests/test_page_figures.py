@@ -7,8 +7,9 @@ reads each page's syntax tree:
 - tiles are registered figures: specs passed to ``figure``, ``versus`` and ``kpi.figure_tiles`` name
   registered metrics, and no page draws a tile from a bare number (``kpi.tile`` / ``st.metric``);
 - tables go through the one column-label table: every ``show_table`` (and the monitoring page's
-  ``household_table``) passes its ``columns`` as keys that lulong_data.columns knows, and every figure
-  column there names a registered metric;
+  ``household_table``) passes its ``columns`` as keys that lulong_data.columns knows, every ``show_view``
+  a lulong_data ``TableView`` whose columns it knows, and every figure column there names a registered
+  metric;
 - no page file is over 200 lines, and the median page (route guards aside) is at most 120 lines, as ruff
   format lays it out: no page pins its layout with ``# fmt: skip`` / ``# fmt: off`` (but the pages still
   listed in ``FMT_SKIP_PENDING``).
@@ -34,7 +35,7 @@ MEDIAN_LINES = 120
 ROUTE_GUARDS = {"map.py", "data.py"}
 # Pages whose layout still holds "# fmt: skip" lines (ruff format would lay them out longer): each leaves
 # the list when it is rebuilt on lulong_data view models and shared components.
-FMT_SKIP_PENDING = {"employment.py", "environment.py", "welfare.py"}
+FMT_SKIP_PENDING = {"environment.py", "welfare.py"}
 # Pages not yet rebuilt on the registry and the column-label table, each with its owner's reason.
 NOT_YET = {
     "data_status.py": "shows the data office's file checks, no figures",
@@ -95,6 +96,14 @@ def _columns(node: ast.AST | None, imports: dict[str, str]) -> list[str] | None:
     return None
 
 
+def _view(node: ast.AST | None, imports: dict[str, str]) -> col.TableView | None:
+    """The TableView a ``show_view(df, module.VIEW, ...)`` call shows (a lulong_data module's constant)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imports:
+        view = getattr(importlib.import_module(imports[node.value.id]), node.attr)
+        return view if isinstance(view, col.TableView) else None
+    return None
+
+
 def scan(source: str) -> dict[str, list]:
     """Figures, table columns and bare tiles of one page."""
     found: dict[str, list] = {
@@ -120,6 +129,10 @@ def scan(source: str) -> dict[str, list]:
             for arg in args:
                 spec = _spec_name(arg)
                 (found["specs"] if spec else found["unknown_specs"]).append(spec or ast.unparse(arg))
+        elif name == "show_view":
+            view = _view(node.args[1] if len(node.args) > 1 else None, imports)
+            keys = list(view.columns) if view else None
+            found["tables"].append((view.table if view else None, keys, ast.unparse(node)[:80]))
         elif name in TABLE_CALLS:
             kw = {k.arg: k.value for k in node.keywords}
             table = kw.get("table")
@@ -139,12 +152,16 @@ def test_scanner_reads_tiles_tables_and_bare_numbers():
         'show_table(df, "x", key="k", columns=("township", "placed"), table="t")\n'
         'kpi.tile("x", "3")\nst.metric("x", 3)\nlabelled(df, {})\nfigure(name)\n'
         "from lulong_data import notice\nshow_table(df, 'y', key='j', columns=notice.TALK_COLUMNS)\n"
+        "from lulong_data.metrics import employment as em\nshow_view(df, em.BEHIND_TABLE, key='b')\n"
+        "show_view(df, view, key='c')\n"
     )
     got = scan(src)
     assert got["specs"] == ["employment_placed", "welfare_post_persons", "dibao_coverage"]
     assert got["unknown_specs"] == ["name"]
     assert got["tables"][0][:2] == ("t", ["township", "placed"])
     assert got["tables"][1][1] == ["village", "township", "months_running", "since"]
+    assert got["tables"][2][:2] == (None, ["township", "placed", "target", "pace", "short"])
+    assert got["tables"][3][1] is None  # a view the scan cannot name fails the page
     assert len(got["bare_tiles"]) == 2 and len(got["labelled"]) == 1
 
 

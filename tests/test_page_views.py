@@ -161,6 +161,37 @@ def test_employment_view_rows_name_groups_and_years():
     assert em.has_progress(none.assign(placed=[0, 1])) and em.has_progress(none.assign(target=[5, None]))
 
 
+def test_employment_headline_tiles_carry_their_judgments(sample_bundle):
+    from lulong_data.metrics import employment as em
+
+    day = sample_bundle.as_of
+    p = em.progress(sample_bundle, as_of=day, year=day.year)
+    tiles = p.tiles()
+    assert [f.name for f, _, _ in tiles] == [
+        "employment_placed",
+        "employment_target",
+        "employment_rate",
+        "employment_pace",
+    ]
+    assert tiles[0][2] == p.week_change and tiles[1][1:] == (None, None)
+    assert tiles[2][1] == p.target_cue() and tiles[3][1] == p.pace_cue("zh")
+    assert p.tiles("en")[3][1] == p.pace_cue("en")
+
+
+def test_employment_tables_name_their_columns_and_files():
+    import pandas as pd
+
+    from lulong_data.metrics import employment as em
+
+    assert em.BEHIND_TABLE.file_stem(2022) == "employment_behind_pace_2022"
+    assert (
+        em.BEHIND_TABLE.columns[-1] == "short"
+        and em.TOWNSHIP_TABLE.columns[:3] == em.BEHIND_TABLE.columns[:3]
+    )
+    assert em.POSTS_TABLE.table == "welfare_posts" and em.TRAINING_YEARS_TABLE.file_stem(2022) == "trainings"
+    assert em.share_rows(pd.DataFrame({"share": [12.345, 87.655]}))["share"].tolist() == [12.3, 87.7]
+
+
 def test_pace_note_of_a_past_year_is_its_year_end(sample_bundle):
     from lulong_data.metrics import pace
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lulong_data import departments
+from lulong_data.columns import TableView
 from lulong_data.figures import Figure, period_end
 from lulong_data.figures import same_day_year_before as _year_before
 from lulong_data.formatting import fmt_int
@@ -674,6 +675,16 @@ class Progress:
             return ("good", f"{n} ahead" if lang == "en" else f"超出{n}人")
         return ("behind", f"{n} behind" if lang == "en" else f"落后{n}人")
 
+    def tiles(self, lang: str = "zh") -> list[tuple[Figure, tuple[str, str] | None, float | None]]:
+        """The headline's tiles in order: (figure, its judgment (status, words) or None, its change on a
+        week earlier or None) — placed, target, rate (target met?), pace (ahead or behind?)."""
+        return [
+            (self.placed, None, self.week_change),
+            (self.target, None, None),
+            (self.rate, self.target_cue(lang), None),
+            (self.pace, self.pace_cue(lang), None),
+        ]
+
 
 def progress(b: Bundle, *, as_of: dt.date, year: int, township: str | None = None) -> Progress:
     """The employment page's headline figures for ``year`` at ``as_of`` (and placements a week earlier)."""
@@ -741,3 +752,27 @@ def behind_summary(behind: pd.DataFrame, lang: str = "zh") -> tuple[str, str]:
     if lang == "en":
         return ("behind", f"{n} townships behind pace, {short} persons short in all.")
     return ("behind", f"{n}个乡镇落后于序时进度,合计差{short}人。")
+
+
+# -- what the page's tables show (lulong_data.columns) and the rules' texts --------------------------------
+
+BEHIND_TABLE = TableView("employment_behind_pace_{year}", ("township", "placed", "target", "pace", "short"))
+TOWNSHIP_TABLE = TableView(
+    "employment_by_township_{year}", ("township", "placed", "target", "gap", "rate", "pace", "short")
+)
+POSTS_TABLE = TableView(
+    "welfare_posts_by_township_{year}",
+    ("township", "persons", "persons_prev", "change", "months", "subsidy"),
+    table="welfare_posts",
+)
+TRAINING_YEARS_TABLE = TableView("trainings", ("year", "sessions", "participants"))
+TRAINING_TOWNSHIPS_TABLE = TableView("trainings_by_township_{year}", ("township", "sessions", "participants"))
+TRAINING_LIST = TableView(
+    "trainings_{year}", ("started_on", "title", "township", "participants"), table="trainings"
+)
+HOLDER_NOTE = ("每人只计一组;年龄 = 年度 − 出生年份。", "Each person in one group; age = year − birth year.")
+
+
+def share_rows(by: pd.DataFrame) -> pd.DataFrame:
+    """:func:`employment_by_channel` / :func:`employment_by_location` with the share to one decimal."""
+    return by.assign(share=by["share"].round(1))
