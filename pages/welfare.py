@@ -3,8 +3,6 @@ monitoring (应兜尽兜), student aid, and the county's other reported figures.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from components import kpi, nav
@@ -15,7 +13,7 @@ from components.context import as_of, can_see_households, lang, t, term, townshi
 from components.employment_charts import simple_bars
 from components.help import definitions
 from components.layout import tabbed
-from components.table import column_header, show_table
+from components.table import column_header, show_view
 from components.welfare_charts import class_tier_heat, month_bars, scheme_month_bars
 from lulong_data.metrics import indicators as ind
 from lulong_data.metrics import monitoring as mon
@@ -27,19 +25,24 @@ DIBAO, TEKUN = wf.DIBAO, wf.TEKUN
 def render() -> None:
     require_page("welfare")  # re-checked here: a deep link or page switch bypasses the menu
     st.title(term("welfare_title"))
-    d, tw = as_of(), township()
+    at = {"as_of": as_of(), "township": township()}  # what every figure on the page stands for
     kpi.figure_tiles(
-        [(f"assistance_persons:scheme={DIBAO}", term("dibao"), _also(DIBAO)),
-         (f"assistance_persons:scheme={TEKUN}", term("tekun"), _also(TEKUN)),
-         ("dibao_coverage", None, t("占农村户籍人口", "of rural registered population")),
-         ("poverty_assistance_share", None, t("低保 + 特困供养", "dibao + tekun"))],
-        as_of=d, township=tw,
-    )  # fmt: skip
-    tabbed(
-        [(term("tab_dibao_tekun"), _coverage), (term("tab_new_phaseout"), _new_and_phaseout),
-         (term("tab_monitoring_link"), _monitoring_link), (term("tab_student_aid"), _student_aid),
-         (term("tab_other_figures"), _indicators)], d, tw,
-    )  # fmt: skip
+        [
+            (f"assistance_persons:scheme={DIBAO}", term("dibao"), _also(DIBAO)),
+            (f"assistance_persons:scheme={TEKUN}", term("tekun"), _also(TEKUN)),
+            ("dibao_coverage", None, t("占农村户籍人口", "of rural registered population")),
+            ("poverty_assistance_share", None, t("低保 + 特困供养", "dibao + tekun")),
+        ],
+        **at,
+    )
+    tabs = [
+        (term("tab_dibao_tekun"), _coverage),
+        (term("tab_new_phaseout"), _new_and_phaseout),
+        (term("tab_monitoring_link"), _monitoring_link),
+        (term("tab_student_aid"), _student_aid),
+        (term("tab_other_figures"), _indicators),
+    ]
+    tabbed(tabs, at)
 
 
 def _also(scheme: str) -> tuple[str, ...]:
@@ -47,53 +50,55 @@ def _also(scheme: str) -> tuple[str, ...]:
     return (f"assistance_households:scheme={scheme}", f"assistance_monthly_amount:scheme={scheme}")
 
 
-def _coverage(d: dt.date, tw: str | None) -> None:
+def _coverage(at: dict) -> None:
     st.subheader(term("dibao_and_tekun"))
-    by_scheme = compute(wf.assistance_by_scheme, as_of=d, township=tw)
-    show_table(
-        wf.with_scheme_names(by_scheme, lang()), "assistance_by_scheme", key="wf_scheme", table="assistance_by_scheme",
-        columns=("scheme", "households", "persons", "phaseout", "monthly_amount"),
-    )  # fmt: skip
+    by_scheme = compute(wf.assistance_by_scheme, **at)
+    show_view(wf.with_scheme_names(by_scheme, lang()), wf.SCHEME_TABLE, key="wf_scheme")
     left, right = st.columns([3, 2])
     with left:
-        grid = compute(wf.dibao_class_tier, as_of=d, township=tw)
+        grid = compute(wf.dibao_class_tier, **at)
         title = term("class_tier_heading")
         chart = class_tier_heat(grid)
         figure_chart(chart, key="wf_class_tier", title=title, figure="assistance_households", width="content")
-        unclassified = compute(wf.dibao_unclassified, as_of=d, township=tw)
+        unclassified = compute(wf.dibao_unclassified, **at)
         st.caption(wf.class_tier_note(int(grid["households"].sum()), unclassified, lang()))
     with right:
         st.markdown(f"**{term('single_person')}**")
         st.markdown(wf.single_person_note(by_scheme, lang()))
     st.markdown(f"**{term('by_township_heading')}**")
-    by_tw = compute(wf.assistance_by_township, as_of=d, township=tw)
-    show_table(
-        by_tw, "assistance_by_township", key="wf_township",
-        columns=("township", "dibao_households", "dibao_persons", "single_person", "tekun_persons",
-                 "dibao_coverage", "dibao_amount", "tekun_amount"),
-        column_config={"dibao_coverage": kpi.column("dibao_coverage")}, priority=wf.TOWNSHIP_PRIORITY,
-    )  # fmt: skip
+    by_tw = compute(wf.assistance_by_township, **at)
+    config = {"dibao_coverage": kpi.column("dibao_coverage")}
+    show_view(by_tw, wf.TOWNSHIP_TABLE, key="wf_township", column_config=config)
     definitions(
-        "assistance_households", "assistance_persons", "dibao_coverage", "poverty_assistance_share",
-        "assistance_monthly_amount", extra=wf.ACTIVE_NOTE,
-    )  # fmt: skip
+        "assistance_households",
+        "assistance_persons",
+        "dibao_coverage",
+        "poverty_assistance_share",
+        "assistance_monthly_amount",
+        extra=wf.ACTIVE_NOTE,
+    )
 
 
-def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
-    year = d.year
+def _new_and_phaseout(at: dict) -> None:
+    year = at["as_of"].year
     st.subheader(term("new_and_phaseout_in_year", year=year))
-    flow = kpi.companions([figure(f"phaseout_flow_persons:year={year}", as_of=d, township=tw)])
-    now = kpi.companions([figure("phaseout_households", as_of=d, township=tw), figure("phaseout_persons", as_of=d, township=tw)])  # fmt: skip
+    flow = kpi.companions([figure(f"phaseout_flow_persons:year={year}", **at)])
+    now = kpi.companions([figure("phaseout_households", **at), figure("phaseout_persons", **at)])
     kpi.figure_tiles(
-        [(f"assistance_new_persons:scheme={DIBAO},year={year}", term("new_dibao_this_year"), None),
-         (f"assistance_new_persons:scheme={TEKUN},year={year}", term("new_tekun_this_year"), None),
-         (f"phaseout_flow_households:year={year}", term("phaseout_given_this_year"),
-          f"{flow} · " + t(f"不再符合低保条件(年内流量)· 目前{now}(时点)", f"no longer eligible (this year) · now: {now}"))],
-        as_of=d, township=tw,
-    )  # fmt: skip
+        [
+            (f"assistance_new_persons:scheme={DIBAO},year={year}", term("new_dibao_this_year"), None),
+            (f"assistance_new_persons:scheme={TEKUN},year={year}", term("new_tekun_this_year"), None),
+            (
+                f"phaseout_flow_households:year={year}",
+                term("phaseout_given_this_year"),
+                wf.phaseout_note(flow, now, lang()),
+            ),
+        ],
+        **at,
+    )
     left, right = st.columns(2)
     with left:
-        by_month = compute(wf.assistance_new_by_month, as_of=d, year=year, township=tw)
+        by_month = compute(wf.assistance_new_by_month, year=year, **at)
         if by_month["persons"].sum():
             title = term("new_by_month_chart", year=year)
             shown = wf.with_scheme_names(by_month, lang())
@@ -102,88 +107,78 @@ def _new_and_phaseout(d: dt.date, tw: str | None) -> None:
         else:
             st.info(t("今年尚无新增记录。", "No new records this year."))
     with right:
-        sched = compute(wf.phaseout_schedule, as_of=d, township=tw)
+        sched = compute(wf.phaseout_schedule, **at)
         if sched.empty:
             st.info(t("目前没有处于渐退期的脱贫户。", "No household is in phase-out."))
         else:
             title = term("phaseout_ends_chart")
-            chart = month_bars(
-                sched, key="month", value="households", title=title,
-                x_title=term("phaseout_end_month"), y_title=unit_header("households_count"),
-            )  # fmt: skip
+            axes = {"x_title": term("phaseout_end_month"), "y_title": unit_header("households_count")}
+            chart = month_bars(sched, key="month", value="households", title=title, **axes)
             figure_chart(chart, key="wf_phaseout", title=title, figure="phaseout_households")
-    if can_see_households(tw):
+    if can_see_households(at["township"]):
         with st.expander(term("phaseout_list")):
-            show_table(
-                compute(wf.phaseout_list, as_of=d, township=tw), "phaseout_households", key="wf_phaseout_list",
-                table="phaseout_list",
-                columns=("household_id", "head_masked", "township", "village", "persons", "monthly_amount",
-                         "phaseout_until"),
-            )  # fmt: skip
-    definitions("assistance_new_persons", "phaseout_flow_households", "phaseout_flow_persons", "phaseout_households")  # fmt: skip
+            show_view(compute(wf.phaseout_list, **at), wf.PHASEOUT_TABLE, key="wf_phaseout_list")
+    definitions(
+        "assistance_new_persons", "phaseout_flow_households", "phaseout_flow_persons", "phaseout_households"
+    )
 
 
-def _monitoring_link(d: dt.date, tw: str | None) -> None:
+def _monitoring_link(at: dict) -> None:
     st.subheader(term("monitoring_link_heading"))
     kpi.figure_tiles(
-        [("monitored_households", None, None), ("monitored_assisted_households", None, None),
-         ("no_labour_uncovered_households", None, None)], as_of=d, township=tw, short=True,
-    )  # fmt: skip
-    gap = figure("no_labour_uncovered_households", as_of=d, township=tw).value or 0
+        [
+            ("monitored_households", None, None),
+            ("monitored_assisted_households", None, None),
+            ("no_labour_uncovered_households", None, None),
+        ],
+        short=True,
+        **at,
+    )
+    gap = figure("no_labour_uncovered_households", **at).value or 0
     kpi.status_line(*wf.cover_finding(gap, lang()))
-    if gap and can_see_households(tw):
-        show_table(
-            compute(mon.no_labour_without_cover, as_of=d, township=tw, scope="monitored"), "no_labour_without_cover",
-            key="wf_no_cover", table="no_labour_without_cover",
-            columns=("household_id", "head_masked", "township_name", "village_name", "household_type", "category",
-                     "risk_1", "persons"),
-        )  # fmt: skip
+    if gap and can_see_households(at["township"]):
+        uncovered = compute(mon.no_labour_without_cover, scope="monitored", **at)
+        show_view(uncovered, wf.NO_COVER_TABLE, key="wf_no_cover")
     st.caption(t(*wf.COVER_NOTE))
 
 
-def _student_aid(d: dt.date, tw: str | None) -> None:
+def _student_aid(at: dict) -> None:
     st.subheader(term("tab_student_aid"))
     with st.columns([1, 4])[0]:
-        year = st.selectbox(term("aid_year"), compute(wf.student_aid_years, as_of=d), key="welfare_aid_year")  # fmt: skip
-    at = {"as_of": d, "year": year, "township": tw}  # what the tiles' and tables' figures stand for
+        years = compute(wf.student_aid_years, as_of=at["as_of"])
+        year = st.selectbox(term("aid_year"), years, key="welfare_aid_year")
+    at = {**at, "year": year}  # what the tiles' and tables' figures stand for
     kpi.figure_tiles(
-        [("student_aid_students", term("in_year", year=year, name=kpi.short_label("student_aid_students")), None),
-         ("student_aid_amount", term("aid_paid_in_year", year=year), None)], **at,
-    )  # fmt: skip
-
-    def aid(by: str):
-        return compute(wf.student_aid_by, by=by, **at)
-
-    by_stage = aid("stage")
+        [
+            ("student_aid_students", kpi.in_year("student_aid_students", year), None),
+            ("student_aid_amount", term("aid_paid_in_year", year=year), None),
+        ],
+        **at,
+    )
+    by_stage = compute(wf.student_aid_by, by="stage", **at)
     left, right = st.columns(2)
     with left:
         title = term("aid_by_stage_chart", year=year)
-        chart = simple_bars(
-            by_stage, "stage", "students", title=title,
-            key_title=column_header("stage", table="student_aid"), value_title=column_header("students"),
-        )  # fmt: skip
+        stage = column_header("stage", table="student_aid")
+        chart = simple_bars(by_stage, "stage", "students", title=title, key_title=stage)
         figure_chart(chart, key="wf_aid_by_stage", title=title, figure="student_aid_students")
-        show_table(by_stage, f"student_aid_by_stage_{year}", key="wf_aid_stage", table="student_aid",
-                   columns=("stage", "students", "amount"), periods=at)  # fmt: skip
+        show_view(by_stage, wf.AID_STAGE_TABLE, key="wf_aid_stage", periods=at)
     with right:
-        show_table(aid("program"), f"student_aid_by_program_{year}", key="wf_aid_program", table="student_aid",
-                   columns=("program", "students", "amount"), periods=at)  # fmt: skip
+        by_program = compute(wf.student_aid_by, by="program", **at)
+        show_view(by_program, wf.AID_PROGRAM_TABLE, key="wf_aid_program", periods=at)
         st.caption(t(*wf.STUDENT_NOTE))
     with st.expander(term("by_township_heading")):
-        show_table(aid("township"), f"student_aid_by_township_{year}", key="wf_aid_township", table="student_aid",
-                   columns=("township", "students", "amount"), periods=at)  # fmt: skip
+        by_township = compute(wf.student_aid_by, by="township", **at)
+        show_view(by_township, wf.AID_TOWNSHIP_TABLE, key="wf_aid_township", periods=at)
     definitions("student_aid_students", "student_aid_amount")
 
 
-def _indicators(d: dt.date, tw: str | None) -> None:
+def _indicators(at: dict) -> None:
     st.subheader(term("other_indicators"))
     st.info(t(ind.PANEL_NOTE_ZH, ind.PANEL_NOTE_EN), icon=":material/info:")
-    panel = compute(ind.indicator_panel, as_of=d)
-    show_table(
-        ind.panel_rows(panel), "indicators", key="wf_indicators",
-        table="indicators", columns=("indicator", "value", "unit", "period_text", "department"),
-    )  # fmt: skip
-    if tw is not None:
+    panel = compute(ind.indicator_panel, as_of=at["as_of"])
+    show_view(ind.panel_rows(panel), ind.PANEL_TABLE, key="wf_indicators")
+    if at["township"] is not None:
         st.caption(t("以上为全县数字(部门未分乡镇报送)。", "County figures (not reported by township)."))
 
 

@@ -215,3 +215,16 @@ def test_welfare_scheme_names_and_indicator_values_for_tables():
     ]
     panel = pd.DataFrame({"value": [1234.5, 3.0, 0.125]})
     assert ind.panel_rows(panel)["value"].tolist() == ["1,234.5", "3", "0.125"]
+
+
+def test_welfare_phaseout_note_and_tables():
+    from lulong_data.metrics import indicators as ind
+    from lulong_data.metrics import welfare as wf
+
+    assert wf.phaseout_note("12人", "3户 · 7人") == "12人 · 不再符合低保条件(年内流量)· 目前3户 · 7人(时点)"
+    assert wf.phaseout_note("12 persons", "3", "en") == "12 persons · no longer eligible (this year) · now: 3"
+    assert wf.AID_STAGE_TABLE.file_stem(2022) == "student_aid_by_stage_2022"
+    assert wf.TOWNSHIP_TABLE.priority == wf.TOWNSHIP_PRIORITY
+    assert set(wf.TOWNSHIP_TABLE.columns) == set(wf.TOWNSHIP_PRIORITY)
+    assert "household_id" in wf.PHASEOUT_TABLE.columns and "household_id" in wf.NO_COVER_TABLE.columns
+    assert ind.PANEL_TABLE.file_stem() == "indicators"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
+from lulong_data.columns import TableView
 from lulong_data.county import name_of
 from lulong_data.departments import full_name
 from lulong_data.figures import Caveat, Figure, Period
@@ -127,3 +128,8 @@ def indicator_panel(b: Bundle, as_of: dt.date, township: str | None = None) -> p
     county = name_of(b)
     out["department"] = [full_name(None if pd.isna(d) else str(d), county) for d in out["department"]]
     return out[[*cols, "period_text"]].sort_values("indicator").reset_index(drop=True)
+
+
+PANEL_TABLE = TableView(
+    "indicators", ("indicator", "value", "unit", "period_text", "department"), table="indicators"
+)

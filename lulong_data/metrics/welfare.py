@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lulong_data import departments
+from lulong_data.columns import TableView
 from lulong_data.figures import Caveat, Figure, Period, period_end
 from lulong_data.metrics.places import (
     RURAL,
@@ -752,3 +753,62 @@ def cover_finding(gap: int, lang: str = "zh") -> tuple[str, str]:
         f"{fmt_int(gap)}户监测户家庭成员全部丧失劳动力或无劳动力,却没有有效的低保或特困记录,"
         "请卢龙县民政局核查是否应兜尽兜。",
     )
+
+
+def phaseout_note(flow: str, now: str, lang: str = "zh") -> str:
+    """The second line of the phase-outs-given tile: this year's persons (``flow``, the flow figure's
+    words) and, apart from the flow, who is in phase-out on the date (``now``: households and persons)."""
+    if lang == "en":
+        return f"{flow} · no longer eligible (this year) · now: {now}"
+    return f"{flow} · 不再符合低保条件(年内流量)· 目前{now}(时点)"
+
+
+# -- what the page's tables show (lulong_data.columns) ----------------------------------------------------
+
+SCHEME_TABLE = TableView(
+    "assistance_by_scheme",
+    ("scheme", "households", "persons", "phaseout", "monthly_amount"),
+    table="assistance_by_scheme",
+)
+TOWNSHIP_TABLE = TableView(
+    "assistance_by_township",
+    (
+        "township",
+        "dibao_households",
+        "dibao_persons",
+        "single_person",
+        "tekun_persons",
+        "dibao_coverage",
+        "dibao_amount",
+        "tekun_amount",
+    ),
+    priority=TOWNSHIP_PRIORITY,
+)
+PHASEOUT_TABLE = TableView(
+    "phaseout_households",
+    ("household_id", "head_masked", "township", "village", "persons", "monthly_amount", "phaseout_until"),
+    table="phaseout_list",
+)
+NO_COVER_TABLE = TableView(
+    "no_labour_without_cover",
+    (
+        "household_id",
+        "head_masked",
+        "township_name",
+        "village_name",
+        "household_type",
+        "category",
+        "risk_1",
+        "persons",
+    ),
+    table="no_labour_without_cover",
+)
+AID_STAGE_TABLE = TableView(
+    "student_aid_by_stage_{year}", ("stage", "students", "amount"), table="student_aid"
+)
+AID_PROGRAM_TABLE = TableView(
+    "student_aid_by_program_{year}", ("program", "students", "amount"), table="student_aid"
+)
+AID_TOWNSHIP_TABLE = TableView(
+    "student_aid_by_township_{year}", ("township", "students", "amount"), table="student_aid"
+)
