@@ -189,10 +189,13 @@ def show_table(
         )
 
 
-def show_view(df: pd.DataFrame, view: TableView, *, key: str, year: int | None = None, **kw: Any) -> None:
+def show_view(
+    df: pd.DataFrame, view: TableView, *, key: str, year: int | None = None, of: object = None, **kw: Any
+) -> None:
     """:func:`show_table` of a table a view model describes (lulong_data.columns.TableView): its columns,
-    their scope and priority, its file name (with ``year``, which also fills the headers' ``{year}``)."""
-    stem = view.file_stem(year if year is not None else (kw.get("periods") or {}).get("year"))
+    their scope and priority, its file name (with ``year``, which also fills the headers' ``{year}``, else
+    the year of ``periods``; and ``of``, what the table is of: a list month, a village)."""
+    stem = view.file_stem(year if year is not None else (kw.get("periods") or {}).get("year"), of)
     show_table(
         df, stem, key=key, columns=view.columns, table=view.table, year=year, priority=view.priority, **kw
     )

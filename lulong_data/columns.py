@@ -47,7 +47,7 @@ class Column:
 @dataclass(frozen=True)
 class TableView:
     """What a page's table shows, decided beside the frame it shows (a view model): the file name of its
-    download (``{year}`` filled in by the caller), the frame's column keys in order, the scope of those
+    download (``{year}`` filled in by the caller, :meth:`file_stem`), the frame's column keys in order, the scope of those
     keys in the column-label table, and the columns that matter most on a narrow screen (None: in order).
     components.table.show_view shows a frame by one."""
 
@@ -56,8 +56,11 @@ class TableView:
     table: str | None = None
     priority: tuple[str, ...] | None = None
 
-    def file_stem(self, year: int | None = None) -> str:
-        return self.stem.format(year=year)
+    def file_stem(self, year: int | None = None, of: object = None) -> str:
+        """The download's file name before its date: the stem with ``year`` filled in, then ``_of`` (what
+        the table is of: a list month, a village) when given."""
+        stem = self.stem.format(year=year)
+        return stem if of is None else f"{stem}_{of}"
 
 
 # Keys that identify a household or a person: a table holding one is household-level (never for a role

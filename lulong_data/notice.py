@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lulong_data import exports
-from lulong_data.columns import header
+from lulong_data.columns import TableView, header
 from lulong_data.county import name_of
 from lulong_data.metrics import environment as env
 
@@ -108,6 +108,17 @@ TALK_COLUMNS = ("village", "township", "months_running", "since")
 # A list in half a page: which village, in which township, and why come first (a leader must see the
 # township; a red list's reason carries its score), then the score and the veto; the rest one click away.
 LIST_PRIORITY = ("village", "township", "reason", "score", "veto_text", "rank", "position")
+# The red and black lists (file names: red_list_<list month>, black_list_<list month>).
+LIST_TABLES = {
+    name: TableView(f"{name}_list", LIST_COLUMNS, table="env_list", priority=LIST_PRIORITY)
+    for name in ("red", "black")
+}
+TALK_TABLE = TableView("talks", TALK_COLUMNS, table="env_talks")  # file name: talks_<list month>
+TOWNSHIP_TABLE = TableView("township_ranking", TOWNSHIP_COLUMNS, table="env_townships")
+NOTICE_NOTE = (
+    "通报为全县红黑榜(A4,仿宋),内容与本页表格一致。",
+    "The notice carries the same tables as this page.",
+)
 
 
 def _yes(lang: str) -> str:

@@ -18,7 +18,7 @@ from components.auth import require_page
 from components.cache import compute
 from components.chart import figure_chart
 from components.context import as_of, bundle, lang, t, term, township
-from components.table import show_table
+from components.table import show_table, show_view
 from lulong_data import geo, notice
 from lulong_data.metrics import environment as env
 
@@ -32,23 +32,25 @@ def _pick_month(months: list[str]) -> str:
     options = list(reversed(months))  # latest first: the default is the latest month up to as_of
     if st.session_state.get(MONTH_KEY) not in options:
         st.session_state.pop(MONTH_KEY, None)  # the as-of date moved and the month is gone
-    hint = t(
-        "默认为截至日期前最近一个有检查记录的月份。", "Default: the latest inspected month up to the date."
-    )
     label = term("inspection_month")
-    return st.selectbox(label, options, format_func=lambda p: notice.period_label(p, lang()), key=MONTH_KEY, help=hint)  # fmt: skip
+    hint = t(*env.MONTH_HINT)
+    return st.selectbox(
+        label, options, format_func=lambda p: notice.period_label(p, lang()), key=MONTH_KEY, help=hint
+    )
 
 
 def _kpis(period: str, vetoes: int) -> None:
     veto = env.veto_note(vetoes, lang())
     kpi.figure_tiles(
-        [(f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
-         (f"env_red_villages:period={period}", "★ " + kpi.short_label("env_red_villages"), None),
-         (f"env_black_villages:period={period}", "▼ " + kpi.short_label("env_black_villages"), veto),
-         (f"env_talk_villages:period={period}", kpi.short_label("env_talk_villages"), None),
-         (f"env_mean_score:period={period}", term("county_mean_score"), None)],
+        [
+            (f"env_inspected_villages:period={period}", kpi.short_label("env_inspected_villages"), None),
+            (f"env_red_villages:period={period}", "★ " + kpi.short_label("env_red_villages"), None),
+            (f"env_black_villages:period={period}", "▼ " + kpi.short_label("env_black_villages"), veto),
+            (f"env_talk_villages:period={period}", kpi.short_label("env_talk_villages"), None),
+            (f"env_mean_score:period={period}", term("county_mean_score"), None),
+        ],
         as_of=as_of(),
-    )  # fmt: skip
+    )
 
 
 def _lists(lists: env.MonthLists, period: str) -> None:
@@ -64,16 +66,21 @@ def _lists(lists: env.MonthLists, period: str) -> None:
         title = term(f"{name}_list_villages", n=n)
         with col:
             st.subheader(badge.format(title))
-            show_table(notice.list_rows(rows, lang(), black=name == "black"), f"{name}_list_{period}",
-                       key=f"env_{name}", whole=True, columns=notice.LIST_COLUMNS, table="env_list",
-                       priority=notice.LIST_PRIORITY)  # fmt: skip
+            listed = notice.list_rows(rows, lang(), black=name == "black")
+            show_view(listed, notice.LIST_TABLES[name], key=f"env_{name}", whole=True, of=period)
             if mv is None:
                 st.info(t("没有更早的检查月份可比较。", "No earlier inspection month to compare with."))
                 continue
             month = notice.period_label(lists.previous, lang())
             st.markdown(f"**{term('against_month', month=month)}**")
-            show_table(env.movement_view(mv, name, lang()), f"{name}_movement_{period}", key=f"env_mv_{name}",
-                       download=False, whole=True, columns=env.MOVEMENT_COLUMNS)  # fmt: skip
+            show_table(
+                env.movement_view(mv, name, lang()),
+                f"{name}_movement_{period}",
+                key=f"env_mv_{name}",
+                download=False,
+                whole=True,
+                columns=env.MOVEMENT_COLUMNS,
+            )
 
 
 def _talks(talks: pd.DataFrame, period: str) -> None:
@@ -82,8 +89,7 @@ def _talks(talks: pd.DataFrame, period: str) -> None:
     kpi.status_line(*env.talk_finding(len(talks), n, lang()))
     if talks.empty:
         return
-    show_table(notice.talk_rows(talks), f"talks_{period}", key="env_talks", whole=True,
-               columns=notice.TALK_COLUMNS, table="env_talks")  # fmt: skip
+    show_view(notice.talk_rows(talks), notice.TALK_TABLE, key="env_talks", whole=True, of=period)
 
 
 def _townships(period: str) -> None:
@@ -95,12 +101,14 @@ def _townships(period: str) -> None:
         st.info(unranked)
     left, right = viewport.columns([5, 6], min_px=380)
     with left:
-        show_table(notice.township_rows(ranking, lang()), f"township_ranking_{period}", key="env_townships",
-                   whole=True, columns=notice.TOWNSHIP_COLUMNS, table="env_townships")  # fmt: skip
+        rows = notice.township_rows(ranking, lang())
+        show_view(rows, notice.TOWNSHIP_TABLE, key="env_townships", whole=True, of=period)
     with right:
         boundaries = b.geo.get("township_boundaries")
         if not boundaries:
-            st.info(t("数据文件夹中没有乡镇边界,无法绘制地图。", "No township boundaries in the data: no map."))  # fmt: skip
+            st.info(
+                t("数据文件夹中没有乡镇边界,无法绘制地图。", "No township boundaries in the data: no map.")
+            )
         else:
             caption = geo.schematic_caption(boundaries, lang())
             title = term("env_map_title", month=notice.period_label(period, lang()))
@@ -117,19 +125,23 @@ def _townships(period: str) -> None:
 
 def _why(period: str) -> None:
     st.subheader(term("points_lost"))
-    st.caption(t("失分 = 该项满分 − 得分,按受检村平均。", "Points lost = item maximum − score, mean per village."))  # fmt: skip
+    st.caption(t(*env.LOSS_NOTE))
     towns, _ = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period))
     c1, c2 = st.columns(2)
     with c1:
         codes = list(towns)
         default = codes.index(township()) if township() in codes else 0
-        tw = st.selectbox(term("township"), codes, index=default, format_func=towns.get, key="env_why_township")  # fmt: skip
+        tw = st.selectbox(
+            term("township"), codes, index=default, format_func=towns.get, key="env_why_township"
+        )
     _, names = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period), tw)
     with c2:
-        whole = f"— {term('whole_township')} —"
-        village = st.selectbox(term("village_optional"), [None, *names],
-                               format_func=lambda c: whole if c is None else names[c], key="env_why_village")  # fmt: skip
-    frames = compute(env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang())  # fmt: skip
+        choices = {None: f"— {term('whole_township')} —", **names}
+        label = term("village_optional")
+        village = st.selectbox(label, list(choices), format_func=choices.get, key="env_why_village")
+    frames = compute(
+        env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang()
+    )
     chart = charts.losses_chart(frames, labels=env.chart_labels(lang()), lang=lang())
     title = term("points_lost_in", month=notice.period_label(period, lang()))
     unit = term("points_lost_unit")
@@ -140,18 +152,17 @@ def _why(period: str) -> None:
         st.markdown(f"**{term('monthly_score_of', name=safe.text(names[village]))}**")
         chart = charts.village_history_chart(history, labels=env.chart_labels(lang()))
         figure_chart(chart, key="env_vhist", title=title, figure="env_mean_score")
-        show_table(
-            env.history_view(history, lang()), f"village_history_{village}", key="env_vhist",
-            table="village_history", columns=env.HISTORY_COLUMNS,
-        )  # fmt: skip
+        show_view(env.history_view(history, lang()), env.HISTORY_TABLE, key="env_vhist", of=village)
 
 
 def _exports(period: str) -> None:
     st.subheader(term("export_notice"))
-    st.caption(t("通报为全县红黑榜(A4,仿宋),内容与本页表格一致。", "The notice carries the same tables as this page."))  # fmt: skip
+    st.caption(t(*notice.NOTICE_NOTE))
     day, stem = as_of(), f"红黑榜通报_{period}"
-    notices = (("docx", term("download_word_notice"), notice.notice_docx),
-               ("xlsx", term("download_xlsx"), notice.notice_xlsx))  # fmt: skip
+    notices = (
+        ("docx", term("download_word_notice"), notice.notice_docx),
+        ("xlsx", term("download_xlsx"), notice.notice_xlsx),
+    )
     for col, (ext, label, make) in zip(st.columns(2), notices, strict=True):
         build = partial(make, bundle(), as_of=day, period=period)
         files.download(label, build, f"{stem}.{ext}", key=f"env_notice_{ext}", where=col)
@@ -165,7 +176,9 @@ def render() -> None:
         st.markdown(notice.rule_text(b.rules, lang()))
     months = compute(env.list_months, as_of=as_of())
     if not months:
-        return st.info(t("截至所选日期尚无人居环境检查记录。", "No living-environment inspection up to the date."))  # fmt: skip
+        return st.info(
+            t("截至所选日期尚无人居环境检查记录。", "No living-environment inspection up to the date.")
+        )
     period = _pick_month(months)
     lists = compute(env.month_lists, as_of=as_of(), period=period)
     talks = compute(env.talk_flags, as_of=as_of(), period=period)

@@ -11,8 +11,7 @@ reads each page's syntax tree:
   a lulong_data ``TableView`` whose columns it knows, and every figure column there names a registered
   metric;
 - no page file is over 200 lines, and the median page (route guards aside) is at most 120 lines, as ruff
-  format lays it out: no page pins its layout with ``# fmt: skip`` / ``# fmt: off`` (but the pages still
-  listed in ``FMT_SKIP_PENDING``).
+  format lays it out: no page pins its layout with ``# fmt: skip`` / ``# fmt: off``.
 """
 
 from __future__ import annotations
@@ -33,9 +32,6 @@ MAX_LINES = 200
 MEDIAN_LINES = 120
 # Not screens: a legacy run of /map or /data lands on these and is sent back to the router.
 ROUTE_GUARDS = {"map.py", "data.py"}
-# Pages whose layout still holds "# fmt: skip" lines (ruff format would lay them out longer): each leaves
-# the list when it is rebuilt on lulong_data view models and shared components.
-FMT_SKIP_PENDING = {"environment.py"}
 # Pages not yet rebuilt on the registry and the column-label table, each with its owner's reason.
 NOT_YET = {
     "data_status.py": "shows the data office's file checks, no figures",
@@ -96,11 +92,16 @@ def _columns(node: ast.AST | None, imports: dict[str, str]) -> list[str] | None:
     return None
 
 
-def _view(node: ast.AST | None, imports: dict[str, str]) -> col.TableView | None:
-    """The TableView a ``show_view(df, module.VIEW, ...)`` call shows (a lulong_data module's constant)."""
+def _views(node: ast.AST | None, imports: dict[str, str]) -> list[col.TableView] | None:
+    """The TableViews a ``show_view(df, module.VIEW, ...)`` call may show: a lulong_data module's constant,
+    or every view of a module's dict of them (``notice.LIST_TABLES[name]``)."""
+    if isinstance(node, ast.Subscript):
+        found = _views(node.value, imports)
+        return found if found and len(found) > 1 else None
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imports:
-        view = getattr(importlib.import_module(imports[node.value.id]), node.attr)
-        return view if isinstance(view, col.TableView) else None
+        value = getattr(importlib.import_module(imports[node.value.id]), node.attr)
+        views = list(value.values()) if isinstance(value, dict) else [value]
+        return views if views and all(isinstance(v, col.TableView) for v in views) else None
     return None
 
 
@@ -130,9 +131,10 @@ def scan(source: str) -> dict[str, list]:
                 spec = _spec_name(arg)
                 (found["specs"] if spec else found["unknown_specs"]).append(spec or ast.unparse(arg))
         elif name == "show_view":
-            view = _view(node.args[1] if len(node.args) > 1 else None, imports)
-            keys = list(view.columns) if view else None
-            found["tables"].append((view.table if view else None, keys, ast.unparse(node)[:80]))
+            views = _views(node.args[1] if len(node.args) > 1 else None, imports) or [None]
+            for view in views:
+                keys = list(view.columns) if view else None
+                found["tables"].append((view.table if view else None, keys, ast.unparse(node)[:80]))
         elif name in TABLE_CALLS:
             kw = {k.arg: k.value for k in node.keywords}
             table = kw.get("table")
@@ -153,7 +155,7 @@ def test_scanner_reads_tiles_tables_and_bare_numbers():
         'kpi.tile("x", "3")\nst.metric("x", 3)\nlabelled(df, {})\nfigure(name)\n'
         "from lulong_data import notice\nshow_table(df, 'y', key='j', columns=notice.TALK_COLUMNS)\n"
         "from lulong_data.metrics import employment as em\nshow_view(df, em.BEHIND_TABLE, key='b')\n"
-        "show_view(df, view, key='c')\n"
+        "show_view(df, view, key='c')\nfrom lulong_data import notice\nshow_view(df, notice.LIST_TABLES[n], key='l')\n"
     )
     got = scan(src)
     assert got["specs"] == ["employment_placed", "welfare_post_persons", "dibao_coverage"]
@@ -162,6 +164,7 @@ def test_scanner_reads_tiles_tables_and_bare_numbers():
     assert got["tables"][1][1] == ["village", "township", "months_running", "since"]
     assert got["tables"][2][:2] == (None, ["township", "placed", "target", "pace", "short"])
     assert got["tables"][3][1] is None  # a view the scan cannot name fails the page
+    assert [t[0] for t in got["tables"][4:]] == ["env_list", "env_list"]  # each view of the dict
     assert len(got["bare_tiles"]) == 2 and len(got["labelled"]) == 1
 
 
@@ -217,7 +220,4 @@ def test_the_median_page_is_at_most_120_lines():
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_a_page_is_laid_out_by_ruff_format(path):
     pinned = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "fmt: " in line]
-    if path.name in FMT_SKIP_PENDING:
-        assert pinned, f"{path.name} has no fmt: skip left: remove it from FMT_SKIP_PENDING"
-    else:
-        assert not pinned, f"{path.name}: layout pinned on lines {pinned}"
+    assert not pinned, f"{path.name}: layout pinned on lines {pinned}"

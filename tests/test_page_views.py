@@ -228,3 +228,19 @@ def test_welfare_phaseout_note_and_tables():
     assert set(wf.TOWNSHIP_TABLE.columns) == set(wf.TOWNSHIP_PRIORITY)
     assert "household_id" in wf.PHASEOUT_TABLE.columns and "household_id" in wf.NO_COVER_TABLE.columns
     assert ind.PANEL_TABLE.file_stem() == "indicators"
+
+
+def test_environment_tables_are_named_by_list_month_or_village():
+    from lulong_data import notice
+    from lulong_data.metrics import environment as env
+
+    assert notice.LIST_TABLES["red"].file_stem(of="2022-07") == "red_list_2022-07"
+    assert notice.LIST_TABLES["black"].priority == notice.LIST_PRIORITY
+    assert notice.TALK_TABLE.file_stem(of="2022-07") == "talks_2022-07"
+    assert notice.TOWNSHIP_TABLE.columns == notice.TOWNSHIP_COLUMNS
+    assert env.HISTORY_TABLE.file_stem(of="130324100201") == "village_history_130324100201"
+    assert (
+        env.MONTH_HINT[0].startswith("默认")
+        and "满分" in env.LOSS_NOTE[0]
+        and "仿宋" in notice.NOTICE_NOTE[0]
+    )

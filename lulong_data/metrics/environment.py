@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
+from lulong_data.columns import TableView
 from lulong_data.departments import NONGYE
 from lulong_data.figures import Caveat, Figure, Period
 from lulong_data.metrics.memo import memo
@@ -687,6 +688,12 @@ def chart_labels(lang: str = "zh") -> dict[str, str]:
 
 MOVEMENT_COLUMNS = ("change_text", "village", "township", "position", "previous_position")
 HISTORY_COLUMNS = ("period", "total", *(i.column for i in ITEMS), "rank", "list_text", "note")
+HISTORY_TABLE = TableView("village_history", HISTORY_COLUMNS, table="village_history")  # _<village code>
+MONTH_HINT = (
+    "默认为截至日期前最近一个有检查记录的月份。",
+    "Default: the latest inspected month up to the date.",
+)
+LOSS_NOTE = ("失分 = 该项满分 − 得分,按受检村平均。", "Points lost = item maximum − score, mean per village.")
 
 
 def movement_view(mv: pd.DataFrame, list_name: str, lang: str = "zh") -> pd.DataFrame:
