@@ -136,9 +136,13 @@ def _why(period: str) -> None:
         )
     _, names = env.scopes(compute(env.ranked_villages, as_of=as_of(), period=period), tw)
     with c2:
-        choices = {None: f"— {term('whole_township')} —", **names}
-        label = term("village_optional")
-        village = st.selectbox(label, list(choices), format_func=choices.get, key="env_why_village")
+        whole = f"— {term('whole_township')} —"
+        village = st.selectbox(
+            term("village_optional"),
+            [None, *names],
+            format_func=lambda c: whole if c is None else names[c],
+            key="env_why_village",
+        )
     frames = compute(
         env.losses_by_scope, as_of=as_of(), period=period, township=tw, village=village, lang=lang()
     )
