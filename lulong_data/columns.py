@@ -47,8 +47,8 @@ class Column:
 @dataclass(frozen=True)
 class TableView:
     """What a page's table shows, decided beside the frame it shows (a view model): the file name of its
-    download (``{year}`` filled in by the caller, :meth:`file_stem`), the frame's column keys in order, the scope of those
-    keys in the column-label table, and the columns that matter most on a narrow screen (None: in order).
+    download (:meth:`file_stem`), the frame's column keys in order, the scope of those keys in the
+    column-label table, and the columns that matter most on a narrow screen (None: in order).
     components.table.show_view shows a frame by one."""
 
     stem: str
