@@ -115,14 +115,7 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
         .encode(
             x=x,
             y=alt.Y("value:Q", title=unit_header("persons")),
-            # the legend shows each series as a short stretch of its line (solid, dashed), not a dot
-            color=alt.Color(
-                "series:N",
-                scale=scale,
-                legend=alt.Legend(
-                    title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=500
-                ),
-            ),
+            color=alt.Color("series:N", scale=scale, legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash("series:N", scale=dash, legend=None),
             tooltip=[
                 alt.Tooltip("date:T", title=term("date"), format="%Y-%m-%d"),

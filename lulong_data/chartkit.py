@@ -114,9 +114,7 @@ def progress_line(df: pd.DataFrame, *, placed: str, pace: str, unit: str) -> alt
                 "series:N",
                 sort=[placed, pace],
                 scale=alt.Scale(range=[BLUE, GREY]),
-                legend=alt.Legend(
-                    title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=500
-                ),
+                legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash("series:N", sort=[placed, pace], legend=None),
             tooltip=[
