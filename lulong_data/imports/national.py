@@ -307,7 +307,10 @@ def _cases(
     )
     cases = state.typed("monitoring_cases", cases)
     cases = _keep_procedure(state, cases, problems)
-    cases = pd.concat([cases, _still_in_procedure(state, cases, hh.index)])
+    earlier = _earlier_cases(state, cases, hh.index)
+    if len(earlier):
+        problems.append(report.problem("kept_earlier_cases", "", severity="warning", count=len(earlier)))
+    cases = pd.concat([cases, earlier, _still_in_procedure(state, cases, hh.index)])
     cases = cases.reset_index(drop=True)
 
     # measures: one row per (case, policy code)
@@ -358,6 +361,8 @@ def _cases(
         measures = _keep_measure_dates(state, measures)
         if len(measures):
             problems.append(report.problem("measures_undated", "", severity="warning", count=len(measures)))
+    if len(earlier):
+        measures = pd.concat([measures, _measures_of(state, earlier)], ignore_index=True)
     return cases, measures, problems
 
 
@@ -431,6 +436,33 @@ def _keep_procedure(state: State, cases: pd.DataFrame, problems: list[Problem]) 
     if has_any.sum():
         problems.append(report.problem("kept_procedure", "", severity="warning", count=int(has_any.sum())))
     return cases
+
+
+def _earlier_cases(state: State, cases: pd.DataFrame, households: pd.Index) -> pd.DataFrame:
+    """Closed cases of --base for households the export lists, identified before the household's case in the
+    export (or with none there): the national system shows a household's latest identification only, so a
+    household whose risk was eliminated in 2021 and that was identified again in 2022 lists the 2022 case
+    alone. The earlier case is history the county's folder keeps, with its procedure and measures."""
+    base = state.base_frames.get("monitoring_cases")
+    if base is None or base.empty:
+        return cases.iloc[:0]
+    closed = base[base["approved_on"].notna() & base["eliminated_on"].notna()]
+    closed = closed[people.isin(closed["household_id"], households)]
+    closed = closed[~people.isin(closed["case_id"], cases["case_id"])]
+    if closed.empty:
+        return cases.iloc[:0]
+    first = cases.groupby("household_id")["approved_on"].min()
+    since = closed["household_id"].map(first)
+    before = since.isna() | (closed["approved_on"].dt.to_period("M") < since.dt.to_period("M"))
+    return state.typed("monitoring_cases", closed[before.to_numpy()])
+
+
+def _measures_of(state: State, cases: pd.DataFrame) -> pd.DataFrame:
+    """The measures --base holds for ``cases``."""
+    base = state.base_frames.get("assistance_measures")
+    if base is None or base.empty:
+        return state.empty("assistance_measures")
+    return state.typed("assistance_measures", base[people.isin(base["case_id"], cases["case_id"])])
 
 
 def _still_in_procedure(state: State, cases: pd.DataFrame, households: pd.Index) -> pd.DataFrame:
