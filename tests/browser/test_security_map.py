@@ -91,3 +91,30 @@ def test_hostile_names_reach_no_other_host(offline, path):
     assert page.locator("img[onerror]").count() == 0
     assert page.title() != "X"
     assert offline.foreign == [], offline.foreign
+
+
+def test_hovering_hostile_names_on_a_chart_runs_no_script(offline):
+    """The same names in a Vega chart's tooltip (the 红黑榜 township map, an Altair chart drawn on a canvas):
+    the tooltip shows them as text, runs no handler and requests nothing."""
+    seen = _requests(offline.page)
+    offline.open("/environment")
+    page = offline.page
+    chart = page.locator(".vega-embed").first
+    chart.wait_for(timeout=60_000)
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box and box["width"] > 100
+    shown: set[str] = set()
+    for fy in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        for fx in (0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85):
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            page.wait_for_timeout(60)
+            tip = page.locator("#vg-tooltip-element")
+            if tip.count() and tip.is_visible():
+                assert tip.locator("img, script, iframe, a").count() == 0  # text, not elements
+                shown.add(tip.inner_text())
+    assert any("onerror" in text for text in shown), shown  # a hostile name was shown, as text
+    page.wait_for_timeout(500)
+    assert page.title() != "X"  # the handler would have set it
+    assert not [u for u in seen if urlparse(u).path == "/x"]  # nor requested /x
+    assert offline.foreign == []
