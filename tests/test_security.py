@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 from apptest import open_page
 from markdown_it import MarkdownIt
@@ -424,21 +425,69 @@ def _number(cell) -> float | None:
         return None
 
 
-def what_subtraction_reveals(cells: list, total: float, k: int = 5) -> list[tuple[str, float, float]]:
+def what_subtraction_reveals(
+    cells: list, total: float, k: int = 5, below: list | None = None, above: list | None = None
+) -> list[tuple[str, float, float]]:
     """The attacker: (mark, low, high) of every hidden cell, from the township total and the visible cells.
     "<k" means 1..k-1; any other hidden mark means "some count" (at least k when "<k" cells are shown
-    beside it, since those would have read "<k"; at least 0 when the whole column is hidden)."""
+    beside it, since those would have read "<k"; at least 0 when the whole column is hidden). ``below``:
+    the row's cells of a column this one never exceeds (households ≤ persons), ``above``: of a column it
+    is never below; where those are shown, they bound the hidden cell of their row."""
     visible = sum(n for c in cells if (n := _number(c)) is not None)
     rest = total - visible
-    hidden = [str(c) for c in cells if _number(c) is None and c is not None and str(c) not in ("", "nan")]
-    small = [c for c in hidden if c == f"<{k}"]
-    floor = k if small else 0
+    rows = [
+        i for i, c in enumerate(cells) if _number(c) is None and c is not None and str(c) not in ("", "nan")
+    ]
+    hidden = [str(cells[i]) for i in rows]
+    floor = k if f"<{k}" in hidden else 0
     lows = [1 if c == f"<{k}" else floor for c in hidden]
     highs = [k - 1 if c == f"<{k}" else float("inf") for c in hidden]
+    for j, i in enumerate(rows):
+        if below is not None and (n := _number(below[i])) is not None:
+            highs[j] = min(highs[j], n)
+        if above is not None and (n := _number(above[i])) is not None:
+            lows[j] = max(lows[j], n)
     return [
         (mark, max(lo, rest - (sum(highs) - hi)), min(hi, rest - (sum(lows) - lo)))
         for mark, lo, hi in zip(hidden, lows, highs, strict=True)
     ]
+
+
+def _attack(table, k: int = 5) -> dict[str, list[tuple[str, float, float]]]:
+    """Every column's hidden cells as the attacker sees them, households bounded by persons and back."""
+    total = {c: float(pd.to_numeric(table[c]).sum()) for c in ("h", "p")}
+    shown = {c: list(table[f"{c}_shown"]) for c in ("h", "p")}
+    return {
+        "h": what_subtraction_reveals(shown["h"], total["h"], k, below=shown["p"]),
+        "p": what_subtraction_reveals(shown["p"], total["p"], k, above=shown["h"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "households, persons",
+    [
+        ([3, 20, 30], [9, 21, 61]),  # a "×" of 20 households with 21 persons: the small one ≥ 2
+        ([1, 9, 8, 40], [2, 10, 40, 90]),  # a "×" of 10 persons in 9 households: the small one ≤ 3
+    ],
+)
+def test_a_related_column_narrows_no_small_count(households, persons):
+    """Finding 5, across columns: a village's households never exceed its persons, so a shown figure of
+    one column bounds the hidden cell of its row in the other. Per column alone, the protection leaves a
+    small cell narrowed; told the relation, it hides enough that nothing beyond "<5" follows."""
+    from lulong_data.privacy import protect_counts
+
+    df = pd.DataFrame({"h": households, "p": persons})
+
+    def shown(**kw):
+        out = protect_counts(df, ["h", "p"], 5, **kw)
+        return df.assign(h_shown=out["h"], p_shown=out["p"])
+
+    alone = [r for col in _attack(shown()).values() for r in col if r[0] == "<5"]
+    assert any((low, high) != (1, 4) for _, low, high in alone)  # the leak the relation opens
+    told = _attack(shown(at_most=[("h", "p")]))
+    small = [r for col in told.values() for r in col if r[0] == "<5"]
+    assert small and all((low, high) == (1, 4) for _, low, high in small)
+    assert all(high > low for col in told.values() for _, low, high in col)
 
 
 @pytest.mark.slow
@@ -471,7 +520,9 @@ def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
             d.value for d in at.dataframe if {"村", header["poverty_households"]} <= set(d.value.columns)
         )
         profile = next(d.value for d in at.dataframe if "本乡镇" in d.value.columns).set_index("指标")
-        sheet = pd.read_excel(io.BytesIO(download_data(at, "map_villages_xlsx")), header=2, dtype=object)
+        sheet = pd.read_excel(
+            io.BytesIO(download_data(at, "map_villages_xlsx")), header=2, dtype=object, engine="openpyxl"
+        )
         for table in (screen, sheet):
             for key in COUNTS:
                 col = header[key]
@@ -479,7 +530,12 @@ def test_press_cannot_undo_small_counts_by_subtraction(monkeypatch, tmp_path):
                 total = float(totals.loc[name, col])
                 shown = profile.loc[METRICS[key].label("zh"), "本乡镇"]
                 assert _number(shown.rstrip("户人")) in (total, None)
-                for mark, low, high in what_subtraction_reveals(list(table[col]), total):
+                related = {}
+                if key == "poverty_households":
+                    related["below"] = list(table[header["poverty_persons"]])
+                if key == "poverty_persons":
+                    related["above"] = list(table[header["poverty_households"]])
+                for mark, low, high in what_subtraction_reveals(list(table[col]), total, **related):
                     assert high > low, (name, col, mark, low, high)  # never one value
                     if mark == "<5":
                         assert (low, high) == (1, 4), (name, col)  # nothing beyond "<5"

@@ -390,5 +390,7 @@ def villages(b: Bundle, *, as_of: dt.date, township: str, small: int | None = No
     if small is not None:
         from lulong_data.privacy import protect_counts
 
-        df = protect_counts(df, counts, small)
+        # a village's poverty households never exceed its poverty persons: a reader may use one to bound
+        # the other, so the protection does too
+        df = protect_counts(df, counts, small, at_most=[("poverty_households", "poverty_persons")])
     return df
