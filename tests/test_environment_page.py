@@ -120,7 +120,7 @@ def test_word_notice_matches_the_screen(sample):
 def test_excel_notice_downloads():
     at = open_page("environment")
     data = download_data(at, "env_notice_xlsx")
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=2)
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=2, engine="openpyxl")
     assert list(sheets) == ["红榜", "黑榜", "乡镇排名", "约谈"]
     assert list(sheets["红榜"]["村"]) == list(table_by_key(at, "env_red")["村"])
 

@@ -71,7 +71,9 @@ def test_notice_without_inspections():
 
 def test_xlsx_has_the_four_sheets_and_is_formula_safe():
     b = make(month("2022-06", JUNE, **{B4: {"note": '=HYPERLINK("x")'}}))
-    sheets = pd.read_excel(io.BytesIO(notice.notice_xlsx(b, as_of=AS_OF)), sheet_name=None, header=2)
+    sheets = pd.read_excel(
+        io.BytesIO(notice.notice_xlsx(b, as_of=AS_OF)), sheet_name=None, header=2, engine="openpyxl"
+    )
     assert list(sheets) == ["红榜", "黑榜", "乡镇排名", "约谈"]
     reasons = sheets["黑榜"]["主要原因"].tolist()
     assert any(str(r).startswith("'=") for r in reasons)
