@@ -65,10 +65,13 @@ def test_the_environment_tile_and_the_dispatch_headline_say_against_last_month(s
 
     b, day = sample_bundle, sample_bundle.as_of
     tiles = {t.name: t for t in overview.tiles(b, as_of=day)}
-    env, jobs = tiles["env_red_villages"], tiles["employment_placed"]
+    # The tile leads with the black list: the red list is the best ten every month, so its change is
+    # always 0; the black list is what moves (and what the dispatch meeting follows).
+    env, jobs = tiles["env_black_villages"], tiles["employment_placed"]
+    assert [f.name for f in env.figures] == ["env_black_villages", "env_red_villages"]
     assert env.versus == "vs_last_month" and jobs.versus == "vs_7_days"
-    last = registry.earlier(b, "env_red_villages", as_of=day)
-    assert env.change == env.figures[0].value - last.value
+    last = registry.earlier(b, "env_black_villages", as_of=day)
+    assert env.change == env.figures[0].value - last.value and env.change != 0
     assert jobs.change == jobs.figures[0].value - jobs.week_ago.value
     # The dispatch meeting (compared with last week) still compares the black list with the month before.
     h = {x.key: x for x in dispatch.headlines(b, as_of=day, since=day - overview.WEEK)}

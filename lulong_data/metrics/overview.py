@@ -47,7 +47,7 @@ TILES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
     (("overdue_items",), (), "overdue_items", "monitoring"),
     (("employment_placed",), ("employment_target", "employment_rate"), "tile_employment_this_year", "employment"),
     (("welfare_post_persons",), (), "tile_welfare_posts_this_year", "employment"),
-    (("env_red_villages", "env_black_villages"), (), "tile_env_lists", "environment"),
+    (("env_black_villages", "env_red_villages"), (), "tile_env_lists", "environment"),
 )  # fmt: skip
 # The township league table's columns (and the map's choices), in order.
 LEAGUE: tuple[str, ...] = (
