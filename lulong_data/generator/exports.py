@@ -596,8 +596,8 @@ def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:
     ws = wb.create_sheet("识别程序")
     ws.append(["卢龙县防返贫监测对象识别程序台账"])
     head = ["户编号", "识别监测时间", "发现途径", "发现日期", "入户核实日期", "村级评议公示日期", "乡镇审核日期", "县级审定日期",
-            "联系人选派日期", "帮扶计划日期", "风险消除日期", "监测对象类别", "风险类型1", "风险类型2", "风险类型3",
-            "联系人电话"]  # fmt: skip
+            "联系人选派日期", "帮扶计划日期", "风险消除日期", "风险消除方式", "监测对象类别", "风险类型1", "风险类型2",
+            "风险类型3", "联系人电话"]  # fmt: skip
     ws.append(head)
     for c in cases.itertuples(index=False):
         tel = phone("l" + c.case_id)
@@ -615,6 +615,7 @@ def write_ledger(folder: Path, path: Path, built: Built | None = None) -> Built:
                 c.contact_assigned_on,
                 c.plan_on,
                 c.eliminated_on,
+                KIND_SPELLING.get(c.elimination_kind, "") if pd.notna(c.eliminated_on) else "",
                 c.category,
                 c.risk_1,
                 c.risk_2,

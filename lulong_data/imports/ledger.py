@@ -76,6 +76,8 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
     problems += found
     channel, found = values.enum(frame, "channel", profile, cols.get("channel", {}))
     problems += found
+    kind, found = values.enum(frame, "elimination_kind", profile, cols.get("elimination_kind", {}))
+    problems += found
     category, found = values.enum(frame, "category", profile, cols.get("category", {}))
     problems += found
     risks = {}
@@ -91,6 +93,9 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
     matched = 0
     open_ = cases["approved_on"].isna()
     pending = dict(zip(cases.loc[open_, "household_id"], cases.index[open_.to_numpy()], strict=True))
+    # each household's first approved case: a closed case of the ledger before it is an earlier one
+    first = cases.groupby("household_id")["approved_on"].min().dt.to_period("M").to_dict()
+    earlier = 0
     for i, (pos, cid) in enumerate(zip(frame.index, case_id, strict=True)):
         if isinstance(cid, str) and cid in index:
             row = index[cid]
@@ -116,6 +121,34 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
             matched += 1
             continue
         if pd.notna(dates["approved_on"].iat[i]) or pd.notna(identified.iat[i]):
+            hid = frame.at[pos, "household_id"]
+            since = first.get(hid)
+            if (
+                isinstance(cid, str)
+                and pd.notna(gone_on.iat[i])
+                and pd.notna(kind.iat[i])
+                and pd.notna(category.iat[i])
+                and pd.notna(risks[1].iat[i])
+                and (since is None or pd.isna(since) or month.iat[i].to_period("M") < since)
+            ):
+                # a closed case the export no longer lists (the household was identified again later)
+                exact = pd.notna(dates["approved_on"].iat[i])
+                new_rows.append(
+                    {
+                        "case_id": cid,
+                        "household_id": hid,
+                        "category": category.iat[i],
+                        **{f"risk_{k}": risks[k].iat[i] for k in (1, 2, 3)},
+                        "channel": channel.iat[i],
+                        **{step: dates[step].iat[i] for step in STEPS},
+                        "approved_on": dates["approved_on"].iat[i] if exact else month.iat[i],
+                        "eliminated_on": gone_on.iat[i],
+                        "elimination_kind": kind.iat[i],
+                        "date_precision": "日" if exact else "月",
+                    }
+                )
+                earlier += 1
+                continue
             # approved, but not in the national export the base holds
             problems.append(
                 report.problem(
@@ -172,6 +205,8 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
         cases = pd.concat([state.typed("monitoring_cases", cases), added], ignore_index=True)
     state.replace("monitoring_cases", cases)
     state.rows["monitoring_cases (ledger matched)"] = matched
+    if earlier:
+        problems.append(report.problem("ledger_earlier_cases", "", severity="warning", count=earlier))
     return problems
 
 

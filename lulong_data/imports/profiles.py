@@ -152,6 +152,7 @@ TARGETS: dict[str, dict[str, dict[str, Target]]] = {
             "contact_assigned_on": Target("date", "联系人选派日期"),
             "plan_on": Target("date", "帮扶计划日期"),
             "eliminated_on": Target("date", "风险消除日期"),
+            "elimination_kind": Target("enum", "风险消除方式", _enum("monitoring_cases", "elimination_kind")),
             "category": Target("enum", "监测对象类别", MONITORING_CATEGORIES),
             **{f"risk_{i}": _RISK for i in range(1, 4)},
         },

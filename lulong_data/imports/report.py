@@ -190,6 +190,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} earlier monitoring cases whose risk was eliminated are kept from --base (the national "
         "export lists each household's latest identification only)",
     ),
+    "ledger_earlier_cases": (
+        "{count} 个已消除风险的以往监测对象由本县程序台账补入(国家系统导出只列出每户最近一次识别)",
+        "{count} earlier monitoring cases whose risk was eliminated are added from the county ledger (the "
+        "national export lists each household's latest identification only)",
+    ),
     "person_unknown": (
         "证件号码不在农户成员名单(国家系统导出)中,该行未导入",
         "The ID number is not among the household members (national export); row not imported",
