@@ -37,6 +37,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "文件无法打开,可能已损坏或不是真正的 {fmt} 文件({reason})",
         "The file cannot be opened; it may be damaged or not a real {fmt} file ({reason})",
     ),
+    "file_not_excel": (
+        "文件其实是{what_zh},不是真正的 {fmt} 文件:请在 Excel 或 WPS 中打开它,另存为 .xlsx 后再导入",
+        "The file is really {what_en}, not a real {fmt} file: open it in Excel or WPS, save it as .xlsx "
+        "and import that",
+    ),
     "csv_encoding": (
         "无法识别 CSV 文件的编码;请另存为“CSV UTF-8”或 GB18030/GBK",
         "Unknown CSV encoding; save it as 'CSV UTF-8' or GB18030/GBK",

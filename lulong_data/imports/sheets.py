@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class Grid:
     to_text: object = _xlsx_text
     csv_bytes: bytes | memoryview | None = None  # UTF-8 text of a CSV, for the Arrow reader
     csv_offsets: list[int] = field(default_factory=list)  # byte offset of each head row's end
+    reread: Callable[[], Grid] | None = None  # the sheet by the old reader (see ``_excel``)
 
 
 @dataclass
@@ -102,10 +104,8 @@ def grids(source: Path | tuple[str, bytes], display: str | None = None) -> list[
     suffix = Path(name).suffix.lower()
     if not data:
         raise ReadError(report.problem("file_empty", name))
-    if suffix in EXCEL_SUFFIXES:
-        return _xlsx(data, name)
-    if suffix == ".xls":
-        return _xls(data, name)
+    if suffix in EXCEL_SUFFIXES or suffix == ".xls":
+        return _excel(data, name, "XLS" if suffix == ".xls" else "XLSX")
     if suffix in CSV_SUFFIXES:
         return [_csv(data, name)]
     raise ReadError(report.problem("file_format", name, suffix=suffix or "(无)"))
@@ -126,7 +126,178 @@ def _read(path: Path, csv_file: bool) -> bytes | memoryview:
         raise OSError(str(exc)) from None
 
 
-def _xlsx(data: bytes, name: str) -> list[Grid]:
+# An OLE2 compound document (an old .xls) and a ZIP archive (an .xlsx), by their first bytes.
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+class _Inexact(Exception):
+    """A cell whose text calamine cannot give as the old reader did (see :func:`_xlsx_cell_text`)."""
+
+
+def _excel(data: bytes, name: str, fmt: str) -> list[Grid]:
+    """Every worksheet of an XLSX/XLSM or XLS, read by calamine (Rust; a county's 27 MB export in seconds
+    where openpyxl took 45 CPU-s). What the file holds decides how it is read, not its suffix: an XLSX
+    named .xls, or an XLS named .xlsx, is read as what it is. The old readers (openpyxl, xlrd) stay for
+    exactly the cells calamine cannot give as they did: error cells (#N/A of a formula — calamine gives
+    them as empty cells) and, in an XLSX, whole numbers of 16 or more digits (calamine gives a float, which
+    may have lost the digits an ID number stored as a number holds)."""
+    if data[:8] == _CFB:
+        if _xls_has_errors(data):
+            return _xls(data, name, fmt)
+        to_text = _xls_cell_text
+    elif data[:4] == _ZIP:
+        if _xlsx_has_errors(data):
+            return _xlsx(data, name, fmt)
+        to_text = _xlsx_cell_text
+    else:
+        raise ReadError(_not_excel(data, name, fmt))
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        titles = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        sheets = [book.get_sheet_by_name(t) for t in titles]
+    except Exception as exc:  # noqa: BLE001 - any reader failure on a damaged file becomes a message
+        if data[:8] == _CFB:
+            return _xls(data, name, fmt)  # BIFF2–4 (before Excel 5), which only xlrd reads
+        reason = type(exc).__name__  # ZipError, XmlError …; the generic one says what it met
+        if reason == "CalamineError":
+            reason = f"{reason}: {str(exc)[:60]}"
+        raise ReadError(report.problem("file_corrupt", name, fmt=fmt, reason=reason)) from None
+    out = []
+    for title, sheet in zip(titles, sheets, strict=True):
+        rows = _calamine_rows(sheet)
+        head = []
+        try:
+            for row in rows:
+                head.append([to_text(v) for v in row])
+                if len(head) >= SCAN_ROWS:
+                    break
+        except _Inexact:
+            return _xlsx(data, name, fmt)
+        label = name if len(titles) == 1 else f"{name}[{title}]"
+        grid = Grid(label, head, rows, to_text=to_text)
+        grid.reread = functools.partial(_xlsx_sheet, data, name, fmt, title)
+        out.append(grid)
+    return out
+
+
+def _calamine_rows(sheet: object) -> Iterator[list[object]]:
+    """The sheet's rows from its first row and first column (spreadsheet row n is the n-th row): 0.9's
+    ``iter_rows`` starts at the first row but at the first column holding a value."""
+    rows = sheet.iter_rows()
+    left = sheet.start[1] if sheet.start else 0
+    if not left:
+        return rows
+    pad = [""] * left
+    return (pad + row for row in rows)
+
+
+def _xlsx_cell_text(value: object) -> str:
+    """A calamine cell of an XLSX as the text openpyxl's value gave. calamine gives every number as a
+    float; openpyxl gave a whole number written without a point as an int, so from 10^15 on (where the
+    text of a float and of an int differ) the cell may say digits a float does not hold: such a sheet is
+    read by openpyxl (``_Inexact``)."""
+    if value.__class__ is float and (value >= 1e15 or value <= -1e15) and value.is_integer():
+        raise _Inexact
+    return _xlsx_text(value)
+
+
+_XLS_EPOCH = dt.datetime(1899, 12, 31)
+
+
+def _xls_cell_text(value: object) -> str:
+    """A calamine cell of an XLS as the text xlrd's gave: a time of day (a date cell under 1) and a
+    duration ([h]:mm) were dates of 1899/1900 to xlrd."""
+    if value.__class__ is dt.time:
+        value = dt.datetime.combine(_XLS_EPOCH, value)
+    elif value.__class__ is dt.timedelta:
+        # xlrd counts from 1899-12-31 below day 60 and from 1899-12-30 after Excel's 1900-02-29
+        value = (_XLS_EPOCH if value < dt.timedelta(days=60) else _XLS_EPOCH - dt.timedelta(days=1)) + value
+    return _xlsx_text(value)
+
+
+def _xlsx_has_errors(data: bytes) -> bool:
+    """Whether a worksheet of the XLSX holds an error cell (``t="e"``: #N/A, #DIV/0! …). The sheets' XML
+    is inflated once and searched (≈ 0.8 CPU-s for a county's 330 MB of sheet XML)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in archive.infolist() if "worksheets/" in i.filename]
+        for info in infos:
+            with archive.open(info) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 22):
+                    for part in (chunk, tail + chunk[:8]):  # and what spans two chunks
+                        if b't="e"' in part or b"t='e'" in part:
+                            return True
+                    tail = chunk[-8:]
+    except Exception:  # noqa: BLE001 - a damaged archive is calamine's to report
+        return False
+    return False
+
+
+# An error cell of an XLS (BIFF5/8): a BOOLERR record (0x0205, 8 bytes) whose last byte says "error", or a
+# FORMULA record (0x0006) whose cached result is an error (first byte 2, last two 0xFFFF). Found by pattern
+# in the workbook stream; a pattern that is no record only sends the file to xlrd.
+_XLS_ERROR = re.compile(rb"\x05\x02\x08\x00.{7}\x01|\x06\x00...{6}\x02.{5}\xff\xff", re.DOTALL)
+
+
+def _xls_has_errors(data: bytes) -> bool:
+    try:
+        from xlrd import compdoc
+    except ImportError:
+        return False  # no old reader to send it to
+    try:
+        doc = compdoc.CompDoc(data, logfile=io.StringIO())
+        for stream in ("Workbook", "Book"):
+            mem, base, size = doc.locate_named_stream(stream)
+            if mem is not None:
+                return _XLS_ERROR.search(memoryview(mem)[base : base + size]) is not None
+    except Exception:  # noqa: BLE001 - a damaged file is the readers' to report
+        return False
+    return False
+
+
+def _not_excel(data: bytes, name: str, fmt: str) -> Problem:
+    """The problem of a file that is neither an XLSX nor an XLS: a web page or text saved under an Excel
+    name (as some systems' 导出Excel do) is named as such."""
+    start = data[:2048].lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
+    if start.startswith(b"<") and any(
+        t in start.replace(b"\x00", b"") for t in (b"<html", b"<table", b"<!doctype")
+    ):
+        what = ("网页(HTML)", "a web page (HTML)")
+    elif start.startswith(b"<?xml") or b"urn:schemas-microsoft-com:office:spreadsheet" in start.replace(
+        b"\x00", b""
+    ):
+        what = ("XML 表格", "an XML spreadsheet")
+    elif _is_text(data[:65536]):
+        what = ("文本(CSV 或 TXT)", "text (CSV or TXT)")
+    else:
+        return report.problem("file_corrupt", name, fmt=fmt, reason="no XLSX/XLS content")
+    return report.problem("file_not_excel", name, fmt=fmt, what_zh=what[0], what_en=what[1])
+
+
+def _is_text(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(data) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+def _xlsx(data: bytes, name: str, fmt: str = "XLSX") -> list[Grid]:
+    """An XLSX read by openpyxl (read only, values only): the old reader, kept for what calamine cannot
+    give (see :func:`_excel`)."""
     from openpyxl import load_workbook
 
     try:
@@ -134,7 +305,7 @@ def _xlsx(data: bytes, name: str) -> list[Grid]:
         sheets = list(wb.worksheets)
     except Exception as exc:  # noqa: BLE001 - any reader failure on a damaged file becomes a message
         raise ReadError(
-            report.problem("file_corrupt", name, fmt="XLSX", reason=f"{type(exc).__name__}")
+            report.problem("file_corrupt", name, fmt=fmt, reason=f"{type(exc).__name__}")
         ) from None
     out = []
     for ws in sheets:
@@ -147,6 +318,13 @@ def _xlsx(data: bytes, name: str) -> list[Grid]:
         label = name if len(sheets) == 1 else f"{name}[{ws.title}]"
         out.append(Grid(label, head, rows))
     return out
+
+
+def _xlsx_sheet(data: bytes, name: str, fmt: str, title: str) -> Grid:
+    """One sheet read again by openpyxl (when calamine met a cell it cannot give as openpyxl did)."""
+    grids = _xlsx(data, name, fmt)
+    wanted = name if len(grids) == 1 else f"{name}[{title}]"
+    return next(g for g in grids if g.file == wanted)
 
 
 def _xls_text(book: object) -> object:
@@ -168,7 +346,8 @@ def _xls_text(book: object) -> object:
     return text
 
 
-def _xls(data: bytes, name: str) -> list[Grid]:
+def _xls(data: bytes, name: str, fmt: str = "XLS") -> list[Grid]:
+    """An XLS read by xlrd: the old reader, kept for what calamine cannot give (see :func:`_excel`)."""
     try:
         import xlrd
     except ImportError:
@@ -177,12 +356,12 @@ def _xls(data: bytes, name: str) -> list[Grid]:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
     except Exception as exc:  # noqa: BLE001
-        raise ReadError(report.problem("file_corrupt", name, fmt="XLS", reason=type(exc).__name__)) from None
+        raise ReadError(report.problem("file_corrupt", name, fmt=fmt, reason=type(exc).__name__)) from None
     text = _xls_text(book)
     out = []
     for sh in sheets:
         head = [[text(c) for c in sh.row(r)] for r in range(min(SCAN_ROWS, sh.nrows))]
-        rest = (sh.row(r) for r in range(len(head), sh.nrows))
+        rest = map(sh.row, range(len(head), sh.nrows))  # this sheet's rows (not the loop's last)
         label = name if len(sheets) == 1 else f"{name}[{sh.name}]"
         out.append(Grid(label, head, rest, to_text=text))
     return out
@@ -447,7 +626,10 @@ def _body(grid: Grid, start: int, keep: list[int], columns: list[str], names: li
     if grid.csv_bytes is not None and start <= len(grid.csv_offsets):
         body = _arrow_body(memoryview(grid.csv_bytes)[grid.csv_offsets[start - 1] :], keep, start)
     if body is None:
-        body = _python_body(grid, start, keep)
+        try:
+            body = _python_body(grid, start, keep)
+        except _Inexact:
+            body = _python_body(grid.reread(), start, keep)
     cells, rows = body
     if len(rows):
         keep_rows = _data_rows(cells, [clean_header(n).rsplit("/", 1)[-1] for n in names])
