@@ -225,7 +225,11 @@ def _xlsx_has_errors(data: bytes) -> bool:
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if "worksheets/" in i.filename]
+        # the worksheets (xl/worksheets/ by convention, wherever a writer put them), not the shared strings:
+        # text may read t="e" (in a sheet, such text only sends the file to openpyxl)
+        infos = [
+            i for i in archive.infolist() if i.filename.endswith(".xml") and "sharedStrings" not in i.filename
+        ]
         for info in infos:
             with archive.open(info) as fh:
                 tail = b""
