@@ -12,6 +12,7 @@ from components import theme
 from components.chart import cached
 from components.context import t, term, unit_header
 from components.table import column_header
+from lulong_data.chartkit import line_legend
 from lulong_data.formatting import fmt_int, fmt_rate
 
 TARGET_GREY = "#C8C8C8"
@@ -115,8 +116,8 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
         .encode(
             x=x,
             y=alt.Y("value:Q", title=unit_header("persons")),
-            color=alt.Color("series:N", scale=scale, legend=alt.Legend(title=None, orient="top")),
-            strokeDash=alt.StrokeDash("series:N", scale=dash, legend=None),
+            color=alt.Color("series:N", scale=scale, legend=line_legend()),
+            strokeDash=alt.StrokeDash("series:N", scale=dash, legend=line_legend()),
             tooltip=[
                 alt.Tooltip("date:T", title=term("date"), format="%Y-%m-%d"),
                 alt.Tooltip("series:N", title=" "),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from components.chart import cached
 from components.theme import BLUE, GREY, ORANGE, STATUS, VERMILLION
+from lulong_data.chartkit import line_legend
 from lulong_data.formatting import fmt_int, fmt_pct
 
 
@@ -61,14 +62,12 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
     enc = {
         "x": alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-45)),
         "y": alt.Y("households:Q", title=None),
+        # One legend of lines (colour and dash, the same domain); the points' shapes stay out of it.
         "color": alt.Color(
-            "series:N",
-            sort=order,
-            scale=alt.Scale(range=[BLUE, GREY, ORANGE]),
-            legend=alt.Legend(title=None, orient="top"),
+            "series:N", scale=alt.Scale(domain=order, range=[BLUE, GREY, ORANGE]), legend=line_legend()
         ),
         "strokeDash": alt.StrokeDash(
-            "series:N", sort=order, scale=alt.Scale(range=[[1, 0], [6, 4], [2, 2]]), legend=None
+            "series:N", scale=alt.Scale(domain=order, range=[[1, 0], [6, 4], [2, 2]]), legend=line_legend()
         ),
         "shape": alt.Shape(
             "series:N", sort=order, scale=alt.Scale(range=["circle", "square", "triangle"]), legend=None

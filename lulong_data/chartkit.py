@@ -32,6 +32,10 @@ BLUE, GREY, ORANGE, GREEN, VERMILLION, BLACK = (
 )
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # not allowed (or awkward) in a Windows file name
 
+# A legend entry drawn as a short stretch of its series' line: an SVG path in Vega's unit square (-1..1),
+# stroked in the series' colour and dash. Vega's default for a line is a dot, and a dashed dot read as "♣".
+LINE_SYMBOL = "M-1,0H1"
+
 
 @dataclass(frozen=True)
 class KitChart:
@@ -95,6 +99,13 @@ def grouped_bars(
     return chart.properties(title=title) if title else chart
 
 
+def line_legend() -> alt.Legend:
+    """The legend of lines told apart by colour and dash, each entry a short stretch of its line (solid,
+    dashed, dotted). Give it to both the colour and the strokeDash channel, with the same scale domain:
+    Vega-Lite then draws one legend carrying both (with different domains it draws two, dash in black)."""
+    return alt.Legend(title=None, orient="top", symbolType=LINE_SYMBOL, symbolSize=900, symbolStrokeWidth=3)
+
+
 def progress_line(df: pd.DataFrame, *, placed: str, pace: str, unit: str) -> alt.Chart:
     """Cumulative placements at each month's end against the straight-line pace, one point per month
     labelled 2022年7月 (the last month as far as the data go)."""
@@ -104,6 +115,7 @@ def progress_line(df: pd.DataFrame, *, placed: str, pace: str, unit: str) -> alt
     long["series"] = long["key"].map({"placed": placed, "pace": pace})
     long["month"] = [f"{d.year}年{d.month}月" for d in pd.to_datetime(long["date"])]
     months = list(dict.fromkeys(long.sort_values("date")["month"]))
+    series = [placed, pace]
     return (
         alt.Chart(long.drop(columns=["date"]))
         .mark_line(point=True)
@@ -111,12 +123,9 @@ def progress_line(df: pd.DataFrame, *, placed: str, pace: str, unit: str) -> alt
             x=alt.X("month:O", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=None, axis=_count_axis(unit)),
             color=alt.Color(
-                "series:N",
-                sort=[placed, pace],
-                scale=alt.Scale(range=[BLUE, GREY]),
-                legend=alt.Legend(title=None, orient="top"),
+                "series:N", scale=alt.Scale(domain=series, range=[BLUE, GREY]), legend=line_legend()
             ),
-            strokeDash=alt.StrokeDash("series:N", sort=[placed, pace], legend=None),
+            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series), legend=line_legend()),
             tooltip=[
                 alt.Tooltip("month:O", title=""),
                 alt.Tooltip("series:N", title=""),
