@@ -59,19 +59,20 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
     long = df.melt("month", value_vars=list(names), var_name="series", value_name="households")
     long["series"] = long["series"].map(names)
     order = list(names.values())
+    # The point shapes are given as values (no scale): a shape scale on the same field is folded into the
+    # legend by the browser's Vega-Lite, which then shows dashed squares and triangles instead of lines.
+    long["point"] = long["series"].map(dict(zip(order, ("circle", "square", "triangle"), strict=False)))
     enc = {
         "x": alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-45)),
         "y": alt.Y("households:Q", title=None),
-        # One legend of lines (colour and dash, the same domain); the points' shapes stay out of it.
+        # One legend of lines: colour and dash (the same domain), each entry a stretch of its line.
         "color": alt.Color(
             "series:N", scale=alt.Scale(domain=order, range=[BLUE, GREY, ORANGE]), legend=line_legend()
         ),
         "strokeDash": alt.StrokeDash(
             "series:N", scale=alt.Scale(domain=order, range=[[1, 0], [6, 4], [2, 2]]), legend=line_legend()
         ),
-        "shape": alt.Shape(
-            "series:N", sort=order, scale=alt.Scale(range=["circle", "square", "triangle"]), legend=None
-        ),
+        "shape": alt.Shape("point:N", scale=None),
     }
     base = alt.Chart(long, title=title).encode(**enc, tooltip=["month", "series", "households"])
     lines = base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)
