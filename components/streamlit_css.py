@@ -66,6 +66,14 @@ def _rules() -> tuple[Rule, ...]:
             "a tile's label, value or change wraps on a narrow screen instead of ending in an ellipsis",
         ),
         Rule(
+            ("stMetricLabel", "stMetricValue"),
+            '[data-testid="stMetricLabel"] p,[data-testid="stMetricValue"] p'
+            "{word-break:keep-all;overflow-wrap:break-word;}",
+            "a tile's label and value wrap at their spaces (黑榜 / 红榜村, 11个 / 10个 at 1024 px), not between a "
+            "number and its unit (10 / 个) or before a last character (红榜 / 村); a part too long for the line "
+            "still breaks",
+        ),
+        Rule(
             ("stMultiSelectTagsContainer",),
             '[data-testid="stMultiSelectTagsContainer"] [data-tag]{max-width:100%;height:auto;}'
             '[data-testid="stMultiSelectTagsContainer"] [data-tag] > span'
