@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-KIND_CHOICES = ("national", "wugong", "dibao", "tekun", "ledger", "auto")
+KIND_CHOICES = ("national", "wugong", "dibao", "tekun", "gongyi", "ledger", "auto")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,10 +19,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
         help="导入真实导出文件 / import real exports into a data folder",
-        description="把国家监测系统、务工、民政导出和本县程序台账导入为数据约定文件夹 / "
-        "import the national export, 务工 sheet, 民政 rosters or the county ledger into a contract folder",
+        description="把国家监测系统、务工、民政导出、公益岗位花名册和本县程序台账导入为数据约定文件夹 / "
+        "import the national export, 务工 sheet, 民政 rosters, 公益岗 roster or the county ledger into a "
+        "contract folder",
     )
-    p.add_argument("kind", choices=KIND_CHOICES, help="national | wugong | dibao | tekun | ledger | auto")
+    p.add_argument(
+        "kind", choices=KIND_CHOICES, help="national | wugong | dibao | tekun | gongyi | ledger | auto"
+    )
     p.add_argument("files", nargs="+", type=Path, help="导出文件(.xlsx/.xls/.csv)/ export files")
     p.add_argument("--base", type=Path, required=True, help="当前数据文件夹 / the current data folder")
     p.add_argument("--out", type=Path, required=True, help="写出的新数据文件夹 / the folder to write")

@@ -10,6 +10,7 @@ KINDS = {
     "wugong": ("务工监测表", "务工 (employment) sheet"),
     "dibao": ("民政农村低保花名册", "民政 rural dibao roster"),
     "tekun": ("民政特困人员花名册", "民政 tekun roster"),
+    "gongyi": ("乡村公益性岗位人员花名册", "rural public-welfare post roster"),
     "ledger": ("本县程序台账", "county procedure ledger"),
 }
 TABLES = {

@@ -39,7 +39,7 @@ from lulong_data.contract import DATASETS, LABOUR_ABILITIES, MONITORING_CATEGORI
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 COUNTY_FOLDER = "import_profiles"  # inside a county's data folder; the loader skips folders
-KINDS = ("national", "wugong", "dibao", "tekun", "ledger")
+KINDS = ("national", "wugong", "dibao", "tekun", "gongyi", "ledger")
 PLACES = "places"
 
 
@@ -139,6 +139,18 @@ TARGETS: dict[str, dict[str, dict[str, Target]]] = {
             "ended": Target("date", "停保时间"),
         }
     },
+    "gongyi": {
+        "roster": {
+            **_PLACE,
+            "id_number": Target("id", "证件号码"),
+            "name": Target("text", "姓名"),
+            "post_type": Target("enum", "岗位类型", _enum("welfare_jobs", "post_type")),
+            "started": Target("date", "上岗时间"),
+            "months": Target("int", "聘期(月)"),
+            "subsidy": Target("float", "月补贴(元)"),
+            "year": Target("int", "年度"),
+        }
+    },
     "ledger": {
         "cases": {
             "household": Target("text", "户编号"),
@@ -186,6 +198,7 @@ REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
     "wugong": {"jobs": ("id_number", "channel", "started")},
     "dibao": {"roster": ("id_number", "township", "village", "persons", "amount", "started")},
     "tekun": {"roster": ("id_number", "township", "village", "amount", "started")},
+    "gongyi": {"roster": ("id_number", "village", "post_type", "started", "months", "subsidy")},
     "ledger": {
         "cases": ("household", "found_on"),
         "visits": ("household", "visited_on"),

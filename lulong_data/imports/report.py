@@ -181,6 +181,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} rows of {title_en} referred to {what_en} no longer in the imported data; removed "
         "(e.g. {example})",
     ),
+    "dropped_all_rows": (
+        "「{title}」的全部 {count} 行所指的{what}已不在新导入的数据中,已全部删除,相关指标将为 0:"
+        "请一并导入{bringer}(例:{example})",
+        "All {count} rows of {title_en} referred to {what_en} no longer in the imported data and were removed, "
+        "so its figures will be 0: import the {bringer_en} with it (e.g. {example})",
+    ),
     "unlinked_rows": (
         "「{title}」中 {count} 行的户编号已不在新导入的农户中,户编号已清空(例:{example})",
         "{count} rows of {title_en} referred to households no longer imported; their household_id was "
@@ -218,6 +224,19 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "duplicate_row": (
         "与第 {first} 行重复(同一人、同一开始时间),未导入",
         "Repeats row {first} (same person and start); not imported",
+    ),
+    "post_twice": (
+        "与第 {first} 行重复(同一人、同一年度、同一上岗月份),未导入",
+        "Repeats row {first} (same person, year and start month); not imported",
+    ),
+    "unmapped_post_type": (
+        "「{col}」的值「{value}」在导入配置中没有对应的岗位类型,按「其他」导入{more}",
+        "The value '{value}' of '{col}' has no mapping to a post type in the import profile; imported as "
+        "其他 (other){more}",
+    ),
+    "out_of_range": (
+        "「{col}」的值「{value}」应为 {range} 的数",
+        "'{col}' holds '{value}', not a number in {range}",
     ),
     "roster_twice": (
         "同一证件号码在第 {first} 行已有一条{scheme}记录,本行未导入",

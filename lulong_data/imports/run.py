@@ -26,7 +26,7 @@ from lulong_data.imports import secret as secret_mod
 from lulong_data.imports.profiles import Profile, ProfileError
 from lulong_data.imports.state import State, install, is_data_folder, open_state, stage, validate
 
-ORDER = ("national", "dibao", "tekun", "wugong", "ledger")
+ORDER = ("national", "dibao", "tekun", "wugong", "gongyi", "ledger")
 AUTO = "auto"
 
 
@@ -222,7 +222,7 @@ def _run_import(
     profile_folders: list[Path] | None,
     display: dict[Path, str] | None,
 ) -> Outcome:
-    from lulong_data.imports import ledger, national, rosters, wugong
+    from lulong_data.imports import gongyi, ledger, national, rosters, wugong
 
     files = [(k, p if isinstance(p, tuple) else Path(p)) for k, p in files]
     base, out = Path(base), Path(out)
@@ -257,11 +257,13 @@ def _run_import(
     if state is None:
         outcome.status = 2
         return outcome
+    state.kinds = {s.kind for _, s in reads if s.kind}
     shapers = {
         "national": national.shape,
         "dibao": rosters.shape_dibao,
         "tekun": rosters.shape_tekun,
         "wugong": wugong.shape,
+        "gongyi": gongyi.shape,
         "ledger": ledger.shape,
     }
     for kind in ORDER:

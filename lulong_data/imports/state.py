@@ -55,6 +55,15 @@ V2_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+# Datasets keyed on persons or cases that an import kind writes: when a national import drops every row of
+# one (their ids were not this county's pseudonyms), the warning names the export that brings them back.
+BROUGHT_BY: dict[str, tuple[str, str, str]] = {
+    "welfare_jobs": ("gongyi", "乡村公益性岗位人员花名册", "rural public-welfare post roster (公益岗)"),
+    "employment": ("wugong", "务工监测表", "务工 (employment) sheet"),
+    "visits": ("ledger", "本县程序台账(走访记录)", "county procedure ledger (visits)"),
+}
+
+
 def columns_of(dataset: str) -> dict[str, str]:
     """Column -> kind: the contract's, then the v2 columns it does not have yet."""
     out = {c.name: c.kind for c in DATASETS[dataset].columns}
@@ -85,6 +94,7 @@ class State:
     notes: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind being shaped
     rows: dict[str, int] = field(default_factory=dict)  # rows per derived dataset (for the report)
+    kinds: set[str] = field(default_factory=set)  # the kinds imported in this run
 
     # -- frames -----------------------------------------------------------------------------------
     def empty(self, dataset: str) -> pd.DataFrame:
@@ -156,6 +166,26 @@ class State:
                                 example=example,
                             )
                         )
+                    elif name in BROUGHT_BY and BROUGHT_BY[name][0] not in self.kinds and bool(lost.all()):
+                        # every row gone and no export of this run brings them back: the figures go to 0
+                        frame = frame[~lost].reset_index(drop=True)
+                        zh, en = BROUGHT_BY[name][1:]
+                        self.problems.append(
+                            report.problem(
+                                "dropped_all_rows",
+                                f"{name}.csv",
+                                severity="warning",
+                                count=int(lost.sum()),
+                                title=ds.title,
+                                title_en=ds.title_en,
+                                what=what,
+                                what_en=DATASETS[target].title_en,
+                                bringer=zh,
+                                bringer_en=en,
+                                example=example,
+                            )
+                        )
+                        todo.append(name)
                     else:
                         frame = frame[~lost].reset_index(drop=True)
                         self.problems.append(
