@@ -67,10 +67,10 @@ def national_only(tmp_path_factory, built, key_file, bare_base):
 
 @pytest.fixture(scope="session")
 def chained(tmp_path_factory, built, key_file, national_only):
-    """national → dibao → tekun → wugong → ledger, each import's output the next one's --base."""
+    """national → dibao → tekun → wugong → ledger → gongyi, each import's output the next one's --base."""
     base, outcomes = national_only.out, [national_only]
     root = tmp_path_factory.mktemp("chain")
-    for kind in ("dibao", "tekun", "wugong", "ledger"):
+    for kind in ("dibao", "tekun", "wugong", "ledger", "gongyi"):
         out = root / kind
         outcome = run_import([(kind, built.files[kind])], base=base, out=out, secret_file=key_file)
         assert outcome.status == 0, (kind, [p.message_en for p in outcome.errors])
@@ -257,6 +257,146 @@ def test_ledger_brings_back_the_procedure(chained, sample_b):
     )
 
 
+WELFARE_POST_FIGURES = (
+    "welfare_post_persons",
+    "welfare_post_persons_change",
+    "welfare_post_months",
+    "welfare_post_subsidy",
+    "welfare_post_weak_share",
+)
+WELFARE_POST_TABLES = ("welfare_posts_by_type", "welfare_posts_by_township", "welfare_post_holders")
+
+
+def _post_figures(b, as_of: dt.date, year: int) -> dict:
+    from lulong_data.metrics import employment as e
+
+    out = {name: getattr(e, name)(b, as_of=as_of, year=year) for name in WELFARE_POST_FIGURES}
+    for name in WELFARE_POST_TABLES:
+        frame = getattr(e, name)(b, as_of=as_of, year=year)
+        out[name] = frame.drop(
+            columns=[c for c in frame.columns if "person" in c or "job" in c], errors="ignore"
+        )
+    return out
+
+
+def _same_figures(got: dict, want: dict) -> None:
+    for name, value in want.items():
+        if isinstance(value, pd.DataFrame):
+            cols = list(value.columns)
+            pd.testing.assert_frame_equal(
+                got[name].sort_values(cols).reset_index(drop=True),
+                value.sort_values(cols).reset_index(drop=True),
+                obj=name,
+            )
+        else:
+            assert got[name] == value, name
+
+
+def test_gongyi_roster_gives_the_welfare_post_figures(chained, sample_b):
+    """The 公益岗 roster onto a bare base: every 公益岗位 figure of 2021 and 2022 is the sample's."""
+    gongyi = chained[5]
+    b = _bundle(gongyi.out)
+    assert not b.errors
+    assert gongyi.rows["welfare_jobs"] == len(sample_b.frames["welfare_jobs"])
+    for year, as_of in ((2022, AS_OF), (2021, AS_OF), (2021, dt.date(2021, 6, 30))):
+        _same_figures(_post_figures(b, as_of, year), _post_figures(sample_b, as_of, year))
+    assert _post_figures(b, AS_OF, 2022)["welfare_post_persons"] == 2434  # the published figure
+    w = b.frames["welfare_jobs"]
+    assert w["job_id"].str.fullmatch(r"G20(21|22)-[0-9a-f]{12}-20(21|22)\d\d").all()
+    # spellings (保洁, 道路维护, 河道管护员, 村务协理) mapped; nothing became 其他 that was not
+    assert (
+        w["post_type"].value_counts().to_dict()
+        == sample_b.frames["welfare_jobs"]["post_type"].value_counts().to_dict()
+    )
+    assert not [p for p in gongyi.problems if p.code.startswith("import_") and p.severity == "error"]
+
+
+def test_next_weeks_gongyi_roster_keeps_job_ids_and_other_years(chained, key_file, tmp_path):
+    """This year's roster again (no 年度 column: the year is its latest 上岗 year): the same job ids, and
+    last year's posts of --base are kept. A post taken up last year and still held counts this year."""
+    base = chained[5].out
+    header, rows = exports.gongyi_table(SAMPLE_DIR)
+    year = header.index("年度")
+    rows22 = [r[:year] + r[year + 1 :] for r in rows if r[year] == "2022"]
+    head = header[:year] + header[year + 1 :]
+    started = head.index("上岗时间")
+    rows22[0][started] = "2021-11-03"  # taken up last November, on this year's roster
+    path = exports.write_table(tmp_path / "公益岗位花名册.xlsx", "t", [head], rows22)
+    outcome = run_import([("auto", path)], base=base, out=tmp_path / "o", secret_file=key_file)
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    assert outcome.sheets[0].kind == "gongyi"
+    before = pd.read_csv(base / "welfare_jobs.csv", dtype=str)
+    after = pd.read_csv(tmp_path / "o" / "welfare_jobs.csv", dtype=str)
+    pd.testing.assert_frame_equal(
+        after[after["year"] == "2021"].reset_index(drop=True),
+        before[before["year"] == "2021"].reset_index(drop=True),
+    )
+    moved = after[(after["year"] == "2022") & (after["started_on"] == "2021-11-03")]
+    assert len(moved) == 1 and moved["job_id"].iloc[0].endswith("-202111")
+    same = set(after["job_id"]) & set(before["job_id"])
+    assert len(same) == len(before) - 1  # every job id but the one whose 上岗 month changed
+    b = _bundle(tmp_path / "o")
+    from lulong_data.metrics import employment as e
+
+    assert e.welfare_post_persons(b, as_of=AS_OF, year=2022) == 2434
+
+
+def _gongyi_rows(n: int) -> tuple[list[str], list[list[str]]]:
+    header, rows = exports.gongyi_table(SAMPLE_DIR)
+    return header, [list(r) for r in rows if r[header.index("年度")] == "2022"][:n]
+
+
+def test_unmapped_post_type_is_a_warning_and_imported_as_other(chained, tmp_path, key_file):
+    header, rows = _gongyi_rows(8)
+    rows[3][header.index("岗位类型")] = "扫雪员"
+    path = exports.write_table(tmp_path / "g.xlsx", "t", [header], rows)
+    outcome = run_import([("gongyi", path)], base=chained[0].out, out=tmp_path / "o", secret_file=key_file)
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    found = [p for p in outcome.problems if p.code == "import_unmapped_post_type"]
+    assert len(found) == 1 and (found[0].file, found[0].row, found[0].column, found[0].value) == (
+        "g.xlsx",
+        7,
+        "岗位类型",
+        "扫雪员",
+    )
+    assert found[0].severity == "warning" and "其他" in found[0].message_zh
+    w = pd.read_csv(tmp_path / "o" / "welfare_jobs.csv", dtype=str)
+    assert len(w) == 8 and (w["post_type"] == "其他").sum() >= 1
+
+
+def test_gongyi_person_not_in_the_national_export_is_a_warning(chained, tmp_path, key_file):
+    header, rows = _gongyi_rows(5)
+    rows[2][header.index("证件号码")] = exports.id_number("nobody", 1970, "男")
+    rows[4][header.index("聘期（月）")] = "13"
+    path = exports.write_table(tmp_path / "g.xlsx", "t", [header], rows)
+    outcome = run_import([("gongyi", path)], base=chained[0].out, out=tmp_path / "o", secret_file=key_file)
+    unknown = [p for p in outcome.problems if p.code == "import_person_unknown"]
+    assert len(unknown) == 1 and (unknown[0].file, unknown[0].row, unknown[0].severity) == (
+        "g.xlsx",
+        6,
+        "warning",
+    )
+    bad = [p for p in outcome.problems if p.code == "import_out_of_range"]
+    assert len(bad) == 1 and (bad[0].row, bad[0].value, bad[0].severity) == (8, "13", "error")
+    assert outcome.status == 1 and not (tmp_path / "o").exists()
+
+
+def test_auto_recognises_the_gongyi_roster(built, tmp_path):
+    from lulong_data.imports import labels, profiles
+    from lulong_data.imports.run import recognise
+
+    profs = profiles.load_all(profiles.profile_folders(None))
+    _, sheets_, problems, status = recognise([("auto", built.files["gongyi"])], profs)
+    assert status == 0 and sheets_[0].kind == "gongyi" and sheets_[0].header_rows == (3,)
+    assert "联系电话" in sheets_[0].dropped and not sheets_[0].unknown
+    # by its columns alone, under a name that says nothing
+    header, rows = _gongyi_rows(3)
+    path = exports.write_table(tmp_path / "表1.csv", "t", [header], rows)
+    _, sheets_, _, _ = recognise([("auto", path)], profs)
+    assert sheets_[0].kind == "gongyi"
+    assert labels.kind("gongyi", "roster") == "乡村公益性岗位人员花名册"
+
+
 def test_next_weeks_national_export_keeps_the_ledgers_procedure(chained, built, key_file, tmp_path, sample_b):
     """The weekly order: the national export is imported again onto last week's folder, which holds the
     ledger's procedure; the cases it still lists keep their step dates, visits and measure dates."""
@@ -373,6 +513,11 @@ def test_no_id_number_or_phone_reaches_the_output_the_log_or_a_message(chained, 
     assert sorted(b.frames["monitoring_cases"]["household_id"]) == sorted(
         sample.frames["monitoring_cases"]["household_id"]
     )
+    # the 公益岗 roster came with the national export: its posts are back, and no warning says they are gone
+    from lulong_data.metrics import employment as e
+
+    assert e.welfare_post_persons(b, as_of=AS_OF, year=2022) == 2434
+    assert "请一并导入乡村公益性岗位人员花名册" not in proc.stdout
 
 
 def test_the_same_person_gets_one_pseudonym_in_every_export(key_file):
@@ -836,8 +981,11 @@ def test_replacing_drops_or_unlinks_what_depended_on_it(national_only, sample_b)
     """The sample's employment and posts belong to persons the export replaced (the sample's ids are not
     pseudonyms): dropped, with a warning each; the welfare records all stay; nothing dangles."""
     codes = {(p.code, p.file) for p in national_only.problems}
-    for ds in ("employment", "welfare_jobs"):
-        assert ("import_dropped_rows", f"{ds}.csv") in codes
+    # every row gone: the warning says so and names the export that brings them back
+    for ds, bringer in (("employment", "务工监测表"), ("welfare_jobs", "乡村公益性岗位人员花名册")):
+        assert ("import_dropped_all_rows", f"{ds}.csv") in codes
+        said = next(p for p in national_only.problems if p.file == f"{ds}.csv" and "dropped" in p.code)
+        assert f"请一并导入{bringer}" in said.message_zh and said.severity == "warning"
     b = _bundle(national_only.out)
     assert not b.errors  # nothing dangles
     assert len(b.frames["employment"]) == 0

@@ -5,9 +5,9 @@
 What a county's data office holds instead of contract files (../shared/reference/REAL-EXPORTS.md): the
 national monitoring system's person export (title rows, header on row 3, one row per person, places by
 name, ``YYYYMM`` dates, 18- and old 15-digit ID numbers, phones, joined multi-select measures), the 务工
-sheet, the 民政 农村低保 and 特困人员 rosters, and the county's own procedure ledger. The tests import
-these files and compare the figures with the folder they were made from; the benchmark times the import of
-a large one. Every ID number and phone number here is synthetic (a valid check character on made-up
+sheet, the 民政 农村低保 and 特困人员 rosters, the 乡村公益性岗位 roster (layout assumed) and the county's own
+procedure ledger. The tests import these files and compare the figures with the folder they were made
+from; the benchmark times the import of a large one. Every ID number and phone number here is synthetic (a valid check character on made-up
 digits) and derived from the contract's pseudonymous ids, so the files are the same on every run.
 """
 
@@ -571,6 +571,69 @@ def write_rosters(folder: Path, dibao: Path, tekun: Path, built: Built | None = 
     return built
 
 
+# Post types as some townships type them (the profile maps them back); the rest are written as the contract's.
+POST_SPELLING = {"保洁员": "保洁", "护路员": "道路维护", "护水员": "河道管护员", "村务协管员": "村务协理"}
+
+
+GONGYI_COLUMNS = ["序号", "乡(镇)", "行政村", "姓名", "证件号码", "联系电话", "人员类别", "岗位类型", "上岗时间", "聘期（月）",
+                  "月补贴（元）", "年度"]  # fmt: skip
+
+
+def gongyi_table(folder: Path = SAMPLE, built: Built | None = None) -> tuple[list[str], list[list[str]]]:
+    """The 乡村公益性岗位人员花名册 of ``folder`` as (header, rows): one row per post of every year in its
+    welfare_jobs, with a 年度 column. The layout is assumed (REAL-EXPORTS.md has no such roster): places
+    by name, 18- and 15-digit ID numbers, phones, 人员类别, some 岗位类型 spelt otherwise and some 上岗时间
+    as ``YYYYMM``."""
+    built = built or Built()
+    f = _frames(folder)
+    people = People(f["persons"])
+    w = pd.read_csv(folder / "welfare_jobs.csv", dtype=str, keep_default_na=False)
+    w = w.sort_values(["year", "village_code", "job_id"], kind="stable")
+    villages = f["villages"].set_index("village_code")[["township_code", "name"]].to_dict("index")
+    t_names = dict(zip(f["townships"]["township_code"], f["townships"]["name"], strict=True))
+    as_of = _as_of(folder)
+    this_month = f"{as_of.year:04d}-{as_of.month:02d}"
+    rows = []
+    for r in w.itertuples(index=False):
+        v = villages[r.village_code]
+        number = people.written[r.person_id]
+        built.id_numbers.update((number, people.id18[r.person_id]))
+        tel = phone("g" + r.job_id)
+        built.phones.add(tel)
+        post = POST_SPELLING.get(r.post_type, r.post_type) if _h("gt", r.job_id) % 3 == 0 else r.post_type
+        # some townships give the month only; never for the data date's own month (it would move a post
+        # taken up after the data date to the month's first day, before it)
+        started = r.started_on
+        if _h("gm", r.job_id) % 4 == 0 and started[:7] != this_month:
+            started = _ym(started)
+        rows.append(
+            [
+                str(len(rows) + 1),
+                t_names[v["township_code"]],
+                v["name"],
+                "某某",
+                number,
+                tel,
+                "脱贫人口",
+                post,
+                started,
+                r.months,
+                r.monthly_subsidy,
+                r.year,
+            ]  # fmt: skip
+        )
+    return list(GONGYI_COLUMNS), rows
+
+
+def write_gongyi(folder: Path, path: Path, built: Built | None = None) -> Built:
+    """The 公益岗 roster of ``folder`` (see :func:`gongyi_table`), title rows and header on row 3."""
+    built = built or Built()
+    header, rows = gongyi_table(folder, built)
+    _xlsx(path, "卢龙县乡村公益性岗位人员花名册", [header], rows)
+    built.files["gongyi"] = path
+    return built
+
+
 def _family_size(r, sizes: pd.Series) -> int:
     """家庭人口数 of a roster row: the folder's own family_size (contract v2), else (a v1 folder) the
     covered persons, with one more for a 单人保 record (at least the household's size on the roll)."""
@@ -688,6 +751,7 @@ def write_all(folder: Path, out: Path) -> Built:
     write_rosters(
         folder, out / "卢龙县农村低保查询_20220726.xlsx", out / "卢龙县特困人员查询_20220726.xlsx", built
     )
+    write_gongyi(folder, out / "乡村公益性岗位人员花名册_20220726.xlsx", built)
     write_ledger(folder, out / "程序台账_20220726.xlsx", built)
     return built
 
