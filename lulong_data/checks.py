@@ -711,23 +711,57 @@ def county_rows(t: Tables) -> list[Problem]:
 def welfare_posts(t: Tables) -> list[Problem]:
     """Each welfare post of a year is also an employment row via 公益岗位, and vice versa.
 
-    A mismatch is a finding about the ledgers, shown to the data office, not a load failure.
+    An employment row without a year (contract v2) is in every year it overlaps, from its start to its end
+    (still in work: to the latest year of the posts and rows). A mismatch is a finding about the ledgers,
+    shown to the data office, not a load failure.
     """
     w, e = t.frames.get("welfare_jobs"), t.frames.get("employment")
     if w is None or e is None:
         return []
     posts = e[e["channel"] == "公益岗位"]
-    e_keys = pd.MultiIndex.from_arrays([posts["person_id"], posts["year"]])
+    years = _employment_years(posts, max(_max_year(w["year"]), _max_year(e["year"])))
+    e_keys = pd.MultiIndex.from_arrays([years["person_id"], years["year"]])
     w_keys = pd.MultiIndex.from_arrays([w["person_id"], w["year"]])
     w_bad = ~w_keys.isin(e_keys) & w["person_id"].notna().to_numpy() & w["year"].notna().to_numpy()
-    e_bad = ~e_keys.isin(w_keys) & posts["person_id"].notna().to_numpy() & posts["year"].notna().to_numpy()
+    lacking = ~e_keys.isin(w_keys) & years["person_id"].notna().to_numpy() & years["year"].notna().to_numpy()
+    first = years[lacking].groupby(level=0, sort=True)["year"].first()  # a row once, at its first such year
     w_rows = pd.DataFrame({"value": w.loc[w_bad, "person_id"], "year": w.loc[w_bad, "year"].astype("str")})
-    e_rows = pd.DataFrame(
-        {"value": posts.loc[e_bad, "person_id"], "year": posts.loc[e_bad, "year"].astype("str")}
-    )
+    e_rows = pd.DataFrame({"value": posts.loc[first.index, "person_id"], "year": first.astype("str")})
     return t.rows(
         "welfare_job_not_employed", "welfare_jobs", "person_id", w_rows, severity="warning"
     ) + t.rows("employment_without_welfare_job", "employment", "channel", e_rows, severity="warning")
+
+
+def _max_year(years: pd.Series) -> int:
+    y = years.dropna()
+    return int(y.max()) if len(y) else 0
+
+
+def _employment_years(e: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """(person_id, year) of every employment row and year it counts in, indexed by the row: its ``year``,
+    or without one each year from started_on to ended_on (open-ended: to ``horizon``)."""
+    given = e["year"].notna()
+    out = [
+        pd.DataFrame({"person_id": e.loc[given, "person_id"], "year": e.loc[given, "year"].astype("Int64")})
+    ]
+    spans = e[~given & e["started_on"].notna()] if "started_on" in e else e.iloc[:0]
+    if len(spans):
+        first = spans["started_on"].dt.year.astype("int64")
+        ended = spans["ended_on"] if "ended_on" in spans else pd.Series(pd.NaT, index=spans.index)
+        last = ended.dt.year.fillna(max(horizon, 0)).astype("int64").clip(lower=first)
+        n = (last - first + 1).to_numpy()
+        at = np.repeat(spans.index.to_numpy(), n)
+        step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        out.append(
+            pd.DataFrame(
+                {
+                    "person_id": spans["person_id"].to_numpy().repeat(n),
+                    "year": pd.array(np.repeat(first.to_numpy(), n) + step, dtype="Int64"),
+                },
+                index=at,
+            )
+        )
+    return pd.concat(out)
 
 
 def family_sizes(t: Tables) -> list[Problem]:

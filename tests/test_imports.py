@@ -311,6 +311,22 @@ def test_gongyi_roster_gives_the_welfare_post_figures(chained, sample_b):
     assert not [p for p in gongyi.problems if p.code.startswith("import_") and p.severity == "error"]
 
 
+def test_imported_posts_and_employment_reconcile_as_the_samples_do(chained, sample_b):
+    """The 务工 sheet's rows carry no year (one row from 上岗 to its end): the data office's reconciliation
+    of posts and 公益岗位 employment finds what it finds on the sample, not every post."""
+    from lulong_data.metrics import reconciliation as rc
+
+    b = _bundle(chained[5].out)
+    for year in (2021, 2022):
+        got = rc.summary(b, as_of=AS_OF, year=year)[["check", "findings"]]
+        pd.testing.assert_frame_equal(
+            got, rc.summary(sample_b, as_of=AS_OF, year=year)[["check", "findings"]]
+        )
+    codes = ("welfare_job_not_employed", "employment_without_welfare_job")
+    found = sorted(p.code for p in b.problems if p.code in codes)
+    assert found == sorted(p.code for p in sample_b.problems if p.code in codes) == sorted(codes)
+
+
 def test_next_weeks_gongyi_roster_keeps_job_ids_and_other_years(chained, key_file, tmp_path):
     """This year's roster again (no 年度 column: the year is its latest 上岗 year): the same job ids, and
     last year's posts of --base are kept. A post taken up last year and still held counts this year."""

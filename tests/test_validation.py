@@ -332,6 +332,25 @@ def test_welfare_posts_and_employment_mismatch_is_a_warning(tmp_path):
     assert result.ok
 
 
+def test_an_employment_row_without_year_meets_the_posts_of_every_year_it_spans(tmp_path):
+    """Contract v2: a row without a year (as the 务工 sheet's import writes) is in work from its start to its
+    end, so it matches a post in each of those years, and a year without a post is a finding."""
+
+    def spanning(d, posts):
+        d["employment"][0].update(year="", started_on="2021-05-01")
+        d["welfare_jobs"] = [
+            dict(d["welfare_jobs"][0], job_id=f"W{y}", year=y, started_on=f"{y}-03-01") for y in posts
+        ]
+
+    result = _load(tmp_path / "a", lambda d: spanning(d, ["2021", "2022"]))
+    assert not find(result.problems, "welfare_job_not_employed")
+    assert not find(result.problems, "employment_without_welfare_job")
+    result = _load(tmp_path / "b", lambda d: spanning(d, ["2022"]))
+    e = _only(result, "employment_without_welfare_job")
+    assert (e.file, e.row, e.value) == ("employment.csv", 2, "P001") and "2021" in e.message_zh
+    assert not find(result.problems, "welfare_job_not_employed") and result.ok
+
+
 def test_dibao_fields_follow_the_scheme(tmp_path):
     def change(d):
         d["social_assistance"][0]["tier"] = ""

@@ -93,7 +93,9 @@ def _employment(b: Bundle, as_of: dt.date, year: int | None, township: str | Non
     e = b.table("employment")
     e = e.filter(e.started_on <= as_of)
     if year is not None:
-        e = e.filter(in_year(e, year))
+        # a row without a year (contract v2: in work from its start to its end) is a row of this year here,
+        # so that it meets the year's posts and the year's other rows
+        e = e.filter(in_year(e, year)).mutate(year=e.year.fill_null(int(year)))
     return persons_in(b, e, township)
 
 
