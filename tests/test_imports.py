@@ -1002,9 +1002,15 @@ def test_replacing_drops_or_unlinks_what_depended_on_it(national_only, sample_b)
         assert ("import_dropped_all_rows", f"{ds}.csv") in codes
         said = next(p for p in national_only.problems if p.file == f"{ds}.csv" and "dropped" in p.code)
         assert f"请一并导入{bringer}" in said.message_zh and said.severity == "warning"
+    from lulong_data.metrics import registry
+
     b = _bundle(national_only.out)
     assert not b.errors  # nothing dangles
-    assert len(b.frames["employment"]) == 0
+    # left out of --out rather than written empty: their figures read as not supplied, never as 0
+    for ds, figure in (("employment", "employment_placed"), ("welfare_jobs", "welfare_post_persons")):
+        assert not list(national_only.out.glob(f"{ds}.*")) and not b.has(ds)
+        said = registry.evaluate(b, figure, as_of=AS_OF)
+        assert said.value is None and said.missing is not None, (figure, said)
     assert len(b.frames["social_assistance"]) == len(sample_b.frames["social_assistance"])
 
 

@@ -182,10 +182,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "(e.g. {example})",
     ),
     "dropped_all_rows": (
-        "「{title}」的全部 {count} 行所指的{what}已不在新导入的数据中,已全部删除,相关指标将为 0:"
-        "请一并导入{bringer}(例:{example})",
-        "All {count} rows of {title_en} referred to {what_en} no longer in the imported data and were removed, "
-        "so its figures will be 0: import the {bringer_en} with it (e.g. {example})",
+        "「{title}」的全部 {count} 行所指的{what}已不在新导入的数据中,已全部删除,该数据不再写出,相关指标将显示"
+        "为未提供:请一并导入{bringer}(例:{example})",
+        "All {count} rows of {title_en} referred to {what_en} no longer in the imported data and were removed; "
+        "the dataset is left out, so its figures will read as not supplied: import the {bringer_en} with it "
+        "(e.g. {example})",
     ),
     "unlinked_rows": (
         "「{title}」中 {count} 行的户编号已不在新导入的农户中,户编号已清空(例:{example})",

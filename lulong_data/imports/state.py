@@ -87,6 +87,7 @@ class State:
     files: dict[str, Path]
     base_frames: dict[str, pd.DataFrame]
     changed: set[str] = field(default_factory=set)
+    withdrawn: set[str] = field(default_factory=set)  # changed datasets left out of --out (every row gone)
     # datasets of --base whose file was validated with no problem: name -> (the file's (size, mtime_ns),
     # what the loader need not work out again for a byte copy of it)
     validated: dict[str, tuple[tuple[int, int], Known]] = field(default_factory=dict)
@@ -167,8 +168,10 @@ class State:
                             )
                         )
                     elif name in BROUGHT_BY and BROUGHT_BY[name][0] not in self.kinds and bool(lost.all()):
-                        # every row gone and no export of this run brings them back: the figures go to 0
+                        # every row gone and no export of this run brings them back: the dataset is left
+                        # out of --out (each is optional), so its figures read as not supplied, not as 0
                         frame = frame[~lost].reset_index(drop=True)
+                        self.withdrawn.add(name)
                         zh, en = BROUGHT_BY[name][1:]
                         self.problems.append(
                             report.problem(
@@ -389,7 +392,7 @@ def stage(state: State, out: Path) -> Path:
             or name.upper().startswith("README")
         ):
             shutil.copy2(entry, tmp / name)
-    for dataset in sorted(state.changed):
+    for dataset in sorted(state.changed - state.withdrawn):
         write_csv(state.frames[dataset], dataset, tmp / f"{dataset}.csv")
     return tmp
 
