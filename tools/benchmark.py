@@ -308,12 +308,15 @@ DRAWN = """() => {
 }"""
 
 # Installed before a rerun is requested: resolves with the milliseconds from the first change of the
-# script state (the rerun request) to the end of the run.
+# script state (the rerun request) to the end of the run. A page may start a run of its own just after it
+# is drawn (components.viewport reports the column's width); an "R" pressed during it joins that run,
+# whose start the observer never sees: such a run is timed from now, else the span waited for a start that
+# never came ("no rerun within 300 s" on a random page; 1 rerun in 32 right after a visit, 2026-12-05).
 RERUN_SPAN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__rerunSpan = new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('no rerun within 300 s')), 300000);
-    let t0 = null;
+    let t0 = app.getAttribute('data-test-script-state') !== 'notRunning' ? performance.now() : null;
     const obs = new MutationObserver(() => {
       const state = app.getAttribute('data-test-script-state');
       if (t0 === null && state !== 'notRunning') t0 = performance.now();
@@ -575,6 +578,7 @@ class Visit:
 
     def rerun(self) -> float:
         """Seconds of one rerun of this page (Streamlit's "R" shortcut), from the request to the end."""
+        self.page.wait_for_function(DRAWN, polling=50, timeout=TIMEOUT * 1000)  # any run of its own ended
         self.page.evaluate(RERUN_SPAN)
         self.page.locator("body").press("r")
         return self.page.evaluate("() => window.__rerunSpan") / 1000
