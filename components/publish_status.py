@@ -84,7 +84,7 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
     """The validation report (as ``python -m lulong_data check`` prints it), filterable, as XLSX."""
     # Imported here: the loader pulls in pandera, which a server start reading a validated snapshot
     # otherwise never needs (lulong_data.snapshot).
-    from lulong_data.loader import SEVERITY_LABELS, problems_frame
+    from lulong_data.loader import REPORT_COLUMNS, SEVERITY_LABELS, problems_frame
 
     frame = problems_frame(list(problems), lang())
     if frame.empty:
@@ -113,4 +113,13 @@ def report(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
         frame = frame[frame[file_col].isin(files)]
     errors = int((frame[sev_col] == labels["error"]).sum())
     st.caption(t(f"共{len(frame)}条,其中错误{errors}条", f"{len(frame)} problems, {errors} errors"))
-    show_table(frame, t("数据校验报告", "validation_report"), key=key)
+    # The problem's text is what the data office acts on: on a narrow screen it stays, with the file and
+    # the severity, before row, column and value. An empty cell reads as empty, not as Streamlit's "None".
+    file, row, column, value, message, severity = REPORT_COLUMNS["en" if lang() == "en" else "zh"]
+    shown = frame.astype({row: "str"}).fillna("").replace({row: {"<NA>": ""}})
+    show_table(
+        shown,
+        t("数据校验报告", "validation_report"),
+        key=key,
+        priority=[file, message, severity, row, column, value],
+    )

@@ -88,7 +88,7 @@ def test_invalid_upload_changes_nothing_and_shows_the_report(app_env):
         d.value for d in at.dataframe if "问题" in d.value.columns and (d.value["级别"] == "错误").any()
     )
     row = candidate[candidate["级别"] == "错误"].iloc[0]
-    assert (row["文件"], row["行"]) == ("townships.csv", 3)
+    assert (row["文件"], row["行"]) == ("townships.csv", "3")
     assert metric(at, "当前版本") == "0001" and app_env.current_id() == "0001"
 
 

@@ -167,5 +167,7 @@ def test_bad_export_is_refused_with_its_row(env, files):
         d.value for d in at.dataframe if "问题" in d.value.columns and (d.value["级别"] == "错误").any()
     )
     row = report[report["级别"] == "错误"].iloc[0]
-    assert (row["文件"], row["行"], row["列"], row["值"]) == (name, 5, "行政村", "桃花源村")
+    assert (row["文件"], row["行"], row["列"], row["值"]) == (name, "5", "行政村", "桃花源村")
+    assert "桃花源村" in row["问题"] and list(report.columns)[:3] == ["文件", "行", "列"]
+    assert not report.isna().any().any() and "None" not in report.to_csv()  # empty cells read as empty
     assert not [b for b in at.button if b.key == "import_publish"]

@@ -376,6 +376,7 @@ def test_unmapped_post_type_is_a_warning_and_imported_as_other(chained, tmp_path
         "扫雪员",
     )
     assert found[0].severity == "warning" and "其他" in found[0].message_zh
+    assert "gongyi.toml" in found[0].message_zh  # what to do about it, and who does it
     w = pd.read_csv(tmp_path / "o" / "welfare_jobs.csv", dtype=str)
     assert len(w) == 8 and (w["post_type"] == "其他").sum() >= 1
 
@@ -746,13 +747,52 @@ def test_unknown_layout(tmp_path, key_file):
         out,
         "import_layout_unknown",
     )
-    assert p.file == "周报.xlsx" and "无法识别" in p.message_zh
+    assert p.file == "周报.xlsx" and "不是可导入的导出文件" in p.message_zh
+    assert "请从上传列表中移除" in p.message_zh and "乡村公益性岗位人员花名册" in p.message_zh
     doc = tmp_path / "通知.docx"
     doc.write_bytes(b"PK\x03\x04 not really")
     p = _refused(
         run_import([("auto", doc)], base=SAMPLE_DIR, out=out, secret_file=key_file), out, "import_file_format"
     )
     assert ".xlsx" in p.message_zh
+
+
+def _recognised(*paths: Path):
+    from lulong_data.imports import profiles
+    from lulong_data.imports.run import recognise
+
+    profs = profiles.load_all(profiles.profile_folders(SAMPLE_DIR))
+    return recognise([("auto", p) for p in paths], profs)
+
+
+def test_an_export_older_than_the_rest_of_the_upload_is_a_warning(table, tmp_path):
+    """Last week's roster among this week's exports: one warning for that file, with both dates."""
+    header, rows = table
+    rows = _households(rows, 5)
+    new = exports.write_table(tmp_path / "监测_0726.xlsx", "t", [header], rows)  # 导出时间 2022-07-26
+    head = [["特困人员查询"], ["导出时间:2022/7/19 09:30"], header]
+    old = exports.write_table(tmp_path / "旧.xlsx", "t", head, rows, title_rows=False)
+    named = exports.write_table(tmp_path / "台账_20220712.xlsx", "t", [header], rows, title_rows=False)
+    _, _, problems, _ = _recognised(new, old, named)
+    older = {p.file: p for p in problems if p.code == "import_export_older"}
+    assert set(older) == {"旧.xlsx", "台账_20220712.xlsx"}  # no 导出时间: the date in the name
+    p = older["旧.xlsx"]
+    assert p.severity == "warning" and "2022-07-19" in p.message_zh and "2022-07-26" in p.message_zh
+    assert "早 7 天" in p.message_zh and "重新导出" in p.message_zh
+    assert "早 14 天" in older["台账_20220712.xlsx"].message_zh
+    _, _, problems, _ = _recognised(new, exports.write_table(tmp_path / "b.xlsx", "t", [header], rows))
+    assert not [p for p in problems if p.code == "import_export_older"]
+
+
+def test_a_renamed_required_column_names_the_unknown_ones(table, tmp_path):
+    header, rows = table
+    renamed = ["家庭编码" if h == "户编号" else h for h in header]
+    path = exports.write_table(tmp_path / "监测.xlsx", "t", [renamed], _households(rows, 5))
+    _, _, problems, _ = _recognised(path)
+    p = next(p for p in problems if p.code == "import_missing_column")
+    assert p.severity == "error" and p.file == "监测.xlsx"
+    assert "本表有未识别的列「家庭编码」" in p.message_zh and "请把表头改为「户编号」" in p.message_zh
+    assert "'家庭编码'" not in p.message_en and "「家庭编码」" in p.message_en
 
 
 def test_header_not_found(table, tmp_path, key_file):
@@ -1012,6 +1052,22 @@ def test_replacing_drops_or_unlinks_what_depended_on_it(national_only, sample_b)
         said = registry.evaluate(b, figure, as_of=AS_OF)
         assert said.value is None and said.missing is not None, (figure, said)
     assert len(b.frames["social_assistance"]) == len(sample_b.frames["social_assistance"])
+
+
+def test_rows_dropped_from_a_table_the_run_rewrites_are_not_reported(built, bare_base, key_file, tmp_path):
+    """With the 务工 sheet in the same upload, the sample's employment rows the national export orphaned
+    are replaced anyway: no "deleted 6,585 rows" for the clerk to worry about."""
+    outcome = run_import(
+        [("auto", built.files["national"]), ("auto", built.files["wugong"])],
+        base=bare_base,
+        out=tmp_path / "o",
+        secret_file=key_file,
+    )
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    said = {(p.code, p.file) for p in outcome.problems}
+    assert not {c for c, f in said if f == "employment.csv" and "dropped" in c}
+    assert ("import_dropped_all_rows", "welfare_jobs.csv") in said  # no roster in this run: still said
+    assert outcome.rows["employment"] == len(pd.read_csv(tmp_path / "o" / "employment.csv"))
 
 
 # -- CLI ----------------------------------------------------------------------------------------

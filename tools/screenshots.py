@@ -1,7 +1,7 @@
 """Screenshots of every page at the widths a county office has, into screenshots/.
 
     .venv/bin/python tools/screenshots.py [--pages overview,map] [--sizes 1366,1024,wide] [--out screenshots]
-                                          [--upload FILE ...]
+                                          [--upload FILE ...] [--header NAME=VALUE ...]
 
 Sizes: 1024, 1366, 1600 ("wide", a projector), 1920 and phone (390 wide); by default 1366, 1024 and wide.
 Each page is saved twice: ``<page>-<size>.png`` (the first screen) and ``<page>-<size>-full.png``.
@@ -43,7 +43,16 @@ def main() -> int:
         type=Path,
         help="data page: drop these files on the import panel first (the server needs LULONG_SECRET_FILE)",
     )
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="sent with every request, e.g. X-Remote-User=zhao and X-Remote-Groups=data-office for a server "
+        "started with LULONG_AUTH=header (the import panel needs a data-office user)",
+    )
     args = parser.parse_args()
+    headers = dict(h.split("=", 1) for h in args.header)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -57,7 +66,10 @@ def main() -> int:
             for size in args.sizes.split(","):
                 width, height = SIZES[size]
                 context = browser.new_context(
-                    viewport={"width": width, "height": height}, locale="zh-CN", device_scale_factor=1
+                    viewport={"width": width, "height": height},
+                    locale="zh-CN",
+                    device_scale_factor=1,
+                    extra_http_headers=headers,
                 )
                 page = context.new_page()
                 offline = OfflinePage(page, server)

@@ -47,11 +47,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Unknown CSV encoding; save it as 'CSV UTF-8' or GB18030/GBK",
     ),
     "layout_unknown": (
-        "无法识别的表格版式:前 {rows} 行中没有任何已知导出表的表头(已知:{kinds})。"
-        "请确认这是国家监测系统、务工监测或民政低保/特困的导出文件,或在导入配置中补充列名",
-        "Unknown layout: none of the first {rows} rows is the header of a known export ({kinds}). Check "
-        "that this is an export of the national monitoring system, the 务工 sheet or a 民政 roster, or add "
-        "its column names to the import profile",
+        "不是可导入的导出文件:前 {rows} 行中没有任何已知导出表的表头(可导入:{kinds})。"
+        "如这不是本周要导入的文件,请从上传列表中移除;如是,请核对表头是否被改动过",
+        "Not an export this import knows: none of the first {rows} rows is the header of a known export "
+        "({kinds}). If the file is not one of this week's exports, remove it from the upload; if it is, check "
+        "whether its header was edited",
     ),
     "header_not_found": (
         "找不到「{title}」的表头:前 {rows} 行中没有一行同时含有 {required}{hint_zh}",
@@ -62,8 +62,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "The sheet has no header this import recognises; skipped",
     ),
     "missing_column": (
-        "缺少必需的列「{target}」(可用列名:{names})",
-        "Required column '{target}' is missing (accepted names: {names})",
+        "缺少必需的列「{target}」(可用列名:{names}){hint_zh}",
+        "Required column '{target}' is missing (accepted names: {names}){hint_en}",
     ),
     "two_columns_one_target": (
         "「{first}」和「{second}」两列都对应「{target}」,无法确定以哪列为准;请删去一列或修改导入配置",
@@ -231,9 +231,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Repeats row {first} (same person, year and start month); not imported",
     ),
     "unmapped_post_type": (
-        "「{col}」的值「{value}」在导入配置中没有对应的岗位类型,按「其他」导入{more}",
+        "「{col}」的值「{value}」在导入配置中没有对应的岗位类型,按「其他」导入{more}。"
+        "如属已有岗位类型的另一种写法或新设岗位,请系统管理员在导入配置(gongyi.toml)的岗位类型中补充",
         "The value '{value}' of '{col}' has no mapping to a post type in the import profile; imported as "
-        "其他 (other){more}",
+        "其他 (other){more}. If it is another spelling of a known type or a new post, the administrator adds "
+        "it to the post types of the import profile (gongyi.toml)",
     ),
     "out_of_range": (
         "「{col}」的值「{value}」应为 {range} 的数",
@@ -275,6 +277,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "This file looks like {other_en}, not {title_en}",
     ),
     "export_date": ("导出时间:{value}", "Exported on {value}"),
+    "export_older": (
+        "导出时间为 {date},比本次最新的导出文件({newest})早 {days} 天,可能不是本周的文件:"
+        "请核对,如是旧文件请重新导出后再上传",
+        "Exported on {date}, {days} days before the newest export of this upload ({newest}): it may not be "
+        "this week's file. Check it; if it is an old one, export it again and upload that",
+    ),
 }
 
 

@@ -11,6 +11,8 @@ join to its persons and households), so one call can take a whole week's exports
 from __future__ import annotations
 
 import contextlib
+import datetime
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
@@ -141,19 +143,75 @@ def recognise(
                 for target in table.required:
                     if target not in read.mapped:
                         names = "、".join(table.names(target))
+                        title = sheets.profile_target_zh(profile, header.table, target)
                         problems.append(
                             report.problem(
                                 "missing_column",
                                 grid.file,
-                                target=sheets.profile_target_zh(profile, header.table, target),
+                                target=title,
                                 names=names,
+                                **_renamed_hint(title, read.unknown),
                             )
                         )
         if not found_any:
             problems += skipped or [report.problem("no_rows", name)]
         else:
             problems += [report.problem("sheet_skipped", p.file, severity="warning") for p in skipped]
+    problems += _older_exports(summaries)
     return reads, summaries, problems, status
+
+
+def _renamed_hint(target: str, unknown: list[str]) -> dict[str, str]:
+    """A required column is missing while the sheet has columns nobody knows: most likely one of them is
+    it, renamed in the export — say which ones and what to do."""
+    if not unknown:
+        return {"hint_zh": "", "hint_en": ""}
+    names = "、".join(f"「{u}」" for u in unknown[:5]) + ("等" if len(unknown) > 5 else "")
+    return {
+        "hint_zh": f"。本表有未识别的列{names}:如其中一列就是「{target}」,请把表头改为「{target}」后重新上传,"
+        "或请系统管理员把该列名加入导入配置",
+        "hint_en": f". The sheet has unknown columns {names}: if one of them is '{target}', rename its header "
+        f"to '{target}' and upload again, or have the administrator add the name to the import profile",
+    }
+
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_NAME_DATE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+OLDER_DAYS = 5  # a week's exports are made within a few days of each other
+
+
+def _export_day(sheet: Sheet) -> datetime.date | None:
+    """The day a file was exported: its 导出时间, else a YYYYMMDD in its name."""
+    m = _DATE.search(sheet.export_date or "") or _NAME_DATE.search(sheet.file)
+    try:
+        return datetime.date(*map(int, m.groups())) if m else None
+    except ValueError:
+        return None
+
+
+def _older_exports(summaries: list[Sheet]) -> list[Problem]:
+    """One warning per file exported ``OLDER_DAYS`` or more before the newest file of the upload (last
+    week's roster uploaded by mistake)."""
+    days: dict[str, datetime.date] = {}
+    for s in summaries:
+        day = _export_day(s) if s.kind else None
+        if day is not None:
+            days.setdefault(s.file.split("[")[0], day)
+    if not days:
+        return []
+    newest = max(days.values())
+    return [
+        report.problem(
+            "export_older",
+            file,
+            severity="warning",
+            date=day.isoformat(),
+            newest=newest.isoformat(),
+            days=(newest - day).days,
+        )
+        for file, day in days.items()
+        if (newest - day).days >= OLDER_DAYS
+    ]
 
 
 def _not_found(grid: sheets.Grid, kind: str, profs: dict[str, Profile]) -> Problem:
@@ -258,6 +316,7 @@ def _run_import(
         outcome.status = 2
         return outcome
     state.kinds = {s.kind for _, s in reads if s.kind}
+    state.tables = {f"{s.kind}/{s.table}" for _, s in reads if s.kind}
     shapers = {
         "national": national.shape,
         "dibao": rosters.shape_dibao,

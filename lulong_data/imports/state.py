@@ -55,6 +55,12 @@ V2_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+# Datasets that a sheet of an import kind rewrites whole: rows dropped from --base's copy before that sheet
+# is shaped need no warning when the sheet is in the same run (the clerk would read "删除 6,585 行" for a
+# table the run is about to replace).
+REPLACED_WHOLE_BY: dict[str, str] = {"employment": "wugong/jobs", "visits": "ledger/visits"}
+
+
 # Datasets keyed on persons or cases that an import kind writes: when a national import drops every row of
 # one (their ids were not this county's pseudonyms), the warning names the export that brings them back.
 BROUGHT_BY: dict[str, tuple[str, str, str]] = {
@@ -96,6 +102,7 @@ class State:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind being shaped
     rows: dict[str, int] = field(default_factory=dict)  # rows per derived dataset (for the report)
     kinds: set[str] = field(default_factory=set)  # the kinds imported in this run
+    tables: set[str] = field(default_factory=set)  # "kind/table" of every sheet imported in this run
 
     # -- frames -----------------------------------------------------------------------------------
     def empty(self, dataset: str) -> pd.DataFrame:
@@ -188,6 +195,9 @@ class State:
                                 example=example,
                             )
                         )
+                        todo.append(name)
+                    elif REPLACED_WHOLE_BY.get(name) in self.tables:
+                        frame = frame[~lost].reset_index(drop=True)  # replaced later in this run
                         todo.append(name)
                     else:
                         frame = frame[~lost].reset_index(drop=True)
