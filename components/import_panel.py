@@ -29,6 +29,7 @@ UPLOAD_TYPES = ["xlsx", "xls", "csv"]
 STATE_KEY = "import_outcome"
 RESULT_KEY = "import_publish_result"
 UPLOADER_KEY = "import_uploader_n"
+FINDINGS_SHOWN = 10  # findings listed under the verdict; the rest are in the report table
 
 
 def _run(files: list, store) -> dict:
@@ -116,6 +117,30 @@ def _mapped(outcome) -> None:
                 )
 
 
+def _finding(p) -> str:
+    """One finding as the clerk reads it: severity, file, row and column, then what it says."""
+    zh = t("zh", "en") == "zh"
+    where = p.file + (t(f" 第 {p.row} 行", f" row {p.row}") if p.row else "")
+    where += t(f"「{p.column}」", f" '{p.column}'") if p.column else ""
+    severity = {"error": t("错误", "Error")}.get(p.severity, t("提示", "Note"))
+    return (
+        f"{severity} · {where.strip() or t('本次导入', 'this import')}:{p.message_zh if zh else p.message_en}"
+    )
+
+
+def _needs_action(problems, limit: int = FINDINGS_SHOWN) -> None:
+    """The findings as lines of text right under the verdict, errors first: the report table below has
+    too little room for the text of a finding on a 1024-1366 px screen."""
+    if not problems:
+        return
+    ordered = sorted(problems, key=lambda p: p.severity != "error")
+    lines = [_finding(p) for p in ordered[:limit]]
+    st.markdown(safe.bullets(lines))
+    if len(ordered) > limit:
+        n = len(ordered) - limit
+        st.caption(t(f"其余 {n} 条见下方导入报告。", f"{n} more in the import report below."))
+
+
 def form(store) -> None:
     """Uploader → recognition report → 校验并发布."""
     auth.require(access.PUBLISH)
@@ -171,6 +196,7 @@ def form(store) -> None:
             ),
             icon=":material/block:",
         )
+    _needs_action(outcome.problems)
     if outcome.problems:
         with st.expander(
             term("import_report", n=len(outcome.problems)),

@@ -170,4 +170,8 @@ def test_bad_export_is_refused_with_its_row(env, files):
     assert (row["文件"], row["行"], row["列"], row["值"]) == (name, "5", "行政村", "桃花源村")
     assert "桃花源村" in row["问题"] and list(report.columns)[:3] == ["文件", "行", "列"]
     assert not report.isna().any().any() and "None" not in report.to_csv()  # empty cells read as empty
+    # the finding's text, right under the verdict: the table has no room for it at 1024–1366 px
+    listed = _texts(at.markdown)
+    first = listed.split("\n- ")[1]  # Markdown-escaped text: 错误 · 卢龙县…\\_0726.xlsx 第 5 行「行政村」\\:…
+    assert first.startswith("错误 · 卢龙县") and "第 5 行「行政村」" in first and "桃花源村" in first
     assert not [b for b in at.button if b.key == "import_publish"]
