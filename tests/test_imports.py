@@ -377,6 +377,10 @@ def test_unmapped_post_type_is_a_warning_and_imported_as_other(chained, tmp_path
     )
     assert found[0].severity == "warning" and "其他" in found[0].message_zh
     assert "gongyi.toml" in found[0].message_zh  # what to do about it, and who does it
+    from lulong_data.imports import report
+
+    for code in ("kept_procedure", "kept_earlier_cases"):  # the panel's words, not the command line's
+        assert "--base" not in report.TEMPLATES[code][0] and "现有数据" in report.TEMPLATES[code][0]
     w = pd.read_csv(tmp_path / "o" / "welfare_jobs.csv", dtype=str)
     assert len(w) == 8 and (w["post_type"] == "其他").sum() >= 1
 

@@ -194,12 +194,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "cleared (e.g. {example})",
     ),
     "kept_procedure": (
-        "{count} 个监测对象沿用 --base 中的程序台账信息(发现途径、各环节日期)",
-        "{count} monitoring cases keep the procedure data (channel, step dates) they had in --base",
+        "{count} 个监测对象沿用现有数据中的程序台账信息(发现途径、各环节日期)",
+        "{count} monitoring cases keep the procedure data (channel, step dates) they had in the current data",
     ),
     "kept_earlier_cases": (
-        "{count} 个已消除风险的以往监测对象沿用 --base 的记录(国家系统导出只列出每户最近一次识别)",
-        "{count} earlier monitoring cases whose risk was eliminated are kept from --base (the national "
+        "{count} 个已消除风险的以往监测对象沿用现有数据中的记录(国家系统导出只列出每户最近一次识别)",
+        "{count} earlier monitoring cases whose risk was eliminated are kept from the current data (the national "
         "export lists each household's latest identification only)",
     ),
     "ledger_earlier_cases": (
