@@ -147,6 +147,7 @@ def summary(outcome, lang: str = "zh") -> dict:
         "out": str(outcome.out) if outcome.out else None,
         "rows": outcome.rows,
         "changed": outcome.changed,
+        "withdrawn": outcome.withdrawn,
         "sheets": [
             {
                 "file": s.file,

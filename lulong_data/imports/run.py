@@ -54,6 +54,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # rows written per derived dataset
     changed: list[str] = field(default_factory=list)  # datasets rewritten in --out
+    withdrawn: list[str] = field(default_factory=list)  # datasets of --base left out of --out (every row gone)
     out: Path | None = None
     # CPU seconds of each step (read, base, shape, write, validate): where an import spends its time
     timings: dict[str, float] = field(default_factory=dict)
@@ -345,7 +346,8 @@ def _run_import(
     clock.lap("shape")
     outcome.problems += state.problems
     outcome.rows = dict(state.rows)
-    outcome.changed = sorted(state.changed)
+    outcome.changed = sorted(state.changed - state.withdrawn)
+    outcome.withdrawn = sorted(state.withdrawn)
     if report.errors(outcome.problems):
         outcome.status = 1
         return outcome
