@@ -54,7 +54,9 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # rows written per derived dataset
     changed: list[str] = field(default_factory=list)  # datasets rewritten in --out
-    withdrawn: list[str] = field(default_factory=list)  # datasets of --base left out of --out (every row gone)
+    withdrawn: list[str] = field(
+        default_factory=list
+    )  # datasets of --base left out of --out (every row gone)
     out: Path | None = None
     # CPU seconds of each step (read, base, shape, write, validate): where an import spends its time
     timings: dict[str, float] = field(default_factory=dict)
