@@ -490,6 +490,16 @@ def test_earlier_closed_cases_of_reidentified_households_are_kept(built, key_fil
         _bundle(week2).frames["monitoring_cases"].sort_values("case_id").reset_index(drop=True),
         b.frames["monitoring_cases"].sort_values("case_id").reset_index(drop=True),
     )
+    # the ledger finds the kept cases (the sample's ids, another scheme) by household and month: no row of
+    # it is "without a case", and no case is added twice
+    outcome = run_import(
+        [("ledger", built.files["ledger"])], base=week2, out=tmp_path / "w3", secret_file=key_file
+    )
+    assert outcome.status == 0, [p.message_en for p in outcome.errors]
+    assert not [
+        p for p in outcome.problems if p.code in ("import_case_unknown", "import_ledger_earlier_cases")
+    ]
+    assert len(_bundle(tmp_path / "w3").frames["monitoring_cases"]) == len(b.frames["monitoring_cases"])
 
 
 # -- personal numbers ---------------------------------------------------------------------------

@@ -87,6 +87,14 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
 
     cases = _with_columns(state, "monitoring_cases", state.frames["monitoring_cases"].copy())
     index = {cid: i for i, cid in enumerate(cases["case_id"])}
+    # a case whose id follows another scheme (kept from a folder made before imports) is found by its
+    # household and month of approval
+    approved_month = cases["approved_on"].dt.to_period("M")
+    by_month = {
+        (h, m): i
+        for i, (h, m) in enumerate(zip(cases["household_id"], approved_month, strict=True))
+        if pd.notna(m)
+    }
     month = identified.where(identified.notna(), dates["approved_on"].dt.to_period("M").dt.to_timestamp())
     case_id = frame["household_id"] + "-" + month.dt.strftime("%Y%m")
     new_rows = []
@@ -97,8 +105,10 @@ def _cases(state: State, frame: pd.DataFrame, profile: Profile) -> list[Problem]
     first = cases.groupby("household_id")["approved_on"].min().dt.to_period("M").to_dict()
     earlier = 0
     for i, (pos, cid) in enumerate(zip(frame.index, case_id, strict=True)):
-        if isinstance(cid, str) and cid in index:
-            row = index[cid]
+        row = index.get(cid) if isinstance(cid, str) else None
+        if row is None and isinstance(cid, str):
+            row = by_month.get((frame.at[pos, "household_id"], month.iat[i].to_period("M")))
+        if row is not None:
             for step in STEPS:
                 value = dates[step].iat[i]
                 if pd.isna(value):
