@@ -110,6 +110,32 @@ class MapLegend(MacroElement):
         self.html = f'<div class="title">{html.escape(title)}</div>{rows}'
 
 
+class TextLabel(MacroElement):
+    """A township's name (and figure) at a point: a Leaflet marker created with its div icon.
+
+    folium.Marker(icon=DivIcon) first draws Leaflet's default marker image and then swaps the icon, so the
+    browser asked for marker-icon.png / marker-shadow.png from a path Leaflet guessed wrong (a 404 on /map).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.marker({{ this.location|tojson }}, {
+                icon: L.divIcon({html: {{ this.html|tojson }}, iconSize: [90, 36], iconAnchor: [45, 18],
+                                 className: "empty"}),
+                interactive: false, keyboard: false
+            }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, location: list[float], html_text: str) -> None:
+        super().__init__()
+        self._name = "TextLabel"
+        self.location = location
+        self.html = html_text
+
+
 def build_map(
     townships: Mapping[str, Any] | None,
     county: Mapping[str, Any] | None,
@@ -176,15 +202,7 @@ def build_map(
         name = props.get("name")
         if name:
             figure = f"<br><span>{html.escape(label(props))}</span>" if label else ""
-            folium.Marker(
-                [lat, lon],
-                icon=folium.DivIcon(
-                    html=f'<div class="twp-label">{html.escape(str(name))}{figure}</div>',
-                    icon_size=(90, 36),
-                    icon_anchor=(45, 18),
-                ),
-                interactive=False,
-            ).add_to(m)
+            TextLabel([lat, lon], f'<div class="twp-label">{html.escape(str(name))}{figure}</div>').add_to(m)
     m.get_root().header.add_child(
         folium.Element(
             "<style>.twp-label{font:600 14px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#111;"
