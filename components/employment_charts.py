@@ -12,7 +12,7 @@ from components import theme
 from components.chart import cached
 from components.context import t, term, unit_header
 from components.table import column_header
-from lulong_data.chartkit import line_legend
+from lulong_data.chartkit import LINES_HEIGHT, line_legend
 from lulong_data.formatting import fmt_int, fmt_rate
 
 TARGET_GREY = "#C8C8C8"
@@ -104,11 +104,15 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
     data["date"] = pd.to_datetime(data["date"])
     scale = alt.Scale(domain=[placed_l, pace_l], range=[theme.BLUE, PACE_BLACK])
     dash = alt.Scale(domain=[placed_l, pace_l], range=[[1, 0], [6, 4]])
+    # No axis title (the labels are months; the tooltip gives the day): the height goes to the plot. The
+    # padding keeps the 1 January point of the pace off the y axis and its "0"; the ticks are the year's
+    # twelve month starts (the padded domain would add the next year's January).
+    months = [alt.DateTime(year=year, month=m, date=1) for m in range(1, 13)]
     x = alt.X(
         "date:T",
-        title=term("date"),
-        scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"]),
-        axis=alt.Axis(format="%m月" if t("zh", "en") == "zh" else "%b", tickCount=12),
+        title=None,
+        scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"], padding=14),
+        axis=alt.Axis(format="%m月" if t("zh", "en") == "zh" else "%b", values=months),
     )
     lines = (
         alt.Chart(data)
@@ -134,9 +138,10 @@ def cumulative_chart(cum: pd.DataFrame, *, year: int, target: int | None) -> alt
                 y="target:Q", text=alt.value(t(f"全年目标 {fmt_int(target)} 人", f"target {fmt_int(target)}"))
             )
         )
+    # The whole chart (title, legend, axis labels) on screen: ≈ 260 px of it are the plot at any width.
     return alt.layer(*layers).properties(
         title=term("cumulative_chart", year=year),
-        height=340,
+        height=LINES_HEIGHT,
     )
 
 

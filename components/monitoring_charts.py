@@ -11,7 +11,7 @@ import pandas as pd
 
 from components.chart import cached
 from components.theme import BLUE, GREY, ORANGE, STATUS, VERMILLION
-from lulong_data.chartkit import line_legend
+from lulong_data.chartkit import LINES_HEIGHT, line_legend
 from lulong_data.formatting import fmt_int, fmt_pct
 
 
@@ -78,7 +78,8 @@ def trend(df: pd.DataFrame, names: dict[str, str], *, title: str) -> alt.Chart:
     lines = base.mark_line(strokeWidth=3) + base.mark_point(size=70, filled=True)
     last = base.transform_filter(alt.datum.month == long["month"].max())
     labels = last.mark_text(align="left", dx=8, fontSize=16, fontWeight="bold").encode(text="households:Q")
-    return (lines + labels).properties(height=340)
+    # The angled month labels take ≈ 20 px more than the employment chart's: ≈ 257 px of plot on screen.
+    return (lines + labels).properties(height=LINES_HEIGHT + 20)
 
 
 @cached
