@@ -33,7 +33,8 @@ BLUE, GREY, ORANGE, GREEN, VERMILLION, BLACK = (
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # not allowed (or awkward) in a Windows file name
 
 # A legend entry drawn as a short stretch of its series' line: an SVG path in Vega's unit square (-1..1),
-# stroked in the series' colour and dash. Vega's default for a line is a dot, and a dashed dot read as "♣".
+# stroked in the series' colour and dash. Vega's default for a line is a dot, and a dashed dot read as a
+# club suit.
 LINE_SYMBOL = "M-1,0H1"
 
 
