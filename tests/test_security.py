@@ -141,8 +141,9 @@ def test_hostile_names_render_as_text_on_every_page(hostile):
 
 
 def _js_strings(script: str, key: str) -> list[str]:
-    """The JSON string values of ``key`` in the map's script (folium writes them with tojson)."""
-    return [json.loads(m) for m in re.findall(rf'"{key}": ("(?:[^"\\]|\\.)*")', script)]
+    """The JSON string values of ``key`` in the map's script (folium writes them with tojson), whether the key
+    is a JSON key (``"tip": …``) or a JavaScript one (``html: …``, components.map.TextLabel)."""
+    return [json.loads(m) for m in re.findall(rf'(?:"{key}"|\b{key}):\s*("(?:[^"\\]|\\.)*")', script)]
 
 
 def test_map_tooltips_and_labels_escape_names(hostile):
