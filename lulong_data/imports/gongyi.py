@@ -25,11 +25,7 @@ from lulong_data.imports.state import State
 def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     cols = state.headers
     problems: list[Problem] = []
-    frame = frame.copy()
-    other, found = state.resolver.other_county(frame, "", None)
-    problems += found
-    frame = frame[~other.to_numpy()]
-    frame, found = people.pseudonymise(frame, state.secret, cols.get("id_number", {}))
+    frame, found = state.own_persons(frame, cols)
     problems += found
     frame = frame[frame["id_ok"]]
     unknown = pd.Series(

@@ -37,13 +37,7 @@ def shape(state: State, frame: pd.DataFrame, profile: Profile) -> None:
     """Derive the four datasets from the concatenated rows of every national sheet into ``state``."""
     cols = col_names(frame, state)
     problems: list[Problem] = []
-    frame = frame.copy()
-
-    other, found = state.resolver.other_county(frame, "", None)
-    problems += found
-    frame = frame[~other.to_numpy()]
-
-    frame, found = people.pseudonymise(frame, state.secret, cols.get("id_number", {}))
+    frame, found = state.own_persons(frame, cols)
     problems += found
     frame["household_id"] = people.household_ids(frame["household"])
     problems += people.first_rows(

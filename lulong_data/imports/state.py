@@ -24,7 +24,7 @@ import pandas as pd
 
 from lulong_data.contract import DATASETS, GEO_FILES, MANIFEST_FILE, RULES_FILE, TABLE_SUFFIXES, Problem
 from lulong_data.imports import report
-from lulong_data.imports.people import isin
+from lulong_data.imports.people import isin, pseudonymise
 from lulong_data.imports.places import Resolver
 from lulong_data.imports.profiles import COUNTY_FOLDER, Places
 from lulong_data.imports.secret import Secret
@@ -131,6 +131,13 @@ class State:
                 )
         return pd.DataFrame(out)
 
+    def own_persons(self, frame: pd.DataFrame, cols: dict) -> tuple[pd.DataFrame, list[Problem]]:
+        """The rows of an export that belong to this county, their ID numbers replaced by pseudonyms
+        (:func:`people.pseudonymise`: ``person_id``, ``id_ok`` …), and what was said about the others."""
+        other, problems = self.resolver.other_county(frame, "", None)
+        frame, found = pseudonymise(frame[~other.to_numpy()].copy(), self.secret, cols.get("id_number", {}))
+        return frame, problems + found
+
     def replace(self, dataset: str, frame: pd.DataFrame) -> None:
         self.frames[dataset] = self.typed(dataset, frame)
         self.present.add(dataset)
@@ -174,47 +181,32 @@ class State:
                                 example=example,
                             )
                         )
-                    elif name in BROUGHT_BY and BROUGHT_BY[name][0] not in self.kinds and bool(lost.all()):
-                        # every row gone and no export of this run brings them back: the dataset is left
-                        # out of --out (each is optional), so its figures read as not supplied, not as 0
-                        frame = frame[~lost].reset_index(drop=True)
-                        self.withdrawn.add(name)
-                        zh, en = BROUGHT_BY[name][1:]
-                        self.problems.append(
-                            report.problem(
-                                "dropped_all_rows",
-                                f"{name}.csv",
-                                severity="warning",
-                                count=int(lost.sum()),
-                                title=ds.title,
-                                title_en=ds.title_en,
-                                what=what,
-                                what_en=DATASETS[target].title_en,
-                                bringer=zh,
-                                bringer_en=en,
-                                example=example,
-                            )
-                        )
-                        todo.append(name)
-                    elif REPLACED_WHOLE_BY.get(name) in self.tables:
-                        frame = frame[~lost].reset_index(drop=True)  # replaced later in this run
-                        todo.append(name)
                     else:
                         frame = frame[~lost].reset_index(drop=True)
-                        self.problems.append(
-                            report.problem(
-                                "dropped_rows",
-                                f"{name}.csv",
-                                severity="warning",
-                                count=int(lost.sum()),
-                                title=ds.title,
-                                title_en=ds.title_en,
-                                what=what,
-                                what_en=DATASETS[target].title_en,
-                                example=example,
-                            )
-                        )
                         todo.append(name)
+                        said = dict(
+                            count=int(lost.sum()),
+                            title=ds.title,
+                            title_en=ds.title_en,
+                            what=what,
+                            what_en=DATASETS[target].title_en,
+                            example=example,
+                        )
+                        if name in BROUGHT_BY and BROUGHT_BY[name][0] not in self.kinds and bool(lost.all()):
+                            # every row gone and no export of this run brings them back: the dataset is
+                            # left out of --out (each is optional), so its figures read as not supplied,
+                            # not as 0
+                            self.withdrawn.add(name)
+                            zh, en = BROUGHT_BY[name][1:]
+                            code, said = "dropped_all_rows", {**said, "bringer": zh, "bringer_en": en}
+                        elif REPLACED_WHOLE_BY.get(name) in self.tables:
+                            code = None  # replaced later in this run: nothing to tell
+                        else:
+                            code = "dropped_rows"
+                        if code:
+                            self.problems.append(
+                                report.problem(code, f"{name}.csv", severity="warning", **said)
+                            )
                     self.frames[name] = frame
                     self.changed.add(name)
 
